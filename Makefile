@@ -1,0 +1,32 @@
+# Two entry points that work on a fresh machine: `make render` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: render test test-fast update-snapshots bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## render: set up, then render the bundled example blueprint into out/
+render: $(STAMP)
+	$(BIN)/sls-gen render blueprints/orders/orders.yaml -o out/orders
+
+## test: set up, then run every test (snapshots, terraform fmt/validate, emulator apply)
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## test-fast: everything except the emulator apply tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not e2e"
+
+## update-snapshots: regenerate the golden trees under tests/snapshots/ (review the diff!)
+update-snapshots: $(STAMP)
+	$(BIN)/python -m pytest tests/test_snapshots.py --update-snapshots -q
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,130 @@
+"""Diagnostics shared by every stage: one problem = one Diagnostic, reported all at once, sorted by line.
+
+Codes are stable and documented in docs/errors.md; CODES below is the single registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Literal, Sequence
+
+Path = tuple  # tuple[str | int, ...]
+
+# code -> short title. Ranges: 0xx loading, 1xx schema, 2xx references, 3xx AWS limits,
+# 4xx security, 5xx best-practice warnings, 6xx output folder, 9xx internal.
+CODES: dict[str, str] = {
+    "SLS001": "cannot read blueprint file",
+    "SLS002": "YAML syntax error",
+    "SLS003": "duplicate key",
+    "SLS004": "unsupported YAML tag",
+    "SLS005": "alias expansion too large",
+    "SLS006": "empty blueprint or not a mapping",
+    "SLS007": "blueprint too large",
+    "SLS101": "unknown key",
+    "SLS102": "wrong type or value",
+    "SLS103": "missing required key",
+    "SLS104": "invalid logical name",
+    "SLS105": "not yet supported",
+    "SLS201": "unknown reference",
+    "SLS202": "duplicate route",
+    "SLS203": "stream event on a table without a stream",
+    "SLS204": "invalid access level for this resource kind",
+    "SLS301": "physical name breaks an AWS limit",
+    "SLS302": "value out of the range AWS accepts",
+    "SLS303": "environment variables break an AWS rule",
+    "SLS304": "invalid schedule expression",
+    "SLS305": "queue visibility timeout below consumer timeout",
+    "SLS306": "FIFO rule broken",
+    "SLS307": "DynamoDB index rule broken",
+    "SLS308": "reserved concurrency exceeds the account budget",
+    "SLS309": "provisioned concurrency or SnapStart rule broken",
+    "SLS310": "global table replica rule broken",
+    "SLS311": "API rule broken",
+    "SLS312": "invalid runtime",
+    "SLS313": "invalid path",
+    "SLS401": "IAM statement too broad",
+    "SLS402": "credential-like value in environment",
+    "SLS501": "public API route without authorization",
+    "SLS502": "function timeout above the API integration timeout",
+    "SLS503": "production table without point-in-time recovery",
+    "SLS504": "deployment package large for cold starts",
+    "SLS601": "output folder refused",
+    "SLS602": "generated file edited by hand",
+    "SLS901": "internal error",
+}
+
+
+def path_str(path: Sequence[str | int]) -> str:
+    """('functions', 'create-order', 'uses', 0) -> 'functions.create-order.uses[0]'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    path: tuple = ()
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    severity: Literal["error", "warning"] = "error"
+    hint: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.col or 0, self.code, path_str(self.path), self.message)
+
+    def format(self, source_lines: Sequence[str] | None = None, color: bool = False) -> str:
+        where = self.file or "<blueprint>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        sev = self.severity
+        if color:
+            sev = f"\x1b[1;31m{sev}\x1b[0m" if sev == "error" else f"\x1b[1;33m{sev}\x1b[0m"
+        subject = path_str(self.path)
+        text = f"{where}: {sev}[{self.code}] {subject + ': ' if subject else ''}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if source_lines is not None and self.line is not None and 1 <= self.line <= len(source_lines):
+            src = source_lines[self.line - 1].rstrip("\n")
+            if len(src) > 200:
+                src = src[:200] + "..."
+            caret_col = max((self.col or 1) - 1, 0)
+            text += f"\n  {self.line:>4} | {src}\n       | {' ' * min(caret_col, 200)}^"
+        return text
+
+
+@dataclass
+class Collector:
+    """Gathers diagnostics across a stage so every problem is reported at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diag: Diagnostic) -> None:
+        self.items.append(diag)
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        self.items.extend(diags)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+
+class BlueprintError(Exception):
+    """Raised by a stage when the blueprint is invalid; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
