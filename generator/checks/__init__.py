@@ -1,0 +1,33 @@
+"""Stage 3 of the pipeline (checks): cross-references, AWS limits and best practices.
+
+Each check module exposes `check(ctx) -> Iterable[Diagnostic]`; `run_checks` runs them all
+and returns every finding at once (errors and warnings), so the user fixes a blueprint in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic
+from generator.loader import Document
+from generator.model.blueprint import Blueprint
+
+
+@dataclass(frozen=True)
+class Context:
+    doc: Document
+    base: Blueprint  # as written
+    stages: dict[str, Blueprint]  # one merged blueprint per stage
+
+    def diag(self, code: str, path: tuple, message: str, *, hint: str | None = None, severity: str = "error") -> Diagnostic:
+        return self.doc.diag(code, path, message, hint=hint, severity=severity)
+
+
+def run_checks(ctx: Context) -> list[Diagnostic]:
+    from generator.checks import references, support
+
+    found: list[Diagnostic] = []
+    for module in (references, support):
+        found.extend(module.check(ctx))
+    # A problem present in the base blueprint repeats in every stage: report it once.
+    return sorted(set(found), key=Diagnostic.sort_key)

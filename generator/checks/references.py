@@ -1,0 +1,117 @@
+"""Every name a blueprint refers to (uses, events, subscribe, auth, replicas) must exist."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.blueprint import Blueprint
+from generator.model.functions import (
+    BucketEvent,
+    EventBridgeEvent,
+    HttpEvent,
+    QueueEvent,
+    StreamEvent,
+    TopicEvent,
+    UseBucket,
+    UseBus,
+    UseFunction,
+    UseQueue,
+    UseSecret,
+    UseTable,
+    UseTopic,
+)
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+
+
+def _unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else (f"declare it under '{kind}s:'" if kind != "authorizer" else None)
+    return ctx.diag("SLS201", path, f"unknown {kind} '{name}'", hint=hint)
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    for bp in ctx.stages.values():
+        yield from _check_blueprint(ctx, bp)
+
+
+def _check_blueprint(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    resources = {
+        "table": bp.tables,
+        "queue": bp.queues,
+        "topic": bp.topics,
+        "bucket": bp.buckets,
+        "secret": bp.secrets,
+        "function": bp.functions,
+    }
+    buses = set(bp.buses) | {"default"}
+    routes: dict[str, tuple] = {}
+    authorizers = set(bp.api.authorizers) if bp.api else set()
+    for fname, fn in bp.functions.items():
+        base = ("functions", fname)
+        for i, use in enumerate(fn.uses):
+            path = base + ("uses", i)
+            for kind, attr_type in (
+                ("table", UseTable),
+                ("queue", UseQueue),
+                ("topic", UseTopic),
+                ("bucket", UseBucket),
+                ("secret", UseSecret),
+                ("function", UseFunction),
+            ):
+                if isinstance(use, attr_type):
+                    name = getattr(use, kind)
+                    if name not in resources[kind]:
+                        yield _unknown(ctx, path + (kind,), kind, name, resources[kind])
+            if isinstance(use, UseBus) and use.bus not in buses:
+                yield _unknown(ctx, path + ("bus",), "bus", use.bus, buses)
+        for i, ev in enumerate(fn.events):
+            path = base + ("events", i)
+            if isinstance(ev, HttpEvent):
+                method, _, route = ev.http.strip().partition(" ")
+                route = route.strip()
+                if method.upper() not in HTTP_METHODS or not route.startswith("/") or " " in route:
+                    yield ctx.diag(
+                        "SLS102",
+                        path + ("http",),
+                        f"'{ev.http[:60]}' is not a route",
+                        hint='write "METHOD /path", e.g. "GET /orders/{id}"',
+                    )
+                    continue
+                key = f"{method.upper()} {route}"
+                if key in routes:
+                    yield ctx.diag("SLS202", path + ("http",), f"route '{key}' is already used by function '{routes[key][1]}'")
+                else:
+                    routes[key] = (path, fname)
+                auth = ev.auth or "none"
+                if auth not in ("none", "iam") and auth not in authorizers:
+                    yield _unknown(ctx, path + ("auth",), "authorizer", auth, authorizers | {"none", "iam"})
+            elif isinstance(ev, QueueEvent) and ev.queue not in bp.queues:
+                yield _unknown(ctx, path + ("queue",), "queue", ev.queue, bp.queues)
+            elif isinstance(ev, TopicEvent) and ev.topic not in bp.topics:
+                yield _unknown(ctx, path + ("topic",), "topic", ev.topic, bp.topics)
+            elif isinstance(ev, BucketEvent) and ev.bucket not in bp.buckets:
+                yield _unknown(ctx, path + ("bucket",), "bucket", ev.bucket, bp.buckets)
+            elif isinstance(ev, EventBridgeEvent) and ev.eventbridge.bus not in buses:
+                yield _unknown(ctx, path + ("eventbridge", "bus"), "bus", ev.eventbridge.bus, buses)
+            elif isinstance(ev, StreamEvent):
+                if ev.stream not in bp.tables:
+                    yield _unknown(ctx, path + ("stream",), "table", ev.stream, bp.tables)
+                elif bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
+                    yield ctx.diag(
+                        "SLS203",
+                        path + ("stream",),
+                        f"table '{ev.stream}' has no stream",
+                        hint=f"add stream: new_and_old_images to table '{ev.stream}'",
+                    )
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            path = ("queues", qname, "subscribe", i)
+            topic = getattr(sub, "topic", None)
+            if topic is not None and topic not in bp.topics:
+                yield _unknown(ctx, path + ("topic",), "topic", topic, bp.topics)
+            eb = getattr(sub, "eventbridge", None)
+            if eb is not None and eb.bus not in buses:
+                yield _unknown(ctx, path + ("eventbridge", "bus"), "bus", eb.bus, buses)

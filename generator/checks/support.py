@@ -1,0 +1,68 @@
+"""Keys of the v1 language that this version accepts but cannot render yet fail loudly here.
+
+Nothing in a blueprint is ever silently dropped: every feature not rendered is listed below,
+and each entry is removed when its family lands.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.functions import EVENT_KINDS
+
+
+def _unsupported(ctx, path: tuple, what: str) -> Diagnostic:
+    return ctx.diag("SLS105", path, f"not yet supported: {what}")
+
+
+RENDERED_EVENTS = {"http", "queue"}
+RENDERED_SECTIONS: set[str] = set()  # top-level resource families beyond functions/tables/queues/api
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    data = ctx.doc.data
+    for section in ("topics", "buses", "buckets", "secrets"):
+        if section not in RENDERED_SECTIONS and data.get(section):
+            yield _unsupported(ctx, (section,), section)
+    for bp in ctx.stages.values():
+        if bp.kms_key:
+            yield _unsupported(ctx, ("kms_key",), "kms_key")
+        if bp.observability.alarms or bp.observability.dashboard:
+            yield _unsupported(ctx, ("observability",), "observability")
+        if bp.api and bp.api.type == "rest":
+            yield _unsupported(ctx, ("api", "type"), "api type rest")
+        if bp.api and bp.api.cache:
+            yield _unsupported(ctx, ("api", "cache"), "api cache")
+        for qname, q in bp.queues.items():
+            if q.fifo:
+                yield _unsupported(ctx, ("queues", qname, "fifo"), "fifo queues")
+            if q.subscribe:
+                yield _unsupported(ctx, ("queues", qname, "subscribe"), "queue subscriptions")
+        for tname, t in bp.tables.items():
+            if t.replicas:
+                yield _unsupported(ctx, ("tables", tname, "replicas"), "global table replicas")
+        for fname, fn in bp.functions.items():
+            base = ("functions", fname)
+            for i, ev in enumerate(fn.events):
+                kind = next(k for k in EVENT_KINDS if hasattr(ev, k))
+                if kind not in RENDERED_EVENTS:
+                    yield _unsupported(ctx, base + ("events", i, kind), f"'{kind}' events")
+                if getattr(ev, "auth", None) == "iam":
+                    yield _unsupported(ctx, base + ("events", i, "auth"), "auth: iam")
+            for i, use in enumerate(fn.uses):
+                for kind in ("topic", "bus", "bucket", "secret", "function"):
+                    if hasattr(use, kind):
+                        yield _unsupported(ctx, base + ("uses", i, kind), f"uses: {kind}")
+            if fn.iam:
+                yield _unsupported(ctx, base + ("iam",), "iam statements")
+            if fn.concurrency and fn.concurrency.provisioned:
+                yield _unsupported(ctx, base + ("concurrency", "provisioned"), "provisioned concurrency")
+            if fn.snapstart:
+                yield _unsupported(ctx, base + ("snapstart",), "snapstart")
+            runtime = fn.runtime or ctx.base.defaults.runtime
+            if runtime and (runtime.startswith("java") or runtime == "provided.al2023"):
+                path = base + ("runtime",) if fn.runtime else ("defaults", "runtime")
+                yield _unsupported(ctx, path, f"runtime {runtime}")
+            if fn.artifact:
+                yield _unsupported(ctx, base + ("artifact",), "artifact")

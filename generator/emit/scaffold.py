@@ -1,0 +1,78 @@
+"""Emit handler scaffolds: starter code per runtime and trigger kind, written once, never overwritten."""
+
+from __future__ import annotations
+
+from generator.emit.templates import environment
+from generator.plan.model import FunctionPlan
+
+SCAFFOLD_KINDS = ("http", "queue")
+
+
+def _kind(fn: FunctionPlan) -> str:
+    for kind in fn.trigger_kinds:
+        if kind in SCAFFOLD_KINDS:
+            return kind
+    return "generic"
+
+
+def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
+    """Environment for the scaffold's own unit test: resource names become placeholders."""
+    out = []
+    for key, value in fn.environment:
+        out.append((key, value if type(value) is str else f"test-{key.lower().replace('_', '-')}"))
+    return out
+
+
+def _python_clients(fn: FunctionPlan) -> list[str]:
+    lines = []
+    for key, _ in fn.environment:
+        var = key.rsplit("_", 2)[0] if key.endswith(("_TABLE_NAME", "_QUEUE_URL")) else None
+        if key.endswith("_TABLE_NAME"):
+            lines.append(f'{var}_TABLE = boto3.resource("dynamodb").Table(os.environ["{key}"])')
+        elif key.endswith("_QUEUE_URL"):
+            lines.append(f'{var}_QUEUE_URL = os.environ["{key}"]')
+    if any(k.endswith("_QUEUE_URL") for k, _ in fn.environment):
+        lines.append('SQS = boto3.client("sqs")')
+    return lines
+
+
+def _node_clients(fn: FunctionPlan) -> list[str]:
+    return [
+        f"const {key} = process.env.{key};"
+        for key, _ in fn.environment
+        if key.endswith(("_TABLE_NAME", "_QUEUE_URL", "_TOPIC_ARN", "_BUS_NAME", "_BUCKET_NAME", "_SECRET_ARN"))
+    ]
+
+
+def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "") -> dict[str, str]:
+    """Relative file name (inside the function's code dir) -> content. Empty for compiled runtimes."""
+    env = environment()
+    kind = _kind(fn)
+    ctx = {
+        "fn": fn,
+        "kind": kind,
+        "blueprint_name": blueprint_name,
+        "env": _sample_env(fn),
+        "sample_route": sample_route,
+    }
+    if fn.language == "python":
+        ctx["clients"] = _python_clients(fn)
+        module = fn.handler.rsplit(".", 1)[0]
+        return {
+            f"{module}.py": env.get_template(f"scaffolds/python/handler_{kind}.py.j2").render(**ctx),
+            f"test_{module}.py": env.get_template("scaffolds/python/test_handler.py.j2")
+            .render(**ctx)
+            .replace('import_module("handler")', f'import_module("{module}")'),
+        }
+    if fn.language == "node":
+        ctx["clients"] = _node_clients(fn)
+        ctx["imports"] = []
+        module = fn.handler.rsplit(".", 1)[0]
+        return {
+            f"{module}.mjs": env.get_template(f"scaffolds/node/index_{kind}.mjs.j2").render(**ctx),
+            f"{module}.test.mjs": env.get_template("scaffolds/node/index.test.mjs.j2")
+            .render(**ctx)
+            .replace('import("./index.mjs")', f'import("./{module}.mjs")'),
+            "package.json": env.get_template("scaffolds/node/package.json.j2").render(**ctx),
+        }
+    return {}

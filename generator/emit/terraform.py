@@ -1,0 +1,38 @@
+"""Emit Terraform: one root module per stage, rendered from the plan by thin Jinja templates."""
+
+from __future__ import annotations
+
+from generator.emit.hcl import format_hcl
+from generator.emit.templates import environment
+from generator.plan.model import StagePlan
+
+
+def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
+    """(file name, template) pairs for one stage; families without resources are left out."""
+    files = [
+        ("versions.tf", "versions.tf.j2"),
+        ("main.tf", "main.tf.j2"),
+        ("variables.tf", "variables.tf.j2"),
+        ("outputs.tf", "outputs.tf.j2"),
+    ]
+    if plan.functions:
+        files += [("iam.tf", "iam.tf.j2"), ("lambda.tf", "lambda.tf.j2")]
+    if any(fn.queue_triggers for fn in plan.functions):
+        files.append(("triggers.tf", "triggers.tf.j2"))
+    if plan.api:
+        files.append(("api.tf", f"api_{plan.api.type}.tf.j2"))
+    if plan.queues:
+        files.append(("sqs.tf", "sqs.tf.j2"))
+    if plan.tables:
+        files.append(("dynamodb.tf", "dynamodb.tf.j2"))
+    return files
+
+
+def render_stage(plan: StagePlan) -> dict[str, str]:
+    """File name -> formatted Terraform text for one stage's root module."""
+    env = environment()
+    out = {}
+    for name, template in stage_files(plan):
+        text = env.get_template("terraform/" + template).render(plan=plan)
+        out[name] = format_hcl(text)
+    return out

@@ -1,0 +1,156 @@
+"""Validate loaded data against the models: the base blueprint, then one merged blueprint per stage.
+
+pydantic errors become Diagnostics with the blueprint line of the offending key; errors inside a
+stage's `overrides` point at the override line.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.diagnostics import BlueprintError, Diagnostic
+from generator.loader import Document
+from generator.model.blueprint import Blueprint
+from generator.model.functions import EVENT_KINDS, USE_KINDS
+
+_TAG_SUFFIXES = ("~event", "~use", "~sub")
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key; anything else (lists included) is replaced by the override."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(override)
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    out = []
+    for part in loc:
+        if isinstance(part, str) and (part.endswith(_TAG_SUFFIXES) or part == "[key]"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _value_at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _message(err: dict, data: Any, path: tuple) -> tuple[str, str, str | None, tuple]:
+    """(code, message, hint, path) for one pydantic error."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        parent = _value_at(data, path[:-1])
+        hint = None
+        allowed = _allowed_keys(err, path)
+        if isinstance(key, str) and allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean '{close[0]}'?"
+        del parent
+        return "SLS101", f"unknown key '{key}'", hint, path
+    if kind == "missing":
+        return "SLS103", f"missing required key '{path[-1]}'", None, path
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        kinds = EVENT_KINDS if "events" in path else USE_KINDS
+        noun = "event" if "events" in path else "uses entry"
+        value = _value_at(data, path)
+        if isinstance(value, dict):
+            found = [k for k in kinds if k in value]
+            if len(found) > 1:
+                return "SLS102", f"one {noun} has several kinds ({', '.join(found)}); split it into one entry per kind", None, path
+        return "SLS102", f"a {noun} needs exactly one of: {', '.join(kinds)}", None, path
+    if kind == "string_pattern_mismatch" and path and path[-1] != "service" and _is_name_key(err):
+        return "SLS104", f"'{_short(path[-1])}' is not a valid name: use lower-case letters, digits and '-', starting with a letter", None, path
+    msg = err["msg"]
+    if kind == "literal_error":
+        msg = f"{msg} (got {_short(err.get('input'))})"
+    return "SLS102", msg, None, path
+
+
+def _is_name_key(err: dict) -> bool:
+    return "[key]" in err["loc"]
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_ALLOWED_CACHE: dict[str, list[str]] = {}
+
+
+def _allowed_keys(err: dict, path: tuple) -> list[str]:
+    # The model that rejected the key is not in the error; suggest from every key the language knows.
+    if not _ALLOWED_CACHE:
+        from generator.model import blueprint, functions, resources
+
+        names: set[str] = set()
+        for module in (blueprint, functions, resources):
+            for obj in vars(module).values():
+                fields = getattr(obj, "model_fields", None)
+                if isinstance(fields, dict):
+                    names.update(fields)
+        _ALLOWED_CACHE["all"] = sorted(names)
+    return _ALLOWED_CACHE["all"]
+
+
+def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors(include_url=False):
+        path = _clean_loc(err["loc"])
+        code, msg, hint, path = _message(err, data, path)
+        line, col = locate(path)
+        out.append(Diagnostic(code, msg, path=path, file=doc.file, line=line, col=col, hint=hint))
+    return out
+
+
+def parse_blueprint(doc: Document) -> Blueprint:
+    """The blueprint as written (no stage overrides applied)."""
+    try:
+        return Blueprint.model_validate(doc.data)
+    except ValidationError as exc:
+        raise BlueprintError(_diagnostics(exc, doc, doc.data, doc.locate)) from None
+
+
+def stage_blueprints(doc: Document, base: Blueprint) -> dict[str, Blueprint]:
+    """One validated blueprint per stage, with that stage's `overrides` deep-merged."""
+    result: dict[str, Blueprint] = {}
+    problems: list[Diagnostic] = []
+    for stage_name, stage in base.stages.items():
+        if not stage.overrides:
+            result[stage_name] = base
+            continue
+        merged = deep_merge(doc.data, stage.overrides)
+        prefix = ("stages", stage_name, "overrides")
+
+        def locate(path: tuple, _prefix=prefix) -> tuple:
+            # The override wins when it wrote this path, or replaced (not merged) an ancestor of it.
+            for cut in range(len(path), 0, -1):
+                if (_prefix + path[:cut]) in doc.locations:
+                    value = _value_at(doc.data, _prefix + path[:cut])
+                    if cut == len(path) or not isinstance(value, dict) or path not in doc.locations:
+                        return doc.locate(_prefix + path[:cut])
+                    break
+            return doc.locate(path)
+
+        try:
+            result[stage_name] = Blueprint.model_validate(merged)
+        except ValidationError as exc:
+            problems.extend(_diagnostics(exc, doc, merged, locate))
+    if problems:
+        raise BlueprintError(problems)
+    return result

@@ -1,0 +1,78 @@
+"""The render pipeline: load -> model -> checks -> plan -> emit, all in memory.
+
+Each stage lives in its own module; this one only wires them. Nothing touches the disk
+except reading the blueprint and the function code dirs, so a refused blueprint writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import BlueprintError, Diagnostic
+
+
+@dataclass
+class Rendered:
+    """Everything one render produces, before it is written."""
+
+    service: str
+    stages: list[str]
+    outputs: dict[str, bytes]  # path relative to the output folder -> content
+    scaffolds: dict[str, dict[str, str]]  # code dir relative to the blueprint -> {file: content}
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def validate(blueprint: str | Path, strict: bool = False):
+    """load -> model -> checks. Returns (document, base blueprint, stage blueprints, warnings)."""
+    from generator.checks import Context, run_checks
+    from generator.loader import load_file
+    from generator.model import parse_blueprint, stage_blueprints
+
+    doc = load_file(blueprint)
+    base = parse_blueprint(doc)
+    stages = stage_blueprints(doc, base)
+    findings = run_checks(Context(doc, base, stages))
+    errors = [d for d in findings if d.severity == "error" or strict]
+    if errors:
+        raise BlueprintError(errors)
+    return doc, base, stages, [d for d in findings if d.severity == "warning"]
+
+
+def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = False) -> Rendered:
+    from generator.emit.package import build_zip, build_zip_from_files
+    from generator.emit.scaffold import scaffold_files
+    from generator.emit.terraform import render_stage
+    from generator.plan.build import build_plan
+
+    blueprint = Path(blueprint)
+    doc, base, stages, warnings = validate(blueprint, strict)
+    if only_stage is not None and only_stage not in stages:
+        raise BlueprintError(
+            [Diagnostic("SLS201", f"unknown stage '{only_stage}' (stages: {', '.join(stages)})", file=doc.file)]
+        )
+    root = blueprint.parent
+    outputs: dict[str, bytes] = {}
+    scaffolds: dict[str, dict[str, str]] = {}
+    zips: dict[str, bytes] = {}
+    for stage_name, bp in stages.items():
+        if only_stage is not None and stage_name != only_stage:
+            continue
+        plan = build_plan(bp, stage_name, blueprint.name)
+        for name, text in render_stage(plan).items():
+            outputs[f"{stage_name}/{name}"] = text.encode()
+        routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
+        for fn in plan.functions:
+            if fn.language not in ("python", "node"):
+                continue
+            code_dir = root / fn.code_dir
+            if code_dir.is_dir():
+                data = zips.get(fn.code_dir) or build_zip(code_dir)
+            else:
+                files = scaffolds.setdefault(
+                    fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /"))
+                )
+                data = zips.get(fn.code_dir) or build_zip_from_files(files)
+            zips[fn.code_dir] = data
+            outputs[f"dist/{fn.name}.zip"] = data
+    return Rendered(base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings)

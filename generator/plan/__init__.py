@@ -1,0 +1,1 @@
+"""Stage 4 of the pipeline (plan): blueprint -> a resolved, frozen StagePlan per stage."""

@@ -1,0 +1,104 @@
+"""Least-privilege IAM kept as data: resource kind x access level -> actions and ARN patterns.
+
+`{arn}` is the resource's ARN expression and `{stream_arn}` a table's stream ARN; `expand`
+substitutes them. Nothing else in sls-gen invents IAM actions for `uses` or triggers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# kind -> access -> list of (actions, resource patterns)
+ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
+    "table": {
+        "read": [
+            (
+                (
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:ConditionCheckItem",
+                    "dynamodb:DescribeTable",
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                ),
+                ("{arn}", "{arn}/index/*"),
+            )
+        ],
+        "write": [
+            (
+                (
+                    "dynamodb:BatchWriteItem",
+                    "dynamodb:ConditionCheckItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:DescribeTable",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                ),
+                ("{arn}",),
+            )
+        ],
+    },
+    "queue": {
+        "send": [(("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"), ("{arn}",))],
+        "consume": [
+            (
+                ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"),
+                ("{arn}",),
+            )
+        ],
+    },
+    "topic": {"publish": [(("sns:Publish",), ("{arn}",))]},
+    "bus": {"publish": [(("events:PutEvents",), ("{arn}",))]},
+    "bucket": {
+        "read": [(("s3:GetObject", "s3:GetObjectVersion"), ("{arn}/*",)), (("s3:ListBucket",), ("{arn}",))],
+        "write": [(("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"), ("{arn}/*",))],
+    },
+    "secret": {"read": [(("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), ("{arn}",))]},
+    "parameter": {"read": [(("ssm:GetParameter",), ("{arn}",))]},
+    "function": {"invoke": [(("lambda:InvokeFunction",), ("{arn}",))]},
+    "stream": {
+        "consume": [
+            (
+                ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"),
+                ("{stream_arn}",),
+            )
+        ]
+    },
+    "log_group": {"write": [(("logs:CreateLogStream", "logs:PutLogEvents"), ("{arn}:*",))]},
+    "kms_key": {"decrypt": [(("kms:Decrypt",), ("{arn}",))], "encrypt": [(("kms:Decrypt", "kms:GenerateDataKey"), ("{arn}",))]},
+}
+for _kind in ("table", "bucket"):
+    ACCESS[_kind]["read_write"] = ACCESS[_kind]["read"] + ACCESS[_kind]["write"]
+
+# X-Ray's write actions accept no resource narrower than "*" (AWS offers no resource types for
+# them). This is the only place in sls-gen where a "*" resource is allowed.
+XRAY_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Actions on resources, where each resource is an HCL expression (emit.hcl.Raw)."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+
+
+def _resource(pattern: str, refs: dict[str, str]) -> str:
+    from generator.emit.hcl import Raw
+
+    for key, expr in refs.items():
+        token = "{" + key + "}"
+        if pattern == token:
+            return Raw(expr)
+        pattern = pattern.replace(token, "${" + expr + "}")
+    if "{" in pattern.replace("${", ""):
+        raise ValueError(f"unexpanded placeholder in {pattern!r}")
+    return Raw('"' + pattern + '"')
+
+
+def expand(kind: str, access: str, **refs: str) -> list[Grant]:
+    """Grants for `kind`/`access` with placeholders replaced by Terraform expressions."""
+    return [
+        Grant(tuple(sorted(actions)), tuple(_resource(p, refs) for p in patterns))
+        for actions, patterns in ACCESS[kind][access]
+    ]

@@ -1,0 +1,199 @@
+"""The plan: a resolved, frozen form of one stage, ready for the templates.
+
+Everything a template needs is decided here (physical names, derived settings, IAM grants,
+references as HCL expressions). Templates only loop and place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.plan.access import Grant
+
+
+@dataclass(frozen=True)
+class Statement:
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple[Any, ...]  # HCL expressions (Raw)
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    tf: str
+    route_key: str
+    method: str
+    path: str
+    function: "FunctionPlan"
+    auth: str  # "none" | "iam" | authorizer name
+    authorizer_tf: str | None
+    source_arn: Any  # HCL expression for the invoke permission
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    tf: str
+    name: str
+    issuer: str
+    audience: tuple[str, ...]
+    identity_source: str
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    type: str  # http | rest
+    tf: str
+    name: str
+    routes: tuple[HttpRoute, ...]
+    authorizers: tuple[Authorizer, ...]
+    cors: Any  # model.resources.Cors | None
+    throttling: Any  # Throttling | None
+    cache: Any  # ApiCache | None
+    integrations: tuple["FunctionPlan", ...]  # functions with at least one route
+    log_group: str
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    tf: str
+    queue_tf: str
+    batch_size: int
+    batch_window: int
+    max_concurrency: int | None
+    fifo: bool
+
+
+@dataclass(frozen=True)
+class FunctionPlan:
+    name: str
+    tf: str
+    physical: str
+    description: str
+    runtime: str
+    handler: str
+    architecture: str
+    memory: int
+    timeout: int
+    ephemeral_storage: int
+    tracing: bool
+    log_format: str
+    log_level: str
+    system_log_level: str
+    retention_days: int
+    log_group: str
+    environment: tuple[tuple[str, Any], ...]  # sorted (key, HCL value)
+    package: str  # path of the zip relative to the stage module
+    code_dir: str  # relative to the blueprint
+    language: str  # python | node | java | provided
+    role_name: str
+    statements: tuple[Statement, ...]
+    queue_triggers: tuple[QueueTrigger, ...] = ()
+    reserved: int | None = None
+    provisioned: int | None = None
+    snapstart: bool = False
+    trigger_kinds: tuple[str, ...] = ()
+
+    # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
+    # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
+    # events to the `live` alias in one place.
+    @property
+    def alias(self) -> bool:
+        return bool(self.provisioned) or self.snapstart
+
+    @property
+    def arn(self) -> str:
+        """The unqualified function ARN (IAM resources, `uses: function`)."""
+        return f"aws_lambda_function.{self.tf}.arn"
+
+    @property
+    def target_arn(self) -> str:
+        """What triggers invoke: the `live` alias when there is one, else the function."""
+        return f"aws_lambda_alias.{self.tf}_live.arn" if self.alias else self.arn
+
+    @property
+    def invoke_arn(self) -> str:
+        """API Gateway integration URI."""
+        return f"aws_lambda_alias.{self.tf}_live.invoke_arn" if self.alias else f"aws_lambda_function.{self.tf}.invoke_arn"
+
+    @property
+    def permission_qualifier(self) -> str | None:
+        """`qualifier` for aws_lambda_permission when triggers go through the alias."""
+        return f"aws_lambda_alias.{self.tf}_live.name" if self.alias else None
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    name: str
+    hash_key: str
+    range_key: str | None
+    projection: str
+    non_key_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    name: str
+    tf: str
+    physical: str
+    hash_key: str
+    range_key: str | None
+    attributes: tuple[tuple[str, str], ...]  # sorted (name, type)
+    billing_mode: str
+    read_capacity: int | None
+    write_capacity: int | None
+    ttl: str | None
+    stream_view_type: str | None
+    pitr: bool
+    deletion_protection: bool
+    indexes: tuple[IndexPlan, ...]
+    replicas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueuePlan:
+    name: str
+    tf: str
+    physical: str
+    fifo: bool
+    content_based_deduplication: bool
+    visibility_timeout: int
+    retention_seconds: int
+    delay_seconds: int
+    dlq_tf: str | None
+    dlq_physical: str | None
+    dlq_retention_seconds: int
+    max_receives: int
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    service: str
+    stage: str
+    region: str
+    prefix: str
+    description: str
+    blueprint_name: str  # file name only, for the header line
+    tags: tuple[tuple[str, str], ...]
+    kms_key: str | None
+    functions: tuple[FunctionPlan, ...]
+    tables: tuple[TablePlan, ...]
+    queues: tuple[QueuePlan, ...]
+    api: ApiPlan | None
+
+
+__all__ = [
+    "ApiPlan",
+    "Authorizer",
+    "FunctionPlan",
+    "Grant",
+    "HttpRoute",
+    "IndexPlan",
+    "QueuePlan",
+    "QueueTrigger",
+    "StagePlan",
+    "Statement",
+    "TablePlan",
+]

@@ -1,0 +1,46 @@
+"""The IAM access table: every row expands without placeholders and stays least-privilege."""
+
+import pytest
+
+from generator.plan.access import ACCESS, XRAY_ACTIONS, expand
+
+REFS = {"arn": "aws_x.y.arn", "stream_arn": "aws_x.y.stream_arn"}
+
+
+@pytest.mark.parametrize("kind,access", [(k, a) for k, levels in sorted(ACCESS.items()) for a in sorted(levels)])
+def test_row_expands_without_placeholders_or_wildcards(kind, access):
+    grants = expand(kind, access, **REFS)
+    assert grants
+    for grant in grants:
+        assert list(grant.actions) == sorted(grant.actions)
+        for action in grant.actions:
+            service, _, name = action.partition(":")
+            assert service and name and "*" not in action
+        for resource in grant.resources:
+            text = str(resource).replace("${", "")
+            assert "{" not in text, f"placeholder survived in {resource}"
+            assert str(resource) != '"*"'
+
+
+def test_table_read_covers_indexes_but_write_does_not():
+    read = expand("table", "read", arn="aws_dynamodb_table.t.arn")
+    assert [str(r) for r in read[0].resources] == ["aws_dynamodb_table.t.arn", '"${aws_dynamodb_table.t.arn}/index/*"']
+    write = expand("table", "write", arn="aws_dynamodb_table.t.arn")
+    assert [str(r) for r in write[0].resources] == ["aws_dynamodb_table.t.arn"]
+    assert "dynamodb:PutItem" in write[0].actions and "dynamodb:PutItem" not in read[0].actions
+
+
+def test_bucket_read_splits_objects_and_listing():
+    grants = expand("bucket", "read", arn="aws_s3_bucket.b.arn")
+    by_action = {a: [str(r) for r in g.resources] for g in grants for a in g.actions}
+    assert by_action["s3:GetObject"] == ['"${aws_s3_bucket.b.arn}/*"']
+    assert by_action["s3:ListBucket"] == ["aws_s3_bucket.b.arn"]
+
+
+def test_xray_is_the_only_star():
+    assert XRAY_ACTIONS == ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+
+
+def test_unknown_placeholder_is_refused():
+    with pytest.raises(ValueError):
+        expand("stream", "consume", arn="aws_x.y.arn")

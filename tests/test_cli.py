@@ -1,0 +1,144 @@
+"""The command line as a user meets it: exit codes, messages, nothing written on errors."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rendering import BLUEPRINTS, CASES, ROOT, render_copy
+
+from generator import __version__
+from generator.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version_and_help():
+    assert __version__ in run("--version").output
+    result = run("--help")
+    assert result.exit_code == 0 and "render" in result.output and "validate" in result.output
+
+
+def test_invalid_blueprint_exits_2_with_every_error_and_writes_nothing(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(
+        "service: demo\n"
+        "fucntions: {}\n"
+        "functions:\n"
+        "  a:\n"
+        "    memory: lots\n"
+        "    uses:\n"
+        "      - table: ordrs\n"
+        "tables:\n"
+        "  orders: {partition_key: pk}\n"
+    )
+    out = tmp_path / "out"
+    result = run("render", str(bp), "-o", str(out))
+    assert result.exit_code == 2
+    text = result.output
+    assert f"{bp}:2:1: error[SLS101] fucntions: unknown key 'fucntions' (did you mean 'functions'?)" in text
+    assert f"{bp}:5:5: error[SLS102] functions.a.memory" in text
+    assert not out.exists()
+    assert not (tmp_path / "src").exists()
+
+
+def test_reference_errors_have_lines_and_suggestions(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(
+        "service: demo\n"
+        "tables:\n"
+        "  orders: {partition_key: pk}\n"
+        "functions:\n"
+        "  a:\n"
+        "    uses:\n"
+        "      - table: ordrs\n"
+    )
+    result = run("validate", str(bp))
+    assert result.exit_code == 2
+    assert f"{bp}:7:9: error[SLS201] functions.a.uses[0].table: unknown table 'ordrs' (did you mean 'orders'?)" in result.output
+
+
+def test_unrendered_keys_fail_loudly_never_silently(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nkms_key: alias/mine\nfunctions:\n  a: {}\n")
+    result = run("validate", str(bp))
+    if result.exit_code == 0:
+        pytest.skip("kms_key is rendered now")
+    assert "error[SLS105] kms_key: not yet supported: kms_key" in result.output
+    assert f"{bp}:2:1:" in result.output
+
+
+def test_validate_ok(tmp_path):
+    result = run("validate", str(BLUEPRINTS / "orders" / "orders.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
+
+
+def test_render_is_deterministic(tmp_path):
+    first, out1, _ = render_copy(CASES / "http_api_jwt", "blueprint.yaml", tmp_path / "a")
+    second, out2, _ = render_copy(CASES / "http_api_jwt", "blueprint.yaml", tmp_path / "b")
+    assert first.exit_code == 0 and second.exit_code == 0
+    cmp = filecmp.dircmp(out1, out2)
+    files = sorted(str(p.relative_to(out1)) for p in out1.rglob("*") if p.is_file())
+    assert files
+    for rel in files:
+        assert (out1 / rel).read_bytes() == (out2 / rel).read_bytes(), rel
+    assert not cmp.left_only and not cmp.right_only
+
+
+def test_rerender_keeps_user_code_and_terraform_state(tmp_path):
+    result, out, src = render_copy(CASES / "minimal", "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0
+    handler = src / "src" / "hello" / "handler.py"
+    handler.write_text("# my code\n")
+    (out / "dev" / "terraform.tfstate").write_text("{}")
+    (out / "dev" / ".terraform").mkdir()
+    result = run("render", str(src / "blueprint.yaml"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert handler.read_text() == "# my code\n"
+    assert (out / "dev" / "terraform.tfstate").read_text() == "{}"
+    assert (out / "dev" / ".terraform").is_dir()
+
+
+def test_only_stage(tmp_path):
+    result, out, _ = render_copy(CASES / "stages_overrides", "blueprint.yaml", tmp_path, "--stage", "prod")
+    assert result.exit_code == 0, result.output
+    assert (out / "prod" / "main.tf").is_file() and not (out / "dev").exists()
+    result = run("render", str(tmp_path / "src" / "blueprint.yaml"), "--stage", "qa", "-o", str(out))
+    assert result.exit_code == 2 and "unknown stage 'qa'" in result.output
+
+
+def test_default_output_folder(tmp_path, monkeypatch):
+    shutil.copytree(CASES / "minimal", tmp_path / "app")
+    monkeypatch.chdir(tmp_path)
+    result = run("render", "app/blueprint.yaml")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "hello" / "dev" / "lambda.tf").is_file()
+
+
+@pytest.mark.slow
+def test_plain_pip_install_renders(tmp_path):
+    """A wheel built from the tree carries the templates: `pip install .` into a fresh venv renders."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], check=True, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    shutil.copytree(CASES / "minimal", tmp_path / "app")
+    proc = subprocess.run(
+        [str(env_dir / "bin" / "sls-gen"), "render", "app/blueprint.yaml", "-o", "rendered"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert (tmp_path / "rendered" / "dev" / "lambda.tf").is_file()
+    installed = subprocess.run([str(py), "-c", "import generator.emit.templates as t; print(t.templates_dir())"],
+                               cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert "site-packages" in installed, installed
