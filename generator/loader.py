@@ -322,7 +322,12 @@ class _Builder:
             src = lines[mark.line]
             if "\t" in src[: len(src) - len(src.lstrip())] or src[mark.column: mark.column + 1] == "\t":
                 hint = "indent with spaces, not tabs"
-        self.error("SLS002", message, (), (mark.line + 1, mark.column + 1) if mark else (None, None), hint)
+        loc = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "maximum nesting depth" in (exc.problem or ""):
+            # PyYAML >= 6.0.4 has its own depth guard; report it like ours.
+            self.error("SLS007", f"the blueprint nests deeper than {MAX_DEPTH} levels", (), loc)
+            return
+        self.error("SLS002", message, (), loc, hint)
 
     def stream(self, parser):
         get_event = parser.get_event
