@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "SLS502": "function timeout above the API integration timeout",
     "SLS503": "production table without point-in-time recovery",
     "SLS504": "deployment package large for cold starts",
+    "SLS505": "compiled artifact not built yet",
     "SLS601": "output folder refused",
     "SLS602": "generated file edited by hand",
     "SLS901": "internal error",

@@ -40,6 +40,7 @@ def validate(blueprint: str | Path, strict: bool = False):
 
 
 def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = False) -> Rendered:
+    from generator.emit.compiled import compiled_package
     from generator.emit.package import build_zip, build_zip_from_files
     from generator.emit.scaffold import scaffold_files
     from generator.emit.terraform import render_stage
@@ -63,7 +64,14 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
             outputs[f"{stage_name}/{name}"] = text.encode()
         routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
         for fn in plan.functions:
-            if fn.language not in ("python", "node"):
+            if fn.artifact:
+                if not (root / fn.code_dir).exists():
+                    scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
+                data, warning = compiled_package(fn, root, doc)
+                if data is not None:
+                    outputs[f"dist/{fn.name}.zip"] = data  # a jar is a zip; one name keeps the writer's rules
+                elif warning not in warnings:
+                    warnings.append(warning)
                 continue
             code_dir = root / fn.code_dir
             if code_dir.is_dir():

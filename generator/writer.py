@@ -33,6 +33,7 @@ def write_scaffolds(rendered: Rendered, blueprint_dir: Path, report: WriteReport
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         for name, content in sorted(files.items()):
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # Maven sources live in subfolders
             (tmp / name).write_text(content, encoding="utf-8")
         os.replace(tmp, target)
         for name in sorted(files):

@@ -30,10 +30,6 @@ def check(ctx) -> Iterable[Diagnostic]:
             yield _unsupported(ctx, ("kms_key",), "kms_key")
         if bp.observability.alarms or bp.observability.dashboard:
             yield _unsupported(ctx, ("observability",), "observability")
-        if bp.api and bp.api.type == "rest":
-            yield _unsupported(ctx, ("api", "type"), "api type rest")
-        if bp.api and bp.api.cache:
-            yield _unsupported(ctx, ("api", "cache"), "api cache")
         for qname, q in bp.queues.items():
             if q.fifo:
                 yield _unsupported(ctx, ("queues", qname, "fifo"), "fifo queues")
@@ -48,21 +44,11 @@ def check(ctx) -> Iterable[Diagnostic]:
                 kind = next(k for k in EVENT_KINDS if hasattr(ev, k))
                 if kind not in RENDERED_EVENTS:
                     yield _unsupported(ctx, base + ("events", i, kind), f"'{kind}' events")
-                if getattr(ev, "auth", None) == "iam":
-                    yield _unsupported(ctx, base + ("events", i, "auth"), "auth: iam")
             for i, use in enumerate(fn.uses):
-                for kind in ("topic", "bus", "bucket", "secret", "function"):
+                for kind in ("topic", "bus", "bucket", "secret"):
                     if hasattr(use, kind):
                         yield _unsupported(ctx, base + ("uses", i, kind), f"uses: {kind}")
-            if fn.iam:
-                yield _unsupported(ctx, base + ("iam",), "iam statements")
             if fn.concurrency and fn.concurrency.provisioned:
                 yield _unsupported(ctx, base + ("concurrency", "provisioned"), "provisioned concurrency")
             if fn.snapstart:
                 yield _unsupported(ctx, base + ("snapstart",), "snapstart")
-            runtime = fn.runtime or ctx.base.defaults.runtime
-            if runtime and (runtime.startswith("java") or runtime == "provided.al2023"):
-                path = base + ("runtime",) if fn.runtime else ("defaults", "runtime")
-                yield _unsupported(ctx, path, f"runtime {runtime}")
-            if fn.artifact:
-                yield _unsupported(ctx, base + ("artifact",), "artifact")

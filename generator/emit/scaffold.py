@@ -45,7 +45,7 @@ def _node_clients(fn: FunctionPlan) -> list[str]:
 
 
 def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "") -> dict[str, str]:
-    """Relative file name (inside the function's code dir) -> content. Empty for compiled runtimes."""
+    """Relative file name (inside the function's code dir) -> content."""
     env = environment()
     kind = _kind(fn)
     ctx = {
@@ -75,4 +75,6 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
             .replace('import("./index.mjs")', f'import("./{module}.mjs")'),
             "package.json": env.get_template("scaffolds/node/package.json.j2").render(**ctx),
         }
-    return {}
+    from generator.emit.scaffold_compiled import compiled_scaffold
+
+    return compiled_scaffold(fn, ctx)

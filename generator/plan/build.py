@@ -20,6 +20,8 @@ from generator.model.functions import (
     UseTopic,
 )
 from generator.plan.access import XRAY_ACTIONS, Grant, expand
+from generator.plan.api import rest_plan
+from generator.plan.extras import compiled_artifact, extra_statements, invoked_function
 from generator.plan.model import (
     ApiPlan,
     Authorizer,
@@ -237,9 +239,9 @@ class Planner:
                     env[f"{env_prefix(use.secret)}_SECRET_ARN"] = Raw(f"{ref}.arn")
                     grants += [(camel("secret", use.secret, "read"), g) for g in expand("secret", "read", arn=f"{ref}.arn")]
             elif isinstance(use, UseFunction):
-                ref = f"aws_lambda_function.{tf_id(use.function)}"
-                env[f"{env_prefix(use.function)}_FUNCTION_NAME"] = Raw(f"{ref}.function_name")
-                grants += [(camel("function", use.function, "invoke"), g) for g in expand("function", "invoke", arn=f"{ref}.arn")]
+                fn_name, fn_arn = invoked_function(bp, use.function, names)
+                env[f"{env_prefix(use.function)}_FUNCTION_NAME"] = fn_name
+                grants += [(camel("function", use.function, "invoke"), g) for g in expand("function", "invoke", arn=fn_arn)]
 
         triggers = []
         kinds = []
@@ -271,6 +273,7 @@ class Planner:
             grants.append(("XRay", Grant(XRAY_ACTIONS, ("*",))))
 
         code_dir = fn.code or default_code_dir(name)
+        artifact, build_command = compiled_artifact(fn, language(runtime), code_dir)
         conc = fn.concurrency
         log_level = log_setting("level", "log_level")
         return FunctionPlan(
@@ -295,12 +298,14 @@ class Planner:
             code_dir=code_dir,
             language=language(runtime),
             role_name=names.physical(name),
-            statements=merge_statements(grants),
+            statements=merge_statements(grants) + extra_statements(fn.iam),
             queue_triggers=tuple(triggers),
             reserved=conc.reserved if conc else None,
             provisioned=conc.provisioned if conc else None,
             snapstart=bool(fn.snapstart),
             trigger_kinds=tuple(kinds),
+            artifact=artifact,
+            build_command=build_command,
         )
 
     # ------------------------------------------------------------ api
@@ -336,7 +341,7 @@ class Planner:
             Authorizer(tf_id(n), n, a.issuer, tuple(a.audience), a.identity_source)
             for n, a in sorted((api.authorizers if api else {}).items())
         )
-        return ApiPlan(
+        plan = ApiPlan(
             type=api.type if api else "http",
             tf="api",
             name=self.names.physical("api"),
@@ -350,6 +355,7 @@ class Planner:
             log_retention_days=(bp.defaults.logs.retention_days if bp.defaults.logs else None)
             or DEFAULTS["retention_days"],
         )
+        return rest_plan(plan, self.stage) if plan.type == "rest" else plan
 
     def build(self) -> StagePlan:
         bp = self.bp

@@ -17,6 +17,7 @@ class Statement:
     sid: str
     actions: tuple[str, ...]
     resources: tuple[Any, ...]  # HCL expressions (Raw)
+    effect: str = "Allow"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ApiPlan:
     integrations: tuple["FunctionPlan", ...]  # functions with at least one route
     log_group: str
     log_retention_days: int
+    rest: Any = None  # plan.api.RestPlan when type == "rest"
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class FunctionPlan:
     provisioned: int | None = None
     snapstart: bool = False
     trigger_kinds: tuple[str, ...] = ()
+    artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
+    build_command: str | None = None  # how to build it, for the plan-time error when it is missing
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route

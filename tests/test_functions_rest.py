@@ -1,0 +1,215 @@
+"""uses: function, iam: statements, compiled runtimes and REST APIs: the rules a user relies on."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from rendering import CASES, render_copy
+
+from generator.cli import main
+from generator.pipeline import render
+
+
+def validate(tmp_path, text: str):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(text)
+    return bp, CliRunner().invoke(main, ["validate", str(bp)])
+
+
+IAM_BLUEPRINT = """\
+service: demo
+functions:
+  a:
+    iam:
+      - actions: ["*"]
+        resources: ["arn:aws:s3:::b/*"]
+      - actions: [s3:GetObject, "s3:Get*"]
+        resources: ["*"]
+      - actions: [s3:GetObject]
+        resources: ["*"]
+        allow_wildcard: "legacy reader, reviewed in SEC-12"
+      - actions: [cloudwatch:PutMetricData, xray:PutTraceSegments]
+        resources: ["*"]
+      - effect: Deny
+        actions: ["s3:*"]
+        resources: ["*"]
+"""
+
+
+def test_iam_wildcards_are_errors_at_their_line(tmp_path):
+    bp, result = validate(tmp_path, IAM_BLUEPRINT)
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if "error[" in line]
+    assert errors == [
+        f"{bp}:5:19: error[SLS401] functions.a.iam[0].actions[0]: wildcard action '*' "
+        '(scope it, or add allow_wildcard: "<reason>" to the statement)',
+        f"{bp}:7:33: error[SLS401] functions.a.iam[1].actions[1]: wildcard action 's3:Get*' "
+        '(scope it, or add allow_wildcard: "<reason>" to the statement)',
+        f"{bp}:8:21: error[SLS401] functions.a.iam[1].resources[0]: resource '*' for s3:GetObject, "
+        'which AWS lets you scope to ARNs (scope it, or add allow_wildcard: "<reason>" to the statement)',
+    ]
+
+
+def test_allow_wildcard_is_not_emitted_and_statements_keep_their_order(tmp_path):
+    result, out, _ = render_copy(CASES / "iam_statements", "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0, result.output
+    iam = (out / "dev" / "iam.tf").read_text()
+    assert "allow_wildcard" not in iam and "read-only and owned" not in iam
+    order = [iam.index(s) for s in ('Sid      = "XRay"', '"SendFromDomain"', '"Extra1"', '"Extra2"', '"Extra3"')]
+    assert order == sorted(order)
+    assert 'Effect   = "Deny"' in iam
+    # IAM policy variables stay literal for IAM, not Terraform interpolations.
+    assert '"arn:aws:s3:::mailer-templates/$${aws:username}/*"' in iam
+
+
+def test_cache_on_http_api_is_an_error_at_its_line(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api:\n"
+        "  type: http\n"
+        "  cache: {size_gb: 0.5, ttl: 60}\n"
+        "functions:\n"
+        "  a:\n"
+        "    events:\n"
+        "      - http: GET /x\n"
+        "        cache: false\n",
+    )
+    assert result.exit_code == 2
+    assert f"{bp}:4:3: error[SLS311] api.cache: caching needs a REST API" in result.output
+    assert f"{bp}:9:9: error[SLS311] functions.a.events[0].cache: per-route cache applies to REST APIs only" in result.output
+
+
+def test_jwt_authorizer_on_rest_api_is_an_error_at_its_line(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api:\n"
+        "  type: rest\n"
+        "  authorizers:\n"
+        "    users: {issuer: 'https://auth.example.com/', audience: [x]}\n"
+        "functions:\n"
+        "  a:\n"
+        "    events:\n"
+        "      - http: GET /x\n"
+        "        auth: users\n",
+    )
+    assert result.exit_code == 2
+    assert f"{bp}:5:5: error[SLS311] api.authorizers.users: authorizer 'users' is a JWT authorizer" in result.output
+
+
+def test_rest_path_rules(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api: {type: rest, cors: {origins: ['https://a.example', 'https://b.example']}}\n"
+        "functions:\n"
+        "  a:\n"
+        "    events:\n"
+        "      - http: GET /orders/{id}\n"
+        "      - http: GET /orders/{orderId}/items\n"
+        "      - http: GET /files/{path+}/meta\n"
+        "      - http: OPTIONS /orders\n",
+    )
+    assert result.exit_code == 2
+    out = result.output
+    assert f"{bp}:2:26: error[SLS311] api.cors.origins: a REST API's CORS preflight" in out
+    assert f"{bp}:7:9: error[SLS311] functions.a.events[1].http: '{{orderId}}' and '{{id}}' are sibling" in out
+    assert f"{bp}:8:9: error[SLS311] functions.a.events[2].http: '{{path+}}' must be the last path segment" in out
+    assert f"{bp}:9:9: error[SLS311] functions.a.events[3].http: OPTIONS routes clash" in out
+
+
+def test_uses_function_self_and_mutual_render_without_a_cycle(tmp_path):
+    """A function that invokes itself, or two that invoke each other, must not make a Terraform cycle."""
+    result, out, _ = render_copy(CASES / "uses_function", "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0, result.output
+    iam = (out / "dev" / "iam.tf").read_text()
+    lam = (out / "dev" / "lambda.tf").read_text()
+    assert "aws_lambda_function." not in iam  # ARNs are built from names, never referenced
+    assert 'DISPATCHER_FUNCTION_NAME  = "relay-dev-dispatcher"' in lam
+    assert ":function:relay-dev-worker\"" in iam and "lambda:InvokeFunction" in iam
+
+
+def test_uses_function_targets_the_live_alias_when_there_is_one(tmp_path):
+    from generator.model.blueprint import Blueprint
+    from generator.plan.build import build_plan
+
+    bp = Blueprint.model_validate(
+        {"service": "demo", "functions": {"a": {"uses": [{"function": "b"}]}, "b": {"snapstart": True, "runtime": "java21"}}}
+    )
+    a = next(f for f in build_plan(bp, "dev", "bp.yaml").functions if f.name == "a")
+    env = dict(a.environment)
+    assert env["B_FUNCTION_NAME"] == '"demo-dev-b:live"'
+    invoke = next(s for s in a.statements if "lambda:InvokeFunction" in s.actions)
+    assert [str(r) for r in invoke.resources] == [
+        '"arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:demo-dev-b:live"'
+    ]
+
+
+def test_compiled_artifact_is_copied_when_built_and_warned_when_not(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(CASES / "java_function", src)
+    rendered = render(src / "blueprint.yaml")
+    assert rendered.outputs["dist/settle.zip"] == (src / "jvm/settle/target/settle-1.0.jar").read_bytes()
+    assert "dist/price-quote.zip" not in rendered.outputs
+    [warning] = rendered.warnings
+    assert (warning.code, warning.line, warning.severity) == ("SLS505", 6, "warning")
+    assert "cd src/price_quote && mvn package" in warning.hint
+    # After the user builds, a re-render picks the artifact up.
+    built = src / "src/price_quote/target/function.jar"
+    built.parent.mkdir(parents=True)
+    with zipfile.ZipFile(built, "w") as zf:
+        zf.writestr("example/Handler.class", b"\xca\xfe\xba\xbe")
+    again = render(src / "blueprint.yaml")
+    assert again.outputs["dist/price-quote.zip"] == built.read_bytes()
+    assert not again.warnings
+
+
+def test_compiled_function_terraform_guards_a_missing_artifact(tmp_path):
+    result, out, src = render_copy(CASES / "java_function", "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0, result.output
+    lam = (out / "dev" / "lambda.tf").read_text()
+    assert 'fileexists("${path.module}/../dist/price-quote.zip") ? filebase64sha256(' in lam
+    assert "precondition {" in lam and "cd src/price_quote && mvn package" in lam
+    assert 'handler       = "com.example.settle.Settle::handle"' in lam
+    assert 'runtime       = "java17"' in lam and 'runtime       = "java21"' in lam
+    # Scaffold: a Maven project whose jar is the default artifact; the existing code dir is untouched.
+    pom = (src / "src/price_quote/pom.xml").read_text()
+    assert "<finalName>function</finalName>" in pom and "<maven.compiler.release>21</maven.compiler.release>" in pom
+    handler = (src / "src/price_quote/src/main/java/example/Handler.java").read_text()
+    assert "implements RequestHandler<Map<String, Object>, Map<String, Object>>" in handler
+    assert (src / "src/price_quote/src/test/java/example/HandlerTest.java").is_file()
+    assert (src / "jvm/settle/pom.xml").read_text() == "<project/>\n"
+
+
+def test_provided_scaffold_builds_the_default_artifact_for_the_right_arch(tmp_path):
+    result, _, src = render_copy(CASES / "provided_runtime", "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0, result.output
+    makefile = (src / "src/resize/Makefile").read_text()
+    assert "GOARCH ?= arm64" in makefile and "build/function.zip:" in makefile
+    assert "\tGOOS=linux GOARCH=$(GOARCH) CGO_ENABLED=0 go build" in makefile
+    assert "lambda.Start(handle)" in (src / "src/resize/main.go").read_text()
+
+
+def test_artifact_on_an_interpreted_runtime_is_an_error(tmp_path):
+    bp, result = validate(tmp_path, "service: demo\nfunctions:\n  a:\n    artifact: build/a.zip\n")
+    assert result.exit_code == 2
+    assert f"{bp}:4:5: error[SLS102] functions.a.artifact:" in result.output
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [("/", "~1/GET"), ("/items", "~1items/GET"), ("/items/{id}/reviews", "~1items~1{id}~1reviews/GET")],
+)
+def test_rest_method_settings_paths_are_tilde_encoded(path, expected):
+    from generator.model.blueprint import Blueprint
+    from generator.plan.build import build_plan
+
+    bp = Blueprint.model_validate(
+        {"service": "demo", "api": {"type": "rest", "cache": {}}, "functions": {"a": {"events": [{"http": f"GET {path}"}]}}}
+    )
+    [method] = build_plan(bp, "dev", "bp.yaml").api.rest.methods
+    assert method.method_path == expected and method.cached
