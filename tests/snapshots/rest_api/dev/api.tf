@@ -373,12 +373,20 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_integration.get_products_id,
       aws_api_gateway_method.cors_root,
       aws_api_gateway_integration.cors_root,
+      aws_api_gateway_method_response.cors_root,
+      aws_api_gateway_integration_response.cors_root,
       aws_api_gateway_method.cors_legacy_proxy,
       aws_api_gateway_integration.cors_legacy_proxy,
+      aws_api_gateway_method_response.cors_legacy_proxy,
+      aws_api_gateway_integration_response.cors_legacy_proxy,
       aws_api_gateway_method.cors_products,
       aws_api_gateway_integration.cors_products,
+      aws_api_gateway_method_response.cors_products,
+      aws_api_gateway_integration_response.cors_products,
       aws_api_gateway_method.cors_products_id,
       aws_api_gateway_integration.cors_products_id,
+      aws_api_gateway_method_response.cors_products_id,
+      aws_api_gateway_integration_response.cors_products_id,
     ]))
   }
 

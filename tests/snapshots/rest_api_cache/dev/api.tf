@@ -23,6 +23,12 @@ resource "aws_api_gateway_resource" "items_id" {
   path_part   = "{id}"
 }
 
+resource "aws_api_gateway_resource" "items_id_reviews" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_resource.items_id.id
+  path_part   = "reviews"
+}
+
 resource "aws_api_gateway_method" "get_items" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration; the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -107,6 +113,36 @@ resource "aws_lambda_permission" "api_put_items_id" {
   source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/PUT/items/*"
 }
 
+resource "aws_api_gateway_method" "get_items_id_reviews" {
+  #checkov:skip=CKV2_AWS_53:Lambda proxy integration; the handler validates its own input
+  #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.items_id_reviews.id
+  http_method   = "GET"
+  authorization = "NONE"
+  request_parameters = {
+    "method.request.path.id" = true
+  }
+}
+
+resource "aws_api_gateway_integration" "get_items_id_reviews" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_method.get_items_id_reviews.resource_id
+  http_method             = aws_api_gateway_method.get_items_id_reviews.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = aws_lambda_function.get_item.invoke_arn
+  cache_key_parameters    = ["method.request.path.id"]
+}
+
+resource "aws_lambda_permission" "api_get_items_id_reviews" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.get_item.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*/reviews"
+}
+
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 
@@ -115,12 +151,15 @@ resource "aws_api_gateway_deployment" "api" {
     redeployment = sha1(jsonencode([
       aws_api_gateway_resource.items,
       aws_api_gateway_resource.items_id,
+      aws_api_gateway_resource.items_id_reviews,
       aws_api_gateway_method.get_items,
       aws_api_gateway_integration.get_items,
       aws_api_gateway_method.get_items_id,
       aws_api_gateway_integration.get_items_id,
       aws_api_gateway_method.put_items_id,
       aws_api_gateway_integration.put_items_id,
+      aws_api_gateway_method.get_items_id_reviews,
+      aws_api_gateway_integration.get_items_id_reviews,
     ]))
   }
 
@@ -188,4 +227,25 @@ resource "aws_api_gateway_method_settings" "cache_get_items_id" {
     cache_ttl_in_seconds = 120
     cache_data_encrypted = true
   }
+
+  # One stage update at a time: parallel method-settings updates race on the same stage.
+  depends_on = [aws_api_gateway_method_settings.all]
+}
+
+resource "aws_api_gateway_method_settings" "cache_get_items_id_reviews" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = aws_api_gateway_stage.api.stage_name
+  method_path = "~1items~1{id}~1reviews/GET"
+
+  settings {
+    metrics_enabled      = true
+    logging_level        = "INFO"
+    data_trace_enabled   = false
+    caching_enabled      = true
+    cache_ttl_in_seconds = 120
+    cache_data_encrypted = true
+  }
+
+  # One stage update at a time: parallel method-settings updates race on the same stage.
+  depends_on = [aws_api_gateway_method_settings.cache_get_items_id]
 }

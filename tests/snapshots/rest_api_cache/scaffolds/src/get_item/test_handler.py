@@ -12,7 +12,7 @@ handler = importlib.import_module("handler")
 
 
 def test_returns_json_response():
-    event = {"routeKey": 'GET /items/{id}', "body": json.dumps({"hello": "world"}), "requestContext": {"requestId": "r1"}}
+    event = {"routeKey": 'GET /items/{id}/reviews', "body": json.dumps({"hello": "world"}), "requestContext": {"requestId": "r1"}}
     response = handler.handler(event, None)
     assert response["statusCode"] == 200
     assert json.loads(response["body"])["received"] == {"hello": "world"}
