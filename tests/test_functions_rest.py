@@ -213,3 +213,27 @@ def test_rest_method_settings_paths_are_tilde_encoded(path, expected):
     )
     [method] = build_plan(bp, "dev", "bp.yaml").api.rest.methods
     assert method.method_path == expected and method.cached
+
+
+@pytest.mark.parametrize("case", ["rest_api", "http_api_jwt"])
+def test_each_route_permission_has_its_own_statement_id(case, tmp_path):
+    """Lambda rejects a second permission with the same statement id on one function."""
+    import re
+
+    result, out, _ = render_copy(CASES / case, "blueprint.yaml", tmp_path)
+    assert result.exit_code == 0, result.output
+    api = (out / "dev" / "api.tf").read_text()
+    pairs = re.findall(r'statement_id\s*=\s*"([^"]+)"\s*\n\s*action\s*=.*\n\s*function_name\s*=\s*(\S+)', api)
+    assert len(pairs) >= 4
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_duplicate_sid_is_an_error(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\nfunctions:\n  a:\n    iam:\n"
+        "      - {sid: Mail, actions: [ses:SendEmail], resources: ['arn:aws:ses:eu-west-1:1:identity/x']}\n"
+        "      - {sid: Mail, actions: [ses:SendRawEmail], resources: ['arn:aws:ses:eu-west-1:1:identity/x']}\n",
+    )
+    assert result.exit_code == 2
+    assert f"{bp}:6:10: error[SLS102] functions.a.iam[1].sid: duplicate sid 'Mail'" in result.output

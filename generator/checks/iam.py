@@ -53,7 +53,11 @@ def is_wildcard_action(action: str) -> bool:
 def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         for fname, fn in bp.functions.items():
+            sids: set[str] = set()
             for i, st in enumerate(fn.iam):
+                if st.sid and st.sid in sids:
+                    yield ctx.diag("SLS102", ("functions", fname, "iam", i, "sid"), f"duplicate sid '{st.sid}'")
+                sids.add(st.sid or "")
                 if (st.allow_wildcard and st.allow_wildcard.strip()) or st.effect == "Deny":
                     continue  # a reviewed reason, or a Deny: a broad Deny narrows access, never widens it
                 base = ("functions", fname, "iam", i)

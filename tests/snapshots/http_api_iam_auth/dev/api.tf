@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "get_health" {
 }
 
 resource "aws_lambda_permission" "api_get_health" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_health"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.report.function_name
   principal     = "apigateway.amazonaws.com"
@@ -64,7 +64,7 @@ resource "aws_apigatewayv2_route" "get_reports_id" {
 }
 
 resource "aws_lambda_permission" "api_get_reports_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_reports_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.report.function_name
   principal     = "apigateway.amazonaws.com"

@@ -85,7 +85,7 @@ resource "aws_apigatewayv2_route" "any_legacy_proxy" {
 }
 
 resource "aws_lambda_permission" "api_any_legacy_proxy" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-any_legacy_proxy"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
@@ -100,7 +100,7 @@ resource "aws_apigatewayv2_route" "get_products" {
 }
 
 resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_products"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.list_products.function_name
   principal     = "apigateway.amazonaws.com"
@@ -116,7 +116,7 @@ resource "aws_apigatewayv2_route" "post_products" {
 }
 
 resource "aws_lambda_permission" "api_post_products" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-post_products"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.create_product.function_name
   principal     = "apigateway.amazonaws.com"
@@ -131,7 +131,7 @@ resource "aws_apigatewayv2_route" "get_products_id" {
 }
 
 resource "aws_lambda_permission" "api_get_products_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_products_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"

@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "post_quotes" {
 }
 
 resource "aws_lambda_permission" "api_post_quotes" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-post_quotes"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.price_quote.function_name
   principal     = "apigateway.amazonaws.com"

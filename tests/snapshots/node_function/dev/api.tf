@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "get_notes_id" {
 }
 
 resource "aws_lambda_permission" "api_get_notes_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_notes_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.api.function_name
   principal     = "apigateway.amazonaws.com"

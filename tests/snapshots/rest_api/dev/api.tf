@@ -55,7 +55,7 @@ resource "aws_api_gateway_integration" "get_root" {
 }
 
 resource "aws_lambda_permission" "api_get_root" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_root"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.list_products.function_name
   principal     = "apigateway.amazonaws.com"
@@ -84,7 +84,7 @@ resource "aws_api_gateway_integration" "any_legacy_proxy" {
 }
 
 resource "aws_lambda_permission" "api_any_legacy_proxy" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-any_legacy_proxy"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
@@ -110,7 +110,7 @@ resource "aws_api_gateway_integration" "get_products" {
 }
 
 resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_products"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.list_products.function_name
   principal     = "apigateway.amazonaws.com"
@@ -135,7 +135,7 @@ resource "aws_api_gateway_integration" "post_products" {
 }
 
 resource "aws_lambda_permission" "api_post_products" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-post_products"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.create_product.function_name
   principal     = "apigateway.amazonaws.com"
@@ -164,7 +164,7 @@ resource "aws_api_gateway_integration" "get_products_id" {
 }
 
 resource "aws_lambda_permission" "api_get_products_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_products_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"

@@ -48,7 +48,7 @@ resource "aws_api_gateway_integration" "get_items" {
 }
 
 resource "aws_lambda_permission" "api_get_items" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_items"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.list_items.function_name
   principal     = "apigateway.amazonaws.com"
@@ -78,7 +78,7 @@ resource "aws_api_gateway_integration" "get_items_id" {
 }
 
 resource "aws_lambda_permission" "api_get_items_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_items_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   principal     = "apigateway.amazonaws.com"
@@ -106,7 +106,7 @@ resource "aws_api_gateway_integration" "put_items_id" {
 }
 
 resource "aws_lambda_permission" "api_put_items_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-put_items_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.put_item.function_name
   principal     = "apigateway.amazonaws.com"
@@ -136,7 +136,7 @@ resource "aws_api_gateway_integration" "get_items_id_reviews" {
 }
 
 resource "aws_lambda_permission" "api_get_items_id_reviews" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_items_id_reviews"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   principal     = "apigateway.amazonaws.com"

@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "post_charges" {
 }
 
 resource "aws_lambda_permission" "api_post_charges" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-post_charges"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.charge.function_name
   principal     = "apigateway.amazonaws.com"
