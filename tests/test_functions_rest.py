@@ -237,3 +237,9 @@ def test_duplicate_sid_is_an_error(tmp_path):
     )
     assert result.exit_code == 2
     assert f"{bp}:6:10: error[SLS102] functions.a.iam[1].sid: duplicate sid 'Mail'" in result.output
+
+
+def test_rest_api_without_routes_is_an_error(tmp_path):
+    bp, result = validate(tmp_path, "service: demo\napi:\n  type: rest\nfunctions:\n  a: {}\n")
+    assert result.exit_code == 2
+    assert f"{bp}:3:3: error[SLS311] api.type: a REST API needs at least one http route" in result.output

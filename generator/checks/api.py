@@ -17,6 +17,11 @@ def check(ctx) -> Iterable[Diagnostic]:
                 "SLS311", ("api", "cache"), "caching needs a REST API", hint="set api.type: rest, or remove cache"
             )
         if api_type == "rest":
+            if not any(isinstance(ev, HttpEvent) for fn in bp.functions.values() for ev in fn.events):
+                yield ctx.diag(
+                    "SLS311", ("api", "type"), "a REST API needs at least one http route to deploy",
+                    hint="add an http event to a function, or remove api",
+                )
             for name in sorted(bp.api.authorizers):
                 yield ctx.diag(
                     "SLS311",
