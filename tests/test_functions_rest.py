@@ -243,3 +243,9 @@ def test_rest_api_without_routes_is_an_error(tmp_path):
     bp, result = validate(tmp_path, "service: demo\napi:\n  type: rest\nfunctions:\n  a: {}\n")
     assert result.exit_code == 2
     assert f"{bp}:3:3: error[SLS311] api.type: a REST API needs at least one http route" in result.output
+
+
+def test_absolute_artifact_path_is_an_error(tmp_path):
+    bp, result = validate(tmp_path, "service: demo\nfunctions:\n  a:\n    runtime: java21\n    artifact: /home/me/a.jar\n")
+    assert result.exit_code == 2
+    assert f"{bp}:5:5: error[SLS313] functions.a.artifact: artifact must be relative to the blueprint" in result.output

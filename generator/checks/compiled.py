@@ -18,3 +18,8 @@ def check(ctx) -> Iterable[Diagnostic]:
                     f"artifact applies to java17, java21 and provided.al2023, not {runtime}",
                     hint="sls-gen packages the code dir itself: remove artifact",
                 )
+            elif fn.artifact and (fn.artifact.startswith(("/", "\\")) or ":" in fn.artifact):
+                # An absolute path would land in the generated Terraform and differ per machine.
+                yield ctx.diag(
+                    "SLS313", ("functions", fname, "artifact"), "artifact must be relative to the blueprint"
+                )
