@@ -20,7 +20,7 @@ from generator.model.functions import (
     UseTopic,
 )
 from generator.plan.access import XRAY_ACTIONS, Grant, expand
-from generator.plan.api import rest_plan
+from generator.plan.api import arn_path, rest_plan
 from generator.plan.extras import compiled_artifact, extra_statements, invoked_function
 from generator.plan.model import (
     ApiPlan,
@@ -329,7 +329,7 @@ class Planner:
                         function=functions[fname],
                         auth=auth,
                         authorizer_tf=tf_id(auth) if auth not in ("none", "iam") else None,
-                        source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{path}"'),
+                        source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
                         cache=ev.cache is not False,
                     )
                 )

@@ -68,5 +68,5 @@ resource "aws_lambda_permission" "api_get_reports_id" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.report.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/reports/{id}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/reports/*"
 }

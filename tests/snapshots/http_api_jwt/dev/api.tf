@@ -89,7 +89,7 @@ resource "aws_lambda_permission" "api_any_legacy_proxy" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/legacy/{proxy+}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/legacy/*"
 }
 
 resource "aws_apigatewayv2_route" "get_products" {
@@ -135,5 +135,5 @@ resource "aws_lambda_permission" "api_get_products_id" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/products/{id}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/products/*"
 }

@@ -53,5 +53,5 @@ resource "aws_lambda_permission" "api_get_notes_id" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.api.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/notes/{id}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/notes/*"
 }
