@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "SLS311": "API rule broken",
     "SLS312": "invalid runtime",
     "SLS313": "invalid path",
+    "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in environment",
     "SLS501": "public API route without authorization",

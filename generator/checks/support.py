@@ -16,8 +16,8 @@ def _unsupported(ctx, path: tuple, what: str) -> Diagnostic:
     return ctx.diag("SLS105", path, f"not yet supported: {what}")
 
 
-RENDERED_EVENTS = {"http", "queue"}
-RENDERED_SECTIONS: set[str] = set()  # top-level resource families beyond functions/tables/queues/api
+RENDERED_EVENTS = {"http", "queue", "bucket", "stream"}
+RENDERED_SECTIONS: set[str] = {"buckets", "secrets"}  # top-level resource families beyond functions/tables/queues/api
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -31,13 +31,8 @@ def check(ctx) -> Iterable[Diagnostic]:
         if bp.observability.alarms or bp.observability.dashboard:
             yield _unsupported(ctx, ("observability",), "observability")
         for qname, q in bp.queues.items():
-            if q.fifo:
-                yield _unsupported(ctx, ("queues", qname, "fifo"), "fifo queues")
             if q.subscribe:
                 yield _unsupported(ctx, ("queues", qname, "subscribe"), "queue subscriptions")
-        for tname, t in bp.tables.items():
-            if t.replicas:
-                yield _unsupported(ctx, ("tables", tname, "replicas"), "global table replicas")
         for fname, fn in bp.functions.items():
             base = ("functions", fname)
             for i, ev in enumerate(fn.events):
@@ -45,7 +40,7 @@ def check(ctx) -> Iterable[Diagnostic]:
                 if kind not in RENDERED_EVENTS:
                     yield _unsupported(ctx, base + ("events", i, kind), f"'{kind}' events")
             for i, use in enumerate(fn.uses):
-                for kind in ("topic", "bus", "bucket", "secret"):
+                for kind in ("topic", "bus"):
                     if hasattr(use, kind):
                         yield _unsupported(ctx, base + ("uses", i, kind), f"uses: {kind}")
             if fn.concurrency and fn.concurrency.provisioned:

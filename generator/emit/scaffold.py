@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.emit.templates import environment
 from generator.plan.model import FunctionPlan
 
-SCAFFOLD_KINDS = ("http", "queue")
+SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream")
 
 
 def _kind(fn: FunctionPlan) -> str:
@@ -21,6 +21,11 @@ def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
     for key, value in fn.environment:
         out.append((key, value if type(value) is str else f"test-{key.lower().replace('_', '-')}"))
     return out
+
+
+def _secret_keys(fn: FunctionPlan) -> list[str]:
+    """Environment keys holding a secret's ARN or parameter name: the scaffold fetches these lazily."""
+    return [key for key, _ in fn.environment if key.endswith(("_SECRET_ARN", "_PARAMETER_NAME"))]
 
 
 def _python_clients(fn: FunctionPlan) -> list[str]:
@@ -54,6 +59,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         "blueprint_name": blueprint_name,
         "env": _sample_env(fn),
         "sample_route": sample_route,
+        "secrets": _secret_keys(fn),
     }
     if fn.language == "python":
         ctx["clients"] = _python_clients(fn)

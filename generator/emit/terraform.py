@@ -7,6 +7,20 @@ from generator.emit.templates import environment
 from generator.plan.model import StagePlan
 
 
+def data_files(data) -> list[tuple[str, str]]:
+    """Buckets, secrets and stream consumers (plan.data.DataPlan), each family in its own file."""
+    if not data:
+        return []
+    files = []
+    if data.buckets:
+        files.append(("s3.tf", "s3.tf.j2"))
+    if data.secrets or data.parameters:
+        files.append(("secrets.tf", "secrets.tf.j2"))
+    if data.streams:
+        files.append(("streams.tf", "streams.tf.j2"))
+    return files
+
+
 def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
     """(file name, template) pairs for one stage; families without resources are left out."""
     files = [
@@ -25,6 +39,7 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
         files.append(("sqs.tf", "sqs.tf.j2"))
     if plan.tables:
         files.append(("dynamodb.tf", "dynamodb.tf.j2"))
+    files += data_files(plan.data)
     return files
 
 

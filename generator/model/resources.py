@@ -117,6 +117,9 @@ class Bucket(Strict):
 class Secret(Strict):
     ssm: str | None = Field(None, description="existing SSM SecureString parameter name")
     description: str | None = None
+    recovery_window_days: int = Field(
+        30, ge=7, le=30, description="days a deleted secret stays recoverable (Secrets Manager only)"
+    )
 
 
 class Cors(Strict):

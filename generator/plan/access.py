@@ -46,6 +46,8 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
                 ("{arn}",),
             )
         ],
+        # Lambda's on-failure destination (stream event source mappings) only sends.
+        "on_failure": [(("sqs:SendMessage",), ("{arn}",))],
     },
     "topic": {"publish": [(("sns:Publish",), ("{arn}",))]},
     "bus": {"publish": [(("events:PutEvents",), ("{arn}",))]},

@@ -22,6 +22,7 @@ from generator.model.functions import (
 from generator.plan.access import XRAY_ACTIONS, Grant, expand
 from generator.plan.api import arn_path, rest_plan
 from generator.plan.extras import compiled_artifact, extra_statements, invoked_function
+from generator.plan.data import event_grants, plan_data
 from generator.plan.model import (
     ApiPlan,
     Authorizer,
@@ -267,6 +268,7 @@ class Planner:
                     for g in expand("queue", "consume", arn=f"aws_sqs_queue.{qtf}.arn")
                 ]
 
+        grants += event_grants(name, fn)
         grants.append(("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0]))
         tracing = resolved(fn, bp, "tracing")
         if tracing:
@@ -378,6 +380,7 @@ class Planner:
             tables=self.tables(),
             queues=self.queues(),
             api=self.api({f.name: f for f in functions}),
+            data=plan_data(bp, self.names, {f.name: f for f in functions}),
         )
 
 

@@ -186,6 +186,7 @@ class StagePlan:
     tables: tuple[TablePlan, ...]
     queues: tuple[QueuePlan, ...]
     api: ApiPlan | None
+    data: Any = None  # plan.data.DataPlan: buckets, secrets, SSM parameters, stream consumers
 
 
 __all__ = [

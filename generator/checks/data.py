@@ -1,0 +1,220 @@
+"""AWS rules for buckets, secrets, streams, global tables and FIFO queues that Terraform does not
+catch before apply; each finding names the blueprint line."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.blueprint import Blueprint
+from generator.model.functions import BucketEvent, QueueEvent, StreamEvent
+from generator.plan.data import bucket_name_length, failure_queue_name
+from generator.plan.naming import Names
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap")
+IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
+QUEUE_NAME_MAX = 80
+FIFO_BATCH_MAX = 10
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    overrides: dict[str, list[tuple[str, str]]] = {}
+    for stage, bp in ctx.stages.items():
+        names = Names(bp.service, stage)
+        yield from _buckets(ctx, bp, names)
+        yield from _bucket_events(ctx, bp)
+        yield from _streams(ctx, bp, names)
+        yield from _replicas(ctx, bp, stage)
+        yield from _fifo(ctx, bp)
+        yield from _secrets(ctx, bp)
+        for bname, b in bp.buckets.items():
+            if b.bucket_name:
+                overrides.setdefault(b.bucket_name, []).append((stage, bname))
+    for physical, users in sorted(overrides.items()):
+        if len(users) > 1:
+            stage, bname = users[0]
+            where = ", ".join(f"{s}:{b}" for s, b in users)
+            yield ctx.diag(
+                "SLS301",
+                ("buckets", bname, "bucket_name"),
+                f"bucket name '{physical}' is used more than once ({where}); S3 bucket names are global",
+                hint="give each stage its own bucket_name under stages.<stage>.overrides, or drop bucket_name",
+            )
+
+
+def _bucket_name_problem(name: str) -> str | None:
+    if not BUCKET_NAME.match(name):
+        return "must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit"
+    if ".." in name or ".-" in name or "-." in name:
+        return "must not contain '..', '.-' or '-.'"
+    if IP_LIKE.match(name):
+        return "must not look like an IP address"
+    if name.startswith(BUCKET_RESERVED_PREFIXES) or name.endswith(BUCKET_RESERVED_SUFFIXES):
+        return "uses a prefix or suffix AWS reserves"
+    return None
+
+
+def _buckets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    for bname, b in bp.buckets.items():
+        if b.bucket_name:
+            problem = _bucket_name_problem(b.bucket_name)
+            if problem:
+                yield ctx.diag("SLS301", ("buckets", bname, "bucket_name"), f"bucket name '{b.bucket_name}' {problem}")
+            continue
+        length = bucket_name_length(names, bname)
+        if length > 63:
+            yield ctx.diag(
+                "SLS301",
+                ("buckets", bname),
+                f"bucket name '{names.physical(bname)}-<12-digit account id>' is {length} characters (S3 allows 63)",
+                hint="shorten the bucket, service or stage name, or set bucket_name",
+            )
+
+
+def _overlap(a: BucketEvent, b: BucketEvent) -> bool:
+    """S3 refuses two configurations whose event types and key filters can match the same object."""
+    if not set(a.on) & set(b.on):
+        return False
+    pa, pb = a.prefix or "", b.prefix or ""
+    sa, sb = a.suffix or "", b.suffix or ""
+    return (pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))
+
+
+def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    seen: dict[str, list[tuple[tuple, BucketEvent, str]]] = {}
+    for fname, fn in sorted(bp.functions.items()):
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, BucketEvent) or ev.bucket not in bp.buckets:
+                continue
+            path = ("functions", fname, "events", i)
+            for other_path, other, other_fn in seen.get(ev.bucket, []):
+                if _overlap(ev, other):
+                    yield ctx.diag(
+                        "SLS320",
+                        path + ("bucket",),
+                        f"these events on bucket '{ev.bucket}' overlap those of {other_fn} "
+                        f"(events[{other_path[-1]}]); S3 refuses overlapping notifications",
+                        hint="make the prefixes or suffixes disjoint, or the 'on' lists",
+                    )
+                    break
+            seen.setdefault(ev.bucket, []).append((path, ev, fname))
+
+
+def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        tables: set[str] = set()
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, StreamEvent):
+                continue
+            path = ("functions", fname, "events", i, "stream")
+            if ev.stream in tables:
+                yield ctx.diag("SLS102", path, f"a second stream event on table '{ev.stream}' in the same function")
+            tables.add(ev.stream)
+            queue = failure_queue_name(names, fname, ev.stream)
+            if len(queue) > QUEUE_NAME_MAX:
+                yield ctx.diag(
+                    "SLS301",
+                    path,
+                    f"the stream's on-failure queue name '{queue}' is {len(queue)} characters (SQS allows 80)",
+                    hint="shorten the function, table, service or stage name",
+                )
+
+
+def _replicas(ctx, bp: Blueprint, stage: str) -> Iterable[Diagnostic]:
+    stage_cfg = bp.stages.get(stage)
+    region = (stage_cfg.region if stage_cfg else None) or bp.region
+    for tname, t in bp.tables.items():
+        if not t.replicas:
+            continue
+        base = ("tables", tname)
+        if t.stream not in (None, "new_and_old_images"):
+            yield ctx.diag(
+                "SLS310",
+                base + ("stream",),
+                f"a global table needs stream new_and_old_images, not {t.stream}",
+                hint="remove stream: (replicas turn it on) or set it to new_and_old_images",
+            )
+        if not isinstance(t.billing, str):
+            yield ctx.diag(
+                "SLS310",
+                base + ("billing",),
+                "a global table with provisioned capacity needs auto scaling, which sls-gen does not generate",
+                hint="use billing: on_demand",
+            )
+        seen: set[str] = set()
+        for i, replica in enumerate(t.replicas):
+            path = base + ("replicas", i)
+            if replica == region:
+                yield ctx.diag(
+                    "SLS310",
+                    path,
+                    f"replica region '{replica}' is the table's own region in stage '{stage}'",
+                    hint="list only the other regions",
+                )
+            elif replica in seen:
+                yield ctx.diag("SLS310", path, f"replica region '{replica}' is listed twice")
+            elif not re.match(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$", replica):
+                yield ctx.diag("SLS310", path, f"'{replica}' is not an AWS region", hint="e.g. us-east-1")
+            seen.add(replica)
+
+
+def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    for qname, q in bp.queues.items():
+        if q.content_based_deduplication is not None and not q.fifo:
+            yield ctx.diag(
+                "SLS306",
+                ("queues", qname, "content_based_deduplication"),
+                "content-based deduplication exists only on FIFO queues",
+                hint="add fifo: true or remove content_based_deduplication",
+            )
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, QueueEvent) or ev.queue not in bp.queues or not bp.queues[ev.queue].fifo:
+                continue
+            path = ("functions", fname, "events", i)
+            if ev.batch_size is not None and ev.batch_size > FIFO_BATCH_MAX:
+                yield ctx.diag(
+                    "SLS306",
+                    path + ("batch_size",),
+                    f"batch_size {ev.batch_size} on FIFO queue '{ev.queue}' (Lambda allows at most 10)",
+                )
+            if ev.batch_window:
+                yield ctx.diag(
+                    "SLS306",
+                    path + ("batch_window",),
+                    f"FIFO queue '{ev.queue}' takes no batch_window",
+                    hint="remove batch_window",
+                )
+
+
+def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    for sname, s in bp.secrets.items():
+        path = ("secrets", sname)
+        if s.ssm is None:
+            continue
+        if "recovery_window_days" in s.model_fields_set:
+            yield ctx.diag(
+                "SLS102",
+                path + ("recovery_window_days",),
+                "recovery_window_days applies to Secrets Manager secrets, not to an existing SSM parameter",
+            )
+        name = s.ssm
+        problem = None
+        if not PARAMETER_NAME.match(name) or "//" in name:
+            problem = "may contain only a-z, A-Z, 0-9, '_', '.', '-' and single '/' separators"
+        elif name.endswith("/"):
+            problem = "must not end with '/'"
+        elif name.lstrip("/").lower().startswith(("aws", "ssm")):
+            problem = "must not begin with 'aws' or 'ssm'"
+        elif "/" in name.lstrip("/") and not name.startswith("/"):
+            problem = "must start with '/' when it has a path"
+        elif name.count("/") > 15:
+            problem = "has more than 15 levels"
+        elif len(name) > 1011:
+            problem = "is longer than 1011 characters"
+        if problem:
+            yield ctx.diag("SLS301", path + ("ssm",), f"SSM parameter name '{name}' {problem}")
