@@ -105,7 +105,8 @@ def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
 
 
 def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
-    for fname, fn in bp.functions.items():
+    readers: dict[str, list[tuple]] = {}
+    for fname, fn in sorted(bp.functions.items()):
         tables: set[str] = set()
         for i, ev in enumerate(fn.events):
             if not isinstance(ev, StreamEvent):
@@ -114,6 +115,7 @@ def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
             if ev.stream in tables:
                 yield ctx.diag("SLS102", path, f"a second stream event on table '{ev.stream}' in the same function")
             tables.add(ev.stream)
+            readers.setdefault(ev.stream, []).append(path)
             queue = failure_queue_name(names, fname, ev.stream)
             if len(queue) > QUEUE_NAME_MAX:
                 yield ctx.diag(
@@ -122,6 +124,19 @@ def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                     f"the stream's on-failure queue name '{queue}' is {len(queue)} characters (SQS allows 80)",
                     hint="shorten the function, table, service or stage name",
                 )
+    for table, paths in sorted(readers.items()):
+        # DynamoDB throttles a shard read by more than two processes; a global table's replication
+        # is one of them.
+        limit = 1 if table in bp.tables and bp.tables[table].replicas else 2
+        if len(paths) > limit:
+            yield ctx.diag(
+                "SLS507",
+                paths[limit],
+                f"{len(paths)} functions read the stream of table '{table}'; more than {limit} "
+                "reader(s) per shard get throttled",
+                hint="fan out from one consumer (e.g. to a topic or bus) instead",
+                severity="warning",
+            )
 
 
 def _replicas(ctx, bp: Blueprint, stage: str) -> Iterable[Diagnostic]:

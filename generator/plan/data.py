@@ -77,6 +77,7 @@ class ParameterPlan:
 class StreamTrigger:
     tf: str
     function: FunctionPlan
+    table: str
     table_tf: str
     batch_size: int
     batch_window: int
@@ -224,6 +225,7 @@ def _streams(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) ->
                 StreamTrigger(
                     tf=tf,
                     function=functions[fname],
+                    table=ev.stream,
                     table_tf=tf_id(ev.stream),
                     batch_size=ev.batch_size or STREAM_BATCH_SIZE,
                     batch_window=ev.batch_window or 0,

@@ -67,3 +67,11 @@ resource "aws_lambda_event_source_mapping" "project_entries_entries_stream" {
     }
   }
 }
+
+output "stream_failure_queue_urls" {
+  description = "On-failure queues of the DynamoDB stream consumers, by function and table."
+  value = {
+    "audit/entries"           = aws_sqs_queue.audit_entries_stream_failures.url
+    "project-entries/entries" = aws_sqs_queue.project_entries_entries_stream_failures.url
+  }
+}

@@ -23,10 +23,12 @@ resource "aws_dynamodb_table" "users" {
   replica {
     region_name            = "us-east-1"
     point_in_time_recovery = true
+    propagate_tags         = true
   }
 
   replica {
     region_name            = "ap-southeast-2"
     point_in_time_recovery = true
+    propagate_tags         = true
   }
 }
