@@ -390,3 +390,11 @@ def test_more_stream_readers_than_a_shard_serves_is_a_warning(tmp_path):
     bp.write_text(textwrap.dedent(text % ", replicas: [us-west-2]"))
     _, _, _, warnings = validate(bp)
     assert [(w.code, w.line) for w in warnings] == [("SLS507", 6)]
+
+
+def test_more_filters_than_the_default_quota_is_a_warning(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    patterns = ", ".join("{eventName: [INSERT]}" for _ in range(6))
+    bp.write_text(STREAM % ", stream: new_image" + f"        filter: [{patterns}]\n")
+    _, _, _, warnings = validate(bp)
+    assert [(w.code, w.line) for w in warnings] == [("SLS302", 8)]

@@ -19,6 +19,7 @@ IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
 QUEUE_NAME_MAX = 80
 FIFO_BATCH_MAX = 10
+STREAM_FILTERS_MAX = 5  # default Lambda quota: filters per event source mapping
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -115,6 +116,15 @@ def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
             if ev.stream in tables:
                 yield ctx.diag("SLS102", path, f"a second stream event on table '{ev.stream}' in the same function")
             tables.add(ev.stream)
+            filters = ev.filter if isinstance(ev.filter, list) else [ev.filter] if ev.filter else []
+            if len(filters) > STREAM_FILTERS_MAX:
+                yield ctx.diag(
+                    "SLS302",
+                    ("functions", fname, "events", i, "filter"),
+                    f"{len(filters)} filters; Lambda accepts {STREAM_FILTERS_MAX} per event source mapping "
+                    "unless the account's quota was raised",
+                    severity="warning",
+                )
             readers.setdefault(ev.stream, []).append(path)
             queue = failure_queue_name(names, fname, ev.stream)
             if len(queue) > QUEUE_NAME_MAX:
