@@ -355,6 +355,32 @@ def test_fifo_queue_and_its_dead_letter_queue_are_both_fifo(tmp_path):
 
 
 # ------------------------------------------------------------------ scaffolds
+def run_scaffold_tests(code_dir):
+    if (code_dir / "index.mjs").exists():
+        if not shutil.which("node"):
+            pytest.skip("node is not installed")
+        cmd = ["node", "--test"]
+    else:
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    run = subprocess.run(cmd, cwd=code_dir, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, f"{code_dir.name}: {run.stdout}\n{run.stderr}"
+
+
+def test_node_queue_consumer_with_a_secret_keeps_the_process_global(tmp_path):
+    # The message handler once was exported as `process`, shadowing Node's global in the whole
+    # module: reading process.env (resource names, secrets) then threw at import.
+    src = tmp_path / "case"
+    src.mkdir()
+    (src / "blueprint.yaml").write_text(
+        "service: nq\nqueues: {work: {}}\nsecrets: {k: {}}\nfunctions:\n  w:\n    runtime: nodejs22.x\n"
+        "    events: [{queue: work}]\n    uses: [{secret: k}, {queue: work}]\n"
+    )
+    result, _, out_src = render_copy(src, "blueprint.yaml", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    run_scaffold_tests(out_src / "src" / "w")
+
+
 @pytest.mark.parametrize("case", ["s3_bucket_events", "dynamodb_stream_consumer", "secrets"])
 def test_generated_scaffold_unit_tests_pass(case, tmp_path):
     result, _, src = render_copy(CASES / case, "blueprint.yaml", tmp_path)
@@ -362,15 +388,7 @@ def test_generated_scaffold_unit_tests_pass(case, tmp_path):
     dirs = sorted(p.parent for p in src.glob("src/*/*") if p.name in ("handler.py", "index.mjs"))
     assert dirs
     for code_dir in dirs:
-        if (code_dir / "index.mjs").exists():
-            if not shutil.which("node"):
-                pytest.skip("node is not installed")
-            cmd = ["node", "--test"]
-        else:
-            cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        run = subprocess.run(cmd, cwd=code_dir, capture_output=True, text=True, env=env, timeout=120)
-        assert run.returncode == 0, f"{code_dir.name}: {run.stdout}\n{run.stderr}"
+        run_scaffold_tests(code_dir)
 
 
 def test_more_stream_readers_than_a_shard_serves_is_a_warning(tmp_path):

@@ -7,7 +7,7 @@
 const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
 
 // Handle one message; throw to have it retried (and dead-lettered after max receives).
-export const process = async (message) => {
+export const processMessage = async (message) => {
   log("INFO", "message", { message });
 };
 
@@ -16,7 +16,7 @@ export const handler = async (event) => {
   const batchItemFailures = [];
   for (const record of event.Records) {
     try {
-      await process(JSON.parse(record.body));
+      await processMessage(JSON.parse(record.body));
     } catch (err) {
       log("ERROR", "record failed", { messageId: record.messageId, error: String(err) });
       batchItemFailures.push({ itemIdentifier: record.messageId });
