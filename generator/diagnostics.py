@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "SLS504": "deployment package large for cold starts",
     "SLS505": "compiled artifact not built yet",
     "SLS507": "too many readers on a DynamoDB stream",
+    "SLS506": "function may trigger itself through its bucket",
     "SLS601": "output folder refused",
     "SLS602": "generated file edited by hand",
     "SLS901": "internal error",

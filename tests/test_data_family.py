@@ -416,3 +416,21 @@ def test_more_filters_than_the_default_quota_is_a_warning(tmp_path):
     bp.write_text(STREAM % ", stream: new_image" + f"        filter: [{patterns}]\n")
     _, _, _, warnings = validate(bp)
     assert [(w.code, w.line) for w in warnings] == [("SLS302", 8)]
+
+
+def test_a_function_writing_to_the_bucket_that_invokes_it_gets_a_warning(tmp_path):
+    text = """\
+        service: docs
+        buckets: {b: {}}
+        functions:
+          f:
+            events:
+              - {bucket: b, on: [%s]}
+            uses: [{bucket: b, access: %s}]
+        """
+    bp = tmp_path / "bp.yaml"
+    found = {}
+    for on, access in (("created", "write"), ("created", "read"), ("removed", "read_write")):
+        bp.write_text(textwrap.dedent(text % (on, access)))
+        found[(on, access)] = [(w.code, w.line) for w in validate(bp)[3]]
+    assert found == {("created", "write"): [("SLS506", 6)], ("created", "read"): [], ("removed", "read_write"): []}

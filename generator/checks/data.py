@@ -8,7 +8,7 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
-from generator.model.functions import BucketEvent, QueueEvent, StreamEvent
+from generator.model.functions import BucketEvent, QueueEvent, StreamEvent, UseBucket
 from generator.plan.data import bucket_name_length, failure_queue_name
 from generator.plan.naming import Names
 
@@ -88,10 +88,20 @@ def _overlap(a: BucketEvent, b: BucketEvent) -> bool:
 def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
     seen: dict[str, list[tuple[tuple, BucketEvent, str]]] = {}
     for fname, fn in sorted(bp.functions.items()):
+        writes = {u.bucket for u in fn.uses if isinstance(u, UseBucket) and u.access != "read"}
         for i, ev in enumerate(fn.events):
             if not isinstance(ev, BucketEvent) or ev.bucket not in bp.buckets:
                 continue
             path = ("functions", fname, "events", i)
+            if ev.bucket in writes and "created" in ev.on:
+                yield ctx.diag(
+                    "SLS506",
+                    path + ("bucket",),
+                    f"'{fname}' writes to bucket '{ev.bucket}' whose new objects invoke it: each write can "
+                    "invoke it again",
+                    hint="write under keys the event's prefix/suffix excludes, or to another bucket",
+                    severity="warning",
+                )
             for other_path, other, other_fn in seen.get(ev.bucket, []):
                 if _overlap(ev, other):
                     yield ctx.diag(

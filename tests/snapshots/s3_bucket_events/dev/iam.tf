@@ -19,7 +19,7 @@ resource "aws_iam_role_policy" "cleanup" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "BucketUploadsReadWrite"
+        Sid    = "BucketArchiveReadWrite"
         Effect = "Allow"
         Action = [
           "s3:AbortMultipartUpload",
@@ -28,10 +28,22 @@ resource "aws_iam_role_policy" "cleanup" {
           "s3:GetObjectVersion",
           "s3:PutObject",
         ]
+        Resource = ["${aws_s3_bucket.archive.arn}/*"]
+      },
+      {
+        Sid      = "BucketArchiveReadWrite2"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [aws_s3_bucket.archive.arn]
+      },
+      {
+        Sid      = "BucketUploadsRead"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
         Resource = ["${aws_s3_bucket.uploads.arn}/*"]
       },
       {
-        Sid      = "BucketUploadsReadWrite2"
+        Sid      = "BucketUploadsRead2"
         Effect   = "Allow"
         Action   = ["s3:ListBucket"]
         Resource = [aws_s3_bucket.uploads.arn]

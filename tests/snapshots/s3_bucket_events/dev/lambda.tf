@@ -32,6 +32,7 @@ resource "aws_lambda_function" "cleanup" {
 
   environment {
     variables = {
+      ARCHIVE_BUCKET_NAME = aws_s3_bucket.archive.bucket
       UPLOADS_BUCKET_NAME = aws_s3_bucket.uploads.bucket
     }
   }

@@ -2,6 +2,7 @@
 // Scaffolded once by sls-gen from blueprint.yaml; this file is yours to edit and is never overwritten.
 
 // Init phase: clients and resource names are set up once per execution environment, not per event.
+const ARCHIVE_BUCKET_NAME = process.env.ARCHIVE_BUCKET_NAME;
 const UPLOADS_BUCKET_NAME = process.env.UPLOADS_BUCKET_NAME;
 
 // With the JSON log format, console.log objects become structured log lines.

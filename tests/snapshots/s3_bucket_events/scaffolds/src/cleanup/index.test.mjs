@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
+process.env["ARCHIVE_BUCKET_NAME"] ??= "test-archive-bucket-name";
 process.env["UPLOADS_BUCKET_NAME"] ??= "test-uploads-bucket-name";
 const { handler } = await import("./index.mjs");
 
