@@ -251,7 +251,8 @@ def test_stream_consumer_defaults_are_bounded(tmp_path):
 def test_stream_filter_takes_one_pattern_or_a_list(tmp_path):
     one = plan_of(tmp_path, STREAM % ", stream: new_image" + "        filter: {eventName: [INSERT]}\n")
     assert one.data.streams[0].filters == ({"eventName": ["INSERT"]},)
-    many = plan_of(tmp_path, STREAM % ", stream: new_image" + "        filter: [{eventName: [INSERT]}, {eventName: [REMOVE]}]\n")
+    two = "        filter: [{eventName: [INSERT]}, {eventName: [REMOVE]}]\n"
+    many = plan_of(tmp_path, STREAM % ", stream: new_image" + two)
     assert len(many.data.streams[0].filters) == 2
 
 

@@ -114,7 +114,8 @@ def bucket_name_length(names: Names, name: str) -> int:
 def parameter_arn(parameter: str) -> Raw:
     # `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading
     # slash gets exactly one slash too.
-    return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{parameter.lstrip("/")}"')
+    path = parameter.lstrip("/")
+    return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{path}"')
 
 
 def secret_physical(names: Names, name: str) -> str:
