@@ -14,6 +14,8 @@ from generator import __version__
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 1
+EXIT_CHANGES = 1  # `diff`: the output folder is out of date
+EXIT_REFUSED = 3  # the output folder holds work sls-gen will not overwrite (SLS601/SLS602)
 
 
 def _print_diagnostics(diags, color: bool) -> None:
@@ -33,10 +35,15 @@ def _print_diagnostics(diags, color: bool) -> None:
 def _run(action):
     """Run a command body: invalid blueprints exit 2 with diagnostics, bugs exit 1 in one line."""
     from generator.diagnostics import BlueprintError
+    from generator.writer.tree import WriteRefused
 
     color = sys.stderr.isatty()
     try:
         return action()
+    except WriteRefused as exc:
+        _print_diagnostics(exc.diagnostics, color)
+        click.echo(f"{len(exc.diagnostics)} file(s) refused; nothing was written.", err=True)
+        sys.exit(EXIT_REFUSED)
     except BlueprintError as exc:
         _print_diagnostics(exc.diagnostics, color)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
@@ -44,7 +51,7 @@ def _run(action):
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:
         sys.exit(130)
-    except click.exceptions.Exit:
+    except (click.exceptions.Exit, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
         click.echo(f"sls-gen: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -64,33 +71,83 @@ def main() -> None:
     """
 
 
+def _out_options(fn):
+    fn = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(fn)
+    fn = click.option("--stage", help="Render only this stage (default: every stage).")(fn)
+    fn = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Output folder (default: out/<service>/).")(fn)
+    return click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))(fn)
+
+
+def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool):
+    from generator.pipeline import render as do_render
+
+    rendered = do_render(blueprint, stage, strict)
+    _print_diagnostics(rendered.warnings, sys.stderr.isatty())
+    target = out_dir or Path("out") / rendered.service
+    scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
+    return rendered, target, scope
+
+
 @main.command()
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: out/<service>/).")
-@click.option("--stage", help="Render only this stage (default: every stage).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool) -> None:
-    """Render BLUEPRINT into one Terraform root module per stage, plus handler scaffolds."""
+@_out_options
+@click.option("--force", is_flag=True,
+              help="Overwrite hand-edited generated files (a copy is kept as <file>.orig) and write into a "
+                   "folder sls-gen did not create. Never touches scaffolds or your other files.")
+def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, force: bool) -> None:
+    """Render BLUEPRINT into one Terraform root module per stage, plus handler scaffolds.
+
+    \b
+    Every file gets a status: create, identical (left untouched), update, conflict (edited by hand:
+    refused without --force), remove (no longer generated), keep (no longer generated but edited:
+    left in place), skip (existing scaffold folder: never overwritten).
+    """
 
     def action():
-        from generator.pipeline import render as do_render
-        from generator.writer import WriteReport, write_scaffolds, write_tree
+        from generator.writer import write_scaffolds, write_tree
 
-        rendered = do_render(blueprint, stage, strict)
-        _print_diagnostics(rendered.warnings, sys.stderr.isatty())
-        target = out_dir or Path("out") / rendered.service
-        report = WriteReport()
-        write_tree(rendered.outputs, target, report)
-        write_scaffolds(rendered, blueprint.parent, report)
+        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict)
+        plan = write_tree(rendered.outputs, target, force=force, scope=scope)
+        statuses = [(f.status, f.rel) for f in plan.files]
+        statuses += write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs)
         counts: dict[str, int] = {}
-        for status, path in report.statuses:
+        for status, path in statuses:
             counts[status] = counts.get(status, 0) + 1
-            if status != "identical":
+            if status not in ("identical", "skip"):
                 click.echo(f"  {status:>9}  {path}")
         stages = [stage] if stage else rendered.stages
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        if not plan.changed:
+            summary += "; nothing changed, nothing written"
         click.echo(f"Rendered {rendered.service} ({', '.join(stages)}) into {target}: {summary}.")
+
+    _run(action)
+
+
+@main.command()
+@_out_options
+def diff(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool) -> None:
+    """Show what `render` would change in the output folder, writing nothing (exit 0: no change, 1: changes).
+
+    For CI drift checks: zips are reported as "Binary files ... differ", scaffolds that would be
+    created are listed.
+    """
+
+    def action():
+        from generator.writer import plan_write, scaffold_statuses
+        from generator.writer.diff import diff_lines
+
+        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict)
+        plan = plan_write(rendered.outputs, target, force=True, scope=scope)
+        for line in diff_lines(plan):
+            click.echo(line, nl=False)
+        scaffolds = [rel for status, rel in scaffold_statuses(rendered.scaffolds, blueprint.parent) if status == "create"]
+        for rel in scaffolds:
+            click.echo(f"# scaffold would be created: {rel}")
+        if plan.changed or scaffolds:
+            click.echo(f"{target}: out of date with {blueprint}.", err=True)
+            sys.exit(EXIT_CHANGES)
+        click.echo(f"{target}: up to date with {blueprint}.", err=True)
 
     _run(action)
 

@@ -21,6 +21,7 @@ class Rendered:
     outputs: dict[str, bytes]  # path relative to the output folder -> content
     scaffolds: dict[str, dict[str, str]]  # code dir relative to the blueprint -> {file: content}
     warnings: list[Diagnostic] = field(default_factory=list)
+    code_dirs: list[str] = field(default_factory=list)  # every function code dir, existing or scaffolded
 
 
 def validate(blueprint: str | Path, strict: bool = False):
@@ -56,6 +57,7 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
     outputs: dict[str, bytes] = {}
     scaffolds: dict[str, dict[str, str]] = {}
     zips: dict[str, bytes] = {}
+    code_dirs: set[str] = set()
     for stage_name, bp in stages.items():
         if only_stage is not None and stage_name != only_stage:
             continue
@@ -64,6 +66,7 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
             outputs[f"{stage_name}/{name}"] = text.encode()
         routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
         for fn in plan.functions:
+            code_dirs.add(fn.code_dir)
             if fn.artifact:
                 if not (root / fn.code_dir).exists():
                     scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
@@ -83,4 +86,6 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
                 data = zips.get(fn.code_dir) or build_zip_from_files(files)
             zips[fn.code_dir] = data
             outputs[f"dist/{fn.name}.zip"] = data
-    return Rendered(base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings)
+    return Rendered(
+        base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings, sorted(code_dirs)
+    )

@@ -1,0 +1,43 @@
+"""Handler scaffolds: written once, into code folders that do not exist yet; never overwritten or deleted.
+
+A code folder that exists belongs to the user (even if it still holds the untouched scaffold), so
+it is reported as `skip` whatever its content, with or without --force.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def scaffold_statuses(
+    scaffolds: dict[str, dict[str, str]], blueprint_dir: Path, code_dirs: list[str] = ()
+) -> list[tuple[str, str]]:
+    """`create` per scaffold file to write, `skip` per code folder that already exists."""
+    out: list[tuple[str, str]] = []
+    for code_dir in sorted(set(scaffolds) | set(code_dirs)):
+        if (blueprint_dir / code_dir).exists():
+            out.append(("skip", code_dir))
+        else:
+            out.extend(("create", f"{code_dir}/{name}") for name in sorted(scaffolds.get(code_dir, {})))
+    return out
+
+
+def write_scaffolds(
+    scaffolds: dict[str, dict[str, str]], blueprint_dir: Path, code_dirs: list[str] = ()
+) -> list[tuple[str, str]]:
+    """Write missing scaffolds; each code folder appears whole or not at all (temp folder + rename)."""
+    statuses = scaffold_statuses(scaffolds, blueprint_dir, code_dirs)
+    for code_dir, files in sorted(scaffolds.items()):
+        target = blueprint_dir / code_dir
+        if target.exists():
+            continue
+        tmp = target.with_name(f".{target.name}.sls-gen-tmp")
+        shutil.rmtree(tmp, ignore_errors=True)  # leftover of an interrupted run
+        tmp.mkdir(parents=True)
+        for name, content in sorted(files.items()):
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_text(content, encoding="utf-8")
+        os.replace(tmp, target)
+    return statuses

@@ -1,0 +1,249 @@
+"""Write a render's output folder: plan every file's status, then commit through a journal.
+
+Design (docs/decisions/0001-crash-safe-output.md): new contents go to `<file>.sls-gen-tmp` beside
+each target while the old files stay in place; a journal naming every rename and removal is then
+renamed into place (the commit point); the renames follow. A run killed before the commit leaves
+the old files plus temp files the next run deletes; killed after it, the next run finishes the
+journal. Only files listed in the manifest (or being created) are ever replaced or removed, so the
+user's files (state, .terraform/, tfvars, their own .tf) are never moved at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import BlueprintError, Diagnostic
+from generator.writer.manifest import (
+    JOURNAL,
+    MANIFEST,
+    TMP,
+    entries_for,
+    file_sha256,
+    fsync_dir,
+    manifest_bytes,
+    read_manifest,
+    sha256,
+    write_durably,
+)
+
+CHANGES = ("create", "update", "conflict", "remove")
+NEVER_WALKED = frozenset({".terraform", ".git"})  # big trees of the user's we never need to look into
+
+
+class WriteRefused(BlueprintError):
+    """The output folder holds work sls-gen must not overwrite (SLS601/SLS602); nothing was written."""
+
+
+@dataclass
+class FileStatus:
+    status: str  # create | identical | update | conflict | remove | keep | skip
+    rel: str
+    new: bytes | None = None
+    old: bytes | None = None  # what is on disk now (kept for `diff`)
+
+
+@dataclass
+class WritePlan:
+    out_dir: Path
+    files: list[FileStatus] = field(default_factory=list)
+    manifest: bytes = b""
+    manifest_changed: bool = False
+    interrupted: bool = False  # a journal of an interrupted render is waiting to be finished
+
+    @property
+    def conflicts(self) -> list[FileStatus]:
+        return [f for f in self.files if f.status == "conflict"]
+
+    @property
+    def changed(self) -> bool:
+        return self.manifest_changed or self.interrupted or any(f.status in CHANGES for f in self.files)
+
+
+def _crashpoint(name: str) -> None:
+    """Test hook: SLS_GEN_CRASH_AT=<name>[:<n>] kills the process at the n-th pass of a named point."""
+    spec = os.environ.get("SLS_GEN_CRASH_AT")
+    if not spec:
+        return
+    point, _, count = spec.partition(":")
+    if point != name:
+        return
+    left = int(count or 1) - 1
+    os.environ["SLS_GEN_CRASH_AT"] = f"{point}:{left}"
+    if left <= 0:
+        os._exit(137)
+
+
+def _foreign(out_dir: Path) -> bool:
+    """A folder sls-gen did not create: exists, is not empty, has neither manifest nor journal."""
+    if not out_dir.exists():
+        return False
+    if not out_dir.is_dir():
+        return True
+    names = set(os.listdir(out_dir))
+    return bool(names) and not names & {MANIFEST, JOURNAL}
+
+
+def plan_write(
+    files: dict[str, bytes],
+    out_dir: Path,
+    force: bool = False,
+    scope: Callable[[str], bool] | None = None,
+) -> WritePlan:
+    """Compare a render with the folder; read-only. `scope` limits which old files may go stale
+    (a `--stage` render must not remove the other stages)."""
+    out_dir = Path(out_dir)
+    if _foreign(out_dir) and not force:
+        raise WriteRefused([Diagnostic(
+            "SLS601", "output folder is not empty and was not written by sls-gen (no "
+            f"{MANIFEST}); refusing to write into it", file=str(out_dir),
+            hint="pick another --out, or pass --force to write beside its files; colliding files are kept as <file>.orig",
+        )])
+    old_entries, old_raw = read_manifest(out_dir)
+    old_entries = old_entries or {}
+    plan = WritePlan(out_dir, interrupted=(out_dir / JOURNAL).exists())
+    for rel, content in files.items():
+        path = out_dir / rel
+        try:
+            disk = path.read_bytes() if not path.is_symlink() else None
+        except (FileNotFoundError, NotADirectoryError):
+            plan.files.append(FileStatus("create", rel, content))
+            continue
+        except IsADirectoryError:
+            disk = None
+        if disk == content:
+            plan.files.append(FileStatus("identical", rel, content, disk))
+        elif disk is not None and rel in old_entries and sha256(disk) == old_entries[rel].get("sha256"):
+            plan.files.append(FileStatus("update", rel, content, disk))
+        else:
+            plan.files.append(FileStatus("conflict", rel, content, disk))
+    entries = entries_for(files)
+    for rel, entry in old_entries.items():
+        if rel in files:
+            continue
+        if scope is not None and not scope(rel):
+            entries[rel] = entry  # outside this render: still ours, untouched
+            continue
+        disk_sha = file_sha256(out_dir / rel)
+        if disk_sha is None:
+            continue
+        path = out_dir / rel
+        status = "remove" if disk_sha == entry.get("sha256") and not path.is_symlink() else "keep"
+        plan.files.append(FileStatus(status, rel, None, path.read_bytes() if status == "remove" else None))
+    plan.files.sort(key=lambda f: f.rel)
+    plan.manifest = manifest_bytes(entries)
+    plan.manifest_changed = plan.manifest != old_raw
+    return plan
+
+
+def _backup(path: Path) -> Path:
+    """Copy a hand-edited file to the first free `<name>.orig[.N]` beside it; never overwrite one."""
+    target = path.with_name(path.name + ".orig")
+    n = 0
+    while target.exists() or target.is_symlink():
+        n += 1
+        target = path.with_name(f"{path.name}.orig.{n}")
+    tmp = target.with_name(target.name + TMP)
+    shutil.copy2(path, tmp, follow_symlinks=False)
+    os.replace(tmp, target)
+    return target
+
+
+def _prune_empty(path: Path, out_dir: Path) -> None:
+    """Remove now-empty parent folders of a removed file, up to (not including) the output folder."""
+    parent = path.parent
+    while parent != out_dir and out_dir in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+        parent = parent.parent
+
+
+def _roll_forward(out_dir: Path, journal: dict) -> None:
+    for rel in journal["put"]:
+        tmp = out_dir / (rel + TMP)
+        if tmp.exists():
+            os.replace(tmp, out_dir / rel)
+            _crashpoint("rename")
+    for rel, digest in sorted(journal["remove"].items()):
+        path = out_dir / rel
+        if not path.is_symlink() and file_sha256(path) == digest:
+            path.unlink()
+            _prune_empty(path, out_dir)
+        _crashpoint("remove")
+    fsync_dir(out_dir)
+    (out_dir / JOURNAL).unlink()
+
+
+def recover(out_dir: Path) -> bool:
+    """Finish (journal present) or undo (temp files only) an interrupted render. True if it did anything."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return False
+    did = False
+    journal_path = out_dir / JOURNAL
+    if journal_path.exists():
+        _roll_forward(out_dir, json.loads(journal_path.read_bytes()))
+        did = True
+    for dirpath, dirnames, filenames in os.walk(out_dir):
+        dirnames[:] = [d for d in dirnames if d not in NEVER_WALKED and not os.path.islink(os.path.join(dirpath, d))]
+        for name in filenames:
+            if name.endswith(TMP):
+                path = Path(dirpath) / name
+                path.unlink()
+                _prune_empty(path, out_dir)
+                did = True
+    return did
+
+
+def apply_plan(plan: WritePlan) -> None:
+    """Commit a plan: temp files, then the journal (commit point), then the renames."""
+    out_dir = plan.out_dir
+    if not plan.changed:
+        return  # nothing differs: not one file is touched, not even the manifest
+    out_dir.mkdir(parents=True, exist_ok=True)
+    puts: list[str] = []
+    for f in plan.files:
+        if f.status not in ("create", "update", "conflict"):
+            continue
+        if f.status == "conflict" and os.path.lexists(out_dir / f.rel):
+            _backup(out_dir / f.rel)
+        write_durably(out_dir / (f.rel + TMP), f.new)
+        puts.append(f.rel)
+        _crashpoint("tmp")
+    write_durably(out_dir / (MANIFEST + TMP), plan.manifest)
+    puts.append(MANIFEST)
+    removes = {f.rel: sha256(f.old) for f in plan.files if f.status == "remove"}
+    write_durably(out_dir / (JOURNAL + TMP), json.dumps({"put": puts, "remove": removes}, indent=1).encode())
+    os.replace(out_dir / (JOURNAL + TMP), out_dir / JOURNAL)
+    fsync_dir(out_dir)
+    _crashpoint("commit")
+    _roll_forward(out_dir, {"put": puts, "remove": removes})
+
+
+def write_tree(
+    files: dict[str, bytes],
+    out_dir: Path,
+    force: bool = False,
+    scope: Callable[[str], bool] | None = None,
+) -> WritePlan:
+    """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit."""
+    out_dir = Path(out_dir).absolute()
+    recover(out_dir)
+    plan = plan_write(files, out_dir, force, scope)
+    if plan.conflicts and not force:
+        raise WriteRefused([
+            Diagnostic(
+                "SLS602", "generated file was edited by hand (or is not sls-gen's); refusing to overwrite it",
+                file=str(out_dir / f.rel),
+                hint="move your change elsewhere, or pass --force to overwrite it; your version is kept as <file>.orig",
+            )
+            for f in plan.conflicts
+        ])
+    apply_plan(plan)
+    return plan
