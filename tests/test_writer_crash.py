@@ -126,3 +126,15 @@ def test_sigkill_after_a_delay(tmp_path, renders, fraction):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=600)
     check_after_crash(tmp_path, out, renders)
+
+
+def test_interrupted_first_render_is_cleaned_up_not_refused(tmp_path, renders):
+    (tmp_path / "blueprint.yaml").write_text(NEW)
+    proc = start(tmp_path, {"SLS_GEN_CRASH_AT": "tmp:20"})
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 137, err.decode()
+    out = tmp_path / "out"
+    assert [p for p in out.rglob("*") if p.is_file()], "the crash left temp files behind"
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "blueprint.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert generated(out) == renders[1]

@@ -79,13 +79,18 @@ def _crashpoint(name: str) -> None:
 
 
 def _foreign(out_dir: Path) -> bool:
-    """A folder sls-gen did not create: exists, is not empty, has neither manifest nor journal."""
+    """A folder sls-gen did not create: holds a file that is not a leftover temp file of ours,
+    and has neither manifest nor journal (an interrupted first render is not foreign)."""
     if not out_dir.exists():
         return False
     if not out_dir.is_dir():
         return True
-    names = set(os.listdir(out_dir))
-    return bool(names) and not names & {MANIFEST, JOURNAL}
+    if {MANIFEST, JOURNAL} & set(os.listdir(out_dir)):
+        return False
+    for _dirpath, _dirnames, filenames in os.walk(out_dir):
+        if any(not name.endswith(TMP) for name in filenames):
+            return True
+    return False
 
 
 def plan_write(
@@ -234,7 +239,8 @@ def write_tree(
 ) -> WritePlan:
     """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit."""
     out_dir = Path(out_dir).absolute()
-    recover(out_dir)
+    if not _foreign(out_dir):  # never sweep a folder that is not ours
+        recover(out_dir)
     plan = plan_write(files, out_dir, force, scope)
     if plan.conflicts and not force:
         raise WriteRefused([
