@@ -114,7 +114,8 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
         for status, path in statuses:
             counts[status] = counts.get(status, 0) + 1
             if status not in ("identical", "skip"):
-                click.echo(f"  {status:>9}  {path}")
+                kept = f"  (your version kept as {plan.backups[path]})" if path in plan.backups else ""
+                click.echo(f"  {status:>9}  {path}{kept}")
         stages = [stage] if stage else rendered.stages
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         if not plan.changed:

@@ -48,7 +48,7 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
 def statuses(output: str) -> dict[str, str]:
     found = {}
     for line in output.splitlines():
-        parts = line.split()
+        parts = line.split()[:2]
         if len(parts) == 2 and parts[0] in {"create", "update", "conflict", "remove", "keep", "identical"}:
             found[parts[1]] = parts[0]
     return found
@@ -149,6 +149,7 @@ def test_hand_edited_file_blocks_the_render_and_nothing_changes(tmp_path):
     result = run("render", bp, "-o", out, "--force")
     assert result.exit_code == 0, result.output
     assert statuses(result.output)["dev/lambda.tf"] == "conflict"
+    assert "conflict  dev/lambda.tf  (your version kept as dev/lambda.tf.orig)" in result.output
     assert (out / "dev" / "lambda.tf.orig").read_text().endswith("# mine\n")
     assert "1024" in edited.read_text() and "# mine" not in edited.read_text()
     assert_user_files(out)

@@ -54,6 +54,7 @@ class WritePlan:
     manifest: bytes = b""
     manifest_changed: bool = False
     interrupted: bool = False  # a journal of an interrupted render is waiting to be finished
+    backups: dict[str, str] = field(default_factory=dict)  # rel -> rel of the copy kept by --force
 
     @property
     def conflicts(self) -> list[FileStatus]:
@@ -217,7 +218,7 @@ def apply_plan(plan: WritePlan) -> None:
         if f.status not in ("create", "update", "conflict"):
             continue
         if f.status == "conflict" and os.path.lexists(out_dir / f.rel):
-            _backup(out_dir / f.rel)
+            plan.backups[f.rel] = _backup(out_dir / f.rel).relative_to(out_dir).as_posix()
         write_durably(out_dir / (f.rel + TMP), f.new)
         puts.append(f.rel)
         _crashpoint("tmp")
