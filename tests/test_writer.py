@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rendering import CASES
 
@@ -244,3 +245,26 @@ def test_state_survives_rerender_and_force_and_removal_of_everything_else(tmp_pa
     assert result.exit_code == 0, result.output
     assert statuses(result.output)["dist/hello.zip"] == "remove"
     assert_user_files(out)
+
+
+@pytest.mark.skipif(not os.environ.get("SLS_GEN_PERF"), reason="timing report, opt in with SLS_GEN_PERF=1")
+def test_noop_rerender_of_1000_functions_costs_the_writer_almost_nothing(tmp_path):
+    import time
+
+    from generator.pipeline import render
+    from generator.writer import write_tree
+
+    bp = tmp_path / "blueprint.yaml"
+    bp.write_text("service: big\nfunctions:\n" + "".join(f"  fn{i:04d}: {{}}\n" for i in range(1000)))
+    t0 = time.process_time()
+    rendered = render(bp)
+    t1 = time.process_time()
+    write_tree(rendered.outputs, tmp_path / "out")
+    t2 = time.process_time()
+    rendered = render(bp)
+    t3 = time.process_time()
+    plan = write_tree(rendered.outputs, tmp_path / "out")
+    t4 = time.process_time()
+    print(f"\ncold: render {t1 - t0:.2f}s + write {t2 - t1:.2f}s; no-op: render {t3 - t2:.2f}s + write {t4 - t3:.3f}s")
+    assert not plan.changed
+    assert t4 - t3 < 0.05 * (t3 - t2), "the writer's no-op pass should be noise next to rendering"
