@@ -268,3 +268,21 @@ def test_noop_rerender_of_1000_functions_costs_the_writer_almost_nothing(tmp_pat
     print(f"\ncold: render {t1 - t0:.2f}s + write {t2 - t1:.2f}s; no-op: render {t3 - t2:.2f}s + write {t4 - t3:.3f}s")
     assert not plan.changed
     assert t4 - t3 < 0.05 * (t3 - t2), "the writer's no-op pass should be noise next to rendering"
+
+
+def test_a_second_concurrent_render_is_refused(tmp_path):
+    import fcntl
+
+    bp, out = setup_app(tmp_path)
+    assert run("render", bp, "-o", out).exit_code == 0
+    bp.write_text("service: hello\nfunctions:\n  hello: {memory: 999}\n")
+    before = tree(out)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a render in progress holds
+        result = run("render", bp, "-o", out)
+        assert result.exit_code == 3 and "another sls-gen render is writing this folder" in result.output
+        assert tree(out) == before
+    finally:
+        os.close(fd)
+    assert run("render", bp, "-o", out).exit_code == 0

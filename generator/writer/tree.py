@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +233,31 @@ def apply_plan(plan: WritePlan) -> None:
     _roll_forward(out_dir, {"put": puts, "remove": removes})
 
 
+@contextmanager
+def _locked(out_dir: Path):
+    """One writer per output folder: an flock on the folder itself (released if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locking
+        yield
+        return
+    if not out_dir.is_dir():
+        yield
+        return
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WriteRefused([Diagnostic(
+                "SLS601", "another sls-gen render is writing this folder", file=str(out_dir),
+                hint="wait for it to finish",
+            )]) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def write_tree(
     files: dict[str, bytes],
     out_dir: Path,
@@ -240,6 +266,11 @@ def write_tree(
 ) -> WritePlan:
     """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit."""
     out_dir = Path(out_dir).absolute()
+    with _locked(out_dir):
+        return _write_locked(files, out_dir, force, scope)
+
+
+def _write_locked(files, out_dir, force, scope) -> WritePlan:
     if not _foreign(out_dir):  # never sweep a folder that is not ours
         recover(out_dir)
     plan = plan_write(files, out_dir, force, scope)
