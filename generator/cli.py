@@ -105,8 +105,12 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
 
     def action():
         from generator.writer import write_scaffolds, write_tree
+        from generator.writer.tree import legacy_leftovers
 
         rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict)
+        for leftover in legacy_leftovers(target):
+            click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
+                       "it may hold your terraform state: check it, then delete it.", err=True)
         plan = write_tree(rendered.outputs, target, force=force, scope=scope)
         statuses = [(f.status, f.rel) for f in plan.files]
         statuses += write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs)

@@ -286,3 +286,13 @@ def test_a_second_concurrent_render_is_refused(tmp_path):
     finally:
         os.close(fd)
     assert run("render", bp, "-o", out).exit_code == 0
+
+
+def test_leftover_scaffold_temp_folder_is_swept(tmp_path):
+    bp, out = setup_app(tmp_path)
+    leftover = bp.parent / "src" / ".gone.sls-gen-tmp"
+    leftover.mkdir(parents=True)
+    (leftover / "handler.py").write_text("half\n")
+    assert run("render", bp, "-o", out).exit_code == 0
+    assert not leftover.exists()
+    assert (bp.parent / "src" / "hello" / "handler.py").is_file()

@@ -29,12 +29,14 @@ def write_scaffolds(
 ) -> list[tuple[str, str]]:
     """Write missing scaffolds; each code folder appears whole or not at all (temp folder + rename)."""
     statuses = scaffold_statuses(scaffolds, blueprint_dir, code_dirs)
+    for parent in sorted({(blueprint_dir / d).parent for d in set(scaffolds) | set(code_dirs)}):
+        for leftover in parent.glob(".*.sls-gen-tmp"):  # of a run killed while writing a scaffold
+            shutil.rmtree(leftover, ignore_errors=True)
     for code_dir, files in sorted(scaffolds.items()):
         target = blueprint_dir / code_dir
         if target.exists():
             continue
         tmp = target.with_name(f".{target.name}.sls-gen-tmp")
-        shutil.rmtree(tmp, ignore_errors=True)  # leftover of an interrupted run
         tmp.mkdir(parents=True)
         for name, content in sorted(files.items()):
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)

@@ -187,6 +187,13 @@ def _roll_forward(out_dir: Path, journal: dict) -> None:
     (out_dir / JOURNAL).unlink()
 
 
+def legacy_leftovers(out_dir: Path) -> list[Path]:
+    """Sibling folders an interrupted run of the pre-manifest writer left (they may hold moved state)."""
+    out_dir = Path(out_dir).absolute()
+    names = (f".{out_dir.name}.sls-gen-new", f".{out_dir.name}.sls-gen-old")
+    return [out_dir.with_name(n) for n in names if out_dir.with_name(n).exists()]
+
+
 def recover(out_dir: Path) -> bool:
     """Finish (journal present) or undo (temp files only) an interrupted render. True if it did anything."""
     out_dir = Path(out_dir)
