@@ -296,3 +296,17 @@ def test_leftover_scaffold_temp_folder_is_swept(tmp_path):
     assert run("render", bp, "-o", out).exit_code == 0
     assert not leftover.exists()
     assert (bp.parent / "src" / "hello" / "handler.py").is_file()
+
+
+def test_an_edited_manifest_cannot_reach_outside_the_folder(tmp_path):
+    bp, out = setup_app(tmp_path)
+    assert run("render", bp, "-o", out).exit_code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    import hashlib
+
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"]["../victim.txt"] = {"kind": "doc", "sha256": hashlib.sha256(b"keep me\n").hexdigest()}
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    assert run("render", bp, "-o", out).exit_code == 0
+    assert victim.read_text() == "keep me\n"

@@ -30,6 +30,12 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
+def safe_rel(rel: str) -> bool:
+    """A relative POSIX path that stays inside the folder: an edited manifest cannot aim outside it."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and not {"", ".", ".."} & set(parts)
+
+
 def kind(rel: str) -> str:
     if rel.endswith(".tf") or rel.endswith(".tf.json"):
         return "terraform"
@@ -63,7 +69,7 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, dict] | None, bytes | None]:
         files = json.loads(raw)["files"]
         if not isinstance(files, dict):
             raise TypeError
-        return {str(k): dict(v) for k, v in files.items()}, raw
+        return {str(k): dict(v) for k, v in files.items() if safe_rel(str(k))}, raw
     except (ValueError, KeyError, TypeError):
         return {}, raw
 
