@@ -310,3 +310,20 @@ def test_an_edited_manifest_cannot_reach_outside_the_folder(tmp_path):
     (out / MANIFEST).write_text(json.dumps(manifest))
     assert run("render", bp, "-o", out).exit_code == 0
     assert victim.read_text() == "keep me\n"
+
+
+def test_diff_reports_a_pending_journal_and_render_finishes_it(tmp_path):
+    from generator.writer.manifest import JOURNAL, TMP
+
+    bp, out = setup_app(tmp_path)
+    assert run("render", bp, "-o", out).exit_code == 0
+    lambda_tf = out / "dev" / "lambda.tf"
+    (out / ("dev/lambda.tf" + TMP)).write_bytes(lambda_tf.read_bytes() + b"# from the journal\n")
+    (out / JOURNAL).write_text(json.dumps({"put": ["dev/lambda.tf"], "remove": {}}))
+    result = run("diff", bp, "-o", out)
+    assert result.exit_code == 1 and "an interrupted render is pending" in result.output
+    assert (out / JOURNAL).exists()
+    # render rolls the committed journal forward first, then sees the result as a hand edit
+    result = run("render", bp, "-o", out)
+    assert not (out / JOURNAL).exists() and lambda_tf.read_text().endswith("# from the journal\n")
+    assert result.exit_code == 3 and "SLS602" in result.output
