@@ -1,6 +1,6 @@
 """Write a render's output folder: plan every file's status, then commit through a journal.
 
-Design (docs/decisions/0001-crash-safe-output.md): new contents go to `<file>.sls-gen-tmp` beside
+Design (docs/decisions/crash-safe-output.md): new contents go to `<file>.sls-gen-tmp` beside
 each target while the old files stay in place; a journal naming every rename and removal is then
 renamed into place (the commit point); the renames follow. A run killed before the commit leaves
 the old files plus temp files the next run deletes; killed after it, the next run finishes the
