@@ -41,6 +41,7 @@ def validate(blueprint: str | Path, strict: bool = False):
 
 
 def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = False) -> Rendered:
+    from generator.checks.packaging import zip_size_warning
     from generator.emit.compiled import compiled_package
     from generator.emit.package import build_zip, build_zip_from_files
     from generator.emit.scaffold import scaffold_files
@@ -84,8 +85,13 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
                     fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /"))
                 )
                 data = zips.get(fn.code_dir) or build_zip_from_files(files)
+            if fn.code_dir not in zips:
+                big = zip_size_warning(doc, fn.name, fn.code_dir, len(data))
+                warnings += [big] if big else []
             zips[fn.code_dir] = data
             outputs[f"dist/{fn.name}.zip"] = data
+    if strict and any(w.code == "SLS504" for w in warnings):
+        raise BlueprintError([w for w in warnings if w.code == "SLS504"])
     return Rendered(
         base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings, sorted(code_dirs)
     )

@@ -28,8 +28,6 @@ def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         if bp.kms_key:
             yield _unsupported(ctx, ("kms_key",), "kms_key")
-        if bp.observability.alarms or bp.observability.dashboard:
-            yield _unsupported(ctx, ("observability",), "observability")
         for qname, q in bp.queues.items():
             if q.subscribe:
                 yield _unsupported(ctx, ("queues", qname, "subscribe"), "queue subscriptions")
@@ -43,7 +41,3 @@ def check(ctx) -> Iterable[Diagnostic]:
                 for kind in ("topic", "bus"):
                     if hasattr(use, kind):
                         yield _unsupported(ctx, base + ("uses", i, kind), f"uses: {kind}")
-            if fn.concurrency and fn.concurrency.provisioned:
-                yield _unsupported(ctx, base + ("concurrency", "provisioned"), "provisioned concurrency")
-            if fn.snapstart:
-                yield _unsupported(ctx, base + ("snapstart",), "snapstart")

@@ -31,6 +31,8 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
     ]
     if plan.functions:
         files += [("iam.tf", "iam.tf.j2"), ("lambda.tf", "lambda.tf.j2")]
+    if any(fn.alias for fn in plan.functions):
+        files.append(("aliases.tf", "aliases.tf.j2"))
     if any(fn.queue_triggers for fn in plan.functions):
         files.append(("triggers.tf", "triggers.tf.j2"))
     if plan.api:
@@ -40,6 +42,11 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
     if plan.tables:
         files.append(("dynamodb.tf", "dynamodb.tf.j2"))
     files += data_files(plan.data)
+    obs = plan.observability
+    if obs and obs.topic:
+        files.append(("alarms.tf", "alarms.tf.j2"))
+    if obs and obs.dashboard:
+        files.append(("dashboard.tf", "dashboard.tf.j2"))
     return files
 
 

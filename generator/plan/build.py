@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import defaultdict
 
@@ -36,6 +37,7 @@ from generator.plan.model import (
     TablePlan,
 )
 from generator.plan.naming import Names, camel, env_prefix, route_id, tf_id
+from generator.plan.observability import plan_observability
 
 DEFAULTS = {
     "runtime": "python3.13",
@@ -367,7 +369,7 @@ class Planner:
         region = (stage_cfg.region if stage_cfg else None) or bp.region
         tags = {"service": bp.service, "stage": self.stage, "managed-by": "sls-gen"}
         tags.update(bp.tags)
-        return StagePlan(
+        plan = StagePlan(
             service=bp.service,
             stage=self.stage,
             region=region,
@@ -382,6 +384,8 @@ class Planner:
             api=self.api({f.name: f for f in functions}),
             data=plan_data(bp, self.names, {f.name: f for f in functions}),
         )
+        # Last: alarms and the dashboard cover whatever the other steps planned.
+        return dataclasses.replace(plan, observability=plan_observability(plan, bp.observability))
 
 
 def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:

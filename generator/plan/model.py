@@ -69,6 +69,15 @@ class QueueTrigger:
 
 
 @dataclass(frozen=True)
+class FailureQueue:
+    """A queue that holds what failed (DLQ, stream or async on-failure): it gets a depth alarm."""
+
+    tf: str  # name of its aws_sqs_queue resource
+    physical: str
+    purpose: str  # for the alarm description, e.g. "dead-letter queue of fulfilment"
+
+
+@dataclass(frozen=True)
 class FunctionPlan:
     name: str
     tf: str
@@ -99,6 +108,7 @@ class FunctionPlan:
     trigger_kinds: tuple[str, ...] = ()
     artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
     build_command: str | None = None  # how to build it, for the plan-time error when it is missing
+    failure_queues: tuple[FailureQueue, ...] = ()  # on-failure queues this function's triggers create
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
@@ -187,11 +197,23 @@ class StagePlan:
     queues: tuple[QueuePlan, ...]
     api: ApiPlan | None
     data: Any = None  # plan.data.DataPlan: buckets, secrets, SSM parameters, stream consumers
+    observability: Any = None  # plan.observability.ObservabilityPlan, filled in last
+
+    @property
+    def failure_queues(self) -> tuple[FailureQueue, ...]:
+        """Every queue that collects failures: queue DLQs, stream on-failure queues, each function's own."""
+        found = [FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}") for q in self.queues if q.dlq_tf]
+        for fn in self.functions:
+            found += fn.failure_queues
+        for stream in self.data.streams if self.data else ():
+            found.append(FailureQueue(stream.failure_tf, stream.failure_physical, f"stream failures of {stream.function.name}"))
+        return tuple(sorted({q.tf: q for q in found}.values(), key=lambda q: q.tf))
 
 
 __all__ = [
     "ApiPlan",
     "Authorizer",
+    "FailureQueue",
     "FunctionPlan",
     "Grant",
     "HttpRoute",

@@ -1,0 +1,32 @@
+"""Run a check on every stage's merged blueprint and point each finding at the line that set the value.
+
+A value set in `stages.<name>.overrides` is reported at the override line; a finding shared by
+every stage is reported once, one that only some stages have names them.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.blueprint import Blueprint
+
+# check(bp, where) -> (code, path as located by `where`, message, hint)
+Finding = tuple[str, tuple, str, "str | None"]
+
+
+def stage_path(ctx, stage: str, path: tuple) -> tuple:
+    """The override path when the stage's overrides wrote `path`, else `path` itself."""
+    override = ("stages", stage, "overrides") + tuple(path)
+    return override if override in ctx.doc.locations else tuple(path)
+
+
+def per_stage(ctx, check: Callable[[Blueprint, Callable[[tuple], tuple]], Iterable[Finding]]) -> Iterable[Diagnostic]:
+    seen: dict[Finding, list[str]] = {}
+    for stage, bp in ctx.stages.items():
+        for finding in check(bp, lambda path, _s=stage: stage_path(ctx, _s, path)):
+            seen.setdefault(finding, []).append(stage)
+    for (code, path, message, hint), stages in seen.items():
+        if len(stages) < len(ctx.stages):
+            message += f" (stage{'s' if len(stages) > 1 else ''} {', '.join(stages)})"
+        yield ctx.diag(code, path, message, hint=hint)

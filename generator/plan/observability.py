@@ -1,0 +1,215 @@
+"""Plan step for `observability`: CloudWatch alarms, the alarm topic and the stage dashboard.
+
+Runs after the rest of the stage is planned and reads only plan data (functions, failure queues,
+stream consumers, the API), so families that land later get alarms and widgets without changes here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.plan.model import FunctionPlan, StagePlan
+
+PERIOD = 300  # seconds: the 5-minute window every alarm evaluates
+TOPIC = "aws_sns_topic.alarms"
+
+
+@dataclass(frozen=True)
+class AlarmPlan:
+    tf: str
+    name: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, Any], ...]  # (name, HCL value)
+    statistic: str  # Sum | Maximum | p99 (percentiles go to extended_statistic)
+    threshold: int | float
+    comparison: str
+    period: int = PERIOD
+
+    @property
+    def extended(self) -> bool:
+        return self.statistic.startswith("p")
+
+
+@dataclass(frozen=True)
+class AlarmTopicPlan:
+    name: str  # {prefix}-alarms
+    key_alias: str  # alias/{prefix}-alarms
+    notify: tuple[str, ...]  # e-mail addresses, sorted
+
+
+@dataclass(frozen=True)
+class ObservabilityPlan:
+    topic: AlarmTopicPlan | None
+    alarms: tuple[AlarmPlan, ...]
+    dashboard_name: str | None
+    dashboard: dict | None  # the dashboard body, rendered through jsonencode()
+
+
+def function_name(fn: FunctionPlan) -> Raw:
+    return Raw(f"aws_lambda_function.{fn.tf}.function_name")
+
+
+def stream_consumers(plan: StagePlan) -> tuple[FunctionPlan, ...]:
+    """Functions with a stream event source mapping (IteratorAge is reported per function)."""
+    return tuple(fn for fn in plan.functions if "stream" in fn.trigger_kinds)
+
+
+def api_metrics(plan: StagePlan) -> tuple[str, str, tuple[tuple[str, Any], ...]] | None:
+    """(5xx metric, latency metric, dimensions) of the stage's API, or None."""
+    api = plan.api
+    if api is None:
+        return None
+    if api.type == "http":
+        return "5xx", "Latency", (("ApiId", Raw("aws_apigatewayv2_api.api.id")), ("Stage", "$default"))
+    return "5XXError", "Latency", (("ApiName", api.name), ("Stage", Raw("aws_api_gateway_stage.api.stage_name")))
+
+
+# ---------------------------------------------------------------- alarms
+def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
+    out: list[AlarmPlan] = []
+    for fn in plan.functions:
+        dims = (("FunctionName", function_name(fn)),)
+        limit_ms = fn.timeout * 1000 * settings.duration_pct // 100
+        out += [
+            AlarmPlan(
+                f"fn_{fn.tf}_errors",
+                f"{fn.physical}-errors",
+                f"{fn.name}: {settings.errors} or more errors in 5 minutes",
+                "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold",
+            ),
+            AlarmPlan(
+                f"fn_{fn.tf}_throttles",
+                f"{fn.physical}-throttles",
+                f"{fn.name}: {settings.throttles} or more throttled invocations in 5 minutes",
+                "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold",
+            ),
+            AlarmPlan(
+                f"fn_{fn.tf}_duration",
+                f"{fn.physical}-duration",
+                f"{fn.name}: p99 duration above {settings.duration_pct}% of the {fn.timeout} s timeout",
+                "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold",
+            ),
+        ]
+    for fn in stream_consumers(plan):
+        out.append(
+            AlarmPlan(
+                f"fn_{fn.tf}_iterator_age",
+                f"{fn.physical}-iterator-age",
+                f"{fn.name}: stream records older than {settings.iterator_age_seconds} s when read",
+                "AWS/Lambda", "IteratorAge", (("FunctionName", function_name(fn)),), "Maximum",
+                settings.iterator_age_seconds * 1000, "GreaterThanThreshold",
+            )
+        )
+    for q in plan.failure_queues:
+        out.append(
+            AlarmPlan(
+                f"{q.tf}_depth",
+                f"{q.physical}-depth",
+                f"{q.purpose}: {settings.dead_letter_messages} or more messages waiting",
+                "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", Raw(f"aws_sqs_queue.{q.tf}.name")),),
+                "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold",
+            )
+        )
+    api = api_metrics(plan)
+    if api:
+        metric, _, dims = api
+        out.append(
+            AlarmPlan(
+                "api_5xx",
+                f"{plan.api.name}-5xx",
+                f"API: {settings.api_5xx} or more 5xx responses in 5 minutes",
+                "AWS/ApiGateway", metric, dims, "Sum", settings.api_5xx, "GreaterThanOrEqualToThreshold",
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- dashboard
+WIDTH, HEIGHT = 12, 6  # two widgets per row on CloudWatch's 24-column grid
+
+
+def _widget(title: str, stat: str, metrics: list[list], index: int) -> dict:
+    return {
+        "type": "metric",
+        "x": (index % 2) * WIDTH,
+        "y": (index // 2) * HEIGHT,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "properties": {
+            "title": title,
+            "view": "timeSeries",
+            "stacked": False,
+            "region": Raw("local.region"),
+            "stat": stat,
+            "period": PERIOD,
+            "metrics": metrics,
+        },
+    }
+
+
+def dashboard(plan: StagePlan) -> dict:
+    fns = plan.functions
+    per_fn = lambda metric: [["AWS/Lambda", metric, "FunctionName", function_name(fn)] for fn in fns]  # noqa: E731
+    panels: list[tuple[str, str, list]] = []
+    if fns:
+        panels += [
+            ("Invocations", "Sum", per_fn("Invocations")),
+            ("Errors", "Sum", per_fn("Errors")),
+            ("Throttles", "Sum", per_fn("Throttles")),
+            ("Duration p99 (ms)", "p99", per_fn("Duration")),
+            ("Concurrent executions", "Maximum", per_fn("ConcurrentExecutions")),
+        ]
+    provisioned = [fn for fn in fns if fn.provisioned]
+    if provisioned:
+        panels.append(
+            (
+                "Provisioned concurrency utilization",
+                "Maximum",
+                [
+                    ["AWS/Lambda", "ProvisionedConcurrencyUtilization", "FunctionName", function_name(fn),
+                     "Resource", Raw(f'"${{aws_lambda_function.{fn.tf}.function_name}}:live"')]
+                    for fn in provisioned
+                ],
+            )
+        )
+    queues = [(q.tf, Raw(f"aws_sqs_queue.{q.tf}.name")) for q in plan.queues]
+    queues += [(q.tf, Raw(f"aws_sqs_queue.{q.tf}.name")) for q in plan.failure_queues]
+    if queues:
+        metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", name] for _, name in queues]
+        panels.append(("Queue depth (messages visible)", "Maximum", metrics))
+    consumers = stream_consumers(plan)
+    if consumers:
+        metrics = [["AWS/Lambda", "IteratorAge", "FunctionName", function_name(fn)] for fn in consumers]
+        panels.append(("Stream iterator age (ms)", "Maximum", metrics))
+    api = api_metrics(plan)
+    if api:
+        err_metric, latency_metric, dims = api
+        flat = [part for pair in dims for part in pair]
+        panels.append(("API latency p99 (ms)", "p99", [["AWS/ApiGateway", latency_metric, *flat]]))
+        panels.append(("API 5xx responses", "Sum", [["AWS/ApiGateway", err_metric, *flat]]))
+    return {"widgets": [_widget(title, stat, metrics, i) for i, (title, stat, metrics) in enumerate(panels)]}
+
+
+# ---------------------------------------------------------------- entry point
+def plan_observability(plan: StagePlan, observability) -> ObservabilityPlan | None:
+    """The observability part of a stage, from the stage's (merged) `observability` settings."""
+    settings = observability.alarms
+    if settings is None and not observability.dashboard:
+        return None
+    topic = None
+    if settings is not None:
+        topic = AlarmTopicPlan(
+            name=f"{plan.prefix}-alarms",
+            key_alias=f"alias/{plan.prefix}-alarms",
+            notify=tuple(sorted(set(settings.notify))),
+        )
+    return ObservabilityPlan(
+        topic=topic,
+        alarms=alarms(plan, settings) if settings is not None else (),
+        dashboard_name=plan.prefix if observability.dashboard else None,
+        dashboard=dashboard(plan) if observability.dashboard else None,
+    )

@@ -1,0 +1,137 @@
+"""The observability plan step: which alarms and widgets a stage gets, from plan data alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from generator.model.blueprint import Blueprint
+from generator.plan.access import XRAY_ACTIONS
+from generator.plan.build import build_plan
+from generator.plan.model import FailureQueue
+from generator.plan.observability import alarms, dashboard, plan_observability
+
+
+def plan_of(data: dict, stage: str = "dev"):
+    return build_plan(Blueprint.model_validate(data), stage, "bp.yaml")
+
+
+BASE = {
+    "service": "demo",
+    "observability": {"alarms": {"notify": ["b@example.com", "a@example.com"]}, "dashboard": True},
+    "tables": {"orders": {"partition_key": "pk", "stream": "new_image"}},
+    "queues": {"work": {}, "bare": {"dead_letter": False}},
+    "functions": {
+        "api": {"timeout": 20, "events": [{"http": "GET /x"}]},
+        "project": {"events": [{"stream": "orders"}]},
+    },
+}
+
+
+def by_tf(plan):
+    return {a.tf: a for a in plan.observability.alarms}
+
+
+def test_alarm_set_covers_functions_dlqs_streams_and_api():
+    plan = plan_of(BASE)
+    assert sorted(by_tf(plan)) == [
+        "api_5xx",
+        "fn_api_duration",
+        "fn_api_errors",
+        "fn_api_throttles",
+        "fn_project_duration",
+        "fn_project_errors",
+        "fn_project_iterator_age",
+        "fn_project_throttles",
+        "work_dlq_depth",
+    ]
+    assert plan.observability.topic.notify == ("a@example.com", "b@example.com")
+    assert plan.observability.topic.name == "demo-dev-alarms"
+
+
+def test_thresholds_keep_their_meaning():
+    data = {**BASE, "observability": {"alarms": {"errors": 4, "duration_pct": 50, "iterator_age_seconds": 30}}}
+    alarms_ = by_tf(plan_of(data))
+    assert alarms_["fn_api_errors"].threshold == 4
+    assert alarms_["fn_api_duration"].threshold == 10000  # 50% of 20 s, in ms
+    assert alarms_["fn_api_duration"].statistic == "p99" and alarms_["fn_api_duration"].extended
+    assert alarms_["fn_project_iterator_age"].threshold == 30000
+    assert alarms_["work_dlq_depth"].comparison == "GreaterThanOrEqualToThreshold"
+
+
+def test_failure_queues_of_functions_get_alarms_and_widgets():
+    plan = plan_of(BASE)
+    fn = dataclasses.replace(
+        plan.functions[1], failure_queues=(FailureQueue("project_failures", "demo-dev-project-failures", "on-failure queue of project"),)
+    )
+    plan = dataclasses.replace(plan, functions=(plan.functions[0], fn))
+    assert [q.tf for q in plan.failure_queues] == ["project_failures", "work_dlq"]
+    settings = Blueprint.model_validate(BASE).observability.alarms
+    assert "project_failures_depth" in {a.tf for a in alarms(plan, settings)}
+    body = dashboard(plan)
+    queue_widget = next(w for w in body["widgets"] if w["properties"]["title"].startswith("Queue depth"))
+    names = [m[3] for m in queue_widget["properties"]["metrics"]]
+    assert names == ["aws_sqs_queue.bare.name", "aws_sqs_queue.work.name", "aws_sqs_queue.project_failures.name", "aws_sqs_queue.work_dlq.name"]
+
+
+def test_rest_api_alarm_uses_5xxerror_with_api_name():
+    plan = plan_of({**BASE, "api": {"type": "rest"}})
+    alarm = by_tf(plan)["api_5xx"]
+    assert alarm.metric == "5XXError"
+    assert dict(alarm.dimensions)["ApiName"] == "demo-dev-api"
+
+
+def test_http_api_alarm_uses_5xx_on_the_default_stage():
+    alarm = by_tf(plan_of(BASE))["api_5xx"]
+    assert (alarm.namespace, alarm.metric) == ("AWS/ApiGateway", "5xx")
+    assert dict(alarm.dimensions)["Stage"] == "$default"
+
+
+def test_dashboard_widgets_follow_the_blueprint_and_are_laid_out_in_two_columns():
+    body = plan_of(BASE).observability.dashboard
+    titles = [w["properties"]["title"] for w in body["widgets"]]
+    assert titles == [
+        "Invocations",
+        "Errors",
+        "Throttles",
+        "Duration p99 (ms)",
+        "Concurrent executions",
+        "Queue depth (messages visible)",
+        "Stream iterator age (ms)",
+        "API latency p99 (ms)",
+        "API 5xx responses",
+    ]
+    assert [(w["x"], w["y"]) for w in body["widgets"][:3]] == [(0, 0), (12, 0), (0, 6)]
+    minimal = plan_of({"service": "demo", "observability": {"dashboard": True}, "functions": {"a": {}}})
+    assert [w["properties"]["title"] for w in minimal.observability.dashboard["widgets"]][-1] == "Concurrent executions"
+
+
+def test_nothing_without_observability_settings():
+    plan = plan_of({"service": "demo", "functions": {"a": {}}})
+    assert plan.observability is None
+    only_dash = plan_of({"service": "demo", "observability": {"dashboard": True}, "functions": {"a": {}}})
+    assert only_dash.observability.topic is None and only_dash.observability.alarms == ()
+    assert plan_observability(only_dash, Blueprint.model_validate({"service": "demo"}).observability) is None
+
+
+def test_stage_override_turns_on_provisioned_concurrency_and_the_alias():
+    data = {
+        "service": "demo",
+        "functions": {"a": {"events": [{"http": "GET /a"}]}},
+    }
+    dev = plan_of(data)
+    assert not dev.functions[0].alias and dev.functions[0].target_arn == "aws_lambda_function.a.arn"
+    prod = plan_of({**data, "functions": {"a": {"events": [{"http": "GET /a"}], "concurrency": {"provisioned": 3}}}})
+    fn = prod.functions[0]
+    assert fn.alias and fn.provisioned == 3
+    assert fn.invoke_arn == "aws_lambda_alias.a_live.invoke_arn"
+    assert fn.permission_qualifier == "aws_lambda_alias.a_live.name"
+
+
+def test_xray_write_actions_are_the_only_star_resources():
+    plan = plan_of(BASE)
+    for fn in plan.functions:
+        assert fn.tracing  # active by default
+        for st in fn.statements:
+            if "*" in st.resources:
+                assert st.resources == ("*",) and set(st.actions) == set(XRAY_ACTIONS), st
+    assert set(XRAY_ACTIONS) == {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
