@@ -66,3 +66,12 @@ def test_prod_alarms_and_dashboard(modules):
     assert prod["aws_sns_topic.alarms"]["name"] == "orders-prod-alarms"
     assert "aws:SourceAccount" in prod["aws_sns_topic_policy.alarms"]["policy"]
     assert prod["aws_cloudwatch_dashboard.stage"]["dashboard_name"] == "orders-prod"
+
+
+def test_reserved_concurrency_only_when_asked_else_a_justified_checkov_skip(modules):
+    text = (modules / "prod" / "lambda.tf").read_text()
+    blocks = {b.split('"')[0]: b for b in text.split('resource "aws_lambda_function" "')[1:]}
+    assert "reserved_concurrent_executions = 50" in blocks["create_order"]
+    assert "checkov:skip=CKV_AWS_115" not in blocks["create_order"]
+    assert "reserved_concurrent_executions" not in blocks["get_order"]
+    assert "#checkov:skip=CKV_AWS_115:account concurrency quota unknown" in blocks["get_order"]
