@@ -153,7 +153,10 @@ def _widget(title: str, stat: str, metrics: list[list], index: int) -> dict:
 
 def dashboard(plan: StagePlan) -> dict:
     fns = plan.functions
-    per_fn = lambda metric: [["AWS/Lambda", metric, "FunctionName", function_name(fn)] for fn in fns]  # noqa: E731
+
+    def per_fn(metric: str) -> list[list]:
+        return [["AWS/Lambda", metric, "FunctionName", function_name(fn)] for fn in fns]
+
     panels: list[tuple[str, str, list]] = []
     if fns:
         panels += [
@@ -176,10 +179,11 @@ def dashboard(plan: StagePlan) -> dict:
                 ],
             )
         )
-    queues = [(q.tf, Raw(f"aws_sqs_queue.{q.tf}.name")) for q in plan.queues]
-    queues += [(q.tf, Raw(f"aws_sqs_queue.{q.tf}.name")) for q in plan.failure_queues]
+    queues = [q.tf for q in plan.queues] + [q.tf for q in plan.failure_queues]
     if queues:
-        metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", name] for _, name in queues]
+        metrics = [
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", Raw(f"aws_sqs_queue.{tf}.name")] for tf in queues
+        ]
         panels.append(("Queue depth (messages visible)", "Maximum", metrics))
     consumers = stream_consumers(plan)
     if consumers:
