@@ -135,3 +135,13 @@ def test_xray_write_actions_are_the_only_star_resources():
             if "*" in st.resources:
                 assert st.resources == ("*",) and set(st.actions) == set(XRAY_ACTIONS), st
     assert set(XRAY_ACTIONS) == {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+
+
+def test_provisioned_functions_get_a_spillover_alarm_on_the_alias():
+    data = {**BASE, "functions": {**BASE["functions"], "api": {"events": [{"http": "GET /x"}], "concurrency": {"provisioned": 2}}}}
+    data["observability"] = {"alarms": {"provisioned_spillover": 7}}
+    alarms_ = by_tf(plan_of(data))
+    spill = alarms_["fn_api_spillover"]
+    assert (spill.metric, spill.threshold) == ("ProvisionedConcurrencySpilloverInvocations", 7)
+    assert dict(spill.dimensions)["Resource"] == '"${aws_lambda_alias.api_live.function_name}:${aws_lambda_alias.api_live.name}"'
+    assert "fn_project_spillover" not in alarms_  # no provisioned concurrency, no spillover

@@ -56,7 +56,9 @@ def test_prod_alarms_and_dashboard(modules):
         "aws_cloudwatch_metric_alarm.fn_fulfil_order_duration",
         "aws_cloudwatch_metric_alarm.fulfilment_dlq_depth",
         "aws_cloudwatch_metric_alarm.api_5xx",
+        "aws_cloudwatch_metric_alarm.fn_create_order_spillover",
     }
+    assert "aws_cloudwatch_metric_alarm.fn_get_order_spillover" not in alarms
     for name, alarm in alarms.items():
         assert alarm["treat_missing_data"] == "notBreaching", name
         assert alarm["alarm_actions"] == alarm["ok_actions"] == ["${aws_sns_topic.alarms.arn}"], name

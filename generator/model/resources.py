@@ -163,6 +163,9 @@ class AlarmSettings(Strict):
     dead_letter_messages: int = Field(1, ge=1)
     iterator_age_seconds: int = Field(60, ge=1)
     api_5xx: int = Field(1, ge=1)
+    provisioned_spillover: int = Field(
+        1, ge=1, description="invocations per 5 minutes served beyond provisioned concurrency (on-demand cold starts)"
+    )
 
 
 class Observability(Strict):

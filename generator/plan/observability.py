@@ -53,6 +53,14 @@ def function_name(fn: FunctionPlan) -> Raw:
     return Raw(f"aws_lambda_function.{fn.tf}.function_name")
 
 
+def live_dimensions(fn: FunctionPlan) -> tuple[tuple[str, Any], ...]:
+    """Metrics of the `live` alias: FunctionName plus Resource = "<function>:live"."""
+    return (
+        ("FunctionName", function_name(fn)),
+        ("Resource", Raw(f'"${{aws_lambda_alias.{fn.tf}_live.function_name}}:${{aws_lambda_alias.{fn.tf}_live.name}}"')),
+    )
+
+
 def stream_consumers(plan: StagePlan) -> tuple[FunctionPlan, ...]:
     """Functions with a stream event source mapping (IteratorAge is reported per function)."""
     return tuple(fn for fn in plan.functions if "stream" in fn.trigger_kinds)
@@ -94,6 +102,18 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold",
             ),
         ]
+    for fn in plan.functions:
+        if fn.provisioned:
+            out.append(
+                AlarmPlan(
+                    f"fn_{fn.tf}_spillover",
+                    f"{fn.physical}-spillover",
+                    f"{fn.name}: {settings.provisioned_spillover} or more invocations beyond the provisioned "
+                    f"{fn.provisioned} in 5 minutes (cold starts)",
+                    "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", live_dimensions(fn), "Sum",
+                    settings.provisioned_spillover, "GreaterThanOrEqualToThreshold",
+                )
+            )
     for fn in stream_consumers(plan):
         out.append(
             AlarmPlan(
@@ -173,8 +193,7 @@ def dashboard(plan: StagePlan) -> dict:
                 "Provisioned concurrency utilization",
                 "Maximum",
                 [
-                    ["AWS/Lambda", "ProvisionedConcurrencyUtilization", "FunctionName", function_name(fn),
-                     "Resource", Raw(f'"${{aws_lambda_function.{fn.tf}.function_name}}:live"')]
+                    ["AWS/Lambda", "ProvisionedConcurrencyUtilization", *[part for pair in live_dimensions(fn) for part in pair]]
                     for fn in provisioned
                 ],
             )

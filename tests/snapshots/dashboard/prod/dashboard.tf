@@ -158,7 +158,7 @@ resource "aws_cloudwatch_dashboard" "stage" {
               "FunctionName",
               aws_lambda_function.web.function_name,
               "Resource",
-              "${aws_lambda_function.web.function_name}:live",
+              "${aws_lambda_alias.web_live.function_name}:${aws_lambda_alias.web_live.name}",
             ],
           ]
         }
