@@ -125,6 +125,9 @@ def test_stage_override_turns_on_provisioned_concurrency_and_the_alias():
     assert fn.alias and fn.provisioned == 3
     assert fn.invoke_arn == "aws_lambda_alias.a_live.invoke_arn"
     assert fn.permission_qualifier == "aws_lambda_alias.a_live.name"
+    # the alias address is a compatibility contract: pinned like every other address
+    hyphen = plan_of({"service": "demo", "functions": {"create-order": {"snapstart": True}}}).functions[0]
+    assert hyphen.alias_tf == "create_order_live" and hyphen.target_arn == "aws_lambda_alias.create_order_live.arn"
 
 
 def test_xray_write_actions_are_the_only_star_resources():

@@ -118,6 +118,11 @@ class FunctionPlan:
         return bool(self.provisioned) or self.snapstart
 
     @property
+    def alias_tf(self) -> str:
+        """Name of the `live` aws_lambda_alias (and of its provisioned concurrency config)."""
+        return f"{self.tf}_live"
+
+    @property
     def arn(self) -> str:
         """The unqualified function ARN (IAM resources, `uses: function`)."""
         return f"aws_lambda_function.{self.tf}.arn"

@@ -57,7 +57,7 @@ def live_dimensions(fn: FunctionPlan) -> tuple[tuple[str, Any], ...]:
     """Metrics of the `live` alias: FunctionName plus Resource = "<function>:live"."""
     return (
         ("FunctionName", function_name(fn)),
-        ("Resource", Raw(f'"${{aws_lambda_alias.{fn.tf}_live.function_name}}:${{aws_lambda_alias.{fn.tf}_live.name}}"')),
+        ("Resource", Raw(f'"${{aws_lambda_alias.{fn.alias_tf}.function_name}}:${{aws_lambda_alias.{fn.alias_tf}.name}}"')),
     )
 
 
