@@ -71,7 +71,7 @@ def test_budget_points_at_the_stage_override_line(tmp_path):
         """,
     )
     assert [(c, line) for c, line, _ in found] == [("SLS308", 8)]
-    assert found[0][2].endswith("(stage prod)")
+    assert found[0][2].startswith("stage prod: ")
 
 
 def test_provisioned_without_reservation_counts_against_the_budget(tmp_path):
@@ -127,7 +127,7 @@ def test_snapstart_with_provisioned_concurrency_in_a_stage(tmp_path):
         """,
     )
     assert [(c, line) for c, line, _ in found] == [("SLS309", 7)]
-    assert "SnapStart" in found[0][2] and found[0][2].endswith("(stage prod)")
+    assert "SnapStart" in found[0][2] and found[0][2].startswith("stage prod: ")
 
 
 def test_snapstart_with_large_ephemeral_storage(tmp_path):

@@ -41,7 +41,7 @@ def logs(bp: Blueprint, where) -> Iterable[Finding]:
                 "SLS302",
                 where(path + ("retention_days",)),
                 f"retention_days {days} is not a value CloudWatch Logs accepts",
-                f"did you mean {nearest}? allowed: {', '.join(map(str, RETENTION_DAYS))} (0 = never expire)",
+                f"did you mean {nearest}? CloudWatch accepts 0 (never expire), {', '.join(map(str, RETENTION_DAYS[1:]))}",
             )
         if block.format == "text" and block.level is not None:
             yield (

@@ -1,7 +1,7 @@
 """Run a check on every stage's merged blueprint and point each finding at the line that set the value.
 
 A value set in `stages.<name>.overrides` is reported at the override line; a finding shared by
-every stage is reported once, one that only some stages have names them.
+every stage is reported once; one that only some stages have starts with their names.
 """
 
 from __future__ import annotations
@@ -28,5 +28,5 @@ def per_stage(ctx, check: Callable[[Blueprint, Callable[[tuple], tuple]], Iterab
             seen.setdefault(finding, []).append(stage)
     for (code, path, message, hint), stages in seen.items():
         if len(stages) < len(ctx.stages):
-            message += f" (stage{'s' if len(stages) > 1 else ''} {', '.join(stages)})"
+            message = f"stage{'s' if len(stages) > 1 else ''} {', '.join(stages)}: {message}"
         yield ctx.diag(code, path, message, hint=hint)
