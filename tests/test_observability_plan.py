@@ -77,7 +77,7 @@ def test_rest_api_alarm_uses_5xxerror_with_api_name():
     plan = plan_of({**BASE, "api": {"type": "rest"}})
     alarm = by_tf(plan)["api_5xx"]
     assert alarm.metric == "5XXError"
-    assert dict(alarm.dimensions)["ApiName"] == "demo-dev-api"
+    assert dict(alarm.dimensions)["ApiName"] == "aws_api_gateway_rest_api.api.name"
 
 
 def test_http_api_alarm_uses_5xx_on_the_default_stage():

@@ -73,7 +73,7 @@ def api_metrics(plan: StagePlan) -> tuple[str, str, tuple[tuple[str, Any], ...]]
         return None
     if api.type == "http":
         return "5xx", "Latency", (("ApiId", Raw("aws_apigatewayv2_api.api.id")), ("Stage", "$default"))
-    return "5XXError", "Latency", (("ApiName", api.name), ("Stage", Raw("aws_api_gateway_stage.api.stage_name")))
+    return "5XXError", "Latency", (("ApiName", Raw("aws_api_gateway_rest_api.api.name")), ("Stage", Raw("aws_api_gateway_stage.api.stage_name")))
 
 
 # ---------------------------------------------------------------- alarms

@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "get_items" {
 }
 
 resource "aws_lambda_permission" "api_get_items" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_items"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.api.function_name
   principal     = "apigateway.amazonaws.com"

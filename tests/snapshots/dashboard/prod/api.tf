@@ -49,10 +49,10 @@ resource "aws_apigatewayv2_route" "any_proxy" {
 }
 
 resource "aws_lambda_permission" "api_any_proxy" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-any_proxy"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.web.function_name
   qualifier     = aws_lambda_alias.web_live.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/{proxy+}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

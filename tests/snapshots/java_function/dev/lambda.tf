@@ -15,6 +15,7 @@ resource "aws_lambda_function" "price_quote" {
   filename      = "${path.module}/../dist/price-quote.zip"
   # Copied from src/price_quote/target/function.jar by sls-gen render; missing until that is built (see the precondition).
   source_code_hash = fileexists("${path.module}/../dist/price-quote.zip") ? filebase64sha256("${path.module}/../dist/price-quote.zip") : null
+  #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
 
   ephemeral_storage {
     size = 512
@@ -57,6 +58,7 @@ resource "aws_lambda_function" "settle" {
   filename      = "${path.module}/../dist/settle.zip"
   # Copied from jvm/settle/target/settle-1.0.jar by sls-gen render; missing until that is built (see the precondition).
   source_code_hash = fileexists("${path.module}/../dist/settle.zip") ? filebase64sha256("${path.module}/../dist/settle.zip") : null
+  #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
 
   ephemeral_storage {
     size = 512

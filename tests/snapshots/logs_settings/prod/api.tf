@@ -56,7 +56,7 @@ resource "aws_apigatewayv2_route" "get_legacy" {
 }
 
 resource "aws_lambda_permission" "api_get_legacy" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_legacy"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.legacy.function_name
   principal     = "apigateway.amazonaws.com"
@@ -71,7 +71,7 @@ resource "aws_apigatewayv2_route" "get_structured" {
 }
 
 resource "aws_lambda_permission" "api_get_structured" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_structured"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.structured.function_name
   principal     = "apigateway.amazonaws.com"

@@ -49,7 +49,7 @@ resource "aws_apigatewayv2_route" "post_orders" {
 }
 
 resource "aws_lambda_permission" "api_post_orders" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-post_orders"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.create_order.function_name
   principal     = "apigateway.amazonaws.com"

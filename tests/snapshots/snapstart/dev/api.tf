@@ -56,7 +56,7 @@ resource "aws_apigatewayv2_route" "get_health" {
 }
 
 resource "aws_lambda_permission" "api_get_health" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_health"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.plain.function_name
   principal     = "apigateway.amazonaws.com"
@@ -71,10 +71,10 @@ resource "aws_apigatewayv2_route" "get_quotes_id" {
 }
 
 resource "aws_lambda_permission" "api_get_quotes_id" {
-  statement_id  = "AllowApiGateway"
+  statement_id  = "AllowApiGateway-get_quotes_id"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_quote.function_name
   qualifier     = aws_lambda_alias.get_quote_live.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/quotes/{id}"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/quotes/*"
 }
