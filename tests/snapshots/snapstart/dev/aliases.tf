@@ -6,6 +6,13 @@ resource "aws_lambda_alias" "get_quote_live" {
   function_version = aws_lambda_function.get_quote.version
 }
 
+# Every trigger of java-quote invokes this alias (a published version), never $LATEST.
+resource "aws_lambda_alias" "java_quote_live" {
+  name             = "live"
+  function_name    = aws_lambda_function.java_quote.function_name
+  function_version = aws_lambda_function.java_quote.version
+}
+
 # Every trigger of price-quote invokes this alias (a published version), never $LATEST.
 resource "aws_lambda_alias" "price_quote_live" {
   name             = "live"

@@ -34,6 +34,41 @@ resource "aws_iam_role_policy" "get_quote" {
   })
 }
 
+resource "aws_iam_role" "java_quote" {
+  name        = "quotes-dev-java-quote"
+  description = "Execution role of quotes-dev-java-quote"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "java_quote" {
+  name = "least-privilege"
+  role = aws_iam_role.java_quote.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Logs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.java_quote.arn}:*"]
+      },
+      {
+        Sid      = "XRay"
+        Effect   = "Allow"
+        Action   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+        Resource = ["*"]
+      },
+    ]
+  })
+}
+
 resource "aws_iam_role" "plain" {
   name        = "quotes-dev-plain"
   description = "Execution role of quotes-dev-plain"

@@ -8,6 +8,7 @@ output "function_names" {
   description = "Lambda function names by logical name."
   value = {
     "get-quote"   = aws_lambda_function.get_quote.function_name
+    "java-quote"  = aws_lambda_function.java_quote.function_name
     "plain"       = aws_lambda_function.plain.function_name
     "price-quote" = aws_lambda_function.price_quote.function_name
   }
@@ -17,6 +18,7 @@ output "function_arns" {
   description = "Lambda function ARNs by logical name."
   value = {
     "get-quote"   = aws_lambda_function.get_quote.arn
+    "java-quote"  = aws_lambda_function.java_quote.arn
     "plain"       = aws_lambda_function.plain.arn
     "price-quote" = aws_lambda_function.price_quote.arn
   }

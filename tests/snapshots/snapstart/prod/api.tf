@@ -41,6 +41,13 @@ resource "aws_apigatewayv2_integration" "get_quote" {
   payload_format_version = "2.0"
 }
 
+resource "aws_apigatewayv2_integration" "java_quote" {
+  api_id                 = aws_apigatewayv2_api.api.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = aws_lambda_alias.java_quote_live.invoke_arn
+  payload_format_version = "2.0"
+}
+
 resource "aws_apigatewayv2_integration" "plain" {
   api_id                 = aws_apigatewayv2_api.api.id
   integration_type       = "AWS_PROXY"
@@ -62,6 +69,22 @@ resource "aws_lambda_permission" "api_get_health" {
   qualifier     = aws_lambda_alias.plain_live.name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/health"
+}
+
+resource "aws_apigatewayv2_route" "post_quotes" {
+  api_id             = aws_apigatewayv2_api.api.id
+  route_key          = "POST /quotes"
+  target             = "integrations/${aws_apigatewayv2_integration.java_quote.id}"
+  authorization_type = "NONE"
+}
+
+resource "aws_lambda_permission" "api_post_quotes" {
+  statement_id  = "AllowApiGateway-post_quotes"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.java_quote.function_name
+  qualifier     = aws_lambda_alias.java_quote_live.name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/quotes"
 }
 
 resource "aws_apigatewayv2_route" "get_quotes_id" {
