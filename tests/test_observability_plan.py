@@ -42,6 +42,7 @@ def test_alarm_set_covers_functions_dlqs_streams_and_api():
         "fn_project_errors",
         "fn_project_iterator_age",
         "fn_project_throttles",
+        "project_orders_stream_failures_depth",  # the stream mapping's on-failure queue (plan.data)
         "work_dlq_depth",
     ]
     assert plan.observability.topic.notify == ("a@example.com", "b@example.com")
@@ -64,13 +65,19 @@ def test_failure_queues_of_functions_get_alarms_and_widgets():
         plan.functions[1], failure_queues=(FailureQueue("project_failures", "demo-dev-project-failures", "on-failure queue of project"),)
     )
     plan = dataclasses.replace(plan, functions=(plan.functions[0], fn))
-    assert [q.tf for q in plan.failure_queues] == ["project_failures", "work_dlq"]
+    assert [q.tf for q in plan.failure_queues] == ["project_failures", "project_orders_stream_failures", "work_dlq"]
     settings = Blueprint.model_validate(BASE).observability.alarms
     assert "project_failures_depth" in {a.tf for a in alarms(plan, settings)}
     body = dashboard(plan)
     queue_widget = next(w for w in body["widgets"] if w["properties"]["title"].startswith("Queue depth"))
     names = [m[3] for m in queue_widget["properties"]["metrics"]]
-    assert names == ["aws_sqs_queue.bare.name", "aws_sqs_queue.work.name", "aws_sqs_queue.project_failures.name", "aws_sqs_queue.work_dlq.name"]
+    assert names == [
+        "aws_sqs_queue.bare.name",
+        "aws_sqs_queue.work.name",
+        "aws_sqs_queue.project_failures.name",
+        "aws_sqs_queue.project_orders_stream_failures.name",
+        "aws_sqs_queue.work_dlq.name",
+    ]
 
 
 def test_rest_api_alarm_uses_5xxerror_with_api_name():

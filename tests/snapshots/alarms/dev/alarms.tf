@@ -114,6 +114,60 @@ resource "aws_cloudwatch_metric_alarm" "fn_api_duration" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+resource "aws_cloudwatch_metric_alarm" "fn_project_errors" {
+  alarm_name        = "alerts-dev-project-errors"
+  alarm_description = "project: 1 or more errors in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "Errors"
+  dimensions = {
+    FunctionName = aws_lambda_function.project.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_project_throttles" {
+  alarm_name        = "alerts-dev-project-throttles"
+  alarm_description = "project: 1 or more throttled invocations in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "Throttles"
+  dimensions = {
+    FunctionName = aws_lambda_function.project.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_project_duration" {
+  alarm_name        = "alerts-dev-project-duration"
+  alarm_description = "project: p99 duration above 90% of the 10 s timeout"
+  namespace         = "AWS/Lambda"
+  metric_name       = "Duration"
+  dimensions = {
+    FunctionName = aws_lambda_function.project.function_name
+  }
+  extended_statistic  = "p99"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 9000
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "fn_worker_errors" {
   alarm_name        = "alerts-dev-worker-errors"
   alarm_description = "worker: 1 or more errors in 5 minutes"
@@ -163,6 +217,42 @@ resource "aws_cloudwatch_metric_alarm" "fn_worker_duration" {
   evaluation_periods  = 1
   threshold           = 27000
   comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_project_iterator_age" {
+  alarm_name        = "alerts-dev-project-iterator-age"
+  alarm_description = "project: stream records older than 120 s when read"
+  namespace         = "AWS/Lambda"
+  metric_name       = "IteratorAge"
+  dimensions = {
+    FunctionName = aws_lambda_function.project.function_name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 120000
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "project_events_stream_failures_depth" {
+  alarm_name        = "alerts-dev-project-events-stream-failures-depth"
+  alarm_description = "stream failures of project: 3 or more messages waiting"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = aws_sqs_queue.project_events_stream_failures.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3
+  comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]

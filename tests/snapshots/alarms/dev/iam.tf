@@ -34,6 +34,58 @@ resource "aws_iam_role_policy" "api" {
   })
 }
 
+resource "aws_iam_role" "project" {
+  name        = "alerts-dev-project"
+  description = "Execution role of alerts-dev-project"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "project" {
+  name = "least-privilege"
+  role = aws_iam_role.project.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Logs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.project.arn}:*"]
+      },
+      {
+        Sid    = "StreamEventsConsume"
+        Effect = "Allow"
+        Action = [
+          "dynamodb:DescribeStream",
+          "dynamodb:GetRecords",
+          "dynamodb:GetShardIterator",
+          "dynamodb:ListStreams",
+        ]
+        Resource = [aws_dynamodb_table.events.stream_arn]
+      },
+      {
+        Sid      = "StreamEventsFailures"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [aws_sqs_queue.project_events_stream_failures.arn]
+      },
+      {
+        Sid      = "XRay"
+        Effect   = "Allow"
+        Action   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+        Resource = ["*"]
+      },
+    ]
+  })
+}
+
 resource "aws_iam_role" "worker" {
   name        = "alerts-dev-worker"
   description = "Execution role of alerts-dev-worker"

@@ -7,16 +7,25 @@ output "api_url" {
 output "function_names" {
   description = "Lambda function names by logical name."
   value = {
-    "api"    = aws_lambda_function.api.function_name
-    "worker" = aws_lambda_function.worker.function_name
+    "api"     = aws_lambda_function.api.function_name
+    "project" = aws_lambda_function.project.function_name
+    "worker"  = aws_lambda_function.worker.function_name
   }
 }
 
 output "function_arns" {
   description = "Lambda function ARNs by logical name."
   value = {
-    "api"    = aws_lambda_function.api.arn
-    "worker" = aws_lambda_function.worker.arn
+    "api"     = aws_lambda_function.api.arn
+    "project" = aws_lambda_function.project.arn
+    "worker"  = aws_lambda_function.worker.arn
+  }
+}
+
+output "table_names" {
+  description = "DynamoDB table names by logical name."
+  value = {
+    "events" = aws_dynamodb_table.events.name
   }
 }
 

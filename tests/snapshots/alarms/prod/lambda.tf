@@ -34,6 +34,41 @@ resource "aws_lambda_function" "api" {
   depends_on = [aws_cloudwatch_log_group.api, aws_iam_role_policy.api]
 }
 
+resource "aws_cloudwatch_log_group" "project" {
+  name              = "/aws/lambda/alerts-prod-project"
+  retention_in_days = 30
+}
+
+resource "aws_lambda_function" "project" {
+  function_name    = "alerts-prod-project"
+  role             = aws_iam_role.project.arn
+  runtime          = "python3.13"
+  handler          = "handler.handler"
+  architectures    = ["arm64"]
+  memory_size      = 512
+  timeout          = 10
+  filename         = "${path.module}/../dist/project.zip"
+  source_code_hash = filebase64sha256("${path.module}/../dist/project.zip")
+  #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
+
+  ephemeral_storage {
+    size = 512
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_group             = aws_cloudwatch_log_group.project.name
+    log_format            = "JSON"
+    application_log_level = "INFO"
+    system_log_level      = "INFO"
+  }
+
+  depends_on = [aws_cloudwatch_log_group.project, aws_iam_role_policy.project]
+}
+
 resource "aws_cloudwatch_log_group" "worker" {
   name              = "/aws/lambda/alerts-prod-worker"
   retention_in_days = 30
