@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "SLS202": "duplicate route",
     "SLS203": "stream event on a table without a stream",
     "SLS204": "invalid access level for this resource kind",
+    "SLS205": "duplicate subscription",
     "SLS301": "physical name breaks an AWS limit",
     "SLS302": "value out of the range AWS accepts",
     "SLS303": "environment variables break an AWS rule",

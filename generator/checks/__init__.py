@@ -24,10 +24,20 @@ class Context:
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import api, compiled, concurrency, data, iam, observability, references, support
+    from generator.checks import (
+        api,
+        compiled,
+        concurrency,
+        data,
+        iam,
+        messaging,
+        observability,
+        references,
+        support,
+    )
 
     found: list[Diagnostic] = []
-    for module in (references, support, iam, api, compiled, data, concurrency, observability):
+    for module in (references, support, iam, api, compiled, data, messaging, concurrency, observability):
         found.extend(module.check(ctx))
     # A problem present in the base blueprint repeats in every stage: report it once.
     return sorted(set(found), key=Diagnostic.sort_key)

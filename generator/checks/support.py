@@ -16,8 +16,8 @@ def _unsupported(ctx, path: tuple, what: str) -> Diagnostic:
     return ctx.diag("SLS105", path, f"not yet supported: {what}")
 
 
-RENDERED_EVENTS = {"http", "queue", "bucket", "stream"}
-RENDERED_SECTIONS: set[str] = {"buckets", "secrets"}  # top-level resource families beyond functions/tables/queues/api
+RENDERED_EVENTS = {"http", "queue", "bucket", "stream", "topic", "eventbridge", "schedule"}
+RENDERED_SECTIONS: set[str] = {"buckets", "secrets", "topics", "buses"}  # families beyond functions/tables/queues/api
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -28,16 +28,9 @@ def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         if bp.kms_key:
             yield _unsupported(ctx, ("kms_key",), "kms_key")
-        for qname, q in bp.queues.items():
-            if q.subscribe:
-                yield _unsupported(ctx, ("queues", qname, "subscribe"), "queue subscriptions")
         for fname, fn in bp.functions.items():
             base = ("functions", fname)
             for i, ev in enumerate(fn.events):
                 kind = next(k for k in EVENT_KINDS if hasattr(ev, k))
                 if kind not in RENDERED_EVENTS:
                     yield _unsupported(ctx, base + ("events", i, kind), f"'{kind}' events")
-            for i, use in enumerate(fn.uses):
-                for kind in ("topic", "bus"):
-                    if hasattr(use, kind):
-                        yield _unsupported(ctx, base + ("uses", i, kind), f"uses: {kind}")

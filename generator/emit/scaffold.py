@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.emit.templates import environment
 from generator.plan.model import FunctionPlan
 
-SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream")
+SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream", "topic", "eventbridge", "schedule")
 
 
 def _kind(fn: FunctionPlan) -> str:
@@ -38,6 +38,11 @@ def _python_clients(fn: FunctionPlan) -> list[str]:
             lines.append(f'{var}_QUEUE_URL = os.environ["{key}"]')
     if any(k.endswith("_QUEUE_URL") for k, _ in fn.environment):
         lines.append('SQS = boto3.client("sqs")')
+    for suffix, client, service in (("_TOPIC_ARN", "SNS", "sns"), ("_BUS_NAME", "EVENTS", "events")):
+        keys = [k for k, _ in fn.environment if k.endswith(suffix)]
+        lines += [f'{k} = os.environ["{k}"]' for k in keys]
+        if keys:
+            lines.append(f'{client} = boto3.client("{service}")')
     return lines
 
 

@@ -42,12 +42,27 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
     if plan.tables:
         files.append(("dynamodb.tf", "dynamodb.tf.j2"))
     files += data_files(plan.data)
+    files += messaging_files(plan.messaging)
     obs = plan.observability
     if obs and obs.topic:
         files.append(("alarms.tf", "alarms.tf.j2"))
     if obs and obs.dashboard:
         files.append(("dashboard.tf", "dashboard.tf.j2"))
     return files
+
+
+def messaging_files(m) -> list[tuple[str, str]]:
+    """Topics, buses and rules, schedules, failure queues, queue fan-in policies (plan/messaging.py)."""
+    if m is None:
+        return []
+    wanted = [
+        ("sns.tf", m.topics or m.subscriptions),
+        ("events.tf", m.events),
+        ("schedules.tf", m.schedules),
+        ("async.tf", m.failure_queues),
+        ("sqs_policies.tf", m.queue_policies),
+    ]
+    return [(name, name + ".j2") for name, present in wanted if present]
 
 
 def render_stage(plan: StagePlan) -> dict[str, str]:

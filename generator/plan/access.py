@@ -50,6 +50,8 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
         "on_failure": [(("sqs:SendMessage",), ("{arn}",))],
     },
     "topic": {"publish": [(("sns:Publish",), ("{arn}",))]},
+    # An on-failure destination / dead-letter queue: sending is all AWS needs (no GetQueueUrl etc.).
+    "dead_letter": {"send": [(("sqs:SendMessage",), ("{arn}",))]},
     "bus": {"publish": [(("events:PutEvents",), ("{arn}",))]},
     "bucket": {
         "read": [(("s3:GetObject", "s3:GetObjectVersion"), ("{arn}/*",)), (("s3:ListBucket",), ("{arn}",))],

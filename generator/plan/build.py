@@ -24,6 +24,7 @@ from generator.plan.access import XRAY_ACTIONS, Grant, expand
 from generator.plan.api import arn_path, rest_plan
 from generator.plan.extras import compiled_artifact, extra_statements, invoked_function
 from generator.plan.data import event_grants, plan_data
+from generator.plan.messaging import build_messaging, failure_grants
 from generator.plan.model import (
     ApiPlan,
     Authorizer,
@@ -271,6 +272,7 @@ class Planner:
                 ]
 
         grants += event_grants(name, fn)
+        grants += failure_grants(ftf, kinds)
         grants.append(("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0]))
         tracing = resolved(fn, bp, "tracing")
         if tracing:
@@ -383,6 +385,7 @@ class Planner:
             queues=self.queues(),
             api=self.api({f.name: f for f in functions}),
             data=plan_data(bp, self.names, {f.name: f for f in functions}),
+            messaging=build_messaging(bp, self.names, functions),
         )
         # Last: alarms and the dashboard cover whatever the other steps planned.
         return dataclasses.replace(plan, observability=plan_observability(plan, bp.observability))

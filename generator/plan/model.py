@@ -7,9 +7,20 @@ references as HCL expressions). Templates only loop and place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.plan.access import Grant
+
+if TYPE_CHECKING:
+    from generator.plan.messaging import MessagingPlan
+
+# Trigger kinds AWS invokes asynchronously: their functions get an on-failure queue and bounded retries.
+ASYNC_TRIGGERS = frozenset({"topic", "eventbridge", "schedule", "bucket"})
+
+
+def failures_tf(function_tf: str) -> str:
+    """Terraform id of a function's on-failure queue (an address: never change it)."""
+    return f"{function_tf}_failures"
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,14 @@ class FunctionPlan:
         """Name of the `live` aws_lambda_alias (and of its provisioned concurrency config)."""
         return f"{self.tf}_live"
 
+    def async_invoked(self) -> bool:
+        return bool(ASYNC_TRIGGERS & set(self.trigger_kinds))
+
+    @property
+    def failures_arn(self) -> str:
+        """ARN of the on-failure queue of an async-invoked function (plan/messaging.py plans it)."""
+        return f"aws_sqs_queue.{failures_tf(self.tf)}.arn"
+
     @property
     def arn(self) -> str:
         """The unqualified function ARN (IAM resources, `uses: function`)."""
@@ -212,7 +231,10 @@ class StagePlan:
             found += fn.failure_queues
         for stream in self.data.streams if self.data else ():
             found.append(FailureQueue(stream.failure_tf, stream.failure_physical, f"stream failures of {stream.function.name}"))
+        for queue in self.messaging.failure_queues if self.messaging else ():
+            found.append(FailureQueue(queue.tf, queue.physical, f"async invocation failures of {queue.function.name}"))
         return tuple(sorted({q.tf: q for q in found}.values(), key=lambda q: q.tf))
+    messaging: "MessagingPlan | None" = None  # topics, buses, rules, schedules, failure queues
 
 
 __all__ = [

@@ -49,6 +49,12 @@ resource "aws_iam_role_policy" "cleanup" {
         Resource = [aws_s3_bucket.uploads.arn]
       },
       {
+        Sid      = "FailureQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [aws_sqs_queue.cleanup_failures.arn]
+      },
+      {
         Sid      = "Logs"
         Effect   = "Allow"
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -100,6 +106,12 @@ resource "aws_iam_role_policy" "ingest_pdf" {
         Effect   = "Allow"
         Action   = ["s3:ListBucket"]
         Resource = [aws_s3_bucket.uploads.arn]
+      },
+      {
+        Sid      = "FailureQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [aws_sqs_queue.ingest_pdf_failures.arn]
       },
       {
         Sid      = "Logs"

@@ -31,6 +31,10 @@ resource "aws_lambda_function" "cleanup" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.cleanup_failures.arn
+  }
+
   environment {
     variables = {
       ARCHIVE_BUCKET_NAME = aws_s3_bucket.archive.bucket
@@ -71,6 +75,10 @@ resource "aws_lambda_function" "ingest_pdf" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.ingest_pdf_failures.arn
   }
 
   environment {

@@ -8,7 +8,7 @@ const log = (level, message, fields = {}) => console.log(JSON.stringify({ level,
 
 // Handle one message; throw to have it retried (and dead-lettered after max receives).
 export const processMessage = async (message) => {
-  log("INFO", "message", { message });
+  log("INFO", "message", { body: message });
 };
 
 // SQS batch -> partial batch response: only failed records are retried.

@@ -1,0 +1,128 @@
+"""Rules of the messaging family AWS only enforces at apply: FIFO topic endpoints, one subscription
+per topic and endpoint, and the length of the names sls-gen derives for rules, schedules, roles and
+failure queues."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.blueprint import Blueprint
+from generator.model.functions import EventBridgeEvent, ScheduleEvent, TopicEvent
+from generator.plan.messaging import failures_name, rule_names, schedule_names, scheduler_role_name
+from generator.plan.model import ASYNC_TRIGGERS
+from generator.plan.naming import Names
+
+RULE_NAME_MAX = 64  # EventBridge rule and Scheduler schedule names
+ROLE_NAME_MAX = 64
+QUEUE_NAME_MAX = 80
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    for stage, bp in ctx.stages.items():
+        yield from _topics(ctx, bp)
+        yield from _names(ctx, bp, Names(bp.service, stage))
+
+
+def _topics(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        seen: set[str] = set()
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, TopicEvent) or ev.topic not in bp.topics:
+                continue
+            path = ("functions", fname, "events", i, "topic")
+            if bp.topics[ev.topic].fifo:
+                yield ctx.diag(
+                    "SLS306",
+                    path,
+                    f"FIFO topic '{ev.topic}' cannot invoke a function (SNS FIFO topics deliver only to SQS)",
+                    hint=f"subscribe a FIFO queue to '{ev.topic}' and consume that queue",
+                )
+            if ev.topic in seen:
+                yield ctx.diag(
+                    "SLS205",
+                    path,
+                    f"function '{fname}' subscribes to topic '{ev.topic}' twice (SNS keeps one subscription per endpoint)",
+                    hint="merge the filters into one event",
+                )
+            seen.add(ev.topic)
+    for qname, q in bp.queues.items():
+        seen = set()
+        for i, sub in enumerate(q.subscribe):
+            topic = getattr(sub, "topic", None)
+            if topic is None or topic not in bp.topics:
+                continue
+            path = ("queues", qname, "subscribe", i, "topic")
+            if q.fifo and not bp.topics[topic].fifo:
+                yield ctx.diag(
+                    "SLS306",
+                    path,
+                    f"FIFO queue '{qname}' cannot subscribe to standard topic '{topic}'",
+                    hint=f"make '{topic}' a FIFO topic (fifo: true) or '{qname}' a standard queue",
+                )
+            if topic in seen:
+                yield ctx.diag(
+                    "SLS205",
+                    path,
+                    f"queue '{qname}' subscribes to topic '{topic}' twice (SNS keeps one subscription per endpoint)",
+                    hint="merge the filters into one entry",
+                )
+            seen.add(topic)
+
+
+def _too_long(ctx, path: tuple, what: str, name: str, limit: int) -> Diagnostic:
+    return ctx.diag(
+        "SLS301",
+        path,
+        f"{what} '{name}' is {len(name)} characters; AWS allows {limit}",
+        hint="shorten the service, stage or function name",
+    )
+
+
+def _names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
+    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
+    for fname, fn in bp.functions.items():
+        per_bus: dict[str, int] = {}
+        n_schedules = 0
+        kinds = set()
+        for i, ev in enumerate(fn.events):
+            path = ("functions", fname, "events", i)
+            kinds |= {k for k in ASYNC_TRIGGERS if hasattr(ev, k)}
+            if isinstance(ev, EventBridgeEvent):
+                bus = ev.eventbridge.bus
+                per_bus[bus] = per_bus.get(bus, 0) + 1
+                _, name = rule_names(names, fname, bus, per_bus[bus])
+                if len(name) > RULE_NAME_MAX:
+                    yield _too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
+            elif isinstance(ev, ScheduleEvent):
+                n_schedules += 1
+                _, name = schedule_names(names, fname, n_schedules)
+                if len(name) > RULE_NAME_MAX:
+                    yield _too_long(ctx, path + ("schedule",), "schedule name", name, RULE_NAME_MAX)
+                role = scheduler_role_name(names, fname)
+                if n_schedules == 1 and len(role) > ROLE_NAME_MAX:
+                    yield _too_long(ctx, path + ("schedule",), "scheduler role name", role, ROLE_NAME_MAX)
+        if kinds:
+            name = failures_name(names, fname)
+            path = ("functions", fname, "events")
+            if len(name) > QUEUE_NAME_MAX:
+                yield _too_long(ctx, path, "failure queue name", name, QUEUE_NAME_MAX)
+            if name in declared:
+                yield ctx.diag(
+                    "SLS301",
+                    path,
+                    f"the failure queue of function '{fname}' would be named '{name}', like a declared queue",
+                    hint=f"rename the queue or the function (sls-gen names it {{service}}-{{stage}}-{fname}-failures)",
+                )
+    for qname, q in bp.queues.items():
+        per_bus = {}
+        for i, sub in enumerate(q.subscribe):
+            eb = getattr(sub, "eventbridge", None)
+            if eb is None:
+                continue
+            per_bus[eb.bus] = per_bus.get(eb.bus, 0) + 1
+            _, name = rule_names(names, qname, eb.bus, per_bus[eb.bus], queue=True)
+            if len(name) > RULE_NAME_MAX:
+                path = ("queues", qname, "subscribe", i, "eventbridge")
+                yield _too_long(ctx, path, "EventBridge rule name", name, RULE_NAME_MAX)
