@@ -28,3 +28,17 @@ output "queue_urls" {
     "work" = aws_sqs_queue.work.url
   }
 }
+
+output "topic_arns" {
+  description = "SNS topic ARNs by logical name."
+  value = {
+    "signals" = aws_sns_topic.signals.arn
+  }
+}
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "on-signal" = aws_sqs_queue.on_signal_failures.url
+  }
+}

@@ -16,3 +16,18 @@ output "function_arns" {
     "publisher"        = aws_lambda_function.publisher.arn
   }
 }
+
+output "event_bus_names" {
+  description = "EventBridge bus names by logical name."
+  value = {
+    "commerce" = aws_cloudwatch_event_bus.commerce.name
+  }
+}
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "on-ec2-change"    = aws_sqs_queue.on_ec2_change_failures.url
+    "on-order-created" = aws_sqs_queue.on_order_created_failures.url
+  }
+}

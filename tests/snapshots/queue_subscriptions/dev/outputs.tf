@@ -20,3 +20,18 @@ output "queue_urls" {
     "fulfilment" = aws_sqs_queue.fulfilment.url
   }
 }
+
+output "topic_arns" {
+  description = "SNS topic ARNs by logical name."
+  value = {
+    "orders"   = aws_sns_topic.orders.arn
+    "payments" = aws_sns_topic.payments.arn
+  }
+}
+
+output "event_bus_names" {
+  description = "EventBridge bus names by logical name."
+  value = {
+    "partners" = aws_cloudwatch_event_bus.partners.name
+  }
+}

@@ -14,3 +14,11 @@ output "function_arns" {
     "nightly-report" = aws_lambda_function.nightly_report.arn
   }
 }
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "heartbeat"      = aws_sqs_queue.heartbeat_failures.url
+    "nightly-report" = aws_sqs_queue.nightly_report_failures.url
+  }
+}

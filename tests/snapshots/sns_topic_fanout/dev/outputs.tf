@@ -28,3 +28,19 @@ output "queue_urls" {
     "archive" = aws_sqs_queue.archive.url
   }
 }
+
+output "topic_arns" {
+  description = "SNS topic ARNs by logical name."
+  value = {
+    "audit"        = aws_sns_topic.audit.arn
+    "order-events" = aws_sns_topic.order_events.arn
+  }
+}
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "mailer"     = aws_sqs_queue.mailer_failures.url
+    "on-created" = aws_sqs_queue.on_created_failures.url
+  }
+}
