@@ -50,6 +50,7 @@ def test_only_async_triggers_get_a_failures_queue_invoke_config_and_dlq():
     assert (q.physical, q.maximum_retry_attempts, q.retention_seconds) == ("svc-dev-on-bucket-failures", 2, 1209600)
     lam = render_stage(plan)["lambda.tf"]
     assert lam.count("dead_letter_config") == 4
+    assert lam.count("#checkov:skip=CKV_AWS_116:") == 2  # web (API) and poller (SQS)
     assert "target_arn = aws_sqs_queue.on_bucket_failures.arn" in lam
     invoke = render_stage(plan)["async.tf"]
     assert invoke.count('resource "aws_lambda_function_event_invoke_config"') == 4

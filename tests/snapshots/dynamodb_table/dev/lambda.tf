@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "reader" {
 }
 
 resource "aws_lambda_function" "reader" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "catalog-dev-reader"
   role             = aws_iam_role.reader.arn
   runtime          = "python3.13"
@@ -46,6 +47,7 @@ resource "aws_cloudwatch_log_group" "writer" {
 }
 
 resource "aws_lambda_function" "writer" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "catalog-dev-writer"
   role             = aws_iam_role.writer.arn
   runtime          = "python3.13"

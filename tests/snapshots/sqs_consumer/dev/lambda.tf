@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "fixed_worker" {
 }
 
 resource "aws_lambda_function" "fixed_worker" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "jobs-dev-fixed-worker"
   role             = aws_iam_role.fixed_worker.arn
   runtime          = "python3.13"
@@ -40,6 +41,7 @@ resource "aws_cloudwatch_log_group" "producer" {
 }
 
 resource "aws_lambda_function" "producer" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "jobs-dev-producer"
   role             = aws_iam_role.producer.arn
   runtime          = "python3.13"
@@ -81,6 +83,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 }
 
 resource "aws_lambda_function" "worker" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "jobs-dev-worker"
   role             = aws_iam_role.worker.arn
   runtime          = "python3.13"
