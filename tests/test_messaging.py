@@ -198,3 +198,21 @@ def test_derived_names_respect_aws_limits(tmp_path):
     assert any(m.startswith("scheduler role name") for m in messages)
     assert any(m.startswith("EventBridge rule name") for m in messages)
     assert any("like a declared queue" in m for m in messages)
+
+
+def test_fifo_targets_get_a_message_group_and_fifo_topics_their_suffix():
+    plan = plan_of(
+        {
+            "topics": {"t": {"fifo": True, "content_based_deduplication": True}},
+            "queues": {"q": {"fifo": True, "subscribe": [{"topic": "t"}, {"eventbridge": {"pattern": {"source": ["x"]}}}]}},
+        }
+    )
+    (topic,) = plan.messaging.topics
+    assert (topic.physical, topic.content_based_deduplication, topic.kms_master_key_id) == (
+        "svc-dev-t.fifo",
+        True,
+        "alias/aws/sns",
+    )
+    (rule,) = plan.messaging.rules
+    assert rule.message_group_id == rule.physical == "svc-dev-q-default-sqs"
+    assert 'message_group_id = "svc-dev-q-default-sqs"' in render_stage(plan)["events.tf"]
