@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "create_product" {
 }
 
 resource "aws_lambda_function" "create_product" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "shop-dev-create-product"
   role             = aws_iam_role.create_product.arn
   runtime          = "python3.13"
@@ -40,6 +41,7 @@ resource "aws_cloudwatch_log_group" "get_product" {
 }
 
 resource "aws_lambda_function" "get_product" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "shop-dev-get-product"
   role             = aws_iam_role.get_product.arn
   runtime          = "python3.13"
@@ -75,6 +77,7 @@ resource "aws_cloudwatch_log_group" "list_products" {
 }
 
 resource "aws_lambda_function" "list_products" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "shop-dev-list-products"
   role             = aws_iam_role.list_products.arn
   runtime          = "python3.13"

@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "get_item" {
 }
 
 resource "aws_lambda_function" "get_item" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "catalog-dev-get-item"
   role             = aws_iam_role.get_item.arn
   runtime          = "python3.13"
@@ -40,6 +41,7 @@ resource "aws_cloudwatch_log_group" "list_items" {
 }
 
 resource "aws_lambda_function" "list_items" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "catalog-dev-list-items"
   role             = aws_iam_role.list_items.arn
   runtime          = "python3.13"
@@ -75,6 +77,7 @@ resource "aws_cloudwatch_log_group" "put_item" {
 }
 
 resource "aws_lambda_function" "put_item" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "catalog-dev-put-item"
   role             = aws_iam_role.put_item.arn
   runtime          = "python3.13"
