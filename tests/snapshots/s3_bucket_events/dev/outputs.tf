@@ -14,3 +14,11 @@ output "function_arns" {
     "ingest-pdf" = aws_lambda_function.ingest_pdf.arn
   }
 }
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "cleanup"    = aws_sqs_queue.cleanup_failures.url
+    "ingest-pdf" = aws_sqs_queue.ingest_pdf_failures.url
+  }
+}

@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "charge" {
 }
 
 resource "aws_lambda_function" "charge" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "payments-dev-charge"
   role             = aws_iam_role.charge.arn
   runtime          = "python3.13"
@@ -47,6 +48,7 @@ resource "aws_cloudwatch_log_group" "refund" {
 }
 
 resource "aws_lambda_function" "refund" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "payments-dev-refund"
   role             = aws_iam_role.refund.arn
   runtime          = "nodejs22.x"
