@@ -5,6 +5,7 @@ Runs the scaffolds of every snapshot case, in a copy, the way a user would right
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from rendering import SNAPSHOTS
 
 
+FIXTURE_TEST = re.compile(r"^def test_\w+\(\s*\w", re.M)  # a test that asks pytest for a fixture
 RUN_PY_TESTS = """
 import glob, runpy
 ran = 0
@@ -40,8 +42,10 @@ def test_scaffold_unit_test_passes(rel, tmp_path):
         if node is None:
             pytest.skip("node is not installed")
         cmd = [node, "--test"]
+    elif any(FIXTURE_TEST.search(p.read_text()) for p in work.glob("test_*.py")):
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
     else:
-        # The scaffold tests take no fixtures: call them directly (a pytest start-up per folder is slow).
+        # Tests without fixtures are called directly (a pytest start-up per folder is slow).
         cmd = [sys.executable, "-c", RUN_PY_TESTS]
     result = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"{rel}: {' '.join(cmd)}\n{result.stdout}\n{result.stderr}"
