@@ -31,6 +31,10 @@ resource "aws_lambda_function" "api" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.api_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.api, aws_iam_role_policy.api]
 }
 
@@ -66,6 +70,10 @@ resource "aws_lambda_function" "project" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.project_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.project, aws_iam_role_policy.project]
 }
 
@@ -99,6 +107,10 @@ resource "aws_lambda_function" "worker" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.worker_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.worker, aws_iam_role_policy.worker]

@@ -31,5 +31,9 @@ resource "aws_lambda_function" "get_item" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.get_item_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.get_item, aws_iam_role_policy.get_item]
 }

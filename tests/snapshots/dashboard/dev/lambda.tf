@@ -31,6 +31,10 @@ resource "aws_lambda_function" "job" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.job_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.job, aws_iam_role_policy.job]
 }
 
@@ -64,6 +68,10 @@ resource "aws_lambda_function" "web" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.web_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.web, aws_iam_role_policy.web]

@@ -29,6 +29,10 @@ resource "aws_lambda_function" "legacy" {
     log_format = "Text"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.legacy_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.legacy, aws_iam_role_policy.legacy]
 }
 
@@ -62,6 +66,10 @@ resource "aws_lambda_function" "structured" {
     log_format            = "JSON"
     application_log_level = "TRACE"
     system_log_level      = "DEBUG"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.structured_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.structured, aws_iam_role_policy.structured]

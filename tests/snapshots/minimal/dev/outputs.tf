@@ -12,3 +12,10 @@ output "function_arns" {
     "hello" = aws_lambda_function.hello.arn
   }
 }
+
+output "failure_queue_urls" {
+  description = "On-failure queues of asynchronously invoked functions, by function."
+  value = {
+    "hello" = aws_sqs_queue.hello_failures.url
+  }
+}

@@ -32,6 +32,10 @@ resource "aws_lambda_function" "create_order" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.create_order_failures.arn
+  }
+
   environment {
     variables = {
       FULFILMENT_QUEUE_URL = aws_sqs_queue.fulfilment.url
@@ -72,6 +76,10 @@ resource "aws_lambda_function" "fulfil_order" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.fulfil_order_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.fulfil_order, aws_iam_role_policy.fulfil_order]

@@ -36,6 +36,10 @@ resource "aws_lambda_function" "get_quote" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.get_quote_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.get_quote, aws_iam_role_policy.get_quote]
 }
 
@@ -75,6 +79,10 @@ resource "aws_lambda_function" "java_quote" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.java_quote_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.java_quote, aws_iam_role_policy.java_quote]
@@ -119,6 +127,10 @@ resource "aws_lambda_function" "plain" {
     system_log_level      = "INFO"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.plain_failures.arn
+  }
+
   depends_on = [aws_cloudwatch_log_group.plain, aws_iam_role_policy.plain]
 }
 
@@ -157,6 +169,10 @@ resource "aws_lambda_function" "price_quote" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.price_quote_failures.arn
   }
 
   depends_on = [aws_cloudwatch_log_group.price_quote, aws_iam_role_policy.price_quote]

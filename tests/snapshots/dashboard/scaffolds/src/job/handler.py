@@ -14,7 +14,7 @@ logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"))
 
 def process(message):
     """Handle one message; raise to have it retried (and dead-lettered after max receives)."""
-    logger.info("message", extra={"message": message})
+    logger.info("message", extra={"body": message})  # "message" is reserved by logging.LogRecord
 
 
 def handler(event, context):
