@@ -133,6 +133,7 @@ class FunctionPlan:
         """Name of the `live` aws_lambda_alias (and of its provisioned concurrency config)."""
         return f"{self.tf}_live"
 
+    @property
     def async_invoked(self) -> bool:
         return bool(ASYNC_TRIGGERS & set(self.trigger_kinds))
 

@@ -36,12 +36,3 @@ output "queue_urls" {
     "work"   = aws_sqs_queue.work.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "api"     = aws_sqs_queue.api_failures.url
-    "project" = aws_sqs_queue.project_failures.url
-    "worker"  = aws_sqs_queue.worker_failures.url
-  }
-}

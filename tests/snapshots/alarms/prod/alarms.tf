@@ -240,24 +240,6 @@ resource "aws_cloudwatch_metric_alarm" "fn_project_iterator_age" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "api_failures_depth" {
-  alarm_name        = "alerts-prod-api-failures-depth"
-  alarm_description = "async invocation failures of api: 3 or more messages waiting"
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = aws_sqs_queue.api_failures.name
-  }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 3
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-}
-
 resource "aws_cloudwatch_metric_alarm" "project_events_stream_failures_depth" {
   alarm_name        = "alerts-prod-project-events-stream-failures-depth"
   alarm_description = "stream failures of project: 3 or more messages waiting"
@@ -276,24 +258,6 @@ resource "aws_cloudwatch_metric_alarm" "project_events_stream_failures_depth" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "project_failures_depth" {
-  alarm_name        = "alerts-prod-project-failures-depth"
-  alarm_description = "async invocation failures of project: 3 or more messages waiting"
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = aws_sqs_queue.project_failures.name
-  }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 3
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-}
-
 resource "aws_cloudwatch_metric_alarm" "work_dlq_depth" {
   alarm_name        = "alerts-prod-work-dlq-depth"
   alarm_description = "dead-letter queue of work: 3 or more messages waiting"
@@ -301,24 +265,6 @@ resource "aws_cloudwatch_metric_alarm" "work_dlq_depth" {
   metric_name       = "ApproximateNumberOfMessagesVisible"
   dimensions = {
     QueueName = aws_sqs_queue.work_dlq.name
-  }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 3
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "worker_failures_depth" {
-  alarm_name        = "alerts-prod-worker-failures-depth"
-  alarm_description = "async invocation failures of worker: 3 or more messages waiting"
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = aws_sqs_queue.worker_failures.name
   }
   statistic           = "Maximum"
   period              = 300

@@ -125,29 +125,6 @@ resource "aws_cloudwatch_dashboard" "stage" {
         width  = 12
         height = 6
         properties = {
-          title   = "Queue depth (messages visible)"
-          view    = "timeSeries"
-          stacked = false
-          region  = local.region
-          stat    = "Maximum"
-          period  = 300
-          metrics = [
-            [
-              "AWS/SQS",
-              "ApproximateNumberOfMessagesVisible",
-              "QueueName",
-              aws_sqs_queue.get_item_failures.name,
-            ],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 18
-        width  = 12
-        height = 6
-        properties = {
           title   = "API latency p99 (ms)"
           view    = "timeSeries"
           stacked = false
@@ -168,7 +145,7 @@ resource "aws_cloudwatch_dashboard" "stage" {
       },
       {
         type   = "metric"
-        x      = 12
+        x      = 0
         y      = 18
         width  = 12
         height = 6

@@ -133,24 +133,6 @@ resource "aws_cloudwatch_metric_alarm" "fn_get_item_spillover" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "get_item_failures_depth" {
-  alarm_name        = "catalog-prod-get-item-failures-depth"
-  alarm_description = "async invocation failures of get-item: 1 or more messages waiting"
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = aws_sqs_queue.get_item_failures.name
-  }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-}
-
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_name        = "catalog-prod-api-5xx"
   alarm_description = "API: 5 or more 5xx responses in 5 minutes"

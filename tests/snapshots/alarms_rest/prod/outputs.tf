@@ -17,10 +17,3 @@ output "function_arns" {
     "get-item" = aws_lambda_function.get_item.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "get-item" = aws_sqs_queue.get_item_failures.url
-  }
-}

@@ -39,8 +39,6 @@ output "topic_arns" {
 output "failure_queue_urls" {
   description = "On-failure queues of asynchronously invoked functions, by function."
   value = {
-    "api"       = aws_sqs_queue.api_failures.url
     "on-signal" = aws_sqs_queue.on_signal_failures.url
-    "worker"    = aws_sqs_queue.worker_failures.url
   }
 }

@@ -26,11 +26,3 @@ output "queue_urls" {
     "jobs" = aws_sqs_queue.jobs.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "job" = aws_sqs_queue.job_failures.url
-    "web" = aws_sqs_queue.web_failures.url
-  }
-}

@@ -187,19 +187,7 @@ resource "aws_cloudwatch_dashboard" "stage" {
               "AWS/SQS",
               "ApproximateNumberOfMessagesVisible",
               "QueueName",
-              aws_sqs_queue.job_failures.name,
-            ],
-            [
-              "AWS/SQS",
-              "ApproximateNumberOfMessagesVisible",
-              "QueueName",
               aws_sqs_queue.jobs_dlq.name,
-            ],
-            [
-              "AWS/SQS",
-              "ApproximateNumberOfMessagesVisible",
-              "QueueName",
-              aws_sqs_queue.web_failures.name,
             ],
           ]
         }

@@ -21,11 +21,3 @@ output "table_names" {
     "entries" = aws_dynamodb_table.entries.name
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "audit"           = aws_sqs_queue.audit_failures.url
-    "project-entries" = aws_sqs_queue.project_entries_failures.url
-  }
-}

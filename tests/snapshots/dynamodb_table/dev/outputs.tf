@@ -22,11 +22,3 @@ output "table_names" {
     "items"    = aws_dynamodb_table.items.name
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "reader" = aws_sqs_queue.reader_failures.url
-    "writer" = aws_sqs_queue.writer_failures.url
-  }
-}

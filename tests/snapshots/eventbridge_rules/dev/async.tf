@@ -38,23 +38,3 @@ resource "aws_lambda_function_event_invoke_config" "on_order_created" {
     }
   }
 }
-
-# Asynchronous events billing-dev-publisher could not process (after retries) or that could not be
-# delivered to it: invocation records (on-failure destination), dead letters and undelivered messages.
-resource "aws_sqs_queue" "publisher_failures" {
-  name                      = "billing-dev-publisher-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-}
-
-resource "aws_lambda_function_event_invoke_config" "publisher" {
-  function_name                = aws_lambda_function.publisher.function_name
-  maximum_retry_attempts       = 2
-  maximum_event_age_in_seconds = 3600
-
-  destination_config {
-    on_failure {
-      destination = aws_sqs_queue.publisher_failures.arn
-    }
-  }
-}

@@ -29,6 +29,5 @@ output "failure_queue_urls" {
   value = {
     "on-ec2-change"    = aws_sqs_queue.on_ec2_change_failures.url
     "on-order-created" = aws_sqs_queue.on_order_created_failures.url
-    "publisher"        = aws_sqs_queue.publisher_failures.url
   }
 }

@@ -22,11 +22,3 @@ output "queue_urls" {
     "refunds"  = aws_sqs_queue.refunds.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "issue-invoice"   = aws_sqs_queue.issue_invoice_failures.url
-    "request-invoice" = aws_sqs_queue.request_invoice_failures.url
-  }
-}

@@ -19,10 +19,3 @@ output "table_names" {
     "users" = aws_dynamodb_table.users.name
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "read-user" = aws_sqs_queue.read_user_failures.url
-  }
-}

@@ -17,10 +17,3 @@ output "function_arns" {
     "report" = aws_lambda_function.report.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "report" = aws_sqs_queue.report_failures.url
-  }
-}

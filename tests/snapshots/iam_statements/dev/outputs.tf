@@ -12,10 +12,3 @@ output "function_arns" {
     "send-mail" = aws_lambda_function.send_mail.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "send-mail" = aws_sqs_queue.send_mail_failures.url
-  }
-}

@@ -19,11 +19,3 @@ output "function_arns" {
     "settle"      = aws_lambda_function.settle.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "price-quote" = aws_sqs_queue.price_quote_failures.url
-    "settle"      = aws_sqs_queue.settle_failures.url
-  }
-}

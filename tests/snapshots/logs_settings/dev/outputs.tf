@@ -19,11 +19,3 @@ output "function_arns" {
     "structured" = aws_lambda_function.structured.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "legacy"     = aws_sqs_queue.legacy_failures.url
-    "structured" = aws_sqs_queue.structured_failures.url
-  }
-}

@@ -12,10 +12,3 @@ output "function_arns" {
     "hello" = aws_lambda_function.hello.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "hello" = aws_sqs_queue.hello_failures.url
-  }
-}

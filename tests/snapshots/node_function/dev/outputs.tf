@@ -33,11 +33,3 @@ output "queue_urls" {
     "events" = aws_sqs_queue.events.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "api"      = aws_sqs_queue.api_failures.url
-    "consumer" = aws_sqs_queue.consumer_failures.url
-  }
-}

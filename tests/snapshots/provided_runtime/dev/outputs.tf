@@ -21,11 +21,3 @@ output "queue_urls" {
     "jobs" = aws_sqs_queue.jobs.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "prebuilt" = aws_sqs_queue.prebuilt_failures.url
-    "resize"   = aws_sqs_queue.resize_failures.url
-  }
-}

@@ -26,11 +26,3 @@ output "queue_urls" {
     "fulfilment" = aws_sqs_queue.fulfilment.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "create-order" = aws_sqs_queue.create_order_failures.url
-    "fulfil-order" = aws_sqs_queue.fulfil_order_failures.url
-  }
-}

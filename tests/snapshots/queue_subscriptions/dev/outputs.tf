@@ -35,10 +35,3 @@ output "event_bus_names" {
     "partners" = aws_cloudwatch_event_bus.partners.name
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "fulfil" = aws_sqs_queue.fulfil_failures.url
-  }
-}

@@ -21,12 +21,3 @@ output "function_arns" {
     "list-products"  = aws_lambda_function.list_products.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "create-product" = aws_sqs_queue.create_product_failures.url
-    "get-product"    = aws_sqs_queue.get_product_failures.url
-    "list-products"  = aws_sqs_queue.list_products_failures.url
-  }
-}

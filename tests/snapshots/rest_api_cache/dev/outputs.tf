@@ -21,12 +21,3 @@ output "function_arns" {
     "put-item"   = aws_lambda_function.put_item.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "get-item"   = aws_sqs_queue.get_item_failures.url
-    "list-items" = aws_sqs_queue.list_items_failures.url
-    "put-item"   = aws_sqs_queue.put_item_failures.url
-  }
-}

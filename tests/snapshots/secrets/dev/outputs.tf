@@ -14,11 +14,3 @@ output "function_arns" {
     "refund" = aws_lambda_function.refund.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "charge" = aws_sqs_queue.charge_failures.url
-    "refund" = aws_sqs_queue.refund_failures.url
-  }
-}

@@ -30,13 +30,3 @@ output "queue_urls" {
     "pricing" = aws_sqs_queue.pricing.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "get-quote"   = aws_sqs_queue.get_quote_failures.url
-    "java-quote"  = aws_sqs_queue.java_quote_failures.url
-    "plain"       = aws_sqs_queue.plain_failures.url
-    "price-quote" = aws_sqs_queue.price_quote_failures.url
-  }
-}

@@ -42,6 +42,5 @@ output "failure_queue_urls" {
   value = {
     "mailer"     = aws_sqs_queue.mailer_failures.url
     "on-created" = aws_sqs_queue.on_created_failures.url
-    "publisher"  = aws_sqs_queue.publisher_failures.url
   }
 }

@@ -24,12 +24,3 @@ output "queue_urls" {
     "work"  = aws_sqs_queue.work.url
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "fixed-worker" = aws_sqs_queue.fixed_worker_failures.url
-    "producer"     = aws_sqs_queue.producer_failures.url
-    "worker"       = aws_sqs_queue.worker_failures.url
-  }
-}

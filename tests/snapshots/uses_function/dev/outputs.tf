@@ -16,12 +16,3 @@ output "function_arns" {
     "worker"      = aws_lambda_function.worker.arn
   }
 }
-
-output "failure_queue_urls" {
-  description = "On-failure queues of asynchronously invoked functions, by function."
-  value = {
-    "dispatcher"  = aws_sqs_queue.dispatcher_failures.url
-    "warm-worker" = aws_sqs_queue.warm_worker_failures.url
-    "worker"      = aws_sqs_queue.worker_failures.url
-  }
-}
