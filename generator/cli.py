@@ -80,11 +80,15 @@ def _out_options(fn):
 
 
 def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool):
+    from generator.checks.paths import check_output_dir
     from generator.pipeline import render as do_render
 
+    if out_dir is not None:
+        check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
     rendered = do_render(blueprint, stage, strict)
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or Path("out") / rendered.service
+    check_output_dir(target, blueprint)
     scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
     return rendered, target, scope
 
@@ -169,6 +173,32 @@ def validate(blueprint: Path, strict: bool) -> None:
         _doc, base, stages, warnings = do_validate(blueprint, strict)
         _print_diagnostics(warnings, sys.stderr.isatty())
         click.echo(f"{blueprint}: valid ({base.service}; stages: {', '.join(stages)}; {len(warnings)} warning(s)).")
+
+    _run(action)
+
+
+@main.command()
+def schema() -> None:
+    """Print the blueprint JSON Schema (for editors: yaml-language-server, VS Code, JetBrains)."""
+
+    def action():
+        from generator.model.schema import schema_text
+
+        click.echo(schema_text(), nl=False)
+
+    _run(action)
+
+
+@main.command()
+@click.argument("name", required=False, default="blueprint")
+def init(name: str) -> None:
+    """Write NAME.yaml (default blueprint.yaml): a commented starter blueprint that validates."""
+
+    def action():
+        from generator.starter import write_starter
+
+        path = write_starter(name)
+        click.echo(f"Wrote {path}. Next: sls-gen validate {path} && sls-gen render {path}")
 
     _run(action)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import CODES, Diagnostic
 from generator.loader import Document
 from generator.model.blueprint import Blueprint
 
@@ -22,6 +22,20 @@ class Context:
     def diag(self, code: str, path: tuple, message: str, *, hint: str | None = None, severity: str = "error") -> Diagnostic:
         return self.doc.diag(code, path, message, hint=hint, severity=severity)
 
+    def stage_diag(self, stage: str, code: str, path: tuple, message: str, *, hint: str | None = None,
+                   severity: str = "error") -> Diagnostic:
+        """A finding in one stage's merged blueprint, located at the override line when one wrote it."""
+        from generator.model.parse import locate_in_stage
+
+        if code not in CODES:
+            raise ValueError(f"unknown diagnostic code {code!r}")
+        line, col = locate_in_stage(self.doc, stage, tuple(path))
+        return Diagnostic(code=code, message=message, path=tuple(path), file=self.doc.file, line=line, col=col,
+                          severity=severity, hint=hint)
+
+    def region(self, stage: str) -> str:
+        return self.base.stages[stage].region or self.stages[stage].region
+
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
     from generator.checks import (
@@ -29,15 +43,35 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         compiled,
         concurrency,
         data,
+        environment,
         iam,
+        limits,
         messaging,
         observability,
+        paths,
+        practices,
         references,
+        schedules,
         support,
     )
 
     found: list[Diagnostic] = []
-    for module in (references, support, iam, api, compiled, data, messaging, concurrency, observability):
+    for module in (
+        references,
+        limits,
+        schedules,
+        environment,
+        paths,
+        practices,
+        support,
+        iam,
+        api,
+        compiled,
+        data,
+        messaging,
+        concurrency,
+        observability,
+    ):
         found.extend(module.check(ctx))
     # A problem present in the base blueprint repeats in every stage: report it once.
     return sorted(set(found), key=Diagnostic.sort_key)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 import difflib
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from generator.diagnostics import BlueprintError, Diagnostic
 from generator.loader import Document
@@ -53,14 +54,12 @@ def _message(err: dict, data: Any, path: tuple) -> tuple[str, str, str | None, t
     kind = err["type"]
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
-        parent = _value_at(data, path[:-1])
         hint = None
-        allowed = _allowed_keys(err, path)
+        allowed = _allowed_keys(tuple(err["loc"][:-1]))
         if isinstance(key, str) and allowed:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean '{close[0]}'?"
-        del parent
         return "SLS101", f"unknown key '{key}'", hint, path
     if kind == "missing":
         return "SLS103", f"missing required key '{path[-1]}'", None, path
@@ -76,6 +75,8 @@ def _message(err: dict, data: Any, path: tuple) -> tuple[str, str, str | None, t
     if kind == "string_pattern_mismatch" and path and path[-1] != "service" and _is_name_key(err):
         return "SLS104", f"'{_short(path[-1])}' is not a valid name: use lower-case letters, digits and '-', starting with a letter", None, path
     msg = err["msg"]
+    if kind == "literal_error" and path and path[-1] == "runtime":
+        return "SLS312", f"unsupported runtime {_short(err.get('input'))}: {msg}", None, path
     if kind == "literal_error":
         msg = f"{msg} (got {_short(err.get('input'))})"
     return "SLS102", msg, None, path
@@ -90,22 +91,58 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_ALLOWED_CACHE: dict[str, list[str]] = {}
+def _flatten(tp) -> list:
+    """Union / Optional / Annotated -> the concrete member types, each with its discriminator tag."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        inner, *meta = get_args(tp)
+        tags = [m.tag for m in meta if isinstance(m, Tag)]
+        members = _flatten(inner)
+        return [(t, tags[0] if tags else tag) for t, tag in members]
+    if origin in (Union, UnionType):
+        return [m for arg in get_args(tp) for m in _flatten(arg)]
+    return [(tp, None)]
 
 
-def _allowed_keys(err: dict, path: tuple) -> list[str]:
-    # The model that rejected the key is not in the error; suggest from every key the language knows.
-    if not _ALLOWED_CACHE:
-        from generator.model import blueprint, functions, resources
+def _step(tp, part) -> list:
+    out = []
+    for member, _tag in _flatten(tp):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            field = member.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                out.append(field.annotation)
+            elif part == member.__name__:
+                out.append(member)
+            continue
+        origin = get_origin(member)
+        args = get_args(member)
+        if origin is dict and args and part != "[key]":
+            out.append(args[1])
+        elif origin is list and args and isinstance(part, int):
+            out.append(args[0])
+    return out
 
-        names: set[str] = set()
-        for module in (blueprint, functions, resources):
-            for obj in vars(module).values():
-                fields = getattr(obj, "model_fields", None)
-                if isinstance(fields, dict):
-                    names.update(fields)
-        _ALLOWED_CACHE["all"] = sorted(names)
-    return _ALLOWED_CACHE["all"]
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys the model at `loc` (the parent of the rejected key) accepts."""
+    current = [Blueprint]
+    for part in loc:
+        if isinstance(part, str) and part.endswith(_TAG_SUFFIXES):
+            picked = [m for t in current for m, tag in _flatten(t) if tag == part]
+            current = picked or current
+            continue
+        nxt = []
+        for tp in current:
+            nxt.extend(_step(tp, part))
+        current = nxt
+        if not current:
+            return []
+    names: set[str] = set()
+    for tp in current:
+        for member, _tag in _flatten(tp):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                names.update(member.model_fields)
+    return sorted(names)
 
 
 def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list[Diagnostic]:
@@ -116,6 +153,22 @@ def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list
         line, col = locate(path)
         out.append(Diagnostic(code, msg, path=path, file=doc.file, line=line, col=col, hint=hint))
     return out
+
+
+def locate_in_stage(doc: Document, stage: str, path: tuple) -> tuple:
+    """(line, col) of `path` in the blueprint merged for `stage`.
+
+    The override wins when it wrote this path, or replaced (not merged) an ancestor of it.
+    """
+    prefix = ("stages", stage, "overrides")
+    path = tuple(path)
+    for cut in range(len(path), 0, -1):
+        if (prefix + path[:cut]) in doc.locations:
+            value = _value_at(doc.data, prefix + path[:cut])
+            if cut == len(path) or not isinstance(value, dict) or path not in doc.locations:
+                return doc.locate(prefix + path[:cut])
+            break
+    return doc.locate(path)
 
 
 def parse_blueprint(doc: Document) -> Blueprint:
@@ -135,17 +188,9 @@ def stage_blueprints(doc: Document, base: Blueprint) -> dict[str, Blueprint]:
             result[stage_name] = base
             continue
         merged = deep_merge(doc.data, stage.overrides)
-        prefix = ("stages", stage_name, "overrides")
 
-        def locate(path: tuple, _prefix=prefix) -> tuple:
-            # The override wins when it wrote this path, or replaced (not merged) an ancestor of it.
-            for cut in range(len(path), 0, -1):
-                if (_prefix + path[:cut]) in doc.locations:
-                    value = _value_at(doc.data, _prefix + path[:cut])
-                    if cut == len(path) or not isinstance(value, dict) or path not in doc.locations:
-                        return doc.locate(_prefix + path[:cut])
-                    break
-            return doc.locate(path)
+        def locate(path: tuple, _stage=stage_name) -> tuple:
+            return locate_in_stage(doc, _stage, path)
 
         try:
             result[stage_name] = Blueprint.model_validate(merged)

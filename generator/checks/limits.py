@@ -1,0 +1,207 @@
+"""AWS limits Terraform does not catch (docs: /work/shared/aws-limits.md rows in docs/errors.md).
+
+Physical names are checked after the `{service}-{stage}-` prefix, per stage, so a long stage
+name that breaks a limit is reported at the line of the resource it breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.blueprint import REGION_PATTERN
+from generator.model.functions import QueueEvent, StreamEvent
+from generator.plan.build import consumer_timeouts
+from generator.plan.naming import Names
+
+ACCOUNT_ID_LEN = 12
+FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
+QUEUE_MAX = 80
+TOPIC_MAX = 256
+TABLE_MIN, TABLE_MAX = 3, 255
+BUCKET_MIN, BUCKET_MAX = 3, 63
+KEY_ATTR_MAX = 255
+GSI_MAX = 20
+RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
+    "memory": (128, 10240, "MB"),
+    "timeout": (1, 900, "s"),
+    "ephemeral_storage": (512, 10240, "MB"),
+}
+VISIBILITY_MAX = 43200
+SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+_IP_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    for stage, bp in ctx.stages.items():
+        yield from _names(ctx, stage, bp)
+        yield from _functions(ctx, stage, bp)
+        yield from _queues(ctx, stage, bp)
+        yield from _tables(ctx, stage, bp)
+
+
+def _too_long(ctx, stage, path, what, physical, limit, hint=None):
+    return ctx.stage_diag(
+        stage, "SLS301", path,
+        f"{what} name '{physical}' in stage '{stage}' is {len(physical)} characters; AWS allows at most {limit}",
+        hint=hint or "shorten the logical name, the service or the stage name",
+    )
+
+
+def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names = Names(bp.service, stage)
+    for fname in bp.functions:
+        physical = names.physical(fname)
+        if len(physical) > FUNCTION_MAX:
+            yield _too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
+    for qname, q in bp.queues.items():
+        physical = names.queue(qname, q.fifo)
+        if len(physical) > QUEUE_MAX:
+            yield _too_long(ctx, stage, ("queues", qname), "queue", physical, QUEUE_MAX)
+        elif q.dead_letter and len(names.dlq(qname, q.fifo)) > QUEUE_MAX:
+            yield _too_long(ctx, stage, ("queues", qname), "dead-letter queue", names.dlq(qname, q.fifo), QUEUE_MAX,
+                            hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
+    for tname, t in bp.topics.items():
+        physical = names.physical(tname, ".fifo" if t.fifo else "")
+        if len(physical) > TOPIC_MAX:
+            yield _too_long(ctx, stage, ("topics", tname), "topic", physical, TOPIC_MAX)
+    for bname in bp.buses:
+        physical = names.physical(bname)
+        if len(physical) > TOPIC_MAX:
+            yield _too_long(ctx, stage, ("buses", bname), "event bus", physical, TOPIC_MAX)
+    for tname, t in bp.tables.items():
+        physical = names.physical(tname)
+        if len(physical) > TABLE_MAX:
+            yield _too_long(ctx, stage, ("tables", tname), "table", physical, TABLE_MAX)
+        for iname in t.indexes:
+            if not TABLE_MIN <= len(iname) <= TABLE_MAX:
+                yield ctx.stage_diag(stage, "SLS301", ("tables", tname, "indexes", iname),
+                                     f"index name '{iname}' must be {TABLE_MIN}-{TABLE_MAX} characters",
+                                     hint="DynamoDB index names are used as written: pick a longer name")
+    for bname, b in bp.buckets.items():
+        path = ("buckets", bname)
+        if b.bucket_name is not None:
+            yield from _bucket_override(ctx, stage, path + ("bucket_name",), b.bucket_name)
+            continue
+        length = len(names.physical(bname)) + 1 + ACCOUNT_ID_LEN
+        if length > BUCKET_MAX:
+            yield ctx.stage_diag(
+                stage, "SLS301", path,
+                f"bucket name '{names.physical(bname)}-<account id>' in stage '{stage}' is {length} characters; "
+                f"S3 allows at most {BUCKET_MAX}",
+                hint="shorten the bucket's logical name or set bucket_name:",
+            )
+
+
+def _bucket_override(ctx, stage, path, name: str) -> Iterable[Diagnostic]:
+    problem = None
+    if not BUCKET_MIN <= len(name) <= BUCKET_MAX:
+        problem = f"must be {BUCKET_MIN}-{BUCKET_MAX} characters (got {len(name)})"
+    elif not _BUCKET_RE.match(name):
+        problem = "may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit"
+    elif ".." in name or _IP_RE.match(name):
+        problem = "must not contain '..' or look like an IP address"
+    elif name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3")):
+        problem = "uses a prefix or suffix S3 reserves"
+    if problem:
+        yield ctx.stage_diag(stage, "SLS301", path, f"bucket name '{name}' {problem}")
+
+
+def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    for key, (low, high, unit) in RANGES.items():
+        value = getattr(bp.defaults, key)
+        if value is not None and not low <= value <= high:
+            yield ctx.stage_diag(stage, "SLS302", ("defaults", key), f"{key} {value} {unit} is outside {low}-{high} {unit}")
+    for fname, fn in bp.functions.items():
+        for key, (low, high, unit) in RANGES.items():
+            value = getattr(fn, key)
+            if value is not None and not low <= value <= high:
+                yield ctx.stage_diag(stage, "SLS302", ("functions", fname, key),
+                                     f"{key} {value} {unit} is outside {low}-{high} {unit}")
+        for i, ev in enumerate(fn.events):
+            path = ("functions", fname, "events", i)
+            if isinstance(ev, QueueEvent):
+                yield from _queue_event(ctx, stage, bp, path, ev)
+            elif isinstance(ev, StreamEvent) and ev.batch_size and ev.batch_size > 10000:
+                yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), "stream batch_size must be at most 10000")
+
+
+def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
+    queue = bp.queues.get(ev.queue)
+    if queue is None:
+        return  # references.py reports it
+    window = ev.batch_window or 0
+    if queue.fifo:
+        if ev.batch_window:
+            yield ctx.stage_diag(stage, "SLS306", path + ("batch_window",),
+                                 f"queue '{ev.queue}' is FIFO: Lambda does not allow a batching window on FIFO queues",
+                                 hint="remove batch_window")
+        if ev.batch_size and ev.batch_size > FIFO_BATCH_MAX:
+            yield ctx.stage_diag(stage, "SLS306", path + ("batch_size",),
+                                 f"queue '{ev.queue}' is FIFO: batch_size must be at most {FIFO_BATCH_MAX}")
+        return
+    if ev.batch_size and ev.batch_size > SQS_BATCH_MAX:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), f"batch_size must be at most {SQS_BATCH_MAX}")
+    elif ev.batch_size and ev.batch_size > 10 and not window:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",),
+                             f"batch_size {ev.batch_size} > 10 needs a batching window",
+                             hint="add batch_window: 1 (seconds) or more")
+    if window > WINDOW_MAX:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_window",), f"batch_window must be at most {WINDOW_MAX} seconds")
+
+
+def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    consumers = consumer_timeouts(bp)
+    for qname, q in bp.queues.items():
+        path = ("queues", qname)
+        if q.content_based_deduplication and not q.fifo:
+            yield ctx.stage_diag(stage, "SLS306", path + ("content_based_deduplication",),
+                                 "content_based_deduplication needs a FIFO queue", hint="add fifo: true or remove it")
+        vis = q.visibility_timeout
+        if isinstance(vis, int):
+            if not 0 <= vis <= VISIBILITY_MAX:
+                yield ctx.stage_diag(stage, "SLS302", path + ("visibility_timeout",),
+                                     f"visibility_timeout must be 0-{VISIBILITY_MAX} seconds")
+            elif qname in consumers:
+                timeout, window = consumers[qname]
+                if vis < timeout + window:
+                    yield ctx.stage_diag(
+                        stage, "SLS305", path + ("visibility_timeout",),
+                        f"visibility_timeout {vis} s is below the consumer timeout {timeout} s"
+                        + (f" + batch window {window} s" if window else ""),
+                        hint=f"use visibility_timeout: auto ({6 * timeout + window} s) or at least {timeout + window}",
+                    )
+    for tname, t in bp.topics.items():
+        if t.content_based_deduplication and not t.fifo:
+            yield ctx.stage_diag(stage, "SLS306", ("topics", tname, "content_based_deduplication"),
+                                 "content_based_deduplication needs a FIFO topic", hint="add fifo: true or remove it")
+
+
+def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    region = ctx.region(stage)
+    for tname, t in bp.tables.items():
+        path = ("tables", tname)
+        if len(t.indexes) > GSI_MAX:
+            yield ctx.stage_diag(stage, "SLS307", path + ("indexes",),
+                                 f"{len(t.indexes)} indexes; DynamoDB allows {GSI_MAX} global secondary indexes per table")
+        keys = [(path + ("partition_key",), t.partition_key), (path + ("sort_key",), t.sort_key)]
+        for iname, idx in t.indexes.items():
+            keys += [(path + ("indexes", iname, "partition_key"), idx.partition_key),
+                     (path + ("indexes", iname, "sort_key"), idx.sort_key)]
+        for kpath, spec in keys:
+            if spec and len(spec.partition(":")[0]) > KEY_ATTR_MAX:
+                yield ctx.stage_diag(stage, "SLS307", kpath, f"key attribute names are at most {KEY_ATTR_MAX} characters")
+        seen: set[str] = set()
+        for i, replica in enumerate(t.replicas):
+            rpath = path + ("replicas", i)
+            if not re.match(REGION_PATTERN, replica):
+                yield ctx.stage_diag(stage, "SLS310", rpath, f"'{replica}' is not an AWS region", hint="e.g. eu-west-1")
+            elif replica == region:
+                yield ctx.stage_diag(stage, "SLS310", rpath,
+                                     f"replica region '{replica}' is the region of stage '{stage}' itself",
+                                     hint="list only the other regions: the table already lives here")
+            elif replica in seen:
+                yield ctx.stage_diag(stage, "SLS310", rpath, f"replica region '{replica}' is listed twice")
+            seen.add(replica)

@@ -1,0 +1,111 @@
+"""Schedule expressions (rules 30, 31, 34): EventBridge/Scheduler accept these only at apply time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.functions import ScheduleEvent
+
+_MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+_DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"
+UNITS = ("minute", "hour", "day")
+HINT = 'e.g. "rate(5 minutes)", "cron(0 2 * * ? *)" or "at(2030-01-31T09:00:00)"'
+
+
+def _field_re(number: str, names: str | None = None, extra: str = "") -> re.Pattern:
+    atom = number if names is None else f"(?:{number}|{names})"
+    item = rf"(?:\*|{atom}(?:-{atom})?)(?:/\d+)?"
+    return re.compile(rf"^(?:{item}(?:,{item})*{extra})$")
+
+
+_N = r"\d{1,4}"
+FIELDS = (  # (name, pattern, low, high)
+    ("minutes", _field_re(_N), 0, 59),
+    ("hours", _field_re(_N), 0, 23),
+    ("day-of-month", re.compile(rf"^(?:\?|L|\d{{1,2}}W|{_field_re(_N).pattern[1:-1]})$"), 1, 31),
+    ("month", _field_re(_N, _MONTHS), 1, 12),
+    ("day-of-week", re.compile(rf"^(?:\?|[1-7]L|[1-7]#[1-5]|L|{_field_re(_N, _DAYS).pattern[1:-1]})$", re.I), 1, 7),
+    ("year", _field_re(_N), 1970, 2199),
+)
+
+
+def cron_problem(body: str) -> str | None:
+    parts = body.split()
+    if len(parts) != 6:
+        return f"cron needs 6 fields (minutes hours day-of-month month day-of-week year), got {len(parts)}"
+    for (name, pattern, low, high), value in zip(FIELDS, parts):
+        if not pattern.match(value.upper()):
+            return f"'{value}' is not a valid {name} field"
+        for number in re.findall(r"(?<![/#])\b\d+", value.upper().replace("W", " ").replace("L", " ")):
+            if not low <= int(number) <= high:
+                return f"{name} value {number} is outside {low}-{high}"
+    dom, dow = parts[2], parts[4]
+    if (dom == "?") == (dow == "?"):
+        return "use '?' in exactly one of day-of-month and day-of-week (AWS cannot combine both)"
+    return None
+
+
+def rate_problem(body: str) -> tuple[str, str | None] | None:
+    m = re.fullmatch(r"\s*(\d+)\s+([a-z]+)\s*", body)
+    if not m:
+        return "rate needs a whole number and a unit, e.g. rate(5 minutes)", None
+    value, unit = int(m.group(1)), m.group(2)
+    if value < 1:
+        return "rate value must be at least 1", None
+    if unit.rstrip("s") not in UNITS:
+        return f"unknown rate unit '{unit}'", "use minute(s), hour(s) or day(s)"
+    singular = unit.rstrip("s")
+    want = singular if value == 1 else singular + "s"
+    if unit != want:
+        return f"AWS needs '{want}' with the value {value}", f"write rate({value} {want})"
+    return None
+
+
+def schedule_problem(expr: str) -> tuple[str, str | None] | None:
+    m = re.fullmatch(r"(rate|cron|at)\((.*)\)", expr.strip(), re.S)
+    if not m:
+        return f"'{expr[:60]}' is not a schedule expression", HINT
+    kind, body = m.groups()
+    if kind == "rate":
+        return rate_problem(body)
+    if kind == "cron":
+        problem = cron_problem(body)
+        return (problem, HINT) if problem else None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", body):
+            raise ValueError
+        datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return "at() needs a date and time as yyyy-mm-ddThh:mm:ss", "e.g. at(2030-01-31T09:00:00)"
+    return None
+
+
+def _timezones() -> set[str]:
+    try:
+        from zoneinfo import available_timezones
+
+        return available_timezones()
+    except Exception:  # noqa: BLE001 - no tz database: skip the check rather than refuse
+        return set()
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    zones = None
+    for stage, bp in ctx.stages.items():
+        for fname, fn in bp.functions.items():
+            for i, ev in enumerate(fn.events):
+                if not isinstance(ev, ScheduleEvent):
+                    continue
+                path = ("functions", fname, "events", i)
+                found = schedule_problem(ev.schedule)
+                if found:
+                    message, hint = found
+                    yield ctx.stage_diag(stage, "SLS304", path + ("schedule",), message, hint=hint)
+                if ev.timezone:
+                    zones = _timezones() if zones is None else zones
+                    if zones and ev.timezone not in zones:
+                        yield ctx.stage_diag(stage, "SLS304", path + ("timezone",),
+                                             f"unknown time zone '{ev.timezone}'", hint="use an IANA name, e.g. Europe/Dublin")
