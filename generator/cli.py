@@ -47,7 +47,9 @@ def _run(action):
     except BlueprintError as exc:
         _print_diagnostics(exc.diagnostics, color)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        click.echo(f"{errors} error(s); nothing was written.", err=True)
+        strict = len(exc.diagnostics) - errors
+        extra = f" and {strict} warning(s) treated as errors (--strict)" if strict else ""
+        click.echo(f"{errors} error(s){extra}; nothing was written.", err=True)
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:
         sys.exit(130)
