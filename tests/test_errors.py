@@ -66,3 +66,28 @@ def test_limits_table_is_covered():
         for code in re.findall(r"SLS\d{3}", codes):
             assert code in CODES, (row, code)
             assert code in exercised or code in others, f"row {row}: {code} has no case in tests/errors"
+
+
+def test_unknown_key_suggestions_come_from_the_keys_allowed_at_that_place(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(
+        "service: demo\n"
+        "queues:\n"
+        "  jobs:\n"
+        "    visibilty_timeout: 60\n"
+        "functions:\n"
+        "  a:\n"
+        "    partition_keys: id\n"
+        "    events:\n"
+        "      - queue: jobs\n"
+        "        batch_sise: 5\n"
+    )
+    with pytest.raises(BlueprintError) as info:
+        validate(bp)
+    hints = {path_str(d.path): d.hint for d in info.value.diagnostics}
+    assert hints == {
+        "queues.jobs.visibilty_timeout": "did you mean 'visibility_timeout'?",
+        # partition_key exists on tables, not on functions: no misleading suggestion
+        "functions.a.partition_keys": None,
+        "functions.a.events[0].batch_sise": "did you mean 'batch_size'?",
+    }
