@@ -91,3 +91,24 @@ def test_unknown_key_suggestions_come_from_the_keys_allowed_at_that_place(tmp_pa
         "functions.a.partition_keys": None,
         "functions.a.events[0].batch_sise": "did you mean 'batch_size'?",
     }
+
+
+@pytest.mark.parametrize("tables, ok", [(["orders"], True), (["orders", "items"], False)])
+def test_environment_budget_counts_generated_variables(tmp_path, tables, ok):
+    # BLOB + value = 4054 bytes; ORDERS_TABLE_NAME=demo-dev-orders adds 32 (4086 fits), ITEMS_... 30 more does not
+    uses = "".join(f"      - table: {t}\n" for t in tables)
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(
+        "service: demo\n"
+        "tables:\n  orders: {partition_key: id}\n  items: {partition_key: id}\n"
+        "functions:\n  a:\n"
+        f"    environment:\n      BLOB: {'x' * 4050}\n"
+        f"    uses:\n{uses}"
+    )
+    if ok:
+        validate(bp)
+        return
+    with pytest.raises(BlueprintError) as info:
+        validate(bp)
+    assert [(d.code, d.line) for d in info.value.diagnostics] == [("SLS303", 7)]
+    assert "4116 bytes" in info.value.diagnostics[0].message

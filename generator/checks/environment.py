@@ -102,6 +102,11 @@ def check(ctx) -> Iterable[Diagnostic]:
                 yield from _variable(ctx, stage, path + (key,), key, value)
             user = {**(bp.defaults.environment or {}), **(fn.environment or {})}
             generated = generated_env(bp, names, fn)
+            for key in sorted(set(user) & set(generated)):
+                where = path + (key,) if key in (fn.environment or {}) else ("defaults", "environment", key)
+                yield ctx.stage_diag(stage, "SLS303", where,
+                                     f"'{key}' is set by sls-gen for function '{fname}' (from its uses:)",
+                                     hint="rename the variable; sls-gen's value would replace yours")
             total = sum(len(k.encode()) + len(v.encode()) for k, v in user.items() if k not in generated)
             total += sum(len(k) + n for k, n in generated.items())
             if total > ENV_MAX_BYTES:

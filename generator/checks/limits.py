@@ -31,6 +31,7 @@ RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
 VISIBILITY_MAX = 43200
 SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+_SSM_RE = re.compile(r"^(?!/?(aws|ssm))[a-zA-Z0-9_./-]{1,1011}$", re.I)  # rule 37: no spaces; aws/ssm reserved
 _IP_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
@@ -80,6 +81,11 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 yield ctx.stage_diag(stage, "SLS301", ("tables", tname, "indexes", iname),
                                      f"index name '{iname}' must be {TABLE_MIN}-{TABLE_MAX} characters",
                                      hint="DynamoDB index names are used as written: pick a longer name")
+    for sname, secret in bp.secrets.items():
+        if secret.ssm is not None and not _SSM_RE.match(secret.ssm):
+            yield ctx.stage_diag(stage, "SLS301", ("secrets", sname, "ssm"),
+                                 f"'{secret.ssm[:80]}' is not an SSM parameter name",
+                                 hint="letters, digits and _.-/ only, at most 1011 characters, e.g. /orders/stripe-key")
     for bname, b in bp.buckets.items():
         path = ("buckets", bname)
         if b.bucket_name is not None:
