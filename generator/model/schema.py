@@ -74,14 +74,6 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "EventBridgeSubscription.eventbridge": ("the bus and the event pattern to deliver to the queue", {"pattern": {"source": ["orders"]}}),
     "Spec.bus": ("a bus name or `default`", "default"),
     "Spec.pattern": ("EventBridge event pattern", {"source": ["orders"]}),
-    "Function.runtime": (None, "python3.13"),
-    "Function.architecture": (None, "arm64"),
-    "Function.memory": (None, 512),
-    "Function.timeout": (None, 10),
-    "Function.ephemeral_storage": (None, 512),
-    "Function.tracing": (None, True),
-    "Function.logs": ("log format, level and retention", {"level": "INFO", "retention_days": 30}),
-    "Function.environment": (None, {"LOG_LEVEL": "INFO"}),
     "Function.description": ("free text", "Creates an order"),
     "Function.code": (None, "src/create_order"),
     "Function.handler": (None, "handler.handler"),
@@ -174,6 +166,9 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
 }
 
 
+INHERITS = {"Function": "FunctionSettings"}  # a model's fields documented under its base
+
+
 def blueprint_schema() -> dict:
     from generator.model.blueprint import Blueprint
 
@@ -181,7 +176,7 @@ def blueprint_schema() -> dict:
     defs = schema.get("$defs", {})
     for model, node in [("Blueprint", schema), *defs.items()]:
         for prop, spec in node.get("properties", {}).items():
-            doc = FIELD_DOCS.get(f"{model}.{prop}")
+            doc = FIELD_DOCS.get(f"{model}.{prop}") or FIELD_DOCS.get(f"{INHERITS.get(model)}.{prop}")
             if doc is None:
                 continue
             description, example = doc
