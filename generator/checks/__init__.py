@@ -53,6 +53,7 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         references,
         schedules,
         support,
+        wiring,
     )
 
     found: list[Diagnostic] = []
@@ -63,6 +64,7 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         environment,
         paths,
         practices,
+        wiring,
         support,
         iam,
         api,
