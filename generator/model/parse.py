@@ -74,6 +74,8 @@ def _message(err: dict, data: Any, path: tuple) -> tuple[str, str, str | None, t
         return "SLS102", f"a {noun} needs exactly one of: {', '.join(kinds)}", None, path
     if kind == "string_pattern_mismatch" and path and path[-1] != "service" and _is_name_key(err):
         return "SLS104", f"'{_short(path[-1])}' is not a valid name: use lower-case letters, digits and '-', starting with a letter", None, path
+    if kind == "string_pattern_mismatch" and path == ("service",):
+        return "SLS104", f"'{_short(err.get('input'))}' is not a valid service name: use lower-case letters, digits and '-', starting with a letter", None, path
     msg = err["msg"]
     if kind == "literal_error" and path and path[-1] == "runtime":
         return "SLS312", f"unsupported runtime {_short(err.get('input'))}: {msg}", None, path
