@@ -3,6 +3,7 @@ overlaps, API Gateway per-API quotas."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
@@ -10,6 +11,7 @@ from generator.model.functions import BucketEvent, HttpEvent, TopicEvent
 
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
 AUTHORIZERS_MAX = 10
+_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -17,6 +19,7 @@ def check(ctx) -> Iterable[Diagnostic]:
         yield from _fifo_topics(ctx, stage, bp)
         yield from _bucket_overlaps(ctx, stage, bp)
         yield from _api_quotas(ctx, stage, bp)
+        yield from _routes(ctx, stage, bp)
 
 
 def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
@@ -64,6 +67,43 @@ def _bucket_overlaps(ctx, stage, bp) -> Iterable[Diagnostic]:
                     )
                     break
             seen.setdefault(ev.bucket, []).append((fname, i, ev))
+
+
+def route_path_problem(path: str) -> str | None:
+    if path == "/":
+        return None
+    segments = path[1:].split("/")
+    for n, segment in enumerate(segments):
+        if not _SEGMENT.match(segment):
+            return f"path segment '{segment[:40]}' is not valid" if segment else "path has an empty segment"
+        if segment.endswith("+}") and n != len(segments) - 1:
+            return f"greedy variable '{segment}' must be the last path segment"
+    return None
+
+
+def _routes(ctx, stage, bp) -> Iterable[Diagnostic]:
+    shapes: dict[str, str] = {}
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, HttpEvent):
+                continue
+            method, _, path = ev.http.strip().partition(" ")
+            path = path.strip()
+            if not path.startswith("/") or " " in path:
+                continue  # references.py reports it
+            where = ("functions", fname, "events", i, "http")
+            problem = route_path_problem(path)
+            if problem:
+                yield ctx.stage_diag(stage, "SLS311", where, f"route '{ev.http}': {problem}",
+                                     hint="segments are literal text, {name}, or a last {name+}")
+                continue
+            key = f"{method.upper()} {path}"
+            shape = re.sub(r"\{[^}]*\}", "{}", key)
+            if shape in shapes and shapes[shape] != key:
+                yield ctx.stage_diag(stage, "SLS202", where,
+                                     f"route '{key}' clashes with '{shapes[shape]}': only the variable names differ",
+                                     hint="use the same variable name at the same place in both routes")
+            shapes.setdefault(shape, key)
 
 
 def _api_quotas(ctx, stage, bp) -> Iterable[Diagnostic]:
