@@ -112,3 +112,26 @@ def test_strict_turns_warnings_into_exit_2(tmp_path):
     assert relaxed.exit_code == 0 and "warning[SLS501]" in relaxed.output
     strict = run("validate", "--strict", str(bp))
     assert strict.exit_code == 2 and "warning(s) treated as errors (--strict)" in strict.output
+
+
+def _schema_errors(path: Path) -> list:
+    import pytest
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from generator.loader import load_file
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_DOC.read_text()))
+    return list(validator.iter_errors(load_file(path).data))
+
+
+def test_schema_accepts_every_valid_blueprint_the_model_accepts():
+    valid = [*bundled_blueprints(), *sorted((ROOT / "tests" / "cases").glob("*/blueprint.yaml"))]
+    valid += [p for p in sorted((ROOT / "tests" / "errors").glob("*.yaml"))
+              if p.stem not in ("unknown_key", "logical_names", "wrong_types", "duplicate_event_kinds")]
+    for path in valid:
+        assert _schema_errors(path) == [], path  # editors must not flag what sls-gen accepts
+
+
+def test_schema_flags_what_the_model_rejects_as_schema_errors():
+    for name in ("unknown_key", "logical_names", "wrong_types", "duplicate_event_kinds"):
+        assert _schema_errors(ROOT / "tests" / "errors" / f"{name}.yaml"), name

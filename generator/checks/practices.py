@@ -23,7 +23,7 @@ def check(ctx) -> Iterable[Diagnostic]:
                     yield ctx.stage_diag(
                         stage, "SLS501", ("functions", fname, "events", i, "http"),
                         f"route '{ev.http}' is public: anyone can call it", severity="warning",
-                        hint="add auth: <authorizer> (or auth: none to make a public route explicit)",
+                        hint="add auth: <authorizer>, or auth: none to make a public route explicit",
                     )
             timeout = resolved(fn, bp, "timeout")
             if http and timeout > limit:

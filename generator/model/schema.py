@@ -168,6 +168,54 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
 
 INHERITS = {"Function": "FunctionSettings"}  # a model's fields documented under its base
 
+# What the models accept beyond their declared types (before-validators): keep editors in step.
+_SECTIONS = ("tables", "queues", "topics", "buses", "buckets", "secrets", "functions", "stages")
+NULLABLE = {
+    "Blueprint": (*_SECTIONS, "defaults", "observability", "account", "tags"),
+    "Function": ("events", "uses", "iam"),
+    "Table": ("indexes", "replicas"),
+    "Queue": ("subscribe", "dead_letter"),
+}
+NULL_ENTRIES = {"Blueprint": _SECTIONS}  # `topics: {order-events: }` means `order-events: {}`
+SCALAR_MAPS = {  # map values the models turn into strings
+    ("Blueprint", "tags"): ["string", "number"],
+    ("Function", "environment"): ["string", "number", "boolean"],
+    ("FunctionSettings", "environment"): ["string", "number", "boolean"],
+}
+
+
+def _or(spec: dict, extra: dict) -> None:
+    """Widen `spec` in place to also accept `extra`, keeping its docs at the top."""
+    docs = {k: spec.pop(k) for k in ("description", "examples", "default", "title") if k in spec}
+    inner = dict(spec)
+    spec.clear()
+    spec["anyOf"] = [inner, extra]
+    spec.update(docs)
+
+
+def _maps(spec: dict) -> list[dict]:
+    """The object schemas inside `spec` (itself, or the members of an anyOf)."""
+    return [part for part in [spec, *spec.get("anyOf", [])] if part.get("type") == "object"]
+
+
+def _loosen(model: str, node: dict) -> None:
+    props = node.get("properties", {})
+    for spec in props.values():
+        for part in _maps(spec):
+            if "patternProperties" in part:
+                part["additionalProperties"] = False  # logical names: a bad name is an error (SLS104)
+    for name in NULL_ENTRIES.get(model, ()):
+        for part in _maps(props.get(name, {})):
+            for value in part.get("patternProperties", {}).values():
+                _or(value, {"type": "null"})
+    for name in NULLABLE.get(model, ()):
+        if name in props:
+            _or(props[name], {"type": ["null", "boolean"]} if name == "dead_letter" else {"type": "null"})
+    for (m, name), types in SCALAR_MAPS.items():
+        if m == model and name in props:
+            for part in _maps(props[name]):
+                part["additionalProperties"] = {"type": types}
+
 
 def blueprint_schema() -> dict:
     from generator.model.blueprint import Blueprint
@@ -184,6 +232,8 @@ def blueprint_schema() -> dict:
                 spec["description"] = description
             if example is not None and not spec.get("examples"):
                 spec["examples"] = [example]
+    for model, node in [("Blueprint", schema), *defs.items()]:
+        _loosen(model, node)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "sls-gen blueprint (v1)"
