@@ -20,6 +20,8 @@ def check(ctx) -> Iterable[Diagnostic]:
         yield from _bucket_overlaps(ctx, stage, bp)
         yield from _api_quotas(ctx, stage, bp)
         yield from _routes(ctx, stage, bp)
+        yield from _api_settings(ctx, stage, bp)
+        yield from _alarm_emails(ctx, stage, bp)
 
 
 def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
@@ -116,3 +118,29 @@ def _api_quotas(ctx, stage, bp) -> Iterable[Diagnostic]:
     if bp.api and len(bp.api.authorizers) > AUTHORIZERS_MAX:
         yield ctx.stage_diag(stage, "SLS311", ("api", "authorizers"),
                              f"{len(bp.api.authorizers)} authorizers; an API allows {AUTHORIZERS_MAX}")
+
+
+def _api_settings(ctx, stage, bp) -> Iterable[Diagnostic]:
+    if bp.api is None:
+        return
+    cors = bp.api.cors
+    if cors and cors.allow_credentials and "*" in cors.origins:
+        yield ctx.stage_diag(stage, "SLS311", ("api", "cors", "allow_credentials"),
+                             "API Gateway refuses allow_credentials with the origin '*'",
+                             hint="list the allowed origins explicitly, e.g. origins: [https://app.example.com]")
+    for name, auth in bp.api.authorizers.items():
+        if not re.match(r"^https://[^\s/]+", auth.issuer):
+            yield ctx.stage_diag(stage, "SLS311", ("api", "authorizers", name, "issuer"),
+                                 f"JWT issuer '{auth.issuer[:60]}' must be an https:// URL",
+                                 hint="e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>")
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _alarm_emails(ctx, stage, bp) -> Iterable[Diagnostic]:
+    alarms = bp.observability.alarms
+    for i, address in enumerate(alarms.notify if alarms else []):
+        if not _EMAIL.match(address):
+            yield ctx.stage_diag(stage, "SLS302", ("observability", "alarms", "notify", i),
+                                 f"'{address[:60]}' is not an e-mail address (SNS refuses the subscription)")
