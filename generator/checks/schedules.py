@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
@@ -83,17 +84,17 @@ def schedule_problem(expr: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _timezones() -> set[str]:
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
     try:
         from zoneinfo import available_timezones
 
-        return available_timezones()
+        return frozenset(available_timezones())
     except Exception:  # noqa: BLE001 - no tz database: skip the check rather than refuse
-        return set()
+        return frozenset()
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    zones = None
     for stage, bp in ctx.stages.items():
         for fname, fn in bp.functions.items():
             for i, ev in enumerate(fn.events):
@@ -105,7 +106,7 @@ def check(ctx) -> Iterable[Diagnostic]:
                     message, hint = found
                     yield ctx.stage_diag(stage, "SLS304", path + ("schedule",), message, hint=hint)
                 if ev.timezone:
-                    zones = _timezones() if zones is None else zones
+                    zones = _timezones()
                     if zones and ev.timezone not in zones:
                         yield ctx.stage_diag(stage, "SLS304", path + ("timezone",),
                                              f"unknown time zone '{ev.timezone}'", hint="use an IANA name, e.g. Europe/Dublin")
