@@ -50,9 +50,10 @@ WEIRD = st.one_of(
 def mutated(draw):
     source, name = draw(st.sampled_from(SOURCES))
     data = yaml.safe_load((source / name).read_text())
-    paths = [p for p in _paths(data) if p]
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         paths = [p for p in _paths(data) if p]
+        if not paths:
+            break  # everything dropped: an empty blueprint is a fine hostile input too
         path = draw(st.sampled_from(paths))
         parent = _get(data, path[:-1])
         key = path[-1]

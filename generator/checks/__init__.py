@@ -7,6 +7,7 @@ and returns every finding at once (errors and warnings), so the user fixes a blu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from generator.diagnostics import CODES, Diagnostic
 from generator.loader import Document
@@ -35,6 +36,13 @@ class Context:
 
     def region(self, stage: str) -> str:
         return self.base.stages[stage].region or self.stages[stage].region
+
+
+def per_stage(ctx: Context, *rules) -> Iterable[Diagnostic]:
+    """Run `rule(ctx, stage, blueprint)` for every stage's merged blueprint."""
+    for stage, bp in ctx.stages.items():
+        for rule in rules:
+            yield from rule(ctx, stage, bp)
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:

@@ -36,11 +36,9 @@ _IP_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    for stage, bp in ctx.stages.items():
-        yield from _names(ctx, stage, bp)
-        yield from _functions(ctx, stage, bp)
-        yield from _queues(ctx, stage, bp)
-        yield from _tables(ctx, stage, bp)
+    from generator.checks import per_stage
+
+    return per_stage(ctx, _names, _functions, _queues, _tables)
 
 
 def _too_long(ctx, stage, path, what, physical, limit, hint=None):

@@ -15,13 +15,9 @@ _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    for stage, bp in ctx.stages.items():
-        yield from _fifo_topics(ctx, stage, bp)
-        yield from _bucket_overlaps(ctx, stage, bp)
-        yield from _api_quotas(ctx, stage, bp)
-        yield from _routes(ctx, stage, bp)
-        yield from _api_settings(ctx, stage, bp)
-        yield from _alarm_emails(ctx, stage, bp)
+    from generator.checks import per_stage
+
+    return per_stage(ctx, _fifo_topics, _bucket_overlaps, _api_quotas, _routes, _api_settings, _alarm_emails)
 
 
 def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
