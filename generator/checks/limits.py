@@ -32,13 +32,16 @@ VISIBILITY_MAX = 43200
 SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 _SSM_RE = re.compile(r"^(?!/?(aws|ssm))[a-zA-Z0-9_./-]{1,1011}$", re.I)  # rule 37: no spaces; aws/ssm reserved
+_TAG_RE = re.compile(r"^[\w\s.:/=+\-@]*$")
+TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
+GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
 _IP_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
     from generator.checks import per_stage
 
-    return per_stage(ctx, _names, _functions, _queues, _tables)
+    return per_stage(ctx, _names, _functions, _queues, _tables, _tags)
 
 
 def _too_long(ctx, stage, path, what, physical, limit, hint=None):
@@ -209,3 +212,19 @@ def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             elif replica in seen:
                 yield ctx.stage_diag(stage, "SLS310", rpath, f"replica region '{replica}' is listed twice")
             seen.add(replica)
+
+
+def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    if len(bp.tags) + GENERATED_TAGS > TAGS_MAX:
+        yield ctx.stage_diag(stage, "SLS302", ("tags",),
+                             f"{len(bp.tags)} tags plus {GENERATED_TAGS} sls-gen adds exceed the AWS limit of {TAGS_MAX}")
+    for key, value in bp.tags.items():
+        path = ("tags", key)
+        if not 1 <= len(key) <= TAG_KEY_MAX or not _TAG_RE.match(key) or key.lower().startswith("aws:"):
+            yield ctx.stage_diag(stage, "SLS302", path,
+                                 f"tag key '{key[:60]}' is not allowed: 1-{TAG_KEY_MAX} characters of letters, digits, "
+                                 "spaces and _.:/=+-@, not starting with aws:")
+        elif len(value) > TAG_VALUE_MAX or not _TAG_RE.match(value):
+            yield ctx.stage_diag(stage, "SLS302", path,
+                                 f"tag value of '{key}' is not allowed: at most {TAG_VALUE_MAX} characters of letters, "
+                                 "digits, spaces and _.:/=+-@")
