@@ -7,6 +7,7 @@ stage's `overrides` point at the override line.
 from __future__ import annotations
 
 import copy
+import re
 import difflib
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -147,11 +148,58 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return sorted(names)
 
 
+_MEMBER = re.compile(r"^([A-Z]\w*|literal\[.*\]|int|str|bool|float|none|dict\[.*\]|list\[.*\])$")
+
+
+def _union_members(loc: tuple, data: Any) -> tuple[tuple, list[tuple[tuple, str]]]:
+    """Split pydantic's loc into the blueprint path and the union members it went through.
+
+    `('tables', 't', 'billing', 'Capacity', 'reed')` -> path without 'Capacity', [(billing path, 'Capacity')].
+    """
+    path: list = []
+    members: list[tuple[tuple, str]] = []
+    value = data
+    for part in _clean_loc(loc):
+        if isinstance(part, str) and _MEMBER.match(part) and not (isinstance(value, dict) and part in value):
+            members.append((tuple(path), part))
+            continue
+        path.append(part)
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            value = None
+    return tuple(path), members
+
+
+def _wrong_branch(members: list[tuple[tuple, str]], data: Any) -> bool:
+    """An error from the union member that does not fit the input's shape (a mapping vs a scalar)."""
+    for prefix, member in members:
+        is_map = isinstance(_value_at(data, prefix), dict)
+        if is_map != bool(member[0].isupper()):
+            return True
+    return False
+
+
 def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list[Diagnostic]:
-    out = []
-    for err in exc.errors(include_url=False):
-        path = _clean_loc(err["loc"])
+    errors = [(err, *_union_members(err["loc"], data)) for err in exc.errors(include_url=False)]
+    # Within one union, report the branches that fit the input's shape (a mapping or a scalar);
+    # when no branch fits, every branch speaks.
+    by_union: dict[tuple, list] = {}
+    for entry in errors:
+        by_union.setdefault(entry[2][0][0] if entry[2] else ("#", len(by_union)), []).append(entry)
+    kept = []
+    for group in by_union.values():
+        fitting = [e for e in group if not _wrong_branch(e[2], data)]
+        kept.extend(fitting or group)
+    found: dict[tuple, tuple] = {}
+    for err, path, _members in kept:
         code, msg, hint, path = _message(err, data, path)
+        key = (code, path)
+        if key in found and code == "SLS102":  # two scalar branches refused the same value
+            msg = f"{found[key][0]}, or {msg[:1].lower()}{msg[1:]}"
+        found[key] = (msg, hint)
+    out = []
+    for (code, path), (msg, hint) in found.items():
         line, col = locate(path)
         out.append(Diagnostic(code, msg, path=path, file=doc.file, line=line, col=col, hint=hint))
     return out
