@@ -226,7 +226,26 @@ def parse_blueprint(doc: Document) -> Blueprint:
     try:
         return Blueprint.model_validate(doc.data)
     except ValidationError as exc:
-        raise BlueprintError(_diagnostics(exc, doc, doc.data, doc.locate)) from None
+        # Report what the stage overrides themselves get wrong too, so one run shows everything.
+        raise BlueprintError(_diagnostics(exc, doc, doc.data, doc.locate) + _override_problems(doc)) from None
+
+
+def _override_problems(doc: Document) -> list[Diagnostic]:
+    """Best effort while the base is invalid: problems located inside a stage's `overrides`."""
+    stages = doc.data.get("stages") if isinstance(doc.data, dict) else None
+    found: list[Diagnostic] = []
+    for stage, spec in (stages or {}).items() if isinstance(stages, dict) else ():
+        overrides = spec.get("overrides") if isinstance(spec, dict) else None
+        if not isinstance(overrides, dict) or not overrides:
+            continue
+        prefix = ("stages", stage, "overrides")
+        within = {loc for path, loc in doc.locations.items() if path[: len(prefix)] == prefix and len(path) > len(prefix)}
+        try:
+            Blueprint.model_validate(deep_merge(doc.data, overrides))
+        except ValidationError as exc:
+            diags = _diagnostics(exc, doc, deep_merge(doc.data, overrides), lambda p, s=stage: locate_in_stage(doc, s, p))
+            found += [d for d in diags if (d.line, d.col) in within]
+    return found
 
 
 def stage_blueprints(doc: Document, base: Blueprint) -> dict[str, Blueprint]:
