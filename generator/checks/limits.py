@@ -10,17 +10,14 @@ import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.blueprint import REGION_PATTERN
 from generator.model.functions import QueueEvent, StreamEvent
 from generator.plan.build import consumer_timeouts
 from generator.plan.naming import Names
 
-ACCOUNT_ID_LEN = 12
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
 QUEUE_MAX = 80
 TOPIC_MAX = 256
 TABLE_MIN, TABLE_MAX = 3, 255
-BUCKET_MIN, BUCKET_MAX = 3, 63
 KEY_ATTR_MAX = 255
 GSI_MAX = 20
 RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
@@ -30,12 +27,9 @@ RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
 }
 VISIBILITY_MAX = 43200
 SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
-_SSM_RE = re.compile(r"^(?!/?(aws|ssm))[a-zA-Z0-9_./-]{1,1011}$", re.I)  # rule 37: no spaces; aws/ssm reserved
 _TAG_RE = re.compile(r"^[\w\s.:/=+\-@]*$")
 TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
 GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
-_IP_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -82,38 +76,6 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 yield ctx.stage_diag(stage, "SLS301", ("tables", tname, "indexes", iname),
                                      f"index name '{iname}' must be {TABLE_MIN}-{TABLE_MAX} characters",
                                      hint="DynamoDB index names are used as written: pick a longer name")
-    for sname, secret in bp.secrets.items():
-        if secret.ssm is not None and not _SSM_RE.match(secret.ssm):
-            yield ctx.stage_diag(stage, "SLS301", ("secrets", sname, "ssm"),
-                                 f"'{secret.ssm[:80]}' is not an SSM parameter name",
-                                 hint="letters, digits and _.-/ only, at most 1011 characters, e.g. /orders/stripe-key")
-    for bname, b in bp.buckets.items():
-        path = ("buckets", bname)
-        if b.bucket_name is not None:
-            yield from _bucket_override(ctx, stage, path + ("bucket_name",), b.bucket_name)
-            continue
-        length = len(names.physical(bname)) + 1 + ACCOUNT_ID_LEN
-        if length > BUCKET_MAX:
-            yield ctx.stage_diag(
-                stage, "SLS301", path,
-                f"bucket name '{names.physical(bname)}-<account id>' in stage '{stage}' is {length} characters; "
-                f"S3 allows at most {BUCKET_MAX}",
-                hint="shorten the bucket's logical name or set bucket_name:",
-            )
-
-
-def _bucket_override(ctx, stage, path, name: str) -> Iterable[Diagnostic]:
-    problem = None
-    if not BUCKET_MIN <= len(name) <= BUCKET_MAX:
-        problem = f"must be {BUCKET_MIN}-{BUCKET_MAX} characters (got {len(name)})"
-    elif not _BUCKET_RE.match(name):
-        problem = "may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit"
-    elif ".." in name or _IP_RE.match(name):
-        problem = "must not contain '..' or look like an IP address"
-    elif name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3")):
-        problem = "uses a prefix or suffix S3 reserves"
-    if problem:
-        yield ctx.stage_diag(stage, "SLS301", path, f"bucket name '{name}' {problem}")
 
 
 def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -141,14 +103,7 @@ def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
         return  # references.py reports it
     window = ev.batch_window or 0
     if queue.fifo:
-        if ev.batch_window:
-            yield ctx.stage_diag(stage, "SLS306", path + ("batch_window",),
-                                 f"queue '{ev.queue}' is FIFO: Lambda does not allow a batching window on FIFO queues",
-                                 hint="remove batch_window")
-        if ev.batch_size and ev.batch_size > FIFO_BATCH_MAX:
-            yield ctx.stage_diag(stage, "SLS306", path + ("batch_size",),
-                                 f"queue '{ev.queue}' is FIFO: batch_size must be at most {FIFO_BATCH_MAX}")
-        return
+        return  # FIFO consumer limits: checks/data.py
     if ev.batch_size and ev.batch_size > SQS_BATCH_MAX:
         yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), f"batch_size must be at most {SQS_BATCH_MAX}")
     elif ev.batch_size and ev.batch_size > 10 and not window:
@@ -163,9 +118,6 @@ def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     consumers = consumer_timeouts(bp)
     for qname, q in bp.queues.items():
         path = ("queues", qname)
-        if q.content_based_deduplication and not q.fifo:
-            yield ctx.stage_diag(stage, "SLS306", path + ("content_based_deduplication",),
-                                 "content_based_deduplication needs a FIFO queue", hint="add fifo: true or remove it")
         vis = q.visibility_timeout
         if isinstance(vis, int):
             if not 0 <= vis <= VISIBILITY_MAX:
@@ -187,7 +139,6 @@ def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 
 
 def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
-    region = ctx.region(stage)
     for tname, t in bp.tables.items():
         path = ("tables", tname)
         if len(t.indexes) > GSI_MAX:
@@ -200,18 +151,6 @@ def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         for kpath, spec in keys:
             if spec and len(spec.partition(":")[0]) > KEY_ATTR_MAX:
                 yield ctx.stage_diag(stage, "SLS307", kpath, f"key attribute names are at most {KEY_ATTR_MAX} characters")
-        seen: set[str] = set()
-        for i, replica in enumerate(t.replicas):
-            rpath = path + ("replicas", i)
-            if not re.match(REGION_PATTERN, replica):
-                yield ctx.stage_diag(stage, "SLS310", rpath, f"'{replica}' is not an AWS region", hint="e.g. eu-west-1")
-            elif replica == region:
-                yield ctx.stage_diag(stage, "SLS310", rpath,
-                                     f"replica region '{replica}' is the region of stage '{stage}' itself",
-                                     hint="list only the other regions: the table already lives here")
-            elif replica in seen:
-                yield ctx.stage_diag(stage, "SLS310", rpath, f"replica region '{replica}' is listed twice")
-            seen.add(replica)
 
 
 def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:

@@ -1,5 +1,5 @@
-"""Cross-resource wiring rules AWS only enforces at apply: FIFO topic delivery, S3 notification
-overlaps, API Gateway per-API quotas."""
+"""Cross-resource wiring rules AWS only enforces at apply: FIFO topic delivery, route syntax,
+API Gateway per-API quotas and settings. (S3 notification overlaps: checks/data.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import BucketEvent, HttpEvent, TopicEvent
+from generator.model.functions import HttpEvent, TopicEvent
 
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
 AUTHORIZERS_MAX = 10
@@ -17,7 +17,7 @@ _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]
 def check(ctx) -> Iterable[Diagnostic]:
     from generator.checks import per_stage
 
-    return per_stage(ctx, _fifo_topics, _bucket_overlaps, _api_quotas, _routes, _api_settings, _alarm_emails)
+    return per_stage(ctx, _fifo_topics, _api_quotas, _routes, _api_settings, _alarm_emails)
 
 
 def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
@@ -40,31 +40,6 @@ def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
                     f"FIFO topic '{ev.topic}' delivers only to SQS FIFO queues, not to Lambda",
                     hint="subscribe a FIFO queue to the topic and consume the queue",
                 )
-
-
-def _overlap(a: BucketEvent, b: BucketEvent) -> bool:
-    if not set(a.on) & set(b.on):
-        return False
-    pa, pb = a.prefix or "", b.prefix or ""
-    sa, sb = a.suffix or "", b.suffix or ""
-    return (pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))
-
-
-def _bucket_overlaps(ctx, stage, bp) -> Iterable[Diagnostic]:
-    seen: dict[str, list[tuple[str, int, BucketEvent]]] = {}
-    for fname, fn in bp.functions.items():
-        for i, ev in enumerate(fn.events):
-            if not isinstance(ev, BucketEvent):
-                continue
-            for other_fn, _j, other in seen.get(ev.bucket, []):
-                if _overlap(ev, other):
-                    yield ctx.stage_diag(
-                        stage, "SLS320", ("functions", fname, "events", i, "bucket"),
-                        f"this notification on bucket '{ev.bucket}' overlaps one of function '{other_fn}'",
-                        hint="S3 refuses overlapping prefix/suffix filters for the same event: make them disjoint",
-                    )
-                    break
-            seen.setdefault(ev.bucket, []).append((fname, i, ev))
 
 
 def route_path_problem(path: str) -> str | None:
