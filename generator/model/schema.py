@@ -119,6 +119,7 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "ScheduleEvent.input": (None, {"job": "nightly"}),
     "Secret.ssm": (None, "/orders/stripe-key"),
     "Secret.description": ("free text", "Stripe API key"),
+    "Secret.recovery_window_days": (None, 30),
     "Stage.region": ("AWS region of this stage (default: the blueprint's region)", "eu-west-1"),
     "Stage.overrides": (None, {"defaults": {"memory": 1024}}),
     "StreamEvent.stream": (None, "orders"),
