@@ -17,7 +17,7 @@ _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]
 def check(ctx) -> Iterable[Diagnostic]:
     from generator.checks import per_stage
 
-    return per_stage(ctx, _fifo_topics, _api_quotas, _routes, _api_settings, _alarm_emails)
+    return per_stage(ctx, _fifo_topics, _api_quotas, _routes, _api_settings)
 
 
 def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
@@ -104,14 +104,3 @@ def _api_settings(ctx, stage, bp) -> Iterable[Diagnostic]:
             yield ctx.stage_diag(stage, "SLS311", ("api", "authorizers", name, "issuer"),
                                  f"JWT issuer '{auth.issuer[:60]}' must be an https:// URL",
                                  hint="e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>")
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _alarm_emails(ctx, stage, bp) -> Iterable[Diagnostic]:
-    alarms = bp.observability.alarms
-    for i, address in enumerate(alarms.notify if alarms else []):
-        if not _EMAIL.match(address):
-            yield ctx.stage_diag(stage, "SLS302", ("observability", "alarms", "notify", i),
-                                 f"'{address[:60]}' is not an e-mail address (SNS refuses the subscription)")

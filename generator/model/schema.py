@@ -20,6 +20,7 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "AlarmSettings.duration_pct": (None, 80),
     "AlarmSettings.dead_letter_messages": ("messages in a dead-letter queue that raise the alarm", 1),
     "AlarmSettings.iterator_age_seconds": ("stream iterator age (seconds) that raises the alarm", 60),
+    "AlarmSettings.provisioned_spillover": (None, 1),
     "AlarmSettings.api_5xx": ("API 5xx responses per 5 minutes that raise the alarm", 1),
     "Api.type": ("http (API Gateway v2, default) or rest (v1)", "http"),
     "Api.cors": ("CORS settings; omit for no CORS", {"origins": ["https://example.com"]}),
