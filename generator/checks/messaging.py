@@ -53,13 +53,7 @@ def _topics(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
             if topic is None or topic not in bp.topics:
                 continue
             path = ("queues", qname, "subscribe", i, "topic")
-            if q.fifo and not bp.topics[topic].fifo:
-                yield ctx.diag(
-                    "SLS306",
-                    path,
-                    f"FIFO queue '{qname}' cannot subscribe to standard topic '{topic}'",
-                    hint=f"make '{topic}' a FIFO topic (fifo: true) or '{qname}' a standard queue",
-                )
+            # FIFO/standard mismatches between topics and queues: checks/wiring.py.
             if topic in seen:
                 yield ctx.diag(
                     "SLS205",

@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import HttpEvent, TopicEvent
+from generator.model.functions import HttpEvent
 
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
 AUTHORIZERS_MAX = 10
@@ -32,14 +32,7 @@ def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
                 f"{kind} topic '{sub.topic}' cannot deliver to {'a standard' if topic.fifo else 'a FIFO'} queue",
                 hint="make the queue and the topic both FIFO or both standard",
             )
-    for fname, fn in bp.functions.items():
-        for i, ev in enumerate(fn.events):
-            if isinstance(ev, TopicEvent) and ev.topic in bp.topics and bp.topics[ev.topic].fifo:
-                yield ctx.stage_diag(
-                    stage, "SLS306", ("functions", fname, "events", i, "topic"),
-                    f"FIFO topic '{ev.topic}' delivers only to SQS FIFO queues, not to Lambda",
-                    hint="subscribe a FIFO queue to the topic and consume the queue",
-                )
+    # A FIFO topic with a function subscriber is refused by checks/messaging.py.
 
 
 def route_path_problem(path: str) -> str | None:
