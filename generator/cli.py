@@ -53,7 +53,7 @@ def _run(action):
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:
         sys.exit(130)
-    except (click.exceptions.Exit, SystemExit):
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
         click.echo(f"sls-gen: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -191,6 +191,45 @@ def schema() -> None:
     _run(action)
 
 
+def _stage_plan(blueprint: Path, stage: str | None):
+    """(stage blueprint, plan) of one stage: `--stage`, else `dev` if it exists, else the first."""
+    from generator.diagnostics import BlueprintError, Diagnostic
+    from generator.pipeline import validate as do_validate
+    from generator.plan.build import build_plan
+
+    doc, _base, stages, _warnings = do_validate(blueprint)
+    if stage is None:
+        stage = "dev" if "dev" in stages else next(iter(stages))
+    if stage not in stages:
+        raise BlueprintError(
+            [Diagnostic("SLS201", f"unknown stage '{stage}' (stages: {', '.join(stages)})", file=doc.file)]
+        )
+    return stages[stage], build_plan(stages[stage], stage, blueprint.name), stage
+
+
+@main.command()
+@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("events"),
+              show_default=True, help="Folder for the event files.")
+@click.option("--stage", help="Stage whose resource names the events carry (default: dev, else the first).")
+def events(blueprint: Path, out_dir: Path, stage: str | None) -> None:
+    """Write a sample event per function and trigger of BLUEPRINT (<function>.<n>.<kind>.json)."""
+
+    def action():
+        from generator.events import dumps, sample_events
+        from generator.invoke import account_id
+
+        bp, plan, stage_name = _stage_plan(blueprint, stage)
+        samples = sample_events(bp, stage_name, region=plan.region, account=account_id())
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for sample in samples:
+            (out_dir / sample.filename).write_text(dumps(sample.event), encoding="utf-8")
+            click.echo(f"  {out_dir / sample.filename}")
+        click.echo(f"Wrote {len(samples)} sample event(s) for {bp.service} ({stage_name}) into {out_dir}.")
+
+    _run(action)
+
+
 @main.command()
 @click.argument("name", required=False, default="blueprint")
 def init(name: str) -> None:
@@ -201,6 +240,52 @@ def init(name: str) -> None:
 
         path = write_starter(name)
         click.echo(f"Wrote {path}. Next: sls-gen validate {path} && sls-gen render {path}")
+
+    _run(action)
+
+
+@main.command()
+@click.argument("function")
+@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--event", "event_file", type=click.File("r", encoding="utf-8"),
+              help="JSON file with the event to pass (`-` for stdin).")
+@click.option("--sample", is_flag=True, help="Pass a generated sample event of the function's first trigger.")
+@click.option("--stage", help="Stage whose resource names the handler sees (default: dev, else the first).")
+def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str | None) -> None:
+    """Run FUNCTION's handler locally with the environment it gets in AWS; print its return value as JSON.
+
+    \b
+    Resource names are the stage's physical ones; the handler talks to whatever the AWS SDK
+    environment points at (AWS_PROFILE, AWS_ENDPOINT_URL, ...). Exit status 1 if the handler raises.
+    """
+    if event_file and sample:
+        raise click.UsageError("--event and --sample are mutually exclusive")
+
+    def action():
+        import json
+
+        from generator.events import sample_event
+        from generator.invoke import account_id, prepare, run
+
+        bp, plan, stage_name = _stage_plan(blueprint, stage)
+        if function not in bp.functions:
+            raise click.UsageError(f"no function '{function}' in {blueprint} (functions: {', '.join(sorted(bp.functions))})")
+        if sample:
+            if not bp.functions[function].events:
+                raise click.UsageError(f"function '{function}' has no events to sample; pass --event FILE")
+            event = sample_event(bp, stage_name, function, 1, region=plan.region, account=account_id()).event
+        elif event_file:
+            event = json.load(event_file)
+        else:
+            event = {}
+        inv = prepare(plan, function, blueprint.parent)
+        outcome = run(inv, event)
+        if outcome.stderr:
+            click.echo(outcome.stderr.rstrip("\n"), err=True)
+        if not outcome.ok:
+            click.echo(f"sls-gen: {function} failed (exit {outcome.returncode})", err=True)
+            sys.exit(1)
+        click.echo(json.dumps(outcome.result, indent=2, sort_keys=True))
 
     _run(action)
 

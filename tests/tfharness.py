@@ -713,7 +713,16 @@ class MotoServer:
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     )
 
-    def __init__(self, region: str = "us-east-1", *, host: str = "127.0.0.1", startup_timeout: float = 60.0):
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        *,
+        host: str = "127.0.0.1",
+        startup_timeout: float = 60.0,
+        command: Sequence[str] | None = None,
+    ):
+        """``command``: the server to run (default ``python -m moto.server``); ``-H host -p port`` is appended."""
+        self.command = list(command) if command else [sys.executable, "-m", "moto.server"]
         self.region = region
         self.host = host
         self.startup_timeout = startup_timeout
@@ -728,7 +737,7 @@ class MotoServer:
             self.port = _free_port(self.host)
             self._log = tempfile.TemporaryFile(mode="w+b")
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+                [*self.command, "-H", self.host, "-p", str(self.port)],
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

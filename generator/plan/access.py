@@ -21,8 +21,10 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
                     "dynamodb:Query",
                     "dynamodb:Scan",
                 ),
-                ("{arn}", "{arn}/index/*"),
-            )
+                ("{arn}",),
+            ),
+            # Only Query and Scan act on an index; the item and table actions have no index resource type.
+            (("dynamodb:Query", "dynamodb:Scan"), ("{arn}/index/*",)),
         ],
         "write": [
             (

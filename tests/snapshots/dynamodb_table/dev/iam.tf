@@ -35,7 +35,13 @@ resource "aws_iam_role_policy" "reader" {
           "dynamodb:Query",
           "dynamodb:Scan",
         ]
-        Resource = ["${aws_dynamodb_table.items.arn}/index/*", aws_dynamodb_table.items.arn]
+        Resource = [aws_dynamodb_table.items.arn]
+      },
+      {
+        Sid      = "TableItemsRead2"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query", "dynamodb:Scan"]
+        Resource = ["${aws_dynamodb_table.items.arn}/index/*"]
       },
       {
         Sid      = "XRay"
@@ -77,26 +83,23 @@ resource "aws_iam_role_policy" "writer" {
         Effect = "Allow"
         Action = [
           "dynamodb:BatchGetItem",
-          "dynamodb:ConditionCheckItem",
-          "dynamodb:DescribeTable",
-          "dynamodb:GetItem",
-          "dynamodb:Query",
-          "dynamodb:Scan",
-        ]
-        Resource = ["${aws_dynamodb_table.counters.arn}/index/*", aws_dynamodb_table.counters.arn]
-      },
-      {
-        Sid    = "TableCountersReadWrite2"
-        Effect = "Allow"
-        Action = [
           "dynamodb:BatchWriteItem",
           "dynamodb:ConditionCheckItem",
           "dynamodb:DeleteItem",
           "dynamodb:DescribeTable",
+          "dynamodb:GetItem",
           "dynamodb:PutItem",
+          "dynamodb:Query",
+          "dynamodb:Scan",
           "dynamodb:UpdateItem",
         ]
         Resource = [aws_dynamodb_table.counters.arn]
+      },
+      {
+        Sid      = "TableCountersReadWrite2"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query", "dynamodb:Scan"]
+        Resource = ["${aws_dynamodb_table.counters.arn}/index/*"]
       },
       {
         Sid    = "TableItemsWrite"

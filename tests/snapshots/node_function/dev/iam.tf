@@ -41,7 +41,13 @@ resource "aws_iam_role_policy" "api" {
           "dynamodb:Query",
           "dynamodb:Scan",
         ]
-        Resource = ["${aws_dynamodb_table.notes.arn}/index/*", aws_dynamodb_table.notes.arn]
+        Resource = [aws_dynamodb_table.notes.arn]
+      },
+      {
+        Sid      = "TableNotesRead2"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query", "dynamodb:Scan"]
+        Resource = ["${aws_dynamodb_table.notes.arn}/index/*"]
       },
       {
         Sid      = "XRay"

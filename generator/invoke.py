@@ -1,0 +1,174 @@
+"""Run one function's handler locally, the way Lambda would call it.
+
+The handler runs in a child process (`python` for Python runtimes, `node` for Node.js) with the
+environment variables its configuration sets in the stage (physical resource names, via
+plan/resolve.py) plus the variables the Lambda runtime itself provides. The child writes the
+handler's return value as JSON on stdout; everything the handler prints or logs goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.plan.model import FunctionPlan, StagePlan
+from generator.plan.resolve import DEFAULT_ACCOUNT, function_environment
+
+ACCOUNT_ENV = "AWS_ACCOUNT_ID"
+
+_PY_RUNNER = r"""
+import importlib, json, os, sys, time, traceback, uuid
+code_dir, handler = sys.argv[1], sys.argv[2]
+event = json.load(sys.stdin)
+result_fd = os.dup(1)
+os.dup2(2, 1)  # the handler's prints and logs go to stderr; stdout carries only the result
+sys.stdout = sys.stderr
+sys.path.insert(0, code_dir)
+module_name, _, attr = handler.rpartition(".")
+
+
+class Context:
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
+    function_version = "$LATEST"
+    memory_limit_in_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
+    log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
+    log_stream_name = "local"
+    aws_request_id = str(uuid.uuid4())
+    invoked_function_arn = os.environ.get("SLS_GEN_FUNCTION_ARN", "")
+    _deadline = time.monotonic() + float(os.environ.get("SLS_GEN_TIMEOUT", "900"))
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+try:
+    fn = getattr(importlib.import_module(module_name), attr)
+    result = fn(event, Context())
+except Exception:
+    traceback.print_exc()
+    sys.exit(1)
+os.write(result_fd, (json.dumps(result, default=str) + "\n").encode())
+"""
+
+_NODE_RUNNER = r"""
+import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+const [codeDir, handler] = process.argv.slice(-2);
+const cut = handler.lastIndexOf(".");
+const base = join(codeDir, handler.slice(0, cut));
+const file = [".mjs", ".js", ".cjs"].map((ext) => base + ext).find((f) => existsSync(f));
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const event = JSON.parse(Buffer.concat(chunks).toString() || "null");
+const write = process.stdout.write.bind(process.stdout);
+console.log = console.error;
+console.info = console.error;
+const timeout = Number(process.env.SLS_GEN_TIMEOUT || "900");
+const deadline = Date.now() + timeout * 1000;
+const context = {
+  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+  functionVersion: "$LATEST",
+  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+  invokedFunctionArn: process.env.SLS_GEN_FUNCTION_ARN,
+  awsRequestId: crypto.randomUUID(),
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+};
+try {
+  if (!file) throw new Error(`no ${base}.mjs, .js or .cjs`);
+  const mod = await import(pathToFileURL(file).href);
+  const fn = mod[handler.slice(cut + 1)] ?? mod.default?.[handler.slice(cut + 1)];
+  if (typeof fn !== "function") throw new Error(`${file} exports no ${handler.slice(cut + 1)}`);
+  const result = await fn(event, context);
+  write(JSON.stringify(result === undefined ? null : result) + "\n");
+} catch (err) {
+  console.error(err);
+  process.exit(1);
+}
+"""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    function: FunctionPlan
+    code_dir: Path
+    env: dict[str, str]  # the variables Lambda and the function's configuration set
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    result: Any  # the handler's return value (decoded JSON) when ok
+    stdout: str
+    stderr: str
+    returncode: int
+
+
+def account_id() -> str:
+    return os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT
+
+
+def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | None = None) -> Invocation:
+    fn = next((f for f in plan.functions if f.name == function), None)
+    if fn is None:
+        raise KeyError(function)
+    account = account or account_id()
+    env = {
+        "AWS_REGION": plan.region,
+        "AWS_DEFAULT_REGION": plan.region,
+        "AWS_LAMBDA_FUNCTION_NAME": fn.physical,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory),
+        "AWS_LAMBDA_LOG_GROUP_NAME": fn.log_group,
+        "AWS_LAMBDA_LOG_FORMAT": "JSON" if fn.log_format == "json" else "Text",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.runtime}",
+        "SLS_GEN_FUNCTION_ARN": f"arn:aws:lambda:{plan.region}:{account}:function:{fn.physical}",
+        "SLS_GEN_TIMEOUT": str(fn.timeout),
+    }
+    if fn.log_format == "json":
+        env["AWS_LAMBDA_LOG_LEVEL"] = fn.log_level
+    env.update(function_environment(plan, function, account))
+    return Invocation(fn, (blueprint_dir / fn.code_dir).resolve(), env)
+
+
+def command(inv: Invocation) -> list[str]:
+    if inv.function.language == "python":
+        return [sys.executable, "-c", _PY_RUNNER, str(inv.code_dir), inv.function.handler]
+    if inv.function.language == "node":
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("node is not on PATH")
+        return [node, "--input-type=module", "-e", _NODE_RUNNER, str(inv.code_dir), inv.function.handler]
+    raise RuntimeError(f"runtime {inv.function.runtime} cannot be invoked locally (Python and Node.js only)")
+
+
+def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, timeout: float | None = None) -> Outcome:
+    """Invoke the handler with `event`; `base_env` (default os.environ) keeps credentials/endpoints."""
+    if not inv.code_dir.is_dir():
+        raise RuntimeError(f"code dir {inv.code_dir} does not exist (run `sls-gen render` to scaffold it)")
+    env = dict(os.environ if base_env is None else base_env)
+    env.update(inv.env)
+    proc = subprocess.run(
+        command(inv),
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=inv.code_dir,
+        timeout=timeout or max(60, inv.function.timeout * 2),
+    )
+    result = None
+    ok = proc.returncode == 0
+    if ok:
+        try:
+            result = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() else None
+        except json.JSONDecodeError:
+            ok = False
+    return Outcome(ok, result, proc.stdout, proc.stderr, proc.returncode)

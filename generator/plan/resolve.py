@@ -1,0 +1,109 @@
+"""Resolve the plan's Terraform expressions to the values a deployed stage would have.
+
+The plan holds environment values as HCL expressions (`aws_dynamodb_table.orders.name`,
+`aws_sqs_queue.fulfilment.url`, ...). Running a handler locally (`sls-gen invoke`) needs the
+physical values instead: names come from the plan, ARNs and queue URLs are synthesized from the
+stage's region and an account id (AWS does the same, deterministically, for these types).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.plan.model import StagePlan
+
+DEFAULT_ACCOUNT = "000000000000"
+_INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
+_REF = re.compile(r"^(aws_[a-z0-9_]+)\.([a-z][a-z0-9_]*)\.([a-z_]+)$")
+
+
+class _Expr(str):
+    """An expression (not a literal) found inside a template string."""
+
+
+class Unresolved(ValueError):
+    """An expression this helper cannot turn into a value (it names what it could not resolve)."""
+
+
+def _physicals(plan: StagePlan) -> dict[tuple[str, str], str]:
+    """(terraform type, tf id) -> physical name, for every resource family the plan holds."""
+    out: dict[tuple[str, str], str] = {}
+    for fn in plan.functions:
+        out[("aws_lambda_function", fn.tf)] = fn.physical
+        out[("aws_iam_role", fn.tf)] = fn.role_name
+        out[("aws_cloudwatch_log_group", fn.tf)] = fn.log_group
+    for t in plan.tables:
+        out[("aws_dynamodb_table", t.tf)] = t.physical
+    for q in plan.queues:
+        out[("aws_sqs_queue", q.tf)] = q.physical
+        if q.dlq_tf:
+            out[("aws_sqs_queue", q.dlq_tf)] = q.dlq_physical
+    # Families other planners add (topics, buses, buckets, secrets): any plan collection whose
+    # items carry `tf` and `physical` is picked up without this module knowing about it.
+    families = {
+        "topics": "aws_sns_topic",
+        "buses": "aws_cloudwatch_event_bus",
+        "buckets": "aws_s3_bucket",
+        "secrets": "aws_secretsmanager_secret",
+    }
+    for attr, tf_type in families.items():
+        for item in getattr(plan, attr, ()) or ():
+            tf, physical = getattr(item, "tf", None), getattr(item, "physical", None)
+            if tf and physical:
+                out[(tf_type, tf)] = physical
+    return out
+
+
+def _attribute(tf_type: str, physical: str, attr: str, region: str, account: str) -> str | None:
+    arn = {
+        "aws_lambda_function": f"arn:aws:lambda:{region}:{account}:function:{physical}",
+        "aws_dynamodb_table": f"arn:aws:dynamodb:{region}:{account}:table/{physical}",
+        "aws_sqs_queue": f"arn:aws:sqs:{region}:{account}:{physical}",
+        "aws_sns_topic": f"arn:aws:sns:{region}:{account}:{physical}",
+        "aws_cloudwatch_event_bus": f"arn:aws:events:{region}:{account}:event-bus/{physical}",
+        "aws_s3_bucket": f"arn:aws:s3:::{physical}",
+        # AWS appends a random 6-character suffix to secret ARNs; the SDKs accept the name too.
+        "aws_secretsmanager_secret": f"arn:aws:secretsmanager:{region}:{account}:secret:{physical}",
+        "aws_iam_role": f"arn:aws:iam::{account}:role/{physical}",
+        "aws_cloudwatch_log_group": f"arn:aws:logs:{region}:{account}:log-group:{physical}",
+    }.get(tf_type)
+    if attr == "arn":
+        return arn
+    if attr in ("name", "function_name", "bucket", "id") and tf_type != "aws_sqs_queue":
+        return physical
+    if tf_type == "aws_sqs_queue" and attr in ("url", "id"):
+        return f"https://sqs.{region}.amazonaws.com/{account}/{physical}"
+    if tf_type == "aws_sqs_queue" and attr == "name":
+        return physical
+    return None
+
+
+def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -> str:
+    """A plan value (plain string or HCL expression) -> the string the stage would have."""
+    if type(value) is str:  # a literal (Raw is a str subclass: expressions are never plain str)
+        return value
+    expr = str(value).strip()
+    if expr.startswith('"') and expr.endswith('"'):  # a template: "${aws_dynamodb_table.t.arn}/index/*"
+        return _INTERPOLATION.sub(lambda m: resolve_value(_Expr(m.group(1)), plan, account), expr[1:-1])
+    if expr == "local.account_id":
+        return account
+    if expr == "local.region":
+        return plan.region
+    m = _REF.match(expr)
+    if m:
+        tf_type, tf, attr = m.groups()
+        physical = _physicals(plan).get((tf_type, tf))
+        if physical is not None:
+            resolved = _attribute(tf_type, physical, attr, plan.region, account)
+            if resolved is not None:
+                return resolved
+    raise Unresolved(f"cannot resolve {expr!r} to a value for stage {plan.stage}")
+
+
+def function_environment(plan: StagePlan, function: str, account: str = DEFAULT_ACCOUNT) -> dict[str, str]:
+    """The environment variables the function's configuration sets, with physical values."""
+    fn = next((f for f in plan.functions if f.name == function), None)
+    if fn is None:
+        raise KeyError(function)
+    return {key: resolve_value(value, plan, account) for key, value in fn.environment}
