@@ -167,7 +167,10 @@ def check_emulator(plan, client) -> None:
         if fn.reserved is not None:
             assert lam.get_function_concurrency(FunctionName=fn.physical).get("ReservedConcurrentExecutions") == fn.reserved
 
-        mappings = lam.list_event_source_mappings(FunctionName=fn.physical)["EventSourceMappings"]
+        # triggers invoke fn.target_arn: the `live` alias when there is one (moto filters
+        # FunctionName literally, so match on FunctionArn here)
+        target = f"arn:aws:lambda:{plan.region}:{account}:function:{fn.physical}" + (":live" if fn.alias else "")
+        mappings = [m for m in lam.list_event_source_mappings()["EventSourceMappings"] if m["FunctionArn"] == target]
         sqs_mappings = {m["EventSourceArn"]: m for m in mappings if ":sqs:" in m["EventSourceArn"]}
         queues = {q.tf: q for q in plan.queues}
         assert len(sqs_mappings) == len(fn.queue_triggers), fn.name

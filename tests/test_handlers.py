@@ -194,6 +194,7 @@ def scaffold_blueprint(tmp_path: Path, kind: str, runtime: str):
         "buckets": {"uploads": {}},
         "functions": {"worker": {"runtime": runtime, "uses": [{"table": "items", "access": "read_write"}], **TRIGGERS[kind]}},
     }
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "scaf.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     loaded = load_file(path)

@@ -347,6 +347,7 @@ output "table_arn" {
 
 @pytest.mark.e2e
 @pytest.mark.terraform
+@pytest.mark.xdist_group("e2e")  # with the other emulator tests: one worker, no CPU fight
 def test_apply_plan_destroy_against_moto(tmp_path):
     require_terraform()
     require_moto()
