@@ -265,7 +265,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         import json
 
         from generator.events import sample_event
-        from generator.invoke import account_id, prepare, run
+        from generator.invoke import InvokeError, account_id, prepare, run
 
         bp, plan, stage_name = _stage_plan(blueprint, stage)
         if function not in bp.functions:
@@ -278,8 +278,16 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
             event = json.load(event_file)
         else:
             event = {}
-        inv = prepare(plan, function, blueprint.parent)
-        outcome = run(inv, event)
+        from generator.plan.resolve import Unresolved
+
+        try:
+            inv = prepare(plan, function, blueprint.parent)
+        except Unresolved as exc:
+            raise click.ClickException(f"{function}: {exc}") from None
+        try:
+            outcome = run(inv, event)
+        except InvokeError as exc:
+            raise click.ClickException(str(exc)) from None
         if outcome.stderr:
             click.echo(outcome.stderr.rstrip("\n"), err=True)
         if not outcome.ok:

@@ -95,6 +95,10 @@ try {
 """
 
 
+class InvokeError(RuntimeError):
+    """The handler cannot be started (missing code dir, no node, compiled runtime)."""
+
+
 @dataclass(frozen=True)
 class Invocation:
     function: FunctionPlan
@@ -144,15 +148,15 @@ def command(inv: Invocation) -> list[str]:
     if inv.function.language == "node":
         node = shutil.which("node")
         if node is None:
-            raise RuntimeError("node is not on PATH")
+            raise InvokeError("node is not on PATH")
         return [node, "--input-type=module", "-e", _NODE_RUNNER, str(inv.code_dir), inv.function.handler]
-    raise RuntimeError(f"runtime {inv.function.runtime} cannot be invoked locally (Python and Node.js only)")
+    raise InvokeError(f"runtime {inv.function.runtime} cannot be invoked locally (Python and Node.js only)")
 
 
 def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, timeout: float | None = None) -> Outcome:
     """Invoke the handler with `event`; `base_env` (default os.environ) keeps credentials/endpoints."""
     if not inv.code_dir.is_dir():
-        raise RuntimeError(f"code dir {inv.code_dir} does not exist (run `sls-gen render` to scaffold it)")
+        raise InvokeError(f"code dir {inv.code_dir} does not exist (run `sls-gen render` to scaffold it)")
     env = dict(os.environ if base_env is None else base_env)
     env.update(inv.env)
     proc = subprocess.run(

@@ -80,3 +80,10 @@ def test_invoke_exits_1_when_the_handler_raises_and_2_on_usage_errors(tmp_path):
     assert "ValueError: no such order" in result.stderr and "get-order failed" in result.stderr
     assert run("invoke", "nope", bp).exit_code == 2
     assert run("invoke", "get-order", bp, "--sample", "--event", bp).exit_code == 2
+
+
+def test_invoke_without_code_says_so(tmp_path):
+    bp = orders_copy(tmp_path)
+    shutil.rmtree(tmp_path / "orders" / "src" / "get_order")
+    result = run("invoke", "get-order", bp, "--sample")
+    assert result.exit_code == 1 and "does not exist" in result.stderr and "internal error" not in result.stderr
