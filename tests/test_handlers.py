@@ -11,6 +11,8 @@ import importlib.util
 import itertools
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,6 +235,26 @@ def test_python_scaffold_handles_its_sample_event(kind, tmp_path, aws, monkeypat
         assert result is not None
 
 
+@pytest.mark.parametrize("kind", EVENT_KINDS)
+def test_python_scaffold_own_unit_test_passes(kind, tmp_path, aws, monkeypatch):
+    """The unit test shipped with each scaffold passes as generated."""
+    bp, plan = scaffold_blueprint(tmp_path, kind, "python3.13")
+    code_dir = write_scaffold(tmp_path, bp, plan, kind)
+    module = plan.functions[0].handler.rpartition(".")[0]
+    for name in (module, f"test_{module}"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.syspath_prepend(str(code_dir))
+    try:
+        test_module = importlib.import_module(f"test_{module}")
+        tests = [getattr(test_module, n) for n in dir(test_module) if n.startswith("test_")]
+        assert tests
+        for test in tests:
+            test()
+    finally:
+        for name in (module, f"test_{module}"):
+            sys.modules.pop(name, None)
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not on PATH")
 @pytest.mark.parametrize("kind", EVENT_KINDS)
 def test_node_scaffold_handles_its_sample_event(kind, tmp_path):
@@ -247,6 +269,17 @@ def test_node_scaffold_handles_its_sample_event(kind, tmp_path):
     check_response(kind, sample, outcome.result)
     if kind == "queue":
         assert outcome.result == {"batchItemFailures": [{"itemIdentifier": sample.poison_id}]}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not on PATH")
+@pytest.mark.parametrize("kind", ["http", "queue", "schedule"])
+def test_node_scaffold_own_unit_test_passes(kind, tmp_path):
+    bp, plan = scaffold_blueprint(tmp_path, kind, "nodejs22.x")
+    code_dir = write_scaffold(tmp_path, bp, plan, kind)
+    tests = sorted(p.name for p in code_dir.glob("*.test.mjs"))
+    assert tests
+    proc = subprocess.run(["node", "--test", *tests], cwd=code_dir, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_invocation_failure_is_reported(tmp_path):
