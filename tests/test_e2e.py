@@ -79,7 +79,9 @@ def test_apply_is_stable_least_privilege_and_matches_the_plan(blueprint, tmp_pat
 
         _doc, _base, stages, _w = validate(src / blueprint.name)
         plan = build_plan(stages[stage], stage, blueprint.name)
-        check_emulator(plan, _clients(moto_server, plan.region))
+        clients = _clients(moto_server, plan.region)
+        check_emulator(plan, clients)
+        check_api(plan, clients)
     finally:
         if applied:
             tf("destroy", "-auto-approve", "-input=false")
@@ -193,10 +195,37 @@ def check_emulator(plan, client) -> None:
             for st in doc["Statement"]
         }
         expected = {
-            st.sid: ("Allow", sorted(st.actions), sorted(resolve_value(r, plan, account) for r in st.resources))
+            st.sid: (getattr(st, "effect", "Allow"), sorted(st.actions), sorted(resolve_value(r, plan, account) for r in st.resources))
             for st in fn.statements
         }
         assert actual == expected, fn.name
+
+
+def check_api(plan, client) -> None:
+    """HTTP API: one route per plan route, with its authorizer, integrated as payload v2."""
+    if plan.api is None or plan.api.type != "http":
+        return
+    gw = client("apigatewayv2")
+    apis = [a for a in gw.get_apis()["Items"] if a["Name"] == plan.api.name]
+    assert len(apis) == 1, plan.api.name
+    api_id = apis[0]["ApiId"]
+    plan_authorizers = {a.name: a for a in plan.api.authorizers}
+    integrations = {i["IntegrationId"]: i for i in gw.get_integrations(ApiId=api_id)["Items"]}
+    routes = {r["RouteKey"]: r for r in gw.get_routes(ApiId=api_id)["Items"]}
+    assert sorted(routes) == sorted(r.route_key for r in plan.api.routes)
+    for r in plan.api.routes:
+        route = routes[r.route_key]
+        integration = integrations[route["Target"].removeprefix("integrations/")]
+        assert integration["PayloadFormatVersion"] == "2.0" and integration["IntegrationType"] == "AWS_PROXY"
+        assert r.function.physical in integration["IntegrationUri"]
+        if r.authorizer_tf:
+            assert route["AuthorizationType"] == "JWT"
+            authorizer = gw.get_authorizer(ApiId=api_id, AuthorizerId=route["AuthorizerId"])  # moto: no GetAuthorizers
+            expected = plan_authorizers[r.auth]
+            assert authorizer["Name"] == r.auth and authorizer["AuthorizerType"] == "JWT"
+            assert authorizer["JwtConfiguration"] == {"Issuer": expected.issuer, "Audience": list(expected.audience)}
+        else:
+            assert route.get("AuthorizationType", "NONE") == ("AWS_IAM" if r.auth == "iam" else "NONE")
 
 
 def _list(value):
