@@ -195,7 +195,7 @@ def check_emulator(plan, client) -> None:
             for st in doc["Statement"]
         }
         expected = {
-            st.sid: (getattr(st, "effect", "Allow"), sorted(st.actions), sorted(resolve_value(r, plan, account) for r in st.resources))
+            st.sid: (st.effect, sorted(st.actions), sorted(resolve_value(r, plan, account) for r in st.resources))
             for st in fn.statements
         }
         assert actual == expected, fn.name
