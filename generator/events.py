@@ -125,6 +125,8 @@ def _http(st: _Stage, fn: str, ev, i: int) -> dict:
         }
     elif auth == "iam":
         context["authorizer"] = {"iam": {"accountId": st.account, "userArn": st.arn("iam", "user/sample", region=False)}}
+    if st.bp.api is not None and st.bp.api.type == "rest":
+        return _rest(st, method, path, concrete_method, raw_path, params, body, request_id, context)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": f"{method} {path}",
@@ -139,6 +141,43 @@ def _http(st: _Stage, fn: str, ev, i: int) -> dict:
     if body is not None:
         event["body"] = body
     return event
+
+
+def _rest(st: _Stage, method, path, concrete_method, raw_path, params, body, request_id, v2) -> dict:
+    """REST API (v1) Lambda proxy request: the same request in payload format 1.0."""
+    headers = {"content-type": "application/json", "Host": v2["domainName"]}
+    context: dict[str, Any] = {
+        "accountId": st.account,
+        "apiId": v2["apiId"],
+        "domainName": v2["domainName"],
+        "httpMethod": concrete_method,
+        "path": f"/{st.names.stage}{raw_path}",
+        "protocol": "HTTP/1.1",
+        "requestId": request_id,
+        "requestTime": v2["time"],
+        "requestTimeEpoch": SAMPLE_EPOCH_MS,
+        "resourceId": "sample0res",
+        "resourcePath": path,
+        "stage": st.names.stage,
+        "identity": {"sourceIp": v2["http"]["sourceIp"], "userAgent": v2["http"]["userAgent"]},
+    }
+    claims = (v2.get("authorizer") or {}).get("jwt", {}).get("claims")
+    if claims:
+        context["authorizer"] = {"claims": claims}
+    return {
+        "resource": path,
+        "path": raw_path,
+        "httpMethod": concrete_method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": params or None,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
 def _sqs_record(st: _Stage, queue: str, message_id: str, body: str) -> dict:

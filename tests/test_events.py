@@ -66,3 +66,14 @@ def test_resolve_refuses_what_it_cannot_name(tmp_path):
     )
     with pytest.raises(Unresolved):
         resolve_value(Raw("aws_dynamodb_table.nope.name"), plan)
+
+
+def test_rest_api_gets_the_v1_proxy_payload(tmp_path):
+    from generator.model.resources import Api
+
+    bp, _ = scaffold_blueprint(tmp_path, "http", "python3.13")
+    bp = bp.model_copy(update={"api": Api(type="rest")})
+    ev = sample_event(bp, "dev", "worker", 1, account="111122223333").event
+    assert ev["httpMethod"] == "POST" and ev["resource"] == "/items/{id}" and ev["path"] == "/items/sample-id"
+    assert ev["pathParameters"] == {"id": "sample-id"} and ev["requestContext"]["stage"] == "dev"
+    assert "version" not in ev and "routeKey" not in ev
