@@ -35,7 +35,13 @@ resource "aws_iam_role_policy" "read_user" {
           "dynamodb:Query",
           "dynamodb:Scan",
         ]
-        Resource = ["${aws_dynamodb_table.users.arn}/index/*", aws_dynamodb_table.users.arn]
+        Resource = [aws_dynamodb_table.users.arn]
+      },
+      {
+        Sid      = "TableUsersRead2"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query", "dynamodb:Scan"]
+        Resource = ["${aws_dynamodb_table.users.arn}/index/*"]
       },
       {
         Sid      = "XRay"
