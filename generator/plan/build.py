@@ -99,11 +99,15 @@ def consumer_timeouts(bp: Blueprint) -> dict[str, tuple[int, int]]:
     return out
 
 
-def queue_visibility(bp: Blueprint, name: str) -> int:
+def queue_visibility(bp: Blueprint, name: str, timeouts: dict[str, tuple[int, int]] | None = None) -> int:
+    """Pass ``timeouts`` (from ``consumer_timeouts``) when asking for many queues: computing it
+    walks every function, so asking per queue without it is quadratic in the blueprint's size."""
     q = bp.queues[name]
     if q.visibility_timeout != "auto":
         return q.visibility_timeout
-    timeout, window = consumer_timeouts(bp).get(name, (0, 0))
+    if timeouts is None:
+        timeouts = consumer_timeouts(bp)
+    timeout, window = timeouts.get(name, (0, 0))
     return 6 * timeout + window if timeout else SQS_DEFAULT_VISIBILITY
 
 
@@ -167,6 +171,7 @@ class Planner:
 
     def queues(self) -> tuple[QueuePlan, ...]:
         plans = []
+        timeouts = consumer_timeouts(self.bp)
         for name in sorted(self.bp.queues):
             q = self.bp.queues[name]
             dlq = q.dead_letter
@@ -177,7 +182,7 @@ class Planner:
                     physical=self.names.queue(name, q.fifo),
                     fifo=q.fifo,
                     content_based_deduplication=bool(q.content_based_deduplication) and q.fifo,
-                    visibility_timeout=queue_visibility(self.bp, name),
+                    visibility_timeout=queue_visibility(self.bp, name, timeouts),
                     retention_seconds=q.retention_days * 86400,
                     delay_seconds=q.delay_seconds,
                     dlq_tf=tf_id(name, "dlq") if dlq else None,
