@@ -176,7 +176,7 @@ def hcl(value: object, indent: int = 0) -> str:
     if not lines[0].startswith(prefix):  # pragma: no cover - the formatter never moves `x`
         raise AssertionError("unexpected formatter output")
     lines[0] = lines[0][len(prefix):]
-    if indent and not any(tok.type == OHEREDOC for tok in _lex(text)[0]):  # never shift heredoc text
+    if indent and ("<<" not in text or not any(tok.type == OHEREDOC for tok in _lex(text)[0])):  # never shift heredoc text
         lines[1:] = [" " * indent + line if line else line for line in lines[1:]]
     return "\n".join(lines)
 
@@ -216,6 +216,13 @@ _OPERATORS = (
     "{", "}", "[", "]", "(", ")", "=", "<", ">", "!", "+", "-", "*", "/", "%", "?", ":", ".", ",",
 )
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# Speed-ups for the scanner's hot loops; each consumes exactly what the per-character rules would.
+_SPACES_RE = re.compile(r"[ \t]*")
+_ASCII_IDENT_TAIL_RE = re.compile(r"[A-Za-z0-9_-]*")
+# A quoted-string literal runs to `"`, a line end, or `${` / `%{` (`$${` / `%%{` are escapes).
+_QUOTED_LIT_RE = re.compile(r'(?:[^"\\\r\n$%]+|\\[^\r\n]|\$\$\{|%%\{|(?![$%]\{)[^"\r\n])*')
+_OPERATORS_2 = frozenset(op for op in _OPERATORS if len(op) == 2)
+_OPERATORS_1 = frozenset(op for op in _OPERATORS if len(op) == 1)
 _HEREDOC_RE = re.compile(r"<<-?([^\W\d][\w-]*)\r?\n")
 
 _OPENERS = frozenset({OBRACE, OBRACK, OPAREN, INTERP, CONTROL})
@@ -275,17 +282,7 @@ def _lex(src: str) -> tuple[list[_Tok], int]:
             elif ch in "\r\n":
                 stack.pop()  # unterminated string: let the main scanner take the newline
             else:
-                j = i
-                while j < n:
-                    c = src[j]
-                    if c == "\\" and j + 1 < n and src[j + 1] not in "\r\n":
-                        j += 2
-                    elif src.startswith(("$${", "%%{"), j):
-                        j += 3
-                    elif c in '"\r\n' or src.startswith(("${", "%{"), j):
-                        break
-                    else:
-                        j += 1
+                j = _QUOTED_LIT_RE.match(src, i).end()
                 emit(QUOTEDLIT, src[i:j])
                 i = j
             continue
@@ -329,8 +326,9 @@ def _lex(src: str) -> tuple[list[_Tok], int]:
 
         # Main (expression) mode, possibly inside an interpolation.
         if ch in " \t":
-            spaces += 1
-            i += 1
+            j = _SPACES_RE.match(src, i).end()
+            spaces += j - i
+            i = j
         elif ch == "\n":
             emit(NEWLINE, "\n")
             i += 1
@@ -359,9 +357,10 @@ def _lex(src: str) -> tuple[list[_Tok], int]:
             emit(NUMBER, m.group(0))
             i = m.end()
         elif _is_ident_start(ch):
-            j = i + 1
-            while j < n and _is_ident_part(src[j]):
+            j = _ASCII_IDENT_TAIL_RE.match(src, i + 1).end()
+            while j < n and _is_ident_part(src[j]):  # non-ASCII identifier characters
                 j += 1
+                j = _ASCII_IDENT_TAIL_RE.match(src, j).end()
             emit(IDENT, src[i:j])
             i = j
         elif frame is not None and frame.kind == "interp" and frame.braces == 0 and (
@@ -372,17 +371,22 @@ def _lex(src: str) -> tuple[list[_Tok], int]:
             stack.pop()
             i = j
         else:
-            for op in _OPERATORS:
-                if src.startswith(op, i):
-                    if frame is not None and frame.kind == "interp":
-                        frame.braces += op == "{"
-                        frame.braces -= op == "}"
-                    emit(op, op)
-                    i += len(op)
-                    break
+            # Longest operator first, as in _OPERATORS.
+            if src.startswith("...", i):
+                op = "..."
+            elif src[i : i + 2] in _OPERATORS_2:
+                op = src[i : i + 2]
+            elif ch in _OPERATORS_1:
+                op = ch
             else:
                 emit(INVALID, ch)
                 i += 1
+                continue
+            if frame is not None and frame.kind == "interp":
+                frame.braces += op == "{"
+                frame.braces -= op == "}"
+            emit(op, op)
+            i += len(op)
     return toks, spaces
 
 
@@ -714,6 +718,8 @@ def _format_spaces(lines: list[_Line]) -> None:
 
 def _grapheme_count(text: str) -> int:
     """Approximate number of extended grapheme clusters (what hclwrite measures columns in)."""
+    if text.isascii():  # in ASCII only CR LF joins into one cluster
+        return len(text) - text.count("\r\n")
     count = 0
     prev = ""
     regional_open = False
