@@ -617,3 +617,22 @@ def test_terraform_evaluates_quoted_strings_back_to_the_original(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()
     got = json.loads(proc.stdout.decode().strip()).split(",")
     assert got == [hashlib.sha256(s.encode()).hexdigest() for s in NASTY_STRINGS]
+
+
+def test_cached_lists_keep_item_types_apart():
+    """hcl() caches lists of scalars; equal-comparing items of other types must not share an entry."""
+    assert hcl(["a", "b"]) == '["a", "b"]'
+    assert hcl([Raw("a"), "b"]) == '[a, "b"]'
+    assert hcl([1, 2]) == "[1, 2]"
+    assert hcl([True, 2]) == "[true, 2]"
+    assert hcl((1, 2)) == "[1, 2]"
+    long = [f"dynamodb:Action{i}" for i in range(8)]
+    assert hcl(long, 8) != hcl(long, 0)
+    assert hcl(long, 8) == hcl(list(long), 8)
+
+
+def test_escape_fast_path_agrees_with_the_escaping_rules():
+    for text in ["plain", "a{b", "${x}", "%{x}", 'q"', "back\\slash", "tab\t", "é ü", "\u200b", "$", "%", "{}"]:
+        assert hcl(text) == '"' + "".join(
+            {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}.get(c, c) for c in text
+        ).replace("${", "$${").replace("%{", "%%{").replace("\u200b", "\\u200b") + '"'

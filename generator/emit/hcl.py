@@ -58,6 +58,8 @@ def escape_string(text: str) -> str:
     ``\\ " \\n \\r \\t`` get backslash escapes, other non-printable characters ``\\uXXXX`` (or
     ``\\UXXXXXXXX``), and ``${`` / ``%{`` are doubled to ``$${`` / ``%%{`` so they stay literal.
     """
+    if text.isprintable() and '"' not in text and "\\" not in text and "{" not in text:
+        return text  # the common case: nothing to escape
     out: list[str] = []
     last = len(text) - 1
     for i, ch in enumerate(text):
@@ -155,7 +157,26 @@ def _render(value: object, level: int) -> str:
     raise TypeError(f"cannot render {type(value).__name__} as HCL: {value!r}")
 
 
+_SEQ_CACHE: dict[tuple, str] = {}
+_SEQ_CACHE_MAX = 4096
+_CACHEABLE_ITEMS = (str, Raw, int, bool)
+
+
 def hcl(value: object, indent: int = 0) -> str:
+    """See ``_hcl``. Lists of scalars repeat across resources (IAM actions), so their text is cached."""
+    if type(value) in (list, tuple) and all(type(v) in _CACHEABLE_ITEMS for v in value):
+        # The item types are part of the key: Raw("x") and "x", True and 1 render differently.
+        key = (type(value), indent, tuple((type(v), v) for v in value))
+        text = _SEQ_CACHE.get(key)
+        if text is None:
+            if len(_SEQ_CACHE) >= _SEQ_CACHE_MAX:
+                _SEQ_CACHE.clear()
+            text = _SEQ_CACHE[key] = _hcl(value, indent)
+        return text
+    return _hcl(value, indent)
+
+
+def _hcl(value: object, indent: int = 0) -> str:
     """Render ``value`` as an HCL literal, formatted exactly as terraform fmt would format it.
 
     str -> quoted and escaped (no interpolation possible); bool -> true/false; int/float -> plain
