@@ -273,8 +273,12 @@ def _is_ident_part(ch: str) -> bool:
     return ch in "_-" or ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc", "Pc")
 
 
-def _lex(src: str) -> tuple[list[_Tok], int]:
-    """Tokens of ``src`` and the number of spaces before end of input."""
+def _lex(src: str, open_frames: list[int] | None = None) -> tuple[list[_Tok], int]:
+    """Tokens of ``src`` and the number of spaces before end of input.
+
+    ``open_frames``, when given, receives the number of strings, heredocs and interpolations
+    still open at the end of ``src`` (0 when ``src`` ends between tokens).
+    """
     toks: list[_Tok] = []
     stack: list[_Frame] = []
     n = len(src)
@@ -408,6 +412,8 @@ def _lex(src: str) -> tuple[list[_Tok], int]:
                 frame.braces -= op == "}"
             emit(op, op)
             i += len(op)
+    if open_frames is not None:
+        open_frames.append(len(stack))
     return toks, spaces
 
 
@@ -862,4 +868,10 @@ def format_hcl(text: str, *, tidy: bool = True) -> str:
     Either way the output is a fixed point of terraform fmt; with ``tidy=False`` it is byte-identical
     to what ``terraform fmt -`` prints for the same input.
     """
+    if tidy:
+        from generator.emit.hcl_lines import format_by_lines
+
+        fast = format_by_lines(text)
+        if fast is not None:
+            return fast
     return _format(text, terraform_rules=True, tidy=tidy)

@@ -1,0 +1,193 @@
+"""format_hcl a line at a time: the fast route for generated files, where most lines repeat.
+
+Of format_hcl's passes only three look beyond one line: indentation (a stack of open brackets),
+the alignment of ``=`` and of trailing comments over consecutive lines, and terraform fmt's
+rewrites (which depend on the enclosing block). When every line starts and ends outside any
+string, heredoc, interpolation or block comment, and no line holds anything a rewrite could
+change, the line-local work for each distinct line is done once, by the same functions the
+token-level formatter uses, and the cross-line passes run over per-line summaries. Otherwise
+``format_by_lines`` returns None and format_hcl takes the token-level route; the result is the
+same either way (tests/test_hcl_lines.py compares the two).
+"""
+
+from __future__ import annotations
+
+from generator.emit import hcl as H
+
+# key (a line without its indent) -> summary tuple, or None when the line rules the fast route out:
+# (blank, net brackets, lead text, lead columns, assign text | None, assign columns, comment | None)
+_CACHE: dict[str, tuple | None] = {}
+_CACHE_MAX = 200_000
+_MISSING = object()
+
+
+def _rewrite_sensitive(toks: list[H._Tok]) -> bool:
+    """True when terraform fmt's rewrites could change this line in some context (conservative)."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        typ = tok.type
+        if typ == H.COMMENT and tok.text.startswith("/*"):
+            return True  # may span lines, and may sit between a block type and its labels
+        if typ == H.EQUAL and i + 2 < n and toks[i + 1].type == H.OQUOTE and toks[i + 2].type == H.INTERP:
+            if _interpolation_only(toks, i + 1):
+                return True  # x = "${expr}" becomes x = expr
+        if typ != H.IDENT:
+            continue
+        if tok.text == "variable":
+            return True  # legacy type expressions are rewritten inside variable blocks
+        j = i + 1
+        while j < n:  # what block() would read as labels
+            if toks[j].type == H.IDENT:
+                return True  # a bare label gets quoted
+            if toks[j].type != H.OQUOTE:
+                break
+            label = H._normalize_label(toks, j)
+            if label is None:
+                break
+            new, end = label
+            if [t.text for t in new] != [t.text for t in toks[j:end]]:
+                return True  # a quoted label whose escapes terraform fmt normalises
+            j = end
+    return False
+
+
+def _interpolation_only(toks: list[H._Tok], start: int) -> bool:
+    """Would terraform fmt unwrap the value starting at ``toks[start]`` (attribute() in hcl.py)?"""
+    j, depth = start, 0
+    while j < len(toks):
+        tok = toks[j]
+        if depth == 0 and H._is_line_end(tok):
+            break
+        depth += H._bracket_change(tok)
+        if depth < 0:
+            break
+        j += 1
+    else:
+        return True  # the value goes on past this line: leave it to the token route
+    end = j
+    while end > start and toks[end - 1].type == H.COMMENT:
+        end -= 1
+    expr = toks[start:end]
+    return H._format_value_expr(expr) is not expr
+
+
+def _summarise(key: str) -> tuple | None:
+    frames: list[int] = []
+    toks, _ = H._lex(key + "\n", frames)
+    if frames[0] or _rewrite_sensitive(toks):
+        return None
+    lines = H._lines(toks)
+    if len(lines) != 1 or not lines[0].lead:  # pragma: no cover - one line end per key
+        return None
+    line = lines[0]
+    H._format_spaces(lines)
+    lead, assign, comment = line.lead, line.assign, line.comment
+    blank = lead[0].type == H.NEWLINE
+    net = 0
+    for tok in lead:
+        net += H._bracket_change(tok)
+    for tok in assign or ():
+        net += H._bracket_change(tok)
+    lead[0].spaces = 0  # the indent, added per occurrence
+    lead_w = H._columns(lead)
+    assign_w = 0
+    if assign:
+        assign[0].spaces = 0  # the alignment, added per occurrence
+        assign_w = H._columns(assign)
+    if comment:
+        comment[0].spaces = 0  # the alignment, added per occurrence
+    for cell in (lead, comment or ()):  # _tidy: no trailing spaces inside line comments
+        for tok in cell:
+            if tok.type == H.COMMENT:
+                body = tok.text.rstrip("\r\n")
+                tok.text = body.rstrip(" \t") + tok.text[len(body):]
+
+    def text(cell):
+        return "".join(" " * t.spaces + t.text for t in cell)
+
+    return (blank, net, text(lead), lead_w, text(assign) if assign else None, assign_w,
+            text(comment) if comment else None)
+
+
+def format_by_lines(text: str) -> str | None:
+    """``format_hcl(text)`` (tidy) computed line by line, or None when the text needs the token route."""
+    text = text.rstrip(" \t")  # spaces after the last line end are dropped by the tidy pass
+    if not text.endswith("\n") or "\r" in text or "<<" in text:
+        return None
+    cache = _CACHE
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    rows = []
+    for raw in text[:-1].split("\n"):
+        key = raw.lstrip(" \t")
+        row = cache.get(key, _MISSING)
+        if row is _MISSING:
+            row = cache[key] = _summarise(key)
+        if row is None:
+            return None
+        rows.append(row)
+
+    # _format_indent
+    indents: list[int] = []
+    indent = [0] * len(rows)
+    for k, (blank, net, *_rest) in enumerate(rows):
+        if blank:
+            continue
+        if net > 0:
+            indent[k] = 2 * len(indents)
+            indents.append(net)
+            continue
+        closed = -net
+        while closed > 0 and indents:
+            if closed > indents[-1]:
+                closed -= indents.pop()
+            elif closed < indents[-1]:
+                indents[-1] -= closed
+                closed = 0
+            else:
+                indents.pop()
+                closed = 0
+        indent[k] = 2 * len(indents)
+
+    # _format_cells: align `=` over runs of lines with an assignment, then trailing comments.
+    def align(has, width) -> list[int]:
+        pad = [0] * len(rows)
+        start = None
+        for k in range(len(rows) + 1):
+            if k < len(rows) and has(k):
+                if start is None:
+                    start = k
+                continue
+            if start is not None:
+                widest = max(width(m) for m in range(start, k))
+                for m in range(start, k):
+                    pad[m] = widest - width(m) + 1
+                start = None
+        return pad
+
+    assign_pad = align(lambda k: rows[k][4] is not None, lambda k: indent[k] + rows[k][3])
+    comment_pad = align(
+        lambda k: rows[k][6] is not None,
+        lambda k: indent[k] + rows[k][3] + (assign_pad[k] + rows[k][5] if rows[k][4] is not None else 0),
+    )
+
+    # _tidy and _render_lines
+    out: list[str] = []
+    last_blank = True  # no blank lines at the start
+    for k, (blank, _net, lead, _lw, assign, _aw, comment) in enumerate(rows):
+        if blank:
+            if not last_blank:
+                out.append("\n")
+                last_blank = True
+            continue
+        parts = [" " * indent[k], lead]
+        if assign is not None:
+            parts += [" " * assign_pad[k], assign]
+        if comment is not None:
+            parts += [" " * comment_pad[k], comment]
+        out.append("".join(parts))
+        last_blank = False
+    while out and out[-1] == "\n":
+        out.pop()
+    result = "".join(out)
+    return result if result.endswith("\n") else result + "\n"
