@@ -28,5 +28,9 @@ test-fast: $(STAMP)
 update-snapshots: $(STAMP)
 	$(BIN)/python -m pytest tests/test_snapshots.py --update-snapshots -q
 
+## bench: render speed and scaling vs the peers (see docs/benchmarks.md); BENCH_ARGS="--sizes 10,100 --runs 3"
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache

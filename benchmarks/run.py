@@ -1,0 +1,413 @@
+"""Render speed and scaling of sls-gen, side by side with the peers that install from PyPI.
+
+    make bench                                  # = .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py --sizes 10,100 --runs 3 --no-peers --no-terraform
+
+Every measurement is a whole process (interpreter start, imports, render, write), timed from
+outside: wall time with perf_counter, CPU time (user + sys) and peak RSS from wait4's rusage.
+Reported figures are medians over --runs runs. CPU time is printed next to wall time because on
+a shared machine wall time mostly measures the neighbours; the load average is recorded for that
+reason. Peers run in their own venv (benchmarks/work/peers, created from PyPI on first use) so the
+product's dependencies stay clean. Work files live in benchmarks/work/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import apps  # noqa: E402
+
+WORK = HERE / "work"
+PEERS_VENV = WORK / "peers"
+PEER_PACKAGES = ("aws-sam-translator", "chalice")
+
+
+# ------------------------------------------------------------------------------------ measuring
+
+
+@dataclass
+class Run:
+    wall: float  # s
+    cpu: float  # s, user + sys of the process and the children it waited for
+    rss_mb: float  # peak resident set size
+    rc: int
+    stderr: str = ""
+
+
+def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    with open(os.devnull, "wb") as devnull:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=devnull, stderr=subprocess.PIPE)
+        err = proc.stderr.read() if proc.stderr else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, err.decode()[-2000:])
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class Stat:
+    runs: list[Run] = field(default_factory=list)
+
+    def add(self, r: Run) -> Run:
+        if r.rc != 0:
+            raise CommandFailed(f"command failed (exit {r.rc}):\n{r.stderr}")
+        self.runs.append(r)
+        return r
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss(self) -> float:
+        return max(r.rss_mb for r in self.runs)
+
+
+def snapshot(tree: Path) -> dict[str, tuple[int, int]]:
+    """relative path -> (inode, mtime_ns): a file counts as written when either changes."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(tree):
+        for f in files:
+            p = Path(dirpath, f)
+            st = p.stat()
+            out[p.relative_to(tree).as_posix()] = (st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def tree_size(tree: Path) -> tuple[int, int, int]:
+    """(files, bytes of all files, bytes of .tf files)."""
+    files = total = tf = 0
+    for dirpath, _dirs, names in os.walk(tree):
+        for f in names:
+            size = Path(dirpath, f).stat().st_size
+            files += 1
+            total += size
+            tf += size if f.endswith(".tf") else 0
+    return files, total, tf
+
+
+# ------------------------------------------------------------------------------------ sls-gen
+
+
+def sls_gen_bin() -> Path:
+    """The venv's own entry point (a pyenv shim in front of python3 would add ~0.3 s per start)."""
+    exe = Path(sys.executable).parent / "sls-gen"
+    if not exe.exists():
+        raise SystemExit(f"{exe} not found: run this with the product venv's python (make bench)")
+    return exe
+
+
+def bench_sls_gen(n: int, runs: int) -> dict:
+    app = WORK / f"sls-gen-{n}"
+    shutil.rmtree(app, ignore_errors=True)
+    blueprint = apps.write_blueprint(app, n)
+    out = app / "out"
+    cmd = [str(sls_gen_bin()), "render", blueprint.name, "-o", "out"]
+    cold, noop, change = Stat(), Stat(), Stat()
+    noop_written = []
+    change_written = []
+    for k in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        cold.add(run_once(cmd, app))
+        before = snapshot(out)
+        noop.add(run_once(cmd, app))
+        after = snapshot(out)
+        noop_written.append(sum(before.get(p) != v for p, v in after.items()))
+        handler = app / "src" / apps.fn_name(n // 2) / "handler.py"
+        handler.write_text(apps.HANDLER + f"# edit {k}\n")
+        change.add(run_once(cmd, app))
+        change_written.append(sum(after.get(p) != v for p, v in snapshot(out).items()))
+    files, total, tf = tree_size(out)
+    tf_lines = sum(len(p.read_bytes().splitlines()) for p in out.rglob("*.tf"))
+
+    # Cold render of the same app without code dirs: every function gets a scaffold (and its zip).
+    scaffold = Stat()
+    bare = WORK / f"sls-gen-{n}-scaffold"
+    for _ in range(max(1, runs // 2)):
+        shutil.rmtree(bare, ignore_errors=True)
+        apps.write_blueprint(bare, n, with_code=False)
+        scaffold.add(run_once(cmd, bare))
+    return {
+        "n": n,
+        "cold": cold,
+        "noop": noop,
+        "change": change,
+        "scaffold": scaffold,
+        "noop_written": statistics.median(noop_written),
+        "change_written": statistics.median(change_written),
+        "files": files,
+        "bytes": total,
+        "tf_bytes": tf,
+        "tf_lines": tf_lines,
+        "out": out,
+    }
+
+
+def bench_startup(runs: int) -> dict:
+    python = Path(sys.executable)
+    bare, helped = Stat(), Stat()
+    for _ in range(max(runs, 7)):
+        bare.add(run_once([str(python), "-c", "pass"], REPO))
+        helped.add(run_once([str(sls_gen_bin()), "--help"], REPO))
+    return {"python": bare, "help": helped}
+
+
+# ------------------------------------------------------------------------------------ peers
+
+
+def ensure_peers(python: str) -> Path | None:
+    """The peers' own venv, created and filled from PyPI on first use. None if that fails."""
+    bin_dir = PEERS_VENV / "bin"
+    stamp = PEERS_VENV / ".installed"
+    if stamp.exists():
+        return bin_dir
+    print(f"setting up {PEERS_VENV} ({', '.join(PEER_PACKAGES)} from PyPI)...", file=sys.stderr)
+    try:
+        subprocess.run([python, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"peers unavailable: {exc}", file=sys.stderr)
+        return None
+    stamp.touch()
+    return bin_dir
+
+
+def peer_versions(bin_dir: Path) -> dict[str, str]:
+    code = (
+        "import json, importlib.metadata as m;"
+        f"print(json.dumps({{p: m.version(p) for p in {list(PEER_PACKAGES)!r}}}))"
+    )
+    out = subprocess.run([str(bin_dir / "python"), "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def bench_sam(bin_dir: Path, n: int, runs: int, budget: float) -> dict | None:
+    app = WORK / f"sam-{n}"
+    shutil.rmtree(app, ignore_errors=True)
+    template = apps.write_sam_template(app, n)
+    stat = Stat()
+    cmd = [str(bin_dir / "python"), str(HERE / "sam_transform.py"), template.name]
+    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1"}
+    for _ in range(runs):
+        r = stat.add(run_once(cmd, app, env))
+        if r.wall > budget:
+            break  # one slow run is enough to place it; the median of one is that run
+    return {"stat": stat, "bytes": (app / "cloudformation.json").stat().st_size}
+
+
+def bench_chalice(bin_dir: Path, n: int, runs: int, budget: float) -> dict | None:
+    app = WORK / f"chalice-{n}"
+    shutil.rmtree(app, ignore_errors=True)
+    apps.write_chalice_project(app, n)
+    stat = Stat()
+    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1", "CHALICE_DISABLE_TELEMETRY": "1"}
+    for _ in range(runs):
+        shutil.rmtree(app / "out", ignore_errors=True)
+        r = stat.add(run_once([str(bin_dir / "chalice"), "package", "--pkg-format", "terraform", "out"], app, env))
+        if r.wall > budget:
+            break
+    _files, total, _tf = tree_size(app / "out")
+    return {"stat": stat, "bytes": total}
+
+
+# ------------------------------------------------------------------------------------ terraform
+
+
+def bench_terraform(out: Path) -> dict | None:
+    """`terraform init -backend=false` and `terraform validate` on a rendered stage folder."""
+    sys.path.insert(0, str(REPO / "tests"))
+    try:
+        import tfharness
+    except ImportError:
+        return None
+    if tfharness.find_terraform() is None or tfharness.find_mirror() is None:
+        print("terraform or its provider mirror not found: skipping terraform validate", file=sys.stderr)
+        return None
+    stage = out / "dev"
+    env = tfharness.tf_env(WORK / "tf")
+    tf = tfharness.find_terraform()
+    init = run_once([tf, "init", "-backend=false", "-input=false", "-no-color"], stage, env)
+    if init.rc:
+        print(f"terraform init failed:\n{init.stderr}", file=sys.stderr)
+        return None
+    validate = run_once([tf, "validate", "-no-color"], stage, env)
+    version = subprocess.run([tf, "version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return {"init": init, "validate": validate, "version": version}
+
+
+# ------------------------------------------------------------------------------------ report
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} x {cpu}{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}"
+
+
+def fmt_run(s: Stat) -> str:
+    return f"{fmt_s(s.wall)} ({fmt_s(s.cpu)})"
+
+
+def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, args, load: tuple[float, float]) -> str:
+    out = []
+    out.append(f"Machine: {machine()}")
+    out.append(f"Load average (1 min) at start / end: {load[0]:.1f} / {load[1]:.1f}")
+    out.append(f"Command: {' '.join(args.command_line)}")
+    out.append(f"Runs per figure: {args.runs} (median); times are wall seconds with CPU seconds (user+sys) in brackets.")
+    out.append("")
+    out.append("### sls-gen")
+    out.append("")
+    out.append("| N | cold render | no-op re-render | files written by no-op | one function changed | files written | cold, scaffolding every function | peak RSS | output | .tf lines |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        out.append(
+            f"| {r['n']:,} | {fmt_run(r['cold'])} | {fmt_run(r['noop'])} | {r['noop_written']:g} of {r['files']:,} "
+            f"| {fmt_run(r['change'])} | {r['change_written']:g} | {fmt_run(r['scaffold'])} "
+            f"| {max(r['cold'].rss, r['noop'].rss, r['change'].rss):.0f} MB "
+            f"| {r['bytes'] / 1e6:.1f} MB ({r['tf_bytes'] / 1e6:.1f} MB .tf) | {r['tf_lines']:,} |"
+        )
+    by_n = {r["n"]: r for r in results}
+    if len(results) > 1:
+        out.append("")
+        ns = sorted(by_n)
+        steps = ", ".join(
+            f"{a:,} -> {b:,}: x{by_n[b]['cold'].cpu / by_n[a]['cold'].cpu:.1f} CPU for x{b / a:g} functions"
+            for a, b in zip(ns, ns[1:])
+        )
+        out.append(f"Scaling of cold render: {steps}.")
+    out.append("")
+    out.append(
+        f"Start-up: `sls-gen --help` {fmt_run(startup['help'])} vs `python -c pass` {fmt_run(startup['python'])} "
+        f"from the same venv: +{startup['help'].wall - startup['python'].wall:.3f} s wall, "
+        f"+{startup['help'].cpu - startup['python'].cpu:.3f} s CPU."
+    )
+    if tf:
+        out.append("")
+        out.append(
+            f"Terraform ({tf['version']}) on the N = {tf['n']:,} dev stage: `init -backend=false` {fmt_s(tf['init'].wall)} s "
+            f"({fmt_s(tf['init'].cpu)} CPU), `validate` {fmt_s(tf['validate'].wall)} s ({fmt_s(tf['validate'].cpu)} CPU), "
+            f"peak RSS {tf['validate'].rss:.0f} MB."
+        )
+    if peers.get("versions"):
+        out.append("")
+        out.append("### Peers, same app, same run")
+        out.append("")
+        out.append("Versions: " + ", ".join(f"{k} {v}" for k, v in peers["versions"].items()) + ".")
+        out.append("")
+        out.append("| N | tool | time | peak RSS | output | sls-gen cold is faster by (wall / CPU) |")
+        out.append("|---|---|---|---|---|---|")
+        for n in sorted(peers["runs"]):
+            for tool, res in peers["runs"][n].items():
+                if res is None:
+                    continue
+                s = res["stat"]
+                ours = by_n.get(n)
+                ratio = f"x{s.wall / ours['cold'].wall:.1f} / x{s.cpu / ours['cold'].cpu:.1f}" if ours else "-"
+                runs_note = "" if len(s.runs) == args.runs else f" ({len(s.runs)} run)"
+                out.append(
+                    f"| {n:,} | {tool} | {fmt_run(s)}{runs_note} | {s.rss:.0f} MB | {res['bytes'] / 1e6:.1f} MB | {ratio} |"
+                )
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,1000,5000", help="comma-separated N (default 10,100,1000,5000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
+    parser.add_argument("--peers", default="100,500", help="N to run the peers at (default 100,500; '' for none)")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peers")
+    parser.add_argument("--peer-budget", type=float, default=60.0,
+                        help="a peer run slower than this many seconds is not repeated (default 60)")
+    parser.add_argument("--no-terraform", action="store_true", help="skip terraform init/validate")
+    parser.add_argument("--terraform-n", type=int, default=1000, help="N whose output terraform validates (default 1000)")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    args = parser.parse_args(argv)
+    args.command_line = ["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    WORK.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()[0]
+
+    results = []
+    for n in sizes:
+        print(f"sls-gen N={n:,}...", file=sys.stderr)
+        results.append(bench_sls_gen(n, args.runs))
+    startup = bench_startup(args.runs)
+
+    tf = None
+    if not args.no_terraform:
+        target = next((r for r in results if r["n"] == args.terraform_n), None)
+        if target:
+            print(f"terraform validate on N={args.terraform_n:,}...", file=sys.stderr)
+            tf = bench_terraform(target["out"])
+            if tf:
+                tf["n"] = args.terraform_n
+
+    peers: dict = {"runs": {}}
+    peer_sizes = [] if args.no_peers else [int(x) for x in args.peers.split(",") if x]
+    if peer_sizes:
+        bin_dir = ensure_peers(shutil.which("python3") or sys.executable)
+        if bin_dir:
+            peers["versions"] = peer_versions(bin_dir)
+            for n in peer_sizes:
+                if n not in {r["n"] for r in results}:
+                    print(f"sls-gen N={n:,} (for the peer ratio)...", file=sys.stderr)
+                    results.append(bench_sls_gen(n, args.runs))
+                print(f"peers N={n:,}...", file=sys.stderr)
+                peers["runs"][n] = {}
+                for tool, bench in (
+                    ("aws-sam-translator transform", bench_sam),
+                    ("chalice package --pkg-format terraform", bench_chalice),
+                ):
+                    try:
+                        peers["runs"][n][tool] = bench(bin_dir, n, args.runs, args.peer_budget)
+                    except CommandFailed as exc:  # a broken peer must not lose the rest of the run
+                        print(f"{tool} failed at N={n}: {exc}", file=sys.stderr)
+                        peers["runs"][n][tool] = None
+    results.sort(key=lambda r: r["n"])
+    text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]))
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
