@@ -325,7 +325,7 @@ def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, arg
         out.append(
             f"Terraform ({tf['version']}) on the N = {tf['n']:,} dev stage: `init -backend=false` {fmt_s(tf['init'].wall)} s "
             f"({fmt_s(tf['init'].cpu)} CPU), `validate` {fmt_s(tf['validate'].wall)} s ({fmt_s(tf['validate'].cpu)} CPU), "
-            f"peak RSS {tf['validate'].rss:.0f} MB."
+            f"peak RSS {tf['validate'].rss_mb:.0f} MB."
         )
     if peers.get("versions"):
         out.append("")
@@ -403,6 +403,8 @@ def main(argv: list[str] | None = None) -> None:
                         print(f"{tool} failed at N={n}: {exc}", file=sys.stderr)
                         peers["runs"][n][tool] = None
     results.sort(key=lambda r: r["n"])
+    raw = {"results": results, "startup": startup, "peers": peers, "terraform": tf}
+    (WORK / "last-run.json").write_text(json.dumps(raw, default=lambda o: getattr(o, "__dict__", str(o)), indent=1))
     text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]))
     print(text)
     if args.markdown:
