@@ -664,21 +664,26 @@ def _format_indent(lines: list[_Line]) -> None:
                 break
         for tok in line.assign or ():
             net += _bracket_change(tok)
-        if net > 0:
-            line.lead[0].spaces = 2 * len(indents)
-            indents.append(net)
-            continue
-        closed = -net
-        while closed > 0 and indents:
-            if closed > indents[-1]:
-                closed -= indents.pop()
-            elif closed < indents[-1]:
-                indents[-1] -= closed
-                closed = 0
-            else:
-                indents.pop()
-                closed = 0
-        line.lead[0].spaces = 2 * len(indents)
+        line.lead[0].spaces = 2 * _indent_level(indents, net)
+
+
+def _indent_level(indents: list[int], net: int) -> int:
+    """hclwrite's indentation level of a line whose brackets change by ``net``; updates ``indents``
+    (the stack of open brackets per opening line). A line that opens is at the level before it."""
+    if net > 0:
+        indents.append(net)
+        return len(indents) - 1
+    closed = -net
+    while closed > 0 and indents:
+        if closed > indents[-1]:
+            closed -= indents.pop()
+        elif closed < indents[-1]:
+            indents[-1] -= closed
+            closed = 0
+        else:
+            indents.pop()
+            closed = 0
+    return len(indents)
 
 
 _NIL = _Tok(NIL, "")

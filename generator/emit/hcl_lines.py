@@ -131,23 +131,8 @@ def format_by_lines(text: str) -> str | None:
     indents: list[int] = []
     indent = [0] * len(rows)
     for k, (blank, net, *_rest) in enumerate(rows):
-        if blank:
-            continue
-        if net > 0:
-            indent[k] = 2 * len(indents)
-            indents.append(net)
-            continue
-        closed = -net
-        while closed > 0 and indents:
-            if closed > indents[-1]:
-                closed -= indents.pop()
-            elif closed < indents[-1]:
-                indents[-1] -= closed
-                closed = 0
-            else:
-                indents.pop()
-                closed = 0
-        indent[k] = 2 * len(indents)
+        if not blank:
+            indent[k] = 2 * H._indent_level(indents, net)
 
     # _format_cells: align `=` over runs of lines with an assignment, then trailing comments.
     def align(has, width) -> list[int]:
