@@ -300,8 +300,8 @@ def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, arg
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         out.append(
-            f"| {r['n']:,} | {fmt_run(r['cold'])} | {fmt_run(r['noop'])} | {r['noop_written']:g} of {r['files']:,} "
-            f"| {fmt_run(r['change'])} | {r['change_written']:g} | {fmt_run(r['scaffold'])} "
+            f"| {r['n']:,} | {fmt_run(r['cold'])} | {fmt_run(r['noop'])} | {int(r['noop_written']):,} of {r['files']:,} "
+            f"| {fmt_run(r['change'])} | {int(r['change_written']):,} | {fmt_run(r['scaffold'])} "
             f"| {max(r['cold'].rss, r['noop'].rss, r['change'].rss):.0f} MB "
             f"| {r['bytes'] / 1e6:.1f} MB ({r['tf_bytes'] / 1e6:.1f} MB .tf) | {r['tf_lines']:,} |"
         )
