@@ -37,6 +37,31 @@ def render_copy(source_dir: Path, blueprint_name: str, workdir: Path, *extra_arg
     return result, out, src
 
 
+def render_text(text: str, workdir: Path, *extra_args: str):
+    """Render a blueprint given as text (written to `workdir/case/blueprint.yaml`); see render_copy."""
+    case = workdir / "case"
+    case.mkdir(parents=True)
+    (case / "blueprint.yaml").write_text(text, encoding="utf-8")
+    return render_copy(case, "blueprint.yaml", workdir / "run", *extra_args)
+
+
+def render_all(root: Path) -> dict[str, Path]:
+    """Render every snapshot case and bundled blueprint under `root`, as a user would.
+
+    Returns '<case-x or blueprint-dir-stem>/<stage>' -> the stage's root module folder.
+    """
+    modules: dict[str, Path] = {}
+    sources = [(f"case-{c}", CASES / c, "blueprint.yaml") for c in case_names()]
+    sources += [(f"blueprint-{p.parent.name}-{p.stem}", p.parent, p.name) for p in bundled_blueprints()]
+    for label, folder, name in sources:
+        result, out, _ = render_copy(folder, name, root / label)
+        assert result.exit_code == 0, f"{label}: {result.output}"
+        for stage_dir in sorted(p.parent for p in out.glob("*/versions.tf")):
+            modules[f"{label}/{stage_dir.name}"] = stage_dir
+    assert modules
+    return modules
+
+
 def zip_listing(data: bytes) -> str:
     """A reviewable text form of a zip: entry names, modes and content hashes, plus the zip's own hash."""
     lines = [f"sha256 {hashlib.sha256(data).hexdigest()}"]

@@ -47,3 +47,16 @@ def test_xray_is_the_only_star():
 def test_unknown_placeholder_is_refused():
     with pytest.raises(ValueError):
         expand("stream", "consume", arn="aws_x.y.arn")
+
+
+def test_kms_rows_name_real_uses_and_levels():
+    from generator.plan.access import KMS_ACCESS, kms_level
+
+    for (kind, access), level in KMS_ACCESS.items():
+        assert level in ACCESS["kms_key"]
+        assert kind == "environment" or access in ACCESS[kind], (kind, access)
+    assert kms_level(set()) is None
+    assert kms_level({("parameter", "read"), ("function", "invoke")}) is None  # nothing on the blueprint's key
+    assert kms_level({("table", "read"), ("queue", "consume")}) == "decrypt"
+    assert kms_level({("table", "read"), ("queue", "send")}) == "encrypt"
+    assert expand("kms_key", "encrypt", arn="k")[0].actions == ("kms:Decrypt", "kms:GenerateDataKey")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rendering import BLUEPRINTS, CASES, bundled_blueprints, case_names, render_copy
+from rendering import BLUEPRINTS, bundled_blueprints, render_all
 from tfharness import fmt_check, require_terraform, validate_grouped
 
 pytestmark = [pytest.mark.terraform, pytest.mark.xdist_group("terraform")]
@@ -18,17 +18,7 @@ pytestmark = [pytest.mark.terraform, pytest.mark.xdist_group("terraform")]
 @pytest.fixture(scope="module")
 def rendered_modules(tmp_path_factory) -> dict[str, Path]:
     """'<case or blueprint>/<stage>' -> rendered root module folder."""
-    root = tmp_path_factory.mktemp("tf")
-    modules: dict[str, Path] = {}
-    sources = [(f"case-{c}", CASES / c, "blueprint.yaml") for c in case_names()]
-    sources += [(f"blueprint-{p.parent.name}-{p.stem}", p.parent, p.name) for p in bundled_blueprints()]
-    for label, folder, name in sources:
-        result, out, _ = render_copy(folder, name, root / label)
-        assert result.exit_code == 0, f"{label}: {result.output}"
-        for stage_dir in sorted(p.parent for p in out.glob("*/versions.tf")):
-            modules[f"{label}/{stage_dir.name}"] = stage_dir
-    assert modules
-    return modules
+    return render_all(tmp_path_factory.mktemp("tf"))
 
 
 def test_bundled_blueprints_exist():

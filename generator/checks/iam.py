@@ -1,4 +1,5 @@
-"""Lint `iam:` escape-hatch statements: no wildcard actions, no `*` resource where AWS can scope.
+"""Lint `iam:` escape-hatch statements (no wildcard actions, no `*` resource where AWS can scope)
+and the top-level `kms_key` (an alias, key id or ARN).
 
 A statement may opt out with `allow_wildcard: "<reason>"`; the reason stays in the blueprint
 (it is reviewed there) and is never emitted to IAM.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
+from generator.plan.security import KMS_KEY_PATTERN
 
 # Actions that accept no resource narrower than "*" (AWS's service authorization reference lists
 # no resource types for them). A `*` resource on any other action is too broad.
@@ -52,6 +54,21 @@ def is_wildcard_action(action: str) -> bool:
 
 def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
+        if bp.kms_key and not KMS_KEY_PATTERN.match(bp.kms_key):
+            yield ctx.diag(
+                "SLS102",
+                ("kms_key",),
+                f"kms_key '{bp.kms_key}' is not a KMS key alias, id or ARN",
+                hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
+            )
+        if bp.kms_key:
+            for tname, t in bp.tables.items():
+                if t.replicas:  # each replica region needs its own key; one key ARN cannot serve them
+                    yield ctx.diag(
+                        "SLS105",
+                        ("tables", tname, "replicas"),
+                        "not yet supported: global table replicas with kms_key (each replica region needs its own key)",
+                    )
         for fname, fn in bp.functions.items():
             sids: set[str] = set()
             for i, st in enumerate(fn.iam):

@@ -26,8 +26,6 @@ def check(ctx) -> Iterable[Diagnostic]:
         if section not in RENDERED_SECTIONS and data.get(section):
             yield _unsupported(ctx, (section,), section)
     for bp in ctx.stages.values():
-        if bp.kms_key:
-            yield _unsupported(ctx, ("kms_key",), "kms_key")
         for fname, fn in bp.functions.items():
             base = ("functions", fname)
             for i, ev in enumerate(fn.events):

@@ -17,6 +17,21 @@ def templates_dir() -> Path:
     raise FileNotFoundError("sls-gen templates are missing from this installation")
 
 
+def checkov_skips(skips) -> str:
+    """The plan's (check id, reason) pairs as inline skip comments, one per line; "" for none.
+
+    Use it as `  {{ x.skips | checkov -}}` on its own line inside the resource block: the output
+    ends with the next line's indentation, which `-}}` took away.
+    """
+    lines = []
+    for check, reason in skips:
+        reason = " ".join(str(reason).split())
+        if not check or not reason:
+            raise ValueError(f"checkov skip needs an id and a reason: {check!r}, {reason!r}")
+        lines.append(f"#checkov:skip={check}:{reason}\n  ")
+    return "".join(lines)
+
+
 @lru_cache(maxsize=None)
 def environment():
     import jinja2
@@ -34,6 +49,7 @@ def environment():
     )
     env.filters["hcl"] = lambda value, indent=0: hcl(value, indent)
     env.filters["hclmap"] = lambda pairs, indent=2: hcl(dict(pairs), indent)
+    env.filters["checkov"] = checkov_skips
     env.filters["pyrepr"] = repr
     env.filters["jsrepr"] = lambda value: json.dumps(value, ensure_ascii=False)
     env.globals["version"] = __version__

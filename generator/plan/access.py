@@ -65,7 +65,8 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
     "stream": {
         "consume": [
             (
-                ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"),
+                # No dynamodb:ListStreams: it acts only on "*", and the mapping names its stream.
+                ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
                 ("{stream_arn}",),
             )
         ]
@@ -75,6 +76,32 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
 }
 for _kind in ("table", "bucket"):
     ACCESS[_kind]["read_write"] = ACCESS[_kind]["read"] + ACCESS[_kind]["write"]
+
+# What a use of a resource encrypted with the blueprint's `kms_key` needs on that key: readers
+# decrypt, writers also generate data keys (SQS senders, SNS publishers, DynamoDB/S3 writers).
+# A (kind, access) pair missing here needs nothing on the key.
+KMS_ACCESS: dict[tuple[str, str], str] = {
+    ("table", "read"): "decrypt",
+    ("table", "write"): "encrypt",
+    ("table", "read_write"): "encrypt",
+    ("queue", "send"): "encrypt",
+    ("queue", "consume"): "decrypt",
+    ("queue", "on_failure"): "encrypt",
+    ("dead_letter", "send"): "encrypt",
+    ("topic", "publish"): "encrypt",
+    ("bucket", "read"): "decrypt",
+    ("bucket", "write"): "encrypt",
+    ("bucket", "read_write"): "encrypt",
+    ("secret", "read"): "decrypt",
+    ("stream", "consume"): "decrypt",
+    ("environment", "read"): "decrypt",  # Lambda decrypts a CMK-encrypted environment as the function's role
+}
+
+
+def kms_level(needs: set[str]) -> str | None:
+    """The one kms_key access level that covers every need of a function (None: no need)."""
+    levels = {KMS_ACCESS[n] for n in needs if n in KMS_ACCESS}
+    return "encrypt" if "encrypt" in levels else "decrypt" if levels else None
 
 # X-Ray's write actions accept no resource narrower than "*" (AWS offers no resource types for
 # them). This is the only place in sls-gen where a "*" resource is allowed.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from generator.emit.hcl import Raw
 from generator.plan.model import ApiPlan, HttpRoute
 from generator.plan.naming import tf_id
+from generator.plan.security import rest_method_skips, rest_stage_skips
 
 REST_API = "aws_api_gateway_rest_api.api"
 _PARAM = re.compile(r"^\{([A-Za-z0-9._-]+)(\+?)\}$")
@@ -34,12 +35,19 @@ class RestMethod:
     path_params: tuple[str, ...]  # method.request.path.<name>, the cache keys of a cached route
     cached: bool
     method_path: str  # method settings key: `/` encoded as `~1`, e.g. ~1orders~1{id}/GET
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason)
 
 
 @dataclass(frozen=True)
 class CorsMethod:
     tf: str
     resource_id: Raw
+
+
+CORS_SKIPS = (
+    ("CKV2_AWS_53", "CORS preflight mock integration has no input"),
+    ("CKV_AWS_59", "CORS preflight requests carry no credentials"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class RestPlan:
     cors_origin: str = ""  # CORS preflight header values, single-quoted as API Gateway wants them
     cors_methods: str = ""
     cors_headers: str = ""
+    stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips: plan/security.py
+    settings_skips: tuple[tuple[str, str], ...] = ()
+    cors_skips: tuple[tuple[str, str], ...] = CORS_SKIPS
 
     @property
     def cached_methods(self) -> tuple[RestMethod, ...]:
@@ -96,12 +107,14 @@ def rest_plan(api: ApiPlan, stage: str) -> ApiPlan:
         r = replace(r, source_arn=Raw(f'"${{{REST_API}.execution_arn}}/*/{arn_method}{arn_path(r.path)}"'))
         routes.append(r)
         params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.match(s)))
+        authorization = "AWS_IAM" if r.auth == "iam" else "NONE"
         methods.append(
             RestMethod(
                 route=r,
                 tf=r.tf,
                 resource_id=resource_id(r.path),
-                authorization="AWS_IAM" if r.auth == "iam" else "NONE",
+                authorization=authorization,
+                skips=rest_method_skips(authorization),
                 path_params=tuple(f"method.request.path.{p}" for p in params),
                 cached=bool(api.cache) and r.method == "GET" and r.cache,
                 method_path=("~1" + "~1".join(segments(r.path)) if segments(r.path) else "~1") + "/" + r.method,
@@ -127,6 +140,12 @@ def rest_plan(api: ApiPlan, stage: str) -> ApiPlan:
         cache_size=_size(api.cache.size_gb) if api.cache else None,
         cache_ttl=api.cache.ttl if api.cache else 0,
         redeploy=tuple(redeploy),
+        stage_skips=rest_stage_skips(bool(api.cache)),
+        settings_skips=(
+            ("CKV_AWS_225", "caching is turned on per cached GET route, never for writes")
+            if api.cache
+            else ("CKV_AWS_225", "no api.cache in the blueprint (cache cluster cost; dynamic responses)"),
+        ),
         **(_cors_headers(api.cors) if api.cors else {}),
     )
     return replace(api, routes=tuple(routes), rest=rest)

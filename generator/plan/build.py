@@ -12,6 +12,7 @@ from generator.model.functions import (
     Function,
     HttpEvent,
     QueueEvent,
+    StreamEvent,
     UseBucket,
     UseBus,
     UseFunction,
@@ -20,12 +21,13 @@ from generator.model.functions import (
     UseTable,
     UseTopic,
 )
-from generator.plan.access import XRAY_ACTIONS, Grant, expand
+from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.api import arn_path, rest_plan
 from generator.plan.extras import compiled_artifact, extra_statements, invoked_function
 from generator.plan.data import event_grants, plan_data
 from generator.plan.messaging import build_messaging, failure_grants
 from generator.plan.model import (
+    ASYNC_TRIGGERS,
     ApiPlan,
     Authorizer,
     FunctionPlan,
@@ -39,6 +41,7 @@ from generator.plan.model import (
 )
 from generator.plan.naming import Names, camel, env_prefix, route_id, tf_id
 from generator.plan.observability import plan_observability
+from generator.plan.security import KMS_ARN, function_skips, http_route_skips, log_group_skips, table_skips
 
 DEFAULTS = {
     "runtime": "python3.13",
@@ -117,6 +120,7 @@ class Planner:
         self.stage = stage
         self.names = Names(bp.service, stage)
         self.blueprint_name = blueprint_name
+        self.kms = Raw(KMS_ARN) if bp.kms_key else None
 
     # ------------------------------------------------------------ resources
     def tables(self) -> tuple[TablePlan, ...]:
@@ -165,6 +169,8 @@ class Planner:
                     deletion_protection=t.deletion_protection,
                     indexes=tuple(indexes),
                     replicas=tuple(t.replicas),
+                    kms_key_arn=self.kms,
+                    skips=table_skips(kms=bool(self.kms), pitr=t.point_in_time_recovery, provisioned=provisioned),
                 )
             )
         return tuple(plans)
@@ -189,6 +195,7 @@ class Planner:
                     dlq_physical=self.names.dlq(name, q.fifo) if dlq else None,
                     dlq_retention_seconds=(dlq.retention_days * 86400) if dlq else 0,
                     max_receives=dlq.max_receives if dlq else 0,
+                    kms_key_arn=self.kms,
                 )
             )
         return tuple(plans)
@@ -279,6 +286,20 @@ class Planner:
         grants += event_grants(name, fn)
         grants += failure_grants(ftf, kinds)
         grants.append(("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0]))
+        env_kms = self.kms if env else None
+        if self.kms:
+            needs = set(uses_access(fn, bp))
+            if triggers:
+                needs.add(("queue", "consume"))
+            if any(isinstance(ev, StreamEvent) for ev in fn.events):
+                needs |= {("stream", "consume"), ("queue", "on_failure")}
+            if ASYNC_TRIGGERS & set(kinds):  # the failures queue: on-failure destination and DLQ
+                needs.add(("dead_letter", "send"))
+            if env_kms:
+                needs.add(("environment", "read"))
+            level = kms_level(needs)
+            if level:
+                grants += [("KmsKey", g) for g in expand("kms_key", level, arn=KMS_ARN)]
         tracing = resolved(fn, bp, "tracing")
         if tracing:
             grants.append(("XRay", Grant(XRAY_ACTIONS, ("*",))))
@@ -317,6 +338,11 @@ class Planner:
             trigger_kinds=tuple(kinds),
             artifact=artifact,
             build_command=build_command,
+            kms_key_arn=env_kms,
+            skips=function_skips(
+                reserved=conc.reserved if conc else None, kinds=tuple(kinds), has_env=bool(env), kms=bool(self.kms)
+            ),
+            log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(self.kms)),
         )
 
     # ------------------------------------------------------------ api
@@ -342,11 +368,13 @@ class Planner:
                         authorizer_tf=tf_id(auth) if auth not in ("none", "iam") else None,
                         source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
                         cache=ev.cache is not False,
+                        skips=http_route_skips(auth),
                     )
                 )
         if not routes and bp.api is None:
             return None
         api = bp.api
+        log_retention = (bp.defaults.logs.retention_days if bp.defaults.logs else None) or DEFAULTS["retention_days"]
         routes.sort(key=lambda r: (r.path, r.method))
         authorizers = tuple(
             Authorizer(tf_id(n), n, a.issuer, tuple(a.audience), a.identity_source)
@@ -363,8 +391,8 @@ class Planner:
             cache=api.cache if api else None,
             integrations=tuple(functions[n] for n in sorted({r.function.name for r in routes})),
             log_group=f"/aws/apigateway/{self.names.physical('api')}",
-            log_retention_days=(bp.defaults.logs.retention_days if bp.defaults.logs else None)
-            or DEFAULTS["retention_days"],
+            log_retention_days=log_retention,
+            log_skips=log_group_skips(retention_days=log_retention, kms=bool(self.kms), key="defaults.logs.retention_days"),
         )
         return rest_plan(plan, self.stage) if plan.type == "rest" else plan
 
@@ -394,6 +422,19 @@ class Planner:
         )
         # Last: alarms and the dashboard cover whatever the other steps planned.
         return dataclasses.replace(plan, observability=plan_observability(plan, bp.observability))
+
+
+def uses_access(fn: Function, bp: Blueprint) -> list[tuple[str, str]]:
+    """(kind, access) of every `uses` entry, for the kms_key grant. An existing SSM parameter
+    (`secrets: {x: {ssm: ...}}`) is encrypted with its own key, not the blueprint's."""
+    out = []
+    for use in fn.uses:
+        for kind in ("table", "queue", "topic", "bus", "bucket", "secret", "function"):
+            if hasattr(use, kind):
+                if kind == "secret" and bp.secrets[use.secret].ssm:
+                    kind = "parameter"
+                out.append((kind, use.access))
+    return out
 
 
 def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:

@@ -15,6 +15,7 @@ from generator.model.functions import BucketEvent, Function, StreamEvent
 from generator.plan.access import Grant, expand
 from generator.plan.model import FunctionPlan
 from generator.plan.naming import Names, camel, tf_id
+from generator.plan.security import KMS_ARN, bucket_skips, secret_skips
 
 S3_EVENTS = {"created": "s3:ObjectCreated:*", "removed": "s3:ObjectRemoved:*"}
 ACCOUNT_ID_LENGTH = 12  # the bucket suffix: known length, so the name length is known offline
@@ -53,6 +54,8 @@ class BucketPlan:
     versioning: bool
     notifications: tuple[BucketNotification, ...]
     permissions: tuple[BucketPermission, ...]
+    kms_key_arn: Any = None  # HCL expression: SSE-KMS with the blueprint's kms_key, else SSE-S3
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class SecretPlan:
     physical: str
     description: str
     recovery_window_days: int
+    kms_key_arn: Any = None  # HCL expression, or None for aws/secretsmanager
+    skips: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class StreamTrigger:
     max_record_age: int
     failure_tf: str
     failure_physical: str
+    kms_key_arn: Any = None  # the failure queue's key (None: SSE-SQS)
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,9 @@ def event_grants(name: str, fn: Function) -> list[tuple[str, Grant]]:
 
 
 def plan_data(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) -> DataPlan:
+    kms = Raw(KMS_ARN) if bp.kms_key else None
     return DataPlan(
-        buckets=_buckets(bp, names, functions),
+        buckets=_buckets(bp, names, functions, kms),
         secrets=tuple(
             SecretPlan(
                 name=n,
@@ -164,6 +171,8 @@ def plan_data(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) -
                 physical=secret_physical(names, n),
                 description=s.description or f"{n} of {names.prefix} (value set out of band)",
                 recovery_window_days=s.recovery_window_days,
+                kms_key_arn=kms,
+                skips=secret_skips(kms=bool(kms)),
             )
             for n, s in sorted(bp.secrets.items())
             if not s.ssm
@@ -173,11 +182,11 @@ def plan_data(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) -
             for n, s in sorted(bp.secrets.items())
             if s.ssm
         ),
-        streams=_streams(bp, names, functions),
+        streams=_streams(bp, names, functions, kms),
     )
 
 
-def _buckets(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) -> tuple[BucketPlan, ...]:
+def _buckets(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan], kms) -> tuple[BucketPlan, ...]:
     notes: dict[str, list[BucketNotification]] = {}
     perms: dict[str, dict[str, BucketPermission]] = {}
     for fname in sorted(bp.functions):
@@ -210,12 +219,14 @@ def _buckets(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) ->
             versioning=b.versioning,
             notifications=tuple(notes.get(n, ())),
             permissions=tuple(perms.get(n, {}).values()),
+            kms_key_arn=kms,
+            skips=bucket_skips(kms=bool(kms), versioning=b.versioning, notified=n in notes),
         )
         for n, b in sorted(bp.buckets.items())
     )
 
 
-def _streams(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) -> tuple[StreamTrigger, ...]:
+def _streams(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan], kms) -> tuple[StreamTrigger, ...]:
     out = []
     for fname in sorted(bp.functions):
         for ev in bp.functions[fname].events:
@@ -236,6 +247,7 @@ def _streams(bp: Blueprint, names: Names, functions: dict[str, FunctionPlan]) ->
                     max_record_age=STREAM_MAX_RECORD_AGE,
                     failure_tf=f"{tf}_failures",
                     failure_physical=failure_queue_name(names, fname, ev.stream),
+                    kms_key_arn=kms,
                 )
             )
     return tuple(out)

@@ -12,9 +12,10 @@ from typing import Any
 from generator.emit.hcl import Raw, hcl
 from generator.model.blueprint import Blueprint
 from generator.model.functions import EventBridgeEvent, ScheduleEvent, TopicEvent
-from generator.plan.access import Grant, expand
+from generator.plan.access import KMS_ACCESS, Grant, expand
 from generator.plan.model import ASYNC_TRIGGERS, FunctionPlan, Statement, failures_tf
 from generator.plan.naming import Names, camel, tf_id
+from generator.plan.security import KMS_ARN, schedule_skips
 
 SNS_MANAGED_KEY = "alias/aws/sns"
 DEFAULT_BUS_ARN = "local.default_bus_arn"
@@ -35,7 +36,7 @@ class TopicPlan:
     physical: str
     fifo: bool
     content_based_deduplication: bool
-    kms_master_key_id: str
+    kms_master_key_id: Any  # alias/aws/sns, or the blueprint's kms_key (an HCL expression)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class Schedule:
     role_tf: str
     maximum_event_age_in_seconds: int = TARGET_MAX_AGE
     maximum_retry_attempts: int = TARGET_RETRIES
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class FailureQueue:
     retention_seconds: int
     maximum_retry_attempts: int
     maximum_event_age_in_seconds: int
+    kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ class MessagingPlanner:
         self.functions = {f.name: f for f in functions}
         self.default_bus = False
         self.sources: dict[str, dict[str, list[Raw]]] = {}  # queue ref -> service -> source ARNs
+        self.kms = Raw(KMS_ARN) if bp.kms_key else None
 
     def bus_ref(self, bus: str) -> tuple[Raw, Raw]:
         """(event_bus_name, bus ARN) expressions."""
@@ -226,7 +231,7 @@ class MessagingPlanner:
                     physical=topic_name(self.names, name, t.fifo),
                     fifo=t.fifo,
                     content_based_deduplication=bool(t.content_based_deduplication) and t.fifo,
-                    kms_master_key_id=SNS_MANAGED_KEY,
+                    kms_master_key_id=self.kms or SNS_MANAGED_KEY,
                 )
             )
         return tuple(out)
@@ -295,6 +300,8 @@ class MessagingPlanner:
                             input=_json(ev.input) if ev.input is not None else None,
                             function=fn,
                             role_tf=tf_id(fname, "scheduler"),
+                            kms_key_arn=self.kms,
+                            skips=schedule_skips(kms=bool(self.kms)),
                         )
                     )
             if n_schedules:
@@ -306,6 +313,8 @@ class MessagingPlanner:
         targets = [fn.arn] + ([fn.target_arn] if fn.target_arn != fn.arn else [])
         grants = [("InvokeFunction", g) for arn in targets for g in expand("function", "invoke", arn=arn)]
         grants += [("DeadLetter", g) for g in expand("dead_letter", "send", arn=fn.failures_arn)]
+        if self.kms:  # the dead-letter queue is encrypted with the blueprint's key
+            grants += [("KmsKey", g) for g in expand("kms_key", KMS_ACCESS[("dead_letter", "send")], arn=KMS_ARN)]
         return SchedulerRole(
             tf=tf_id(fn.name, "scheduler"),
             name=scheduler_role_name(self.names, fn.name),
@@ -368,6 +377,7 @@ class MessagingPlanner:
                 retention_seconds=FAILURES_RETENTION,
                 maximum_retry_attempts=ASYNC_RETRIES,
                 maximum_event_age_in_seconds=ASYNC_MAX_AGE,
+                kms_key_arn=self.kms,
             )
             for fn in sorted(self.functions.values(), key=lambda f: f.name)
             if fn.async_invoked

@@ -42,6 +42,7 @@ class HttpRoute:
     authorizer_tf: str | None
     source_arn: Any  # HCL expression for the invoke permission
     cache: bool = True
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class ApiPlan:
     log_group: str
     log_retention_days: int
     rest: Any = None  # plan.api.RestPlan when type == "rest"
+    log_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the access log group
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ class FunctionPlan:
     artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
     build_command: str | None = None  # how to build it, for the plan-time error when it is missing
     failure_queues: tuple[FailureQueue, ...] = ()  # on-failure queues this function's triggers create
+    kms_key_arn: Any = None  # HCL expression: the blueprint's kms_key encrypts the environment
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason) on the function
+    log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
@@ -189,6 +194,8 @@ class TablePlan:
     deletion_protection: bool
     indexes: tuple[IndexPlan, ...]
     replicas: tuple[str, ...]
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    skips: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,7 @@ class QueuePlan:
     dlq_physical: str | None
     dlq_retention_seconds: int
     max_receives: int
+    kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,7 @@ class StagePlan:
     description: str
     blueprint_name: str  # file name only, for the header line
     tags: tuple[tuple[str, str], ...]
-    kms_key: str | None
+    kms_key: str | None  # as written in the blueprint; resolved by data "aws_kms_key" "custom"
     functions: tuple[FunctionPlan, ...]
     tables: tuple[TablePlan, ...]
     queues: tuple[QueuePlan, ...]
@@ -236,6 +244,13 @@ class StagePlan:
             found.append(FailureQueue(queue.tf, queue.physical, f"async invocation failures of {queue.function.name}"))
         return tuple(sorted({q.tf: q for q in found}.values(), key=lambda q: q.tf))
     messaging: "MessagingPlan | None" = None  # topics, buses, rules, schedules, failure queues
+
+    @property
+    def kms_arn(self) -> str | None:
+        """HCL expression of the blueprint's kms_key ARN (log groups encrypt with it), else None."""
+        from generator.plan.security import KMS_ARN
+
+        return KMS_ARN if self.kms_key else None
 
 
 __all__ = [

@@ -20,7 +20,7 @@ resource "aws_kms_key" "alarms" {
         Sid       = "CloudWatchAlarmsEncrypt"
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource  = "*"
       },
     ]
@@ -47,7 +47,12 @@ resource "aws_sns_topic_policy" "alarms" {
       Principal = { Service = "cloudwatch.amazonaws.com" }
       Action    = "sns:Publish"
       Resource  = aws_sns_topic.alarms.arn
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      # Only this stage's alarms (their names start with the stage prefix); a list of every alarm ARN
+      # would outgrow SNS's 30 KB policy limit on large services.
+      Condition = {
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.prefix}-*" }
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+      }
     }]
   })
 }

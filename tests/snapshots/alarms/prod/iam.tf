@@ -60,14 +60,9 @@ resource "aws_iam_role_policy" "project" {
         Resource = ["${aws_cloudwatch_log_group.project.arn}:*"]
       },
       {
-        Sid    = "StreamEventsConsume"
-        Effect = "Allow"
-        Action = [
-          "dynamodb:DescribeStream",
-          "dynamodb:GetRecords",
-          "dynamodb:GetShardIterator",
-          "dynamodb:ListStreams",
-        ]
+        Sid      = "StreamEventsConsume"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
         Resource = [aws_dynamodb_table.events.stream_arn]
       },
       {

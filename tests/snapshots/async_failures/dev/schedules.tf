@@ -36,7 +36,7 @@ resource "aws_iam_role_policy" "on_signal_scheduler" {
 }
 
 resource "aws_scheduler_schedule" "on_signal_schedule" {
-  #checkov:skip=CKV_AWS_297:no customer managed key in the blueprint; Scheduler encrypts with an AWS owned key
+  #checkov:skip=CKV_AWS_297:no kms_key in the blueprint: Scheduler encrypts with an AWS owned key
   name                = "events-dev-on-signal-schedule"
   group_name          = "default"
   description         = "Invokes events-dev-on-signal on rate(1 hour)"

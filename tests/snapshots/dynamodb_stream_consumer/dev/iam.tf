@@ -25,14 +25,9 @@ resource "aws_iam_role_policy" "audit" {
         Resource = ["${aws_cloudwatch_log_group.audit.arn}:*"]
       },
       {
-        Sid    = "StreamEntriesConsume"
-        Effect = "Allow"
-        Action = [
-          "dynamodb:DescribeStream",
-          "dynamodb:GetRecords",
-          "dynamodb:GetShardIterator",
-          "dynamodb:ListStreams",
-        ]
+        Sid      = "StreamEntriesConsume"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
         Resource = [aws_dynamodb_table.entries.stream_arn]
       },
       {
@@ -77,14 +72,9 @@ resource "aws_iam_role_policy" "project_entries" {
         Resource = ["${aws_cloudwatch_log_group.project_entries.arn}:*"]
       },
       {
-        Sid    = "StreamEntriesConsume"
-        Effect = "Allow"
-        Action = [
-          "dynamodb:DescribeStream",
-          "dynamodb:GetRecords",
-          "dynamodb:GetShardIterator",
-          "dynamodb:ListStreams",
-        ]
+        Sid      = "StreamEntriesConsume"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
         Resource = [aws_dynamodb_table.entries.stream_arn]
       },
       {

@@ -72,7 +72,7 @@ resource "aws_iam_role_policy" "nightly_report_scheduler" {
 }
 
 resource "aws_scheduler_schedule" "heartbeat_schedule" {
-  #checkov:skip=CKV_AWS_297:no customer managed key in the blueprint; Scheduler encrypts with an AWS owned key
+  #checkov:skip=CKV_AWS_297:no kms_key in the blueprint: Scheduler encrypts with an AWS owned key
   name                = "reports-dev-heartbeat-schedule"
   group_name          = "default"
   description         = "Invokes reports-dev-heartbeat on rate(5 minutes)"
@@ -101,7 +101,7 @@ resource "aws_scheduler_schedule" "heartbeat_schedule" {
 }
 
 resource "aws_scheduler_schedule" "nightly_report_schedule" {
-  #checkov:skip=CKV_AWS_297:no customer managed key in the blueprint; Scheduler encrypts with an AWS owned key
+  #checkov:skip=CKV_AWS_297:no kms_key in the blueprint: Scheduler encrypts with an AWS owned key
   name                         = "reports-dev-nightly-report-schedule"
   group_name                   = "default"
   description                  = "Invokes reports-dev-nightly-report on cron(0 2 * * ? *)"
@@ -135,7 +135,7 @@ resource "aws_scheduler_schedule" "nightly_report_schedule" {
 }
 
 resource "aws_scheduler_schedule" "nightly_report_schedule_2" {
-  #checkov:skip=CKV_AWS_297:no customer managed key in the blueprint; Scheduler encrypts with an AWS owned key
+  #checkov:skip=CKV_AWS_297:no kms_key in the blueprint: Scheduler encrypts with an AWS owned key
   name                         = "reports-dev-nightly-report-schedule-2"
   group_name                   = "default"
   description                  = "Invokes reports-dev-nightly-report on cron(0 3 ? * MON *)"

@@ -1,0 +1,126 @@
+"""Security decisions of the plan: the customer KMS key and the checkov checks each resource skips.
+
+A skip is a `(check id, reason)` pair computed from the blueprint, never a blanket list: a check
+is skipped only where the blueprint chose not to have the feature it asks for, and the reason
+names that choice. Templates render the pairs with the `checkov` filter (emit/templates.py).
+docs/security.md lists every skip and the blueprint key that turns it into a pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+Skip = tuple[str, str]
+
+# The top-level `kms_key`, resolved once in main.tf (data "aws_kms_key" "custom"); every
+# resource that encrypts with it and every grant on it uses this ARN.
+KMS_DATA = "data.aws_kms_key.custom"
+KMS_ARN = f"{KMS_DATA}.arn"
+
+KMS_KEY_PATTERN = re.compile(
+    r"^(alias/[A-Za-z0-9/_-]+"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|mrk-[0-9a-f]{32}"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)$"
+)
+
+NO_VPC = "CKV_AWS_117", "no VPC in the blueprint: the function reaches only AWS public endpoints"
+NO_SIGNING = "CKV_AWS_272", "no code signing in the blueprint (no AWS Signer profile in the pipeline)"
+
+
+def function_skips(*, reserved: int | None, kinds: tuple[str, ...], has_env: bool, kms: bool) -> tuple[Skip, ...]:
+    skips: list[Skip] = [NO_VPC, NO_SIGNING]
+    if reserved is None:
+        skips.append(
+            ("CKV_AWS_115", "account concurrency quota unknown to sls-gen; reserve with concurrency.reserved")
+        )
+    from generator.plan.model import ASYNC_TRIGGERS  # only async-invoked functions have a DLQ
+
+    if not ASYNC_TRIGGERS & set(kinds):
+        skips.append(
+            (
+                "CKV_AWS_116",
+                "no asynchronous trigger: API callers see errors, SQS redrive and stream on-failure keep failed records",
+            )
+        )
+    if has_env and not kms:
+        skips.append(
+            (
+                "CKV_AWS_173",
+                "no kms_key in the blueprint: the environment holds resource names only (AWS managed key); "
+                "secrets are read from Secrets Manager or SSM",
+            )
+        )
+    return tuple(sorted(skips))
+
+
+def log_group_skips(*, retention_days: int, kms: bool, key: str = "logs.retention_days") -> tuple[Skip, ...]:
+    skips: list[Skip] = []
+    if retention_days and retention_days < 365:
+        skips.append(("CKV_AWS_338", f"retention set by the blueprint ({key}: {retention_days}); raise it to 365 to keep a year"))
+    if not kms:
+        skips.append(("CKV_AWS_158", "no kms_key in the blueprint: CloudWatch Logs encrypts with its own service key"))
+    return tuple(sorted(skips))
+
+
+def table_skips(*, kms: bool, pitr: bool, provisioned: bool) -> tuple[Skip, ...]:
+    skips: list[Skip] = []
+    if not kms:
+        skips.append(("CKV_AWS_119", "no kms_key in the blueprint: DynamoDB encrypts at rest with an AWS owned key"))
+    if not pitr:
+        skips.append(("CKV_AWS_28", "point_in_time_recovery: false in the blueprint"))
+    if provisioned:
+        skips.append(("CKV2_AWS_16", "fixed provisioned capacity from the blueprint (billing: {read, write}); no autoscaling"))
+    return tuple(sorted(skips))
+
+
+def http_route_skips(auth: str) -> tuple[Skip, ...]:
+    if auth == "none":
+        return (("CKV_AWS_309", "public route by blueprint choice (auth: none)"),)
+    return ()
+
+
+def rest_method_skips(authorization: str) -> tuple[Skip, ...]:
+    skips: list[Skip] = [("CKV2_AWS_53", "Lambda proxy integration: the handler validates its own input")]
+    if authorization == "NONE":
+        skips.append(("CKV_AWS_59", "public route by blueprint choice (auth: none)"))
+    return tuple(sorted(skips))
+
+
+def rest_stage_skips(cached: bool) -> tuple[Skip, ...]:
+    skips: list[Skip] = [
+        ("CKV2_AWS_29", "no WAF web ACL in the blueprint"),
+        ("CKV2_AWS_51", "Lambda proxy backend: client certificates authenticate HTTP backends only"),
+    ]
+    if not cached:
+        skips.append(("CKV_AWS_120", "no api.cache in the blueprint (cache cluster cost; dynamic responses)"))
+    return tuple(sorted(skips))
+
+
+def bucket_skips(*, kms: bool, versioning: bool, notified: bool) -> tuple[Skip, ...]:
+    skips: list[Skip] = [
+        ("CKV_AWS_18", "access logging needs a log bucket the blueprint does not declare"),
+        ("CKV_AWS_144", "cross-region replication needs a replica bucket the blueprint does not declare"),
+    ]
+    if not kms:
+        skips.append(("CKV_AWS_145", "no kms_key in the blueprint: SSE-S3 (AES256) at rest"))
+    if not notified:
+        skips.append(("CKV2_AWS_62", "no bucket events on this bucket"))
+    if not versioning:
+        skips.append(("CKV_AWS_21", "versioning: false in the blueprint"))
+    return tuple(sorted(skips))
+
+
+def schedule_skips(*, kms: bool) -> tuple[Skip, ...]:
+    if kms:
+        return ()
+    return (("CKV_AWS_297", "no kms_key in the blueprint: Scheduler encrypts with an AWS owned key"),)
+
+
+def secret_skips(*, kms: bool) -> tuple[Skip, ...]:
+    skips: list[Skip] = [
+        ("CKV2_AWS_57", "the value is set out of band; rotation needs a rotation function the blueprint does not declare")
+    ]
+    if not kms:
+        skips.append(("CKV_AWS_149", "no kms_key in the blueprint: encrypted with the AWS managed key aws/secretsmanager"))
+    return tuple(sorted(skips))

@@ -1,0 +1,302 @@
+"""Least privilege and secure defaults, read back from the rendered Terraform of every case and blueprint.
+
+checkov can be satisfied falsely (tracing PassThrough, reserved concurrency -1, retention 0), so the
+real settings are asserted here too. tests/test_checkov.py runs the scanner itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from rendering import BLUEPRINTS, CASES, render_all, render_text
+from tf_audit import as_list, load_module, policies, statements, value
+
+from generator.model.functions import FunctionSettings
+from generator.checks.iam import UNSCOPED_ACTIONS as UNSCOPED
+from generator.plan.access import XRAY_ACTIONS
+from generator.plan.naming import tf_id
+
+SERVICE_PRINCIPAL_SUFFIX = ".amazonaws.com"
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory) -> dict[str, dict[str, dict]]:
+    """'<case or blueprint>/<stage>' -> resources of that root module."""
+    rendered = render_all(tmp_path_factory.mktemp("sec"))
+    return {label: load_module(path) for label, path in rendered.items()}
+
+
+def _of_type(resources: dict, rtype: str):
+    return {a: b for a, b in resources.items() if a.split(".")[0] == rtype}
+
+
+def _justified(label: str) -> set[tuple[str, str]]:
+    """(role policy address, Sid) of the blueprint's `iam:` statements that carry allow_wildcard."""
+    kind, _, rest = label.partition("/")[0].partition("-")
+    if kind == "case":
+        path = CASES / rest / "blueprint.yaml"
+    else:
+        folder, _, stem = rest.rpartition("-")
+        path = BLUEPRINTS / folder / f"{stem}.yaml"
+    data = yaml.safe_load(path.read_text())
+    out = set()
+    for fname, fn in (data.get("functions") or {}).items():
+        for i, st in enumerate((fn or {}).get("iam") or []):
+            if st.get("allow_wildcard"):
+                out.add((f"aws_iam_role_policy.{tf_id(fname)}", st.get("sid") or f"Extra{i}"))
+    return out
+
+
+def test_no_policy_grants_a_wildcard_action_or_an_unneeded_star_resource(modules):
+    """Generated statements: no wildcard action, `*` only for X-Ray. `iam:` statements: the same
+    unless `allow_wildcard` gives a reason, and `*` only for actions AWS cannot scope."""
+    bad = []
+    for label, resources in modules.items():
+        justified = _justified(label)
+        for address, doc in policies(resources).items():
+            if address.startswith(("aws_iam_role.", "aws_kms_key.")):
+                continue  # trust and key policies: checked below
+            for st in statements(doc):
+                if st.get("Effect") != "Allow" or (address, st.get("Sid")) in justified:
+                    continue
+                actions = as_list(st.get("Action", []))
+                assert "NotAction" not in st and "NotResource" not in st, f"{label}/{address}"
+                for action in actions:
+                    if "*" in action or "?" in action:
+                        bad.append(f"{label}/{address}/{st.get('Sid')}: wildcard action {action}")
+                unscoped = set(XRAY_ACTIONS) if not st.get("Sid", "").startswith("Extra") else UNSCOPED
+                if "*" in as_list(st.get("Resource", [])) and {a.lower() for a in actions} - {a.lower() for a in unscoped}:
+                    bad.append(f"{label}/{address}/{st.get('Sid')}: '*' resource for {sorted(set(actions) - set(XRAY_ACTIONS))}")
+    assert not bad, "\n".join(bad)
+
+
+def test_key_policies_admit_the_account_and_named_services_only(modules):
+    """In a key policy `Resource "*"` means this key. The account root gets the default `kms:*` (IAM
+    policies then decide); a service principal gets named actions only, never a wildcard."""
+    seen = 0
+    for label, resources in modules.items():
+        for address, doc in policies(resources).items():
+            if not address.startswith("aws_kms_key."):
+                continue
+            seen += 1
+            for st in statements(doc):
+                principal = st["Principal"]
+                assert principal != "*" and isinstance(principal, dict), f"{label}/{address}"
+                if "AWS" in principal:
+                    assert as_list(principal["AWS"]) == ["arn:${local.partition}:iam::${local.account_id}:root"], f"{label}/{address}"
+                else:
+                    assert all(s.endswith(SERVICE_PRINCIPAL_SUFFIX) for s in as_list(principal["Service"]))
+                    assert not any("*" in a for a in as_list(st["Action"])), f"{label}/{address}/{st.get('Sid')}"
+    assert seen
+
+
+def test_logs_are_scoped_to_the_functions_own_log_group(modules):
+    checked = 0
+    for label, resources in modules.items():
+        for address, doc in policies(resources).items():
+            if not address.startswith("aws_iam_role_policy."):
+                continue
+            name = address.split(".")[1]
+            for st in statements(doc):
+                if any(a.startswith("logs:") for a in as_list(st["Action"])):
+                    assert as_list(st["Resource"]) == [f"${{aws_cloudwatch_log_group.{name}.arn}}:*"], f"{label}/{address}"
+                    checked += 1
+    assert checked
+
+
+def test_roles_trust_one_service(modules):
+    for label, resources in modules.items():
+        for address, doc in policies(resources).items():
+            if not address.startswith("aws_iam_role."):
+                continue
+            for st in statements(doc):
+                principal = st["Principal"]
+                assert isinstance(principal, dict) and list(principal) == ["Service"], f"{label}/{address}"
+                services = as_list(principal["Service"])
+                assert len(services) == 1 and services[0].endswith(SERVICE_PRINCIPAL_SUFFIX), f"{label}/{address}"
+
+
+def test_every_lambda_permission_names_its_source(modules):
+    seen = 0
+    for label, resources in modules.items():
+        for address, body in _of_type(resources, "aws_lambda_permission").items():
+            seen += 1
+            principal = value(body["principal"])
+            assert principal != "*" and principal.endswith(SERVICE_PRINCIPAL_SUFFIX), f"{label}/{address}"
+            assert value(body.get("source_arn")), f"{label}/{address} has no source_arn"
+            if principal == "s3.amazonaws.com":  # bucket ARNs carry no account: pin it
+                assert value(body.get("source_account")), f"{label}/{address} has no source_account"
+    assert seen
+
+
+def test_queue_and_topic_policies_admit_exactly_the_declared_source(modules):
+    for label, resources in modules.items():
+        for address, doc in policies(resources).items():
+            if address.split(".")[0] not in ("aws_sqs_queue_policy", "aws_sns_topic_policy"):
+                continue
+            for st in statements(doc):
+                if st.get("Effect") != "Allow":
+                    continue
+                principal = st.get("Principal")
+                assert isinstance(principal, dict) and "Service" in principal, f"{label}/{address}: {principal}"
+                conditions = st.get("Condition") or {}
+                sources = [
+                    v
+                    for op, kv in conditions.items()
+                    if op in ("ArnEquals", "ArnLike", "StringEquals")
+                    for k, v in kv.items()
+                    if k.lower() == "aws:sourcearn"
+                ]
+                assert len(sources) == 1, f"{label}/{address}/{st.get('Sid')}: needs one aws:SourceArn condition"
+                for arn in as_list(sources[0]):
+                    # One resource of this stack, or (alarms) this stage's own alarms by name prefix.
+                    one = arn.startswith("${") and "*" not in arn
+                    stage_alarms = arn.endswith(":alarm:${local.prefix}-*") and arn.count("*") == 1
+                    assert one or stage_alarms, f"{label}/{address}: source {arn} is not one resource"
+
+
+def test_non_lambda_roles_invoke_only_their_function(modules):
+    """Scheduler and event-target roles: lambda:InvokeFunction on one function (and its `live` alias), no more."""
+    for label, resources in modules.items():
+        trusts = {a.split(".")[1]: d for a, d in policies(resources).items() if a.startswith("aws_iam_role.")}
+        for address, doc in policies(resources).items():
+            if not address.startswith("aws_iam_role_policy."):
+                continue
+            role = value(resources[address]["role"])
+            role_name = role.removeprefix("${aws_iam_role.").split(".")[0]
+            trust = trusts.get(role_name)
+            services = {s for st in statements(trust or {}) for s in as_list(st["Principal"]["Service"])}
+            if not services or services == {"lambda.amazonaws.com"}:
+                continue
+            invoked = set()
+            for st in statements(doc):
+                if "lambda:InvokeFunction" in as_list(st["Action"]):
+                    for arn in as_list(st["Resource"]):
+                        m = re.fullmatch(r"\$\{aws_lambda_(?:function\.(\w+)|alias\.(\w+)_live)\.arn\}", arn)
+                        assert m, f"{label}/{address}: invokes {arn}, not a function of this stack"
+                        invoked.add(m.group(1) or m.group(2))
+            assert len(invoked) <= 1, f"{label}/{address}: invokes {sorted(invoked)}"
+
+
+def test_real_settings_behind_the_checks(modules):
+    """The settings checkov accepts falsely are what sls-gen means: active tracing, real reservations,
+    an allowed runtime, a retention, encrypted queues that never use alias/aws/sqs."""
+    runtimes = set(FunctionSettings.model_fields["runtime"].annotation.__args__[0].__args__)
+    for label, resources in modules.items():
+        for address, body in _of_type(resources, "aws_lambda_function").items():
+            mode = value(body["tracing_config"][0]["mode"]) if "tracing_config" in body else None
+            assert mode in ("Active", "PassThrough"), f"{label}/{address}"
+            reserved = value(body.get("reserved_concurrent_executions"))
+            assert reserved is None or int(reserved) >= 0, f"{label}/{address}: reserved {reserved}"
+            assert value(body["runtime"]) in runtimes, f"{label}/{address}"
+        for address, body in _of_type(resources, "aws_cloudwatch_log_group").items():
+            assert value(body.get("retention_in_days")) is not None, f"{label}/{address}"
+        for address, body in _of_type(resources, "aws_sqs_queue").items():
+            key = value(body.get("kms_master_key_id"))
+            assert value(body.get("sqs_managed_sse_enabled")) is True or (key and "alias/aws/sqs" not in key), f"{label}/{address}"
+        for address, body in _of_type(resources, "aws_dynamodb_table").items():
+            assert value(body["server_side_encryption"][0]["enabled"]) is True, f"{label}/{address}"
+
+
+def test_tracing_is_active_unless_the_blueprint_turns_it_off(modules):
+    functions = _of_type(modules["case-minimal/dev"], "aws_lambda_function")
+    assert functions and all(value(b["tracing_config"][0]["mode"]) == "Active" for b in functions.values())
+
+
+# ---------------------------------------------------------------- kms_key
+
+
+@pytest.fixture(scope="module")
+def kms(modules) -> dict[str, dict]:
+    return modules["case-kms_key/dev"]
+
+
+def test_kms_key_is_resolved_once_and_used_everywhere(kms):
+    assert value(kms["data.aws_kms_key.custom"]["key_id"]) == "alias/ledger-data"
+    arn = "${data.aws_kms_key.custom.arn}"
+    for address, body in _of_type(kms, "aws_dynamodb_table").items():
+        assert value(body["server_side_encryption"][0]["kms_key_arn"]) == arn, address
+    queues = _of_type(kms, "aws_sqs_queue")
+    assert len(queues) == 3  # the queue, its DLQ and the stream consumer's failure queue
+    for address, body in queues.items():
+        assert value(body["kms_master_key_id"]) == arn and "sqs_managed_sse_enabled" not in body, address
+        assert value(body["kms_data_key_reuse_period_seconds"]) == 300
+    for address, body in _of_type(kms, "aws_cloudwatch_log_group").items():
+        assert value(body["kms_key_id"]) == arn, address
+    (sse,) = _of_type(kms, "aws_s3_bucket_server_side_encryption_configuration").values()
+    rule = sse["rule"][0]
+    default = rule["apply_server_side_encryption_by_default"][0]
+    assert value(default["sse_algorithm"]) == "aws:kms" and value(default["kms_master_key_id"]) == arn
+    assert value(rule["bucket_key_enabled"]) is True
+    (secret,) = _of_type(kms, "aws_secretsmanager_secret").values()
+    assert value(secret["kms_key_id"]) == arn
+    functions = _of_type(kms, "aws_lambda_function")
+    for address, body in functions.items():
+        assert (value(body.get("kms_key_arn")) == arn) == ("environment" in body), address
+    assert "kms_key_arn" not in functions["aws_lambda_function.no_env"]
+
+
+def test_kms_grants_follow_what_each_function_does(kms):
+    def kms_actions(fn: str) -> set[str]:
+        doc = policies(kms)[f"aws_iam_role_policy.{fn}"]
+        found = [st for st in statements(doc) if any(a.startswith("kms:") for a in st["Action"])]
+        for st in found:
+            assert st["Resource"] == ["${data.aws_kms_key.custom.arn}"]
+        return {a for st in found for a in st["Action"]}
+
+    assert kms_actions("post_entry") == {"kms:Decrypt", "kms:GenerateDataKey"}  # writes the table, sends
+    assert kms_actions("read_entry") == {"kms:Decrypt"}  # reads the table, decrypts its environment
+    assert kms_actions("settle") == {"kms:Decrypt"}  # consumes the queue
+    assert kms_actions("project") == {"kms:Decrypt", "kms:GenerateDataKey"}  # stream, failure queue, bucket writes
+    assert kms_actions("no_env") == set()  # touches nothing encrypted with the key
+
+
+def test_checkov_skips_follow_the_blueprint():
+    """COND checks are skipped only where the blueprint lacks the feature."""
+    from generator.plan.security import function_skips, log_group_skips, table_skips
+
+    ids = lambda skips: {c for c, _ in skips}  # noqa: E731
+    assert "CKV_AWS_115" not in ids(function_skips(reserved=5, kinds=(), has_env=True, kms=False))
+    assert "CKV_AWS_115" in ids(function_skips(reserved=None, kinds=(), has_env=True, kms=False))
+    assert "CKV_AWS_116" not in ids(function_skips(reserved=None, kinds=("schedule",), has_env=False, kms=False))
+    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, kinds=(), has_env=True, kms=True))
+    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, kinds=(), has_env=False, kms=False))
+    assert ids(log_group_skips(retention_days=30, kms=False)) == {"CKV_AWS_338", "CKV_AWS_158"}
+    assert ids(log_group_skips(retention_days=365, kms=True)) == set()
+    assert "30" in dict(log_group_skips(retention_days=30, kms=True))["CKV_AWS_338"]
+    assert ids(table_skips(kms=True, pitr=True, provisioned=False)) == set()
+
+
+def test_kms_key_that_is_no_key_is_refused(tmp_path):
+    text = (CASES / "kms_key" / "blueprint.yaml").read_text().replace("alias/ledger-data", "ledger data")
+    result, _, _ = render_text(text, tmp_path)
+    assert result.exit_code != 0
+    assert "SLS102" in result.output and "kms_key" in result.output
+
+
+def test_rendered_policies_pass_the_iam_audit(modules):
+    """parliament (via the e2e suite's audit): every action exists, fits the resource it is granted on,
+    and `*` appears only for the X-Ray writes, checked before anything is applied."""
+    from iam_audit import audit_policy
+    from tf_audit import concrete_policy
+
+    problems, audited = [], 0
+    for label, resources in modules.items():
+        justified = _justified(label)
+        for address, doc in policies(resources).items():
+            if not address.startswith(("aws_iam_role_policy.", "aws_iam_policy.")):
+                continue
+            doc = dict(doc, Statement=[st for st in statements(doc) if (address, st.get("Sid")) not in justified and not st.get("Sid", "").startswith("Extra")])
+            audited += 1
+            problems += audit_policy(concrete_policy(doc), f"{label}/{address}")
+    assert audited
+    assert not problems, "\n".join(problems)
+
+
+def test_kms_key_with_global_table_replicas_fails_loudly(tmp_path):
+    text = "service: geo\nregion: eu-west-1\nkms_key: alias/geo\ntables:\n  items:\n    partition_key: pk\n    replicas: [us-east-1]\n"
+    result, _, _ = render_text(text, tmp_path)
+    assert result.exit_code != 0
+    assert "SLS105" in result.output and "replicas with kms_key" in result.output
