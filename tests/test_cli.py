@@ -69,12 +69,13 @@ def test_reference_errors_have_lines_and_suggestions(tmp_path):
 
 def test_unrendered_keys_fail_loudly_never_silently(tmp_path):
     bp = tmp_path / "bp.yaml"
-    bp.write_text("service: demo\ntopics: {t: {}}\nfunctions:\n  a: {}\n")
+    # Every v1 family renders now; what is left unsupported is a combination: a customer key with
+    # global table replicas (each replica region needs its own key).
+    bp.write_text("service: demo\nkms_key: alias/k\ntables:\n  t:\n    partition_key: pk\n    replicas: [us-west-2]\n")
     result = run("validate", str(bp))
-    if result.exit_code == 0:
-        pytest.skip("topics are rendered now")
-    assert "error[SLS105] topics: not yet supported: topics" in result.output
-    assert f"{bp}:2:1:" in result.output
+    assert result.exit_code != 0
+    assert "error[SLS105] tables.t.replicas: not yet supported: global table replicas with kms_key" in result.output
+    assert f"{bp}:6:" in result.output
 
 
 def test_validate_ok(tmp_path):
