@@ -300,3 +300,13 @@ def test_kms_key_with_global_table_replicas_fails_loudly(tmp_path):
     result, _, _ = render_text(text, tmp_path)
     assert result.exit_code != 0
     assert "SLS105" in result.output and "replicas with kms_key" in result.output
+
+
+def test_with_kms_key_no_encryption_check_is_skipped(tmp_path):
+    """The COND checks a customer key satisfies are never skipped when the blueprint has one."""
+    result, out, _ = render_text((CASES / "kms_key" / "blueprint.yaml").read_text(), tmp_path)
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.read_text() for p in sorted(out.glob("*/*.tf")))
+    assert "#checkov:skip=CKV_AWS_117" in text  # the listing is real: unrelated skips are there
+    for check in ("CKV_AWS_119", "CKV_AWS_158", "CKV_AWS_173", "CKV_AWS_149", "CKV_AWS_145", "CKV_AWS_297"):
+        assert f"#checkov:skip={check}:" not in text, check
