@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from generator.plan.model import ASYNC_TRIGGERS
+
 Skip = tuple[str, str]
 
 # The top-level `kms_key`, resolved once in main.tf (data "aws_kms_key" "custom"); every
@@ -34,9 +36,7 @@ def function_skips(*, reserved: int | None, kinds: tuple[str, ...], has_env: boo
         skips.append(
             ("CKV_AWS_115", "account concurrency quota unknown to sls-gen; reserve with concurrency.reserved")
         )
-    from generator.plan.model import ASYNC_TRIGGERS  # only async-invoked functions have a DLQ
-
-    if not ASYNC_TRIGGERS & set(kinds):
+    if not ASYNC_TRIGGERS & set(kinds):  # only async-invoked functions have a DLQ
         skips.append(
             (
                 "CKV_AWS_116",
