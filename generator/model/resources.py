@@ -123,7 +123,7 @@ class Secret(Strict):
 
 
 class Cors(Strict):
-    origins: list[str] = Field(default_factory=lambda: ["*"])
+    origins: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
     methods: list[str] = Field(default_factory=lambda: ["*"])
     headers: list[str] = Field(default_factory=lambda: ["content-type", "authorization"])
     allow_credentials: bool = False
