@@ -27,6 +27,7 @@ from generator.model import parse_blueprint, stage_blueprints
 from generator.model.functions import EVENT_KINDS
 from generator.pipeline import validate
 from generator.plan.build import build_plan
+from generator.plan.resolve import resolve_value
 
 moto = pytest.importorskip("moto")
 
@@ -77,6 +78,18 @@ def create_stage_resources(plan) -> None:
         if q.dlq_physical:
             sqs.create_queue(QueueName=q.dlq_physical)
         sqs.create_queue(QueueName=q.physical, Attributes={"VisibilityTimeout": str(q.visibility_timeout)})
+    # The other families, named as the stage names them (resolve.py is what `invoke` uses too).
+    messaging, data = plan.messaging, plan.data
+    for topic in messaging.topics if messaging else ():
+        boto3.client("sns", region_name=plan.region).create_topic(Name=topic.physical)
+    for bus in messaging.buses if messaging else ():
+        boto3.client("events", region_name=plan.region).create_event_bus(Name=bus.physical)
+    for bucket in data.buckets if data else ():
+        name = resolve_value(bucket.physical, plan, MOTO_ACCOUNT)
+        config = {} if plan.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": plan.region}}
+        boto3.client("s3", region_name=plan.region).create_bucket(Bucket=name, **config)
+    for secret in data.secrets if data else ():
+        boto3.client("secretsmanager", region_name=plan.region).create_secret(Name=secret.physical, SecretString="test")
 
 
 def load_handler(code_dir: Path, handler: str, env: dict[str, str], monkeypatch):
@@ -125,7 +138,22 @@ def test_bundled_handler_runs_against_its_sample_events(blueprint, function, aws
     assert events, f"{function} has no trigger to sample"
     for index in range(1, len(events) + 1):
         sample = sample_event(bp, stage, function, index, region=plan.region, account=MOTO_ACCOUNT, poison=True)
+        if sample.kind == "bucket":
+            put_announced_objects(sample.event, plan.region)
         check_response(sample.kind, sample, handler(sample.event, None))
+
+
+def put_announced_objects(event: dict, region: str) -> None:
+    """An ObjectCreated notification means the object exists: make it so in the emulator."""
+    import urllib.parse
+
+    import boto3
+
+    s3 = boto3.client("s3", region_name=region)
+    for record in event["Records"]:
+        if record["eventName"].startswith("ObjectCreated"):
+            key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+            s3.put_object(Bucket=record["s3"]["bucket"]["name"], Key=key, Body=b"%PDF-1.7 sample")
 
 
 ORDERS = Path(__file__).resolve().parent.parent / "blueprints" / "orders" / "orders.yaml"

@@ -39,19 +39,20 @@ def _physicals(plan: StagePlan) -> dict[tuple[str, str], str]:
         out[("aws_sqs_queue", q.tf)] = q.physical
         if q.dlq_tf:
             out[("aws_sqs_queue", q.dlq_tf)] = q.dlq_physical
-    # Families other planners add (topics, buses, buckets, secrets): any plan collection whose
-    # items carry `tf` and `physical` is picked up without this module knowing about it.
-    families = {
-        "topics": "aws_sns_topic",
-        "buses": "aws_cloudwatch_event_bus",
-        "buckets": "aws_s3_bucket",
-        "secrets": "aws_secretsmanager_secret",
-    }
-    for attr, tf_type in families.items():
-        for item in getattr(plan, attr, ()) or ():
-            tf, physical = getattr(item, "tf", None), getattr(item, "physical", None)
-            if tf and physical:
-                out[(tf_type, tf)] = physical
+    # The families other planners own keep their collections under plan.messaging / plan.data.
+    messaging, data = getattr(plan, "messaging", None), getattr(plan, "data", None)
+    families = (
+        (messaging, "topics", "aws_sns_topic"),
+        (messaging, "buses", "aws_cloudwatch_event_bus"),
+        (messaging, "failure_queues", "aws_sqs_queue"),
+        (data, "buckets", "aws_s3_bucket"),
+        (data, "secrets", "aws_secretsmanager_secret"),
+    )
+    for holder, attr, tf_type in families:
+        for item in getattr(holder, attr, ()) or ():
+            out[(tf_type, item.tf)] = item.physical
+    for stream in getattr(data, "streams", ()) or ():
+        out[("aws_sqs_queue", stream.failure_tf)] = stream.failure_physical
     return out
 
 
@@ -90,10 +91,14 @@ def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -
         return account
     if expr == "local.region":
         return plan.region
+    if expr == "local.prefix":
+        return plan.prefix
     m = _REF.match(expr)
     if m:
         tf_type, tf, attr = m.groups()
         physical = _physicals(plan).get((tf_type, tf))
+        if physical is not None and type(physical) is not str:  # e.g. a bucket name with the account id
+            physical = resolve_value(physical, plan, account)
         if physical is not None:
             resolved = _attribute(tf_type, physical, attr, plan.region, account)
             if resolved is not None:
