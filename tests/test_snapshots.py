@@ -1,4 +1,5 @@
-"""Golden tests: each case under tests/cases/<feature>/ renders to exactly tests/snapshots/<feature>/.
+"""Golden tests: each case under tests/cases/<feature>/ renders to exactly tests/snapshots/<feature>/,
+and each bundled blueprints/<name>/<file>.yaml to tests/snapshots/blueprint-<name>/.
 
 Update with `make update-snapshots` (or `pytest tests/test_snapshots.py --update-snapshots`) and
 review the diff: it is the change users will see.
@@ -9,16 +10,21 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from rendering import CASES, SNAPSHOTS, case_names, render_copy, snapshot_tree
+from rendering import CASES, SNAPSHOTS, bundled_blueprints, case_names, render_copy, snapshot_tree
 
 UPDATE_HINT = "run `make update-snapshots` and review the diff if this change is intended"
 
 
-@pytest.mark.parametrize("case", case_names())
+SOURCES = {c: (CASES / c, "blueprint.yaml") for c in case_names()}
+SOURCES.update({f"blueprint-{p.parent.name}": (p.parent, p.name) for p in bundled_blueprints()})
+
+
+@pytest.mark.parametrize("case", sorted(SOURCES))
 def test_case_matches_snapshot(case, tmp_path, request):
-    result, out, src = render_copy(CASES / case, "blueprint.yaml", tmp_path)
+    folder, name = SOURCES[case]
+    result, out, src = render_copy(folder, name, tmp_path)
     assert result.exit_code == 0, result.output
-    tree = snapshot_tree(out, src, CASES / case)
+    tree = snapshot_tree(out, src, folder)
     expected_dir = SNAPSHOTS / case
     if request.config.getoption("--update-snapshots"):
         shutil.rmtree(expected_dir, ignore_errors=True)
@@ -38,7 +44,7 @@ def test_case_matches_snapshot(case, tmp_path, request):
 
 
 def test_every_case_has_a_snapshot_and_no_orphans():
-    cases = set(case_names())
+    cases = set(SOURCES)
     snapshots = {p.name for p in SNAPSHOTS.iterdir() if p.is_dir()} if SNAPSHOTS.is_dir() else set()
     assert cases, "no snapshot cases found"
     assert snapshots == cases, f"snapshot folders without a case or cases without a snapshot: {UPDATE_HINT}"
