@@ -7,6 +7,9 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
 * Lambda LoggingConfig: moto 5.2 drops `LoggingConfig` from CreateFunction/UpdateFunctionConfiguration
   and never returns it, so every function with a `logging_config` block plans an update forever.
   AWS stores it and returns it from GetFunction (defaults: Text format, /aws/lambda/<name>).
+* Lambda DeadLetterConfig: moto 5.2 ignores it on CreateFunction/UpdateFunctionConfiguration and
+  never returns it, so every async-invoked function (which sls-gen gives a dead-letter queue)
+  plans an update forever. AWS stores it and returns it from GetFunction.
 * SQS RedrivePolicy / Policy: moto serialises them with `json.dumps` defaults (`", "` and `": "`
   separators); AWS returns the compact JSON it was given. The AWS provider then reports
   "whitespace changes" on every plan.
@@ -39,15 +42,20 @@ def _patch_lambda() -> None:
     def __init__(self, account_id, spec, region, version=1):
         init(self, account_id, spec, region, version)
         self.logging_config = _logging(self.function_name, spec.get("LoggingConfig"))
+        self.dead_letter_config = spec.get("DeadLetterConfig") or None
 
     def get_config(self, *args, **kwargs):
         config = get_configuration(self, *args, **kwargs)
         config["LoggingConfig"] = getattr(self, "logging_config", None) or _logging(self.function_name, None)
+        if getattr(self, "dead_letter_config", None) and (self.dead_letter_config.get("TargetArn")):
+            config["DeadLetterConfig"] = self.dead_letter_config
         return config
 
     def update_config(self, config_updates):
         if "LoggingConfig" in config_updates:
             self.logging_config = _logging(self.function_name, config_updates["LoggingConfig"])
+        if "DeadLetterConfig" in config_updates:
+            self.dead_letter_config = config_updates["DeadLetterConfig"] or None
         return update_configuration(self, config_updates)
 
     fn_cls.__init__ = __init__

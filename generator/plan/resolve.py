@@ -93,6 +93,8 @@ def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -
         return plan.region
     if expr == "local.prefix":
         return plan.prefix
+    if expr == "local.partition":
+        return "aws-cn" if plan.region.startswith("cn-") else "aws-us-gov" if plan.region.startswith("us-gov-") else "aws"
     m = _REF.match(expr)
     if m:
         tf_type, tf, attr = m.groups()
