@@ -9,6 +9,7 @@ in the state -> destroy. One moto server for the session; every test here shares
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import pytest
@@ -165,7 +166,12 @@ def check_emulator(plan, client) -> None:
             if key.endswith("_QUEUE_URL"):
                 resolved = queue_urls[resolved.rsplit("/", 1)[1]]
             expected_env[key] = resolved
-        assert cfg.get("Environment", {}).get("Variables", {}) == expected_env, fn.name
+        deployed_env = dict(cfg.get("Environment", {}).get("Variables", {}))
+        for key in [k for k in expected_env if k.endswith("_SECRET_ARN")]:
+            # AWS appends "-" and 6 random characters to a secret's ARN; only the rest is predictable.
+            assert re.fullmatch(re.escape(expected_env[key]) + r"-[A-Za-z0-9]{6}", deployed_env.get(key, "")), key
+            deployed_env[key] = expected_env[key]
+        assert deployed_env == expected_env, fn.name
         if fn.reserved is not None:
             assert lam.get_function_concurrency(FunctionName=fn.physical).get("ReservedConcurrentExecutions") == fn.reserved
 
@@ -191,14 +197,28 @@ def check_emulator(plan, client) -> None:
         if isinstance(doc, str):
             doc = json.loads(doc)
         actual = {
-            st["Sid"]: (st["Effect"], sorted(_list(st["Action"])), sorted(_list(st["Resource"])))
+            st["Sid"]: (st["Effect"], sorted(_list(st["Action"])), sorted(_unsuffixed(r) for r in _list(st["Resource"])))
             for st in doc["Statement"]
         }
         expected = {
-            st.sid: (st.effect, sorted(st.actions), sorted(resolve_value(r, plan, account) for r in st.resources))
+            st.sid: (st.effect, sorted(st.actions), sorted(_resolve(r, plan, account, ddb) for r in st.resources))
             for st in fn.statements
         }
         assert actual == expected, fn.name
+
+
+def _resolve(value, plan, account, ddb) -> str:
+    """resolve_value, plus stream ARNs: their label is a creation timestamp, so ask the emulator."""
+    m = re.fullmatch(r"aws_dynamodb_table\.([a-z0-9_]+)\.stream_arn", str(value))
+    if m:
+        table = next(t for t in plan.tables if t.tf == m.group(1))
+        return ddb.describe_table(TableName=table.physical)["Table"]["LatestStreamArn"]
+    return resolve_value(value, plan, account)
+
+
+def _unsuffixed(arn: str) -> str:
+    """A secret's ARN without the "-XXXXXX" AWS appends (the part a plan can predict)."""
+    return re.sub(r"(:secretsmanager:[^:]+:[0-9]+:secret:.+)-[A-Za-z0-9]{6}$", r"\1", arn)
 
 
 def check_api(plan, client) -> None:
