@@ -73,15 +73,19 @@ def _routes(ctx, stage, bp) -> Iterable[Diagnostic]:
 
 
 def _api_quotas(ctx, stage, bp) -> Iterable[Diagnostic]:
+    # Both are default quotas that AWS raises on request, so they warn instead of refusing a service
+    # whose account already has the increase (--strict turns them into errors).
     routes = [(f, i) for f, fn in bp.functions.items() for i, ev in enumerate(fn.events) if isinstance(ev, HttpEvent)]
     if len(routes) > HTTP_ROUTES_MAX:
         fname, i = routes[HTTP_ROUTES_MAX]
         yield ctx.stage_diag(stage, "SLS311", ("functions", fname, "events", i, "http"),
-                             f"{len(routes)} routes; an API Gateway API allows {HTTP_ROUTES_MAX}",
-                             hint="split the service")
+                             f"{len(routes)} routes; an API Gateway API allows {HTTP_ROUTES_MAX} by default",
+                             hint="request a quota increase before applying, or split the service",
+                             severity="warning")
     if bp.api and len(bp.api.authorizers) > AUTHORIZERS_MAX:
         yield ctx.stage_diag(stage, "SLS311", ("api", "authorizers"),
-                             f"{len(bp.api.authorizers)} authorizers; an API allows {AUTHORIZERS_MAX}")
+                             f"{len(bp.api.authorizers)} authorizers; an API allows {AUTHORIZERS_MAX} by default",
+                             hint="request a quota increase before applying", severity="warning")
 
 
 def _api_settings(ctx, stage, bp) -> Iterable[Diagnostic]:
