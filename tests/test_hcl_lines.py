@@ -120,3 +120,48 @@ def test_repeated_lines_are_summarised_once():
     block = 'resource "aws_sqs_queue" "q" {\n  name = "n"\n  delay_seconds = 0\n}\n\n'
     format_by_lines(block * 50)
     assert len(hcl_lines._CACHE) == 5  # four distinct lines and the blank one
+
+
+def _snapshot_keys() -> set[str]:
+    return {line.lstrip(" \t") for path in SNAPSHOTS.rglob("*.tf") for line in path.read_text().split("\n")}
+
+
+def test_the_sliced_summary_equals_the_lexed_one_on_every_snapshot_line():
+    keys = _snapshot_keys()
+    sliced = {key: hcl_lines._fast_summary(key) for key in keys}
+    recognised = [key for key, row in sliced.items() if row is not None]
+    for key in recognised:
+        assert sliced[key] == hcl_lines._summarise(key), key
+    assert len(recognised) > 0.9 * len(keys)  # the shapes cover what the templates write
+
+
+_PARTS = [
+    "a", "aws_iam_role.fn.arn", "b[0].c", "x-y", "variable", "for", "true", "null", "-1", "2.5", "1e3",
+    '"s"', '"a b/c:*"', '"${a.b}"', '"${a.b}:*"', '"x${a[0]}y"', '"${ a }"', '"%{if a}x%{endif}"',
+    '"$${a}"', '"a\\"b"', '"é"', '"#x"', '"//"', "f(a)", 'f("x", b.c)', "f( a )", "[a, b]", "[a,b]",
+    '["${a.b}"]', "[]", "{", "[", "(", "}", "]", "f({", "{ a = 1 }", "# c", "// c", "/* c */", "a.*.b",
+    "a ? b : c", "a + b", "!a",
+]
+_SEPS = ["", " ", "  ", " = ", "   = ", "=", ", ", ",", "\t", " {"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_sliced_summary_equals_the_lexed_one_on_random_lines(seed):
+    rng = random.Random(seed)
+    recognised = 0
+    for _ in range(500):
+        key = "".join(rng.choice(_PARTS) + rng.choice(_SEPS) for _ in range(rng.randint(1, 4))).lstrip(" \t")
+        row = hcl_lines._fast_summary(key)
+        if row is not None:
+            recognised += 1
+            assert row == hcl_lines._summarise(key), key
+    assert recognised > 0
+
+
+@pytest.mark.parametrize(
+    "key",
+    ['a = "${b.c}"', 'variable "v" {', "a =  b", "a = b ", 'a = "é"', "a = f( b )", "a = b # c",
+     'a = "\\n"', "resource aws_x y {", 'a = "%{if b}c%{endif}"', "a = [b,c]"],
+)
+def test_the_sliced_summary_leaves_other_shapes_to_the_lexer(key):
+    assert hcl_lines._fast_summary(key) is None

@@ -12,6 +12,8 @@ same either way (tests/test_hcl_lines.py compares the two).
 
 from __future__ import annotations
 
+import re
+
 from generator.emit import hcl as H
 
 # key (a line without its indent) -> summary tuple, or None when the line rules the fast route out:
@@ -19,6 +21,46 @@ from generator.emit import hcl as H
 _CACHE: dict[str, tuple | None] = {}
 _CACHE_MAX = 200_000
 _MISSING = object()
+
+
+# The shapes most generated lines take, in exactly the spacing terraform fmt gives them (ASCII only,
+# no escapes, no template directives, no comments). A line matching one is summarised by slicing
+# instead of lexing; anything else, including any other spacing, goes through _summarise, so these
+# patterns can only make a line cheaper, never format it differently (tests/test_hcl_lines.py
+# compares the two summaries on every snapshot line and on random lines).
+_ID = r"[A-Za-z_][A-Za-z0-9_-]*"
+_CH = r"[ !#&'()*+,\-./0-9:;<=>?@A-Z\[\]^_`a-z{|}~]"  # printable ASCII but " \ $ %
+_TRAV = rf"{_ID}(?:\.{_ID}|\[[0-9]+\])*"
+_STR = rf'"(?:{_CH}|\$\{{{_TRAV}\}})*"'
+_ATOM = rf"(?:{_STR}|{_TRAV}|-?[0-9]+(?:\.[0-9]+)?)"
+_ATOMS = rf"(?:{_ATOM}(?:, {_ATOM})*)?"
+_VALUE = rf"(?:{_ATOM}|\[{_ATOMS}\]|{_ID}\({_ATOMS}\))"
+_NAME = rf'(?:{_ID}|"{_CH}*")'
+_ATTR_RE = re.compile(rf"({_NAME}) +(= {_VALUE})")
+_BLOCK_RE = re.compile(rf'{_ID}(?: "{_CH}*")* \{{')  # resource "type" "name" {
+_ITEM_RE = re.compile(rf"{_ATOM},?")  # one element of a list written a line each
+_OPENER_RE = re.compile(rf"{_NAME} = ({_ID}\()?[\[{{]")  # tags = {   policy = jsonencode({
+_INTERP_ONLY_RE = re.compile(rf'= "\$\{{{_TRAV}\}}"')
+
+
+def _fast_summary(key: str) -> tuple | None:
+    """_summarise(key) for the common shapes above, or None when the line is not one of them."""
+    if "variable" in key:
+        return None  # legacy type expressions: terraform fmt rewrites inside variable blocks
+    m = _ATTR_RE.fullmatch(key)
+    if m:
+        name, assign = m.groups()
+        if _INTERP_ONLY_RE.fullmatch(assign):
+            return None  # x = "${expr}" becomes x = expr
+        return (False, 0, name, len(name), assign + "\n", len(assign) + 1, None)
+    if _ITEM_RE.fullmatch(key):
+        return (False, 0, key + "\n", len(key) + 1, None, 0, None)
+    if _BLOCK_RE.fullmatch(key):
+        return (False, 1, key + "\n", len(key) + 1, None, 0, None)
+    m = _OPENER_RE.fullmatch(key)
+    if m:
+        return (False, 2 if m.group(1) else 1, key + "\n", len(key) + 1, None, 0, None)
+    return None
 
 
 def _rewrite_sensitive(toks: list[H._Tok]) -> bool:
@@ -122,39 +164,26 @@ def format_by_lines(text: str) -> str | None:
         key = raw.lstrip(" \t")
         row = cache.get(key, _MISSING)
         if row is _MISSING:
-            row = cache[key] = _summarise(key)
+            row = cache[key] = _fast_summary(key) or _summarise(key)
         if row is None:
             return None
         rows.append(row)
 
-    # _format_indent
+    # _format_indent (a line that changes no bracket depth is at the current level)
     indents: list[int] = []
-    indent = [0] * len(rows)
-    for k, (blank, net, *_rest) in enumerate(rows):
-        if not blank:
-            indent[k] = 2 * H._indent_level(indents, net)
+    indent = []
+    level = H._indent_level
+    for blank, net, *_rest in rows:
+        indent.append(0 if blank else 2 * (len(indents) if net == 0 else level(indents, net)))
 
     # _format_cells: align `=` over runs of lines with an assignment, then trailing comments.
-    def align(has, width) -> list[int]:
-        pad = [0] * len(rows)
-        start = None
-        for k in range(len(rows) + 1):
-            if k < len(rows) and has(k):
-                if start is None:
-                    start = k
-                continue
-            if start is not None:
-                widest = max(width(m) for m in range(start, k))
-                for m in range(start, k):
-                    pad[m] = widest - width(m) + 1
-                start = None
-        return pad
-
-    assign_pad = align(lambda k: rows[k][4] is not None, lambda k: indent[k] + rows[k][3])
-    comment_pad = align(
-        lambda k: rows[k][6] is not None,
-        lambda k: indent[k] + rows[k][3] + (assign_pad[k] + rows[k][5] if rows[k][4] is not None else 0),
-    )
+    assign_pad = _align([i + row[3] if row[4] is not None else -1 for i, row in zip(indent, rows)])
+    comment_pad = None
+    if any(row[6] is not None for row in rows):
+        comment_pad = _align([
+            i + row[3] + (pad + row[5] if row[4] is not None else 0) if row[6] is not None else -1
+            for i, pad, row in zip(indent, assign_pad, rows)
+        ])
 
     # _tidy and _render_lines
     out: list[str] = []
@@ -165,14 +194,30 @@ def format_by_lines(text: str) -> str | None:
                 out.append("\n")
                 last_blank = True
             continue
-        parts = [" " * indent[k], lead]
+        line = " " * indent[k] + lead
         if assign is not None:
-            parts += [" " * assign_pad[k], assign]
+            line += " " * assign_pad[k] + assign
         if comment is not None:
-            parts += [" " * comment_pad[k], comment]
-        out.append("".join(parts))
+            line += " " * comment_pad[k] + comment
+        out.append(line)
         last_blank = False
     while out and out[-1] == "\n":
         out.pop()
     result = "".join(out)
     return result if result.endswith("\n") else result + "\n"
+
+
+def _align(widths: list[int]) -> list[int]:
+    """Padding before each cell so runs of consecutive cells (width >= 0) start in one column."""
+    pad = [0] * len(widths)
+    start = -1
+    for k, width in enumerate(widths + [-1]):
+        if width >= 0:
+            if start < 0:
+                start = k
+        elif start >= 0:
+            run = widths[start:k]
+            widest = max(run)
+            pad[start:k] = [widest - w + 1 for w in run]
+            start = -1
+    return pad
