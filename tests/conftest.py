@@ -1,9 +1,13 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
+# Compiled templates go to a throw-away folder, not the user's ~/.cache (subprocesses inherit it).
+os.environ.setdefault("SLS_GEN_CACHE_DIR", tempfile.mkdtemp(prefix="sls-gen-cache-"))
 
 
 def pytest_addoption(parser):

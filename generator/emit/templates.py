@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,56 @@ def checkov_skips(skips) -> str:
     return "".join(lines)
 
 
+def cache_dir() -> Path | None:
+    """Where compiled templates are kept between runs, or None to compile every time.
+
+    ``SLS_GEN_CACHE_DIR`` (empty: no cache), else ``$XDG_CACHE_HOME/sls-gen``, else ``~/.cache/sls-gen``.
+    """
+    configured = os.environ.get("SLS_GEN_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sls-gen"
+
+
+def _bytecode_cache(jinja2, version: str):
+    """A Jinja bytecode cache in cache_dir(): compiling the templates costs ~0.1 s a process, loading
+    them ~5 ms. Jinja checks each entry against the template's source checksum and its own and
+    Python's version; the folder name adds sls-gen's version, as the environment's options (which
+    change the compiled code) belong to it. A cache that cannot be read or written is left alone."""
+    root = cache_dir()
+    if root is None:
+        return None
+
+    class CodeCache(jinja2.BytecodeCache):
+        directory = root / f"templates-{version}"
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                with open(self.directory / f"{bucket.key}.code", "rb") as fh:
+                    bucket.load_bytecode(fh)
+            except OSError:
+                pass
+            except Exception:  # a damaged entry (Jinja only checks versions and checksums)
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            path = self.directory / f"{bucket.key}.code"
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                with open(tmp, "wb") as fh:
+                    bucket.write_bytecode(fh)
+                os.replace(tmp, path)
+            except OSError:
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+    return CodeCache()
+
+
 @lru_cache(maxsize=None)
 def environment():
     import jinja2
@@ -41,6 +92,7 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_bytecode_cache(jinja2, __version__),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
