@@ -192,7 +192,15 @@ def _hcl(value: object, indent: int = 0) -> str:
     if "\n" not in text:
         return text
     prefix = "x = "
-    formatted = _format(prefix + text + "\n", terraform_rules=False, tidy=False)
+    formatted = None
+    if "\n\n" not in text and " \n" not in text and "\t" not in text:
+        # No blank lines or trailing blanks, so tidying changes nothing and the line route (which
+        # stands aside wherever terraform fmt's rewrites could apply) gives _format's result.
+        from generator.emit.hcl_lines import format_by_lines
+
+        formatted = format_by_lines(prefix + text + "\n")
+    if formatted is None:
+        formatted = _format(prefix + text + "\n", terraform_rules=False, tidy=False)
     lines = formatted.rstrip("\n").split("\n")
     if not lines[0].startswith(prefix):  # pragma: no cover - the formatter never moves `x`
         raise AssertionError("unexpected formatter output")
