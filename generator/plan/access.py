@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.emit.hcl import Raw
+
 # kind -> access -> list of (actions, resource patterns)
 ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
     "table": {
@@ -117,8 +119,8 @@ class Grant:
 
 
 def _resource(pattern: str, refs: dict[str, str]) -> str:
-    from generator.emit.hcl import Raw
-
+    if "{" not in pattern:
+        return Raw('"' + pattern + '"')
     for key, expr in refs.items():
         token = "{" + key + "}"
         if pattern == token:
