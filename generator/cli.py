@@ -20,6 +20,7 @@ EXIT_REFUSED = 3  # the output folder holds work sls-gen will not overwrite (SLS
 
 def _print_diagnostics(diags, color: bool) -> None:
     sources: dict[str, list[str]] = {}
+    text = []
     for d in diags:
         lines = None
         if d.file and color:
@@ -29,7 +30,9 @@ def _print_diagnostics(diags, color: bool) -> None:
                 except OSError:
                     sources[d.file] = []
             lines = sources[d.file] or None
-        click.echo(d.format(lines, color=color), err=True)
+        text.append(d.format(lines, color=color))
+    if text:
+        click.echo("\n".join(text), err=True)  # one write: a large service can have many warnings
 
 
 def _run(action):
