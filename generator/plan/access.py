@@ -112,10 +112,19 @@ XRAY_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 
 @dataclass(frozen=True)
 class Grant:
-    """Actions on resources, where each resource is an HCL expression (emit.hcl.Raw)."""
+    """Actions on resources, where each resource is an HCL expression (emit.hcl.Raw).
+
+    ``scope`` names what part of the resource a grant covers when one access level needs more
+    than one statement (a table's indexes, a bucket's objects); it ends the statement's Sid.
+    """
 
     actions: tuple[str, ...]
     resources: tuple[str, ...]
+    scope: str = ""
+
+
+# A resource pattern's tail -> the scope its grant is named by (see Grant).
+SCOPES = {"{arn}/index/*": "Indexes", "{arn}/*": "Objects"}
 
 
 def _resource(pattern: str, refs: dict[str, str]) -> str:
@@ -134,6 +143,6 @@ def _resource(pattern: str, refs: dict[str, str]) -> str:
 def expand(kind: str, access: str, **refs: str) -> list[Grant]:
     """Grants for `kind`/`access` with placeholders replaced by Terraform expressions."""
     return [
-        Grant(tuple(sorted(actions)), tuple(_resource(p, refs) for p in patterns))
+        Grant(tuple(sorted(actions)), tuple(_resource(p, refs) for p in patterns), SCOPES.get(patterns[0], ""))
         for actions, patterns in ACCESS[kind][access]
     ]

@@ -442,6 +442,7 @@ def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
     by_resources: dict[tuple, tuple[list[str], set[str]]] = {}
     order: list[tuple] = []
     for sid, grant in grants:
+        sid += grant.scope
         key = tuple(sorted(str(r) for r in grant.resources))
         if key not in by_resources:
             by_resources[key] = ([], set())

@@ -113,7 +113,7 @@ resource "aws_iam_role_policy" "fulfil_order" {
         Resource = [aws_dynamodb_table.orders.arn]
       },
       {
-        Sid      = "TableOrdersReadWrite2"
+        Sid      = "TableOrdersReadWriteIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.orders.arn}/index/*"]
@@ -173,7 +173,7 @@ resource "aws_iam_role_policy" "get_order" {
         Resource = [aws_dynamodb_table.orders.arn]
       },
       {
-        Sid      = "TableOrdersRead2"
+        Sid      = "TableOrdersReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.orders.arn}/index/*"]
@@ -210,14 +210,14 @@ resource "aws_iam_role_policy" "nightly_report" {
       {
         Sid      = "BucketReceiptsRead"
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = ["${aws_s3_bucket.receipts.arn}/*"]
-      },
-      {
-        Sid      = "BucketReceiptsRead2"
-        Effect   = "Allow"
         Action   = ["s3:ListBucket"]
         Resource = [aws_s3_bucket.receipts.arn]
+      },
+      {
+        Sid      = "BucketReceiptsReadObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = ["${aws_s3_bucket.receipts.arn}/*"]
       },
       {
         Sid      = "FailureQueue"
@@ -369,7 +369,13 @@ resource "aws_iam_role_policy" "store_receipt" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "BucketReceiptsReadWrite"
+        Sid      = "BucketReceiptsReadWrite"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [aws_s3_bucket.receipts.arn]
+      },
+      {
+        Sid    = "BucketReceiptsReadWriteObjects"
         Effect = "Allow"
         Action = [
           "s3:AbortMultipartUpload",
@@ -379,12 +385,6 @@ resource "aws_iam_role_policy" "store_receipt" {
           "s3:PutObject",
         ]
         Resource = ["${aws_s3_bucket.receipts.arn}/*"]
-      },
-      {
-        Sid      = "BucketReceiptsReadWrite2"
-        Effect   = "Allow"
-        Action   = ["s3:ListBucket"]
-        Resource = [aws_s3_bucket.receipts.arn]
       },
       {
         Sid      = "FailureQueue"

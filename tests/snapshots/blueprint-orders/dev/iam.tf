@@ -107,7 +107,7 @@ resource "aws_iam_role_policy" "fulfil_order" {
         Resource = [aws_dynamodb_table.orders.arn]
       },
       {
-        Sid      = "TableOrdersReadWrite2"
+        Sid      = "TableOrdersReadWriteIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.orders.arn}/index/*"]
@@ -161,7 +161,7 @@ resource "aws_iam_role_policy" "get_order" {
         Resource = [aws_dynamodb_table.orders.arn]
       },
       {
-        Sid      = "TableOrdersRead2"
+        Sid      = "TableOrdersReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.orders.arn}/index/*"]

@@ -38,7 +38,7 @@ resource "aws_iam_role_policy" "reader" {
         Resource = [aws_dynamodb_table.items.arn]
       },
       {
-        Sid      = "TableItemsRead2"
+        Sid      = "TableItemsReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.items.arn}/index/*"]
@@ -96,7 +96,7 @@ resource "aws_iam_role_policy" "writer" {
         Resource = [aws_dynamodb_table.counters.arn]
       },
       {
-        Sid      = "TableCountersReadWrite2"
+        Sid      = "TableCountersReadWriteIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.counters.arn}/index/*"]

@@ -38,7 +38,7 @@ resource "aws_iam_role_policy" "read_user" {
         Resource = [aws_dynamodb_table.users.arn]
       },
       {
-        Sid      = "TableUsersRead2"
+        Sid      = "TableUsersReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.users.arn}/index/*"]

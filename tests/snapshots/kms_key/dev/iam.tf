@@ -114,7 +114,7 @@ resource "aws_iam_role_policy" "project" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "BucketStatementsWrite"
+        Sid      = "BucketStatementsWriteObjects"
         Effect   = "Allow"
         Action   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"]
         Resource = ["${aws_s3_bucket.statements.arn}/*"]
@@ -204,7 +204,7 @@ resource "aws_iam_role_policy" "read_entry" {
         Resource = [aws_dynamodb_table.entries.arn]
       },
       {
-        Sid      = "TableEntriesRead2"
+        Sid      = "TableEntriesReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.entries.arn}/index/*"]

@@ -44,7 +44,7 @@ resource "aws_iam_role_policy" "api" {
         Resource = [aws_dynamodb_table.notes.arn]
       },
       {
-        Sid      = "TableNotesRead2"
+        Sid      = "TableNotesReadIndexes"
         Effect   = "Allow"
         Action   = ["dynamodb:Query", "dynamodb:Scan"]
         Resource = ["${aws_dynamodb_table.notes.arn}/index/*"]

@@ -19,7 +19,13 @@ resource "aws_iam_role_policy" "cleanup" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "BucketArchiveReadWrite"
+        Sid      = "BucketArchiveReadWrite"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [aws_s3_bucket.archive.arn]
+      },
+      {
+        Sid    = "BucketArchiveReadWriteObjects"
         Effect = "Allow"
         Action = [
           "s3:AbortMultipartUpload",
@@ -31,22 +37,16 @@ resource "aws_iam_role_policy" "cleanup" {
         Resource = ["${aws_s3_bucket.archive.arn}/*"]
       },
       {
-        Sid      = "BucketArchiveReadWrite2"
-        Effect   = "Allow"
-        Action   = ["s3:ListBucket"]
-        Resource = [aws_s3_bucket.archive.arn]
-      },
-      {
         Sid      = "BucketUploadsRead"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = ["${aws_s3_bucket.uploads.arn}/*"]
-      },
-      {
-        Sid      = "BucketUploadsRead2"
         Effect   = "Allow"
         Action   = ["s3:ListBucket"]
         Resource = [aws_s3_bucket.uploads.arn]
+      },
+      {
+        Sid      = "BucketUploadsReadObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = ["${aws_s3_bucket.uploads.arn}/*"]
       },
       {
         Sid      = "FailureQueue"
@@ -90,7 +90,7 @@ resource "aws_iam_role_policy" "ingest_pdf" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "BucketArchiveWrite"
+        Sid      = "BucketArchiveWriteObjects"
         Effect   = "Allow"
         Action   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"]
         Resource = ["${aws_s3_bucket.archive.arn}/*"]
@@ -98,14 +98,14 @@ resource "aws_iam_role_policy" "ingest_pdf" {
       {
         Sid      = "BucketUploadsRead"
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = ["${aws_s3_bucket.uploads.arn}/*"]
-      },
-      {
-        Sid      = "BucketUploadsRead2"
-        Effect   = "Allow"
         Action   = ["s3:ListBucket"]
         Resource = [aws_s3_bucket.uploads.arn]
+      },
+      {
+        Sid      = "BucketUploadsReadObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = ["${aws_s3_bucket.uploads.arn}/*"]
       },
       {
         Sid      = "FailureQueue"
