@@ -13,7 +13,7 @@ import click
 from generator import __version__
 
 EXIT_INVALID = 2
-EXIT_INTERNAL = 1
+EXIT_INTERNAL = 70  # a bug in sls-gen (EX_SOFTWARE); distinct from `diff`'s "changes" (1)
 EXIT_CHANGES = 1  # `diff`: the output folder is out of date
 EXIT_REFUSED = 3  # the output folder holds work sls-gen will not overwrite (SLS601/SLS602)
 
