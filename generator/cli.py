@@ -84,18 +84,27 @@ def _out_options(fn):
     return click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))(fn)
 
 
-def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool):
-    from generator.checks.paths import check_output_dir
+def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True):
     from generator.pipeline import render as do_render
+    from generator.writer.guard import check_output_dir
+    from generator.writer.reuse import previous_zips
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
-    rendered = do_render(blueprint, stage, strict)
+    lookup = (lambda service: previous_zips(out_dir or Path("out") / service)) if reuse else None
+    rendered = do_render(blueprint, stage, strict, previous_zips=lookup)
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or Path("out") / rendered.service
     check_output_dir(target, blueprint)
     scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
     return rendered, target, scope
+
+
+def _summary(service: str, stages: list[str], target: Path, counts: dict[str, int], changed: bool) -> None:
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if not changed:
+        summary += "; nothing changed, nothing written"
+    click.echo(f"Rendered {service} ({', '.join(stages)}) into {target}: {summary}.")
 
 
 @main.command()
@@ -113,27 +122,39 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
     """
 
     def action():
+        if not force:  # nothing changed since the last render: say so without rendering
+            from generator.writer.noop import replay
+
+            same = replay(blueprint, out_dir, stage, strict)
+            if same is not None:
+                _print_diagnostics(same.warnings, sys.stderr.isatty())
+                counts = {"identical": same.outputs, "skip": same.skip}
+                _summary(same.service, same.stages, same.target, {k: n for k, n in counts.items() if n}, False)
+                return
         from generator.writer import write_scaffolds, write_tree
+        from generator.writer.noop import recorded_inputs
         from generator.writer.tree import legacy_leftovers
 
-        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict)
+        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, reuse=not force)
         for leftover in legacy_leftovers(target):
             click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
                        "it may hold your terraform state: check it, then delete it.", err=True)
-        plan = write_tree(rendered.outputs, target, force=force, scope=scope)
-        statuses = [(f.status, f.rel) for f in plan.files]
-        statuses += write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs)
+        scaffolded: list[tuple[str, str]] = []
+
+        def before_commit(plan):  # the render is accepted: scaffolds first, then what was read
+            scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
+            return recorded_inputs(rendered, blueprint, stage, strict, plan)
+
+        plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
+                          before_commit=before_commit)
+        statuses = [(f.status, f.rel) for f in plan.files] + scaffolded
         counts: dict[str, int] = {}
         for status, path in statuses:
             counts[status] = counts.get(status, 0) + 1
             if status not in ("identical", "skip"):
                 kept = f"  (your version kept as {plan.backups[path]})" if path in plan.backups else ""
                 click.echo(f"  {status:>9}  {path}{kept}")
-        stages = [stage] if stage else rendered.stages
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        if not plan.changed:
-            summary += "; nothing changed, nothing written"
-        click.echo(f"Rendered {rendered.service} ({', '.join(stages)}) into {target}: {summary}.")
+        _summary(rendered.service, [stage] if stage else rendered.stages, target, counts, plan.changed)
 
     _run(action)
 

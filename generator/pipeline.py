@@ -6,6 +6,8 @@ except reading the blueprint and the function code dirs, so a refused blueprint 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,15 @@ class Rendered:
     scaffolds: dict[str, dict[str, str]]  # code dir relative to the blueprint -> {file: content}
     warnings: list[Diagnostic] = field(default_factory=list)
     code_dirs: list[str] = field(default_factory=list)  # every function code dir, existing or scaffolded
+    # What the render consulted on disk (generator/fingerprint.py): path relative to the blueprint ->
+    # mode ("code" | "artifact" | "where") and -> its state when it was read.
+    paths: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # dist/<fn>.zip -> tree fingerprint it was built from
+
+#: (service) -> lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous
+#: render's zip of exactly those sources, or None. The writer provides it (generator/writer/reuse.py).
+ZipReuse = Callable[[str], Callable[[str, str], "bytes | None"]]
 
 
 def validate(blueprint: str | Path, strict: bool = False):
@@ -40,10 +51,14 @@ def validate(blueprint: str | Path, strict: bool = False):
     return doc, base, stages, [d for d in findings if d.severity == "warning"]
 
 
-def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = False) -> Rendered:
+def render(
+    blueprint: str | Path, only_stage: str | None = None, strict: bool = False, previous_zips: ZipReuse | None = None
+) -> Rendered:
+    """Render in memory. `previous_zips` lets a zip whose sources did not change be reused, not rebuilt."""
     from generator.checks.packaging import zip_size_warning
     from generator.emit.compiled import compiled_package
-    from generator.emit.package import build_zip, build_zip_from_files
+    from generator.emit.package import build_zip, build_zip_from_files, files_fingerprint
+    from generator.fingerprint import MISSING, STRENGTH, path_state, tree_of
     from generator.emit.scaffold import scaffold_files
     from generator.emit.terraform import render_stage
     from generator.plan.build import build_plan
@@ -55,10 +70,27 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
             [Diagnostic("SLS201", f"unknown stage '{only_stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
     root = blueprint.parent
+    real_root, parents = os.path.realpath(root), {}
     outputs: dict[str, bytes] = {}
     scaffolds: dict[str, dict[str, str]] = {}
     zips: dict[str, bytes] = {}
     code_dirs: set[str] = set()
+    paths: dict[str, str] = {}
+    states: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    reuse = previous_zips(base.service) if previous_zips else None
+
+    def consult(rel: str, mode: str) -> str:
+        """Read a path once and remember what was read (a stronger mode replaces a weaker one)."""
+        if rel not in states or STRENGTH[mode] > STRENGTH[paths[rel]]:
+            paths[rel], states[rel] = mode, path_state(root, rel, mode, real_root, parents)
+        return states[rel]
+
+    for bp in stages.values():  # SLS313 resolved every explicit path of every stage
+        for fn in bp.functions.values():
+            for value in (fn.code, fn.artifact):
+                if value is not None:
+                    consult(value, "where")
     for stage_name, bp in stages.items():
         if only_stage is not None and stage_name != only_stage:
             continue
@@ -68,8 +100,10 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
         routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
         for fn in plan.functions:
             code_dirs.add(fn.code_dir)
-            if fn.artifact:
-                if not (root / fn.code_dir).exists():
+            if fn.artifact:  # the code dir only decides whether to scaffold; the artifact is the package
+                state = consult(fn.code_dir, "exists")
+                consult(fn.artifact, "artifact")
+                if state.endswith(MISSING):
                     scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
                 data, warning = compiled_package(fn, root, doc)
                 if data is not None:
@@ -77,21 +111,25 @@ def render(blueprint: str | Path, only_stage: str | None = None, strict: bool = 
                 elif warning not in warnings:
                     warnings.append(warning)
                 continue
-            code_dir = root / fn.code_dir
-            if code_dir.is_dir():
-                data = zips.get(fn.code_dir) or build_zip(code_dir)
+            rel, tree = f"dist/{fn.name}.zip", tree_of(consult(fn.code_dir, "code"))
+            if tree is not None:
+                build = lambda: build_zip(root / fn.code_dir)  # noqa: E731
             else:
                 files = scaffolds.setdefault(
                     fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /"))
                 )
-                data = zips.get(fn.code_dir) or build_zip_from_files(files)
+                tree = files_fingerprint(files)
+                build = lambda: build_zip_from_files(files)  # noqa: E731
+            sources[rel] = tree
+            data = zips.get(fn.code_dir) or (reuse and reuse(rel, tree)) or build()
             if fn.code_dir not in zips:
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(data))
                 warnings += [big] if big else []
             zips[fn.code_dir] = data
-            outputs[f"dist/{fn.name}.zip"] = data
+            outputs[rel] = data
     if strict and any(w.code == "SLS504" for w in warnings):
         raise BlueprintError([w for w in warnings if w.code == "SLS504"])
     return Rendered(
-        base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings, sorted(code_dirs)
+        base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings, sorted(code_dirs),
+        paths, states, sources,
     )

@@ -208,7 +208,15 @@ def test_stage_render_leaves_other_stages_alone(tmp_path):
     before = tree(out)
     result = run("render", bp, "-o", out, "--stage", stages[0])
     assert result.exit_code == 0, result.output
-    assert tree(out) == before and "remove" not in result.output
+    assert "remove" not in result.output
+    after = tree(out)
+    manifest = after.pop(MANIFEST)  # rewritten only to record what a --stage render read
+    assert after == {k: v for k, v in before.items() if k != MANIFEST}
+    assert json.loads(manifest)["files"] == json.loads(before[MANIFEST])["files"]
+    for args in ((), ("--stage", stages[0])):  # both option sets now replay without writing
+        result = run("render", bp, "-o", out, *args)
+        assert result.exit_code == 0 and "nothing changed, nothing written" in result.output, result.output
+        assert tree(out) == {**after, MANIFEST: manifest}
 
 
 def test_diff_exit_codes_and_writes_nothing(tmp_path):

@@ -1,4 +1,5 @@
-"""Paths a blueprint names (`code:`, `artifact:`) stay inside its folder; `-o` never clobbers one (SLS313, SLS601)."""
+"""Paths a blueprint names (`code:`, `artifact:`) stay inside its folder (SLS313); `-o` never clobbers
+one (SLS601: generator/writer/guard.py, re-exported here)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from generator.diagnostics import BlueprintError, Diagnostic
+from generator.diagnostics import Diagnostic
+from generator.writer.guard import check_output_dir  # noqa: F401 - it lives where the fast path can import it cheaply
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:|[\\/]|~)")
 
@@ -48,22 +50,3 @@ def check(ctx) -> Iterable[Diagnostic]:
                 if problem:
                     yield ctx.stage_diag(stage, "SLS313", ("functions", fname, key), f"'{value[:80]}' {problem}",
                                          hint="use a folder below the blueprint, e.g. src/" + fname)
-
-
-def check_output_dir(out: Path, blueprint: Path) -> None:
-    """Refuse an output folder whose clean-up or overwrite could destroy user files."""
-    home = Path(os.path.expanduser("~")).resolve()
-    target = out.resolve()
-    bp_dir = blueprint.resolve().parent
-    reason = None
-    if target == Path(target.anchor):
-        reason = "is the file-system root"
-    elif target == home:
-        reason = "is your home folder"
-    elif target == bp_dir:
-        reason = "is the blueprint's own folder"
-    elif target in bp_dir.parents:
-        reason = "contains the blueprint's folder"
-    if reason:
-        raise BlueprintError([Diagnostic("SLS601", f"output folder '{out}' {reason}", file=str(blueprint),
-                                         hint="render into a folder of its own, e.g. -o out/")])

@@ -16,15 +16,12 @@ source directory; anything else that is not a regular file is skipped.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import os
 import stat
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from pathlib import Path
 
 __all__ = [
@@ -32,6 +29,7 @@ __all__ = [
     "included_files",
     "build_zip",
     "build_zip_from_files",
+    "files_fingerprint",
     "source_hash",
     "tree_fingerprint",
 ]
@@ -77,59 +75,80 @@ def _excluded_dir(parent_name: str, name: str) -> bool:
     return name in EXCLUDED_DIRS or (parent_name, name) in EXCLUDED_DIR_PAIRS
 
 
+_EXCLUDED_FILE = None
+
+
 def _excluded_file(name: str) -> bool:
-    return any(fnmatchcase(name, pattern) for pattern in EXCLUDED_FILE_PATTERNS)
+    global _EXCLUDED_FILE
+    if _EXCLUDED_FILE is None:  # one regex for every pattern, compiled on first use
+        import re
 
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or path.is_relative_to(root)
+        _EXCLUDED_FILE = re.compile("|".join(f"(?:{translate(p)})" for p in EXCLUDED_FILE_PATTERNS))
+    return _EXCLUDED_FILE.match(name) is not None
 
 
 def included_files(src_dir: Path | str) -> list[PackagedFile]:
     """The files ``build_zip`` packages, sorted by their POSIX relative path."""
-    root = Path(src_dir)
-    if not root.is_dir():
-        raise NotADirectoryError(f"not a directory: {root}")
-    root_real = Path(os.path.realpath(root))
-    found: list[PackagedFile] = []
+    return [PackagedFile(arcname, Path(path), executable) for arcname, path, executable in _included(src_dir)]
 
-    def walk(directory: Path, rel: tuple[str, ...], active: frozenset[Path]) -> None:
+
+def _included(src_dir: Path | str, real: str | None = None) -> list[tuple[str, str, bool]]:
+    """(arcname, path, executable) of the included files, sorted by arcname.
+
+    `real`: ``os.path.realpath(src_dir)`` when the caller already knows it. One stat per file, none
+    per plain folder (the directory entry's type says so): this also runs on the no-op fast path.
+    """
+    root = os.fspath(src_dir)
+    if real is None:
+        if not os.path.isdir(root):
+            raise NotADirectoryError(f"not a directory: {root}")
+        real = os.path.realpath(root)
+    inside_prefix = real.rstrip(os.sep) + os.sep
+    found: list[tuple[str, str, bool]] = []
+
+    def walk(directory: str, dir_real: str, rel: tuple[str, ...], active: frozenset[str]) -> None:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
         parent_name = rel[-1] if rel else ""
         for entry in entries:
-            path = Path(entry.path)
             if entry.is_symlink():
-                target = Path(os.path.realpath(path))
-                if not _inside(target, root_real) or not target.exists():
+                target = os.path.realpath(entry.path)
+                if not (target == real or target.startswith(inside_prefix)) or not os.path.exists(target):
                     continue  # leaves the source tree, or dangles
-            else:
-                target = path
-            try:
-                st = os.stat(path)  # follows symlinks
-            except OSError:
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                if _excluded_dir(parent_name, entry.name):
+                try:
+                    st = os.stat(entry.path)  # follows the link
+                except OSError:
                     continue
-                real = Path(os.path.realpath(path))
-                if real in active:
-                    continue  # a symlink back to a directory we are inside: a cycle
-                walk(path, rel + (entry.name,), active | {real})
+                is_dir, target_real = stat.S_ISDIR(st.st_mode), target
+            elif entry.is_dir(follow_symlinks=False):
+                st, is_dir, target_real = None, True, os.path.join(dir_real, entry.name)
+            else:
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                is_dir, target_real = False, None
+            if is_dir:
+                if _excluded_dir(parent_name, entry.name) or target_real in active:
+                    continue  # excluded, or a symlink back to a directory we are inside: a cycle
+                walk(entry.path, target_real, rel + (entry.name,), active | {target_real})
             elif stat.S_ISREG(st.st_mode):
                 if _excluded_file(entry.name):
                     continue
                 arcname = "/".join(rel + (entry.name,))
                 executable = bool(st.st_mode & 0o111) or arcname in ALWAYS_EXECUTABLE
-                found.append(PackagedFile(arcname, path, executable))
+                found.append((arcname, entry.path, executable))
 
-    walk(root, (), frozenset({root_real}))
-    found.sort(key=lambda f: f.arcname)
+    walk(root, real, (), frozenset({real}))
+    found.sort()
     return found
 
 
 def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     """Zip of (arcname, content, executable) entries, in the order given."""
+    import io
+    import zipfile  # lazily: the no-op fast path fingerprints trees without ever zipping
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
         for arcname, data, executable in entries:
@@ -143,7 +162,18 @@ def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
 
 def build_zip(src_dir: Path | str) -> bytes:
     """Deterministic zip of ``src_dir`` (see the module docstring for what is included)."""
-    return _write_zip((f.arcname, f.path.read_bytes(), f.executable) for f in included_files(src_dir))
+    return _write_zip((arcname, _read(path), executable) for arcname, path, executable in _included(src_dir))
+
+
+def _read(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
+    try:
+        chunks = []
+        while chunk := os.read(fd, _BUF):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def build_zip_from_files(files: Mapping[str, str | bytes], executable: Iterable[str] = ()) -> bytes:
@@ -153,6 +183,11 @@ def build_zip_from_files(files: Mapping[str, str | bytes], executable: Iterable[
     the paths in ``executable``): the same exclusions (e.g. a scaffold's ``test_handler.py`` is left
     out), order and metadata apply, so writing a scaffold to disk does not change its zip.
     """
+    return _write_zip(_memory_entries(files, executable))
+
+
+def _memory_entries(files: Mapping[str, str | bytes], executable: Iterable[str] = ()) -> list[tuple[str, bytes, bool]]:
+    """(arcname, content, executable) of the files an in-memory tree packages, sorted like included_files."""
     exec_paths = set(executable)
     entries = []
     for name, content in files.items():
@@ -166,25 +201,30 @@ def build_zip_from_files(files: Mapping[str, str | bytes], executable: Iterable[
         data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
         entries.append((name, data, name in exec_paths or name in ALWAYS_EXECUTABLE))
     entries.sort(key=lambda entry: entry[0])
-    return _write_zip(entries)
+    return entries
 
 
 def source_hash(data: bytes) -> str:
     """base64(sha256(data)): what Terraform's ``filebase64sha256()`` returns for the zip file."""
+    import base64
+
     return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
 def _file_sha256(path: Path) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_BUF):
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
+    try:
+        while chunk := os.read(fd, _BUF):
             size += len(chunk)
             digest.update(chunk)
+    finally:
+        os.close(fd)
     return size, digest.hexdigest()
 
 
-def tree_fingerprint(src_dir: Path | str) -> str:
+def tree_fingerprint(src_dir: Path | str, real: str | None = None) -> str:
     """Hex digest of everything ``build_zip``'s output depends on.
 
     Covers each included file's relative path, size, content sha256 and executable bit, plus the
@@ -192,8 +232,21 @@ def tree_fingerprint(src_dir: Path | str) -> str:
     fingerprint is unchanged need not be rebuilt.  Reads every included file but compresses nothing.
     """
     digest = hashlib.sha256(PACKAGE_FORMAT.encode() + b"\0")
-    for item in included_files(src_dir):
-        size, sha = _file_sha256(item.path)
-        mode = "755" if item.executable else "644"
-        digest.update(f"{item.arcname}\0{size}\0{sha}\0{mode}\n".encode("utf-8", "surrogateescape"))
+    for arcname, path, executable in _included(src_dir, real):
+        size, sha = _file_sha256(path)
+        _fingerprint_line(digest, arcname, size, sha, executable)
     return digest.hexdigest()
+
+
+def files_fingerprint(files: Mapping[str, str | bytes], executable: Iterable[str] = ()) -> str:
+    """``tree_fingerprint`` of an in-memory tree: equal to it once the files are written with mode 0644
+    (0755 for ``executable``), so the zip ``build_zip_from_files`` made can be told from a later one."""
+    digest = hashlib.sha256(PACKAGE_FORMAT.encode() + b"\0")
+    for arcname, data, is_exec in _memory_entries(files, executable):
+        _fingerprint_line(digest, arcname, len(data), hashlib.sha256(data).hexdigest(), is_exec)
+    return digest.hexdigest()
+
+
+def _fingerprint_line(digest, arcname: str, size: int, sha: str, executable: bool) -> None:
+    mode = "755" if executable else "644"
+    digest.update(f"{arcname}\0{size}\0{sha}\0{mode}\n".encode("utf-8", "surrogateescape"))

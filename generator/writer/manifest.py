@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 MANIFEST = ".sls-gen-manifest.json"
@@ -44,14 +45,65 @@ def kind(rel: str) -> str:
     return "doc"
 
 
-def manifest_bytes(entries: dict[str, dict]) -> bytes:
-    """entries: rel -> {"kind", "sha256", ...}. Sorted keys, trailing newline: byte-stable."""
+def manifest_bytes(entries: dict[str, dict], inputs: dict | None = None) -> bytes:
+    """entries: rel -> {"kind", "sha256", "source"?}; inputs: what the render read (see
+    generator/writer/noop.py). Sorted keys, trailing newline: byte-stable."""
     doc = {"format": FORMAT, "generator": "sls-gen", "files": dict(sorted(entries.items()))}
+    if inputs is not None:
+        doc["inputs"] = inputs
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
 
 
-def entries_for(files: dict[str, bytes]) -> dict[str, dict]:
-    return {rel: {"kind": kind(rel), "sha256": sha256(data)} for rel, data in files.items()}
+def entries_for(files: dict[str, bytes], sources: dict[str, str] | None = None) -> dict[str, dict]:
+    """Manifest entries of a render; `sources`: zip rel -> tree fingerprint of what it was built from."""
+    entries = {rel: {"kind": kind(rel), "sha256": sha256(data)} for rel, data in files.items()}
+    for rel, source in (sources or {}).items():
+        if rel in entries:
+            entries[rel]["source"] = source
+    return entries
+
+
+def manifest_inputs(doc) -> dict | None:
+    """The "inputs" record of a parsed manifest (raw bytes are parsed first), or None (absent,
+    unreadable, or of another format)."""
+    if isinstance(doc, bytes):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("inputs"), dict):
+        return None
+    return doc["inputs"]
+
+
+def read_regular(path: Path | str) -> bytes | None:
+    """Bytes of a regular file that is not a symlink; None for a folder, a link, an unreadable file.
+    Raises FileNotFoundError (or NotADirectoryError) when nothing is there.
+
+    One open, one fstat, reads: no lstat/isatty/lseek round trips (this runs once per output file).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        chunks, left = [], st.st_size
+        while True:
+            chunk = os.read(fd, max(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def read_manifest(out_dir: Path) -> tuple[dict[str, dict] | None, bytes | None]:
@@ -74,10 +126,11 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, dict] | None, bytes | None]:
         return {}, raw
 
 
-def write_durably(path: Path, data: bytes) -> None:
+def write_durably(path: Path, data: bytes, mkdir: bool = True) -> None:
     """Write bytes and fsync them, so a rename of this file later never exposes a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     try:
         view = memoryview(data)
         while view:

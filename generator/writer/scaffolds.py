@@ -7,7 +7,6 @@ it is reported as `skip` whatever its content, with or without --force.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 
@@ -28,6 +27,8 @@ def write_scaffolds(
     scaffolds: dict[str, dict[str, str]], blueprint_dir: Path, code_dirs: list[str] = ()
 ) -> list[tuple[str, str]]:
     """Write missing scaffolds; each code folder appears whole or not at all (temp folder + rename)."""
+    import shutil
+
     statuses = scaffold_statuses(scaffolds, blueprint_dir, code_dirs)
     for parent in sorted({(blueprint_dir / d).parent for d in set(scaffolds) | set(code_dirs)}):
         for leftover in parent.glob(".*.sls-gen-tmp"):  # of a run killed while writing a scaffold

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +26,16 @@ from generator.writer.manifest import (
     file_sha256,
     fsync_dir,
     manifest_bytes,
+    manifest_inputs,
     read_manifest,
+    read_regular,
     sha256,
     write_durably,
 )
 
 CHANGES = ("create", "update", "conflict", "remove")
 NEVER_WALKED = frozenset({".terraform", ".git"})  # big trees of the user's we never need to look into
+FSYNC_THREADS = 8  # fsync releases the GIL: temp files are flushed concurrently before the commit
 
 
 class WriteRefused(BlueprintError):
@@ -56,6 +58,13 @@ class WritePlan:
     manifest_changed: bool = False
     interrupted: bool = False  # a journal of an interrupted render is waiting to be finished
     backups: dict[str, str] = field(default_factory=dict)  # rel -> rel of the copy kept by --force
+    entries: dict[str, dict] = field(default_factory=dict)  # the new manifest's files
+    old_manifest: bytes | None = None
+
+    def record_inputs(self, inputs: dict | None) -> None:
+        """Put a render's inputs record (generator/writer/noop.py) into the manifest to be written."""
+        self.manifest = manifest_bytes(self.entries, inputs)
+        self.manifest_changed = self.manifest != self.old_manifest
 
     @property
     def conflicts(self) -> list[FileStatus]:
@@ -100,9 +109,12 @@ def plan_write(
     out_dir: Path,
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
+    sources: dict[str, str] | None = None,
 ) -> WritePlan:
     """Compare a render with the folder; read-only. `scope` limits which old files may go stale
-    (a `--stage` render must not remove the other stages)."""
+    (a `--stage` render must not remove the other stages). `sources`: zip -> tree fingerprint,
+    kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source and
+    the manifest its inputs record, so only a change of content counts as a change."""
     out_dir = Path(out_dir)
     if _foreign(out_dir) and not force:
         raise WriteRefused([Diagnostic(
@@ -112,23 +124,26 @@ def plan_write(
         )])
     old_entries, old_raw = read_manifest(out_dir)
     old_entries = old_entries or {}
-    plan = WritePlan(out_dir, interrupted=(out_dir / JOURNAL).exists())
+    plan = WritePlan(out_dir, interrupted=os.path.lexists(out_dir / JOURNAL), old_manifest=old_raw)
+    prefix = os.path.join(out_dir, "")
     for rel, content in files.items():
-        path = out_dir / rel
         try:
-            disk = path.read_bytes() if not path.is_symlink() else None
+            disk = read_regular(prefix + rel)
         except (FileNotFoundError, NotADirectoryError):
             plan.files.append(FileStatus("create", rel, content))
             continue
-        except IsADirectoryError:
-            disk = None
         if disk == content:
             plan.files.append(FileStatus("identical", rel, content, disk))
         elif disk is not None and rel in old_entries and sha256(disk) == old_entries[rel].get("sha256"):
             plan.files.append(FileStatus("update", rel, content, disk))
         else:
             plan.files.append(FileStatus("conflict", rel, content, disk))
-    entries = entries_for(files)
+    entries = entries_for(files, sources)
+    if sources is None:
+        for rel, entry in entries.items():
+            old = old_entries.get(rel, {})
+            if "source" in old and old.get("sha256") == entry["sha256"]:
+                entry["source"] = old["source"]
     for rel, entry in old_entries.items():
         if rel in files:
             continue
@@ -142,8 +157,8 @@ def plan_write(
         status = "remove" if disk_sha == entry.get("sha256") and not path.is_symlink() else "keep"
         plan.files.append(FileStatus(status, rel, None, path.read_bytes() if status == "remove" else None))
     plan.files.sort(key=lambda f: f.rel)
-    plan.manifest = manifest_bytes(entries)
-    plan.manifest_changed = plan.manifest != old_raw
+    plan.entries = entries
+    plan.record_inputs(manifest_inputs(old_raw) if sources is None else None)
     return plan
 
 
@@ -154,6 +169,8 @@ def _backup(path: Path) -> Path:
     while target.exists() or target.is_symlink():
         n += 1
         target = path.with_name(f"{path.name}.orig.{n}")
+    import shutil
+
     tmp = target.with_name(target.name + TMP)
     shutil.copy2(path, tmp, follow_symlinks=False)
     os.replace(tmp, target)
@@ -171,18 +188,26 @@ def _prune_empty(path: Path, out_dir: Path) -> None:
         parent = parent.parent
 
 
+def _parents(out_dir: Path, rels) -> list[Path]:
+    """The distinct folders holding these files, shallowest first."""
+    return sorted({(out_dir / rel).parent for rel in rels}, key=lambda p: (len(p.parts), p))
+
+
 def _roll_forward(out_dir: Path, journal: dict) -> None:
     for rel in journal["put"]:
-        tmp = out_dir / (rel + TMP)
-        if tmp.exists():
-            os.replace(tmp, out_dir / rel)
-            _crashpoint("rename")
+        try:
+            os.replace(out_dir / (rel + TMP), out_dir / rel)
+        except FileNotFoundError:
+            continue  # renamed by an earlier, interrupted roll-forward
+        _crashpoint("rename")
     for rel, digest in sorted(journal["remove"].items()):
         path = out_dir / rel
         if not path.is_symlink() and file_sha256(path) == digest:
             path.unlink()
             _prune_empty(path, out_dir)
         _crashpoint("remove")
+    for folder in _parents(out_dir, [*journal["put"], *journal["remove"]]):  # the renames are durable
+        fsync_dir(folder)  # before the journal that would redo them goes
     fsync_dir(out_dir)
     (out_dir / JOURNAL).unlink()
 
@@ -221,17 +246,29 @@ def apply_plan(plan: WritePlan) -> None:
     if not plan.changed:
         return  # nothing differs: not one file is touched, not even the manifest
     out_dir.mkdir(parents=True, exist_ok=True)
-    puts: list[str] = []
-    for f in plan.files:
-        if f.status not in ("create", "update", "conflict"):
-            continue
+    writes = [f for f in plan.files if f.status in ("create", "update", "conflict")]
+    for folder in _parents(out_dir, [f.rel for f in writes]):
+        folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per file
+    for f in writes:
         if f.status == "conflict" and os.path.lexists(out_dir / f.rel):
             plan.backups[f.rel] = _backup(out_dir / f.rel).relative_to(out_dir).as_posix()
-        write_durably(out_dir / (f.rel + TMP), f.new)
-        puts.append(f.rel)
-        _crashpoint("tmp")
+    from concurrent.futures import ThreadPoolExecutor  # lazily: the no-op paths never write
+
+    puts: list[str] = []
+    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
+        jobs = [pool.submit(write_durably, out_dir / (f.rel + TMP), f.new, False) for f in writes]
+        try:
+            for f, job in zip(writes, jobs):
+                job.result()
+                puts.append(f.rel)
+                _crashpoint("tmp")
+        finally:
+            for job in jobs:
+                job.cancel()
     write_durably(out_dir / (MANIFEST + TMP), plan.manifest)
     puts.append(MANIFEST)
+    for folder in _parents(out_dir, puts):  # the temp files' names are durable before the commit
+        fsync_dir(folder)
     removes = {f.rel: sha256(f.old) for f in plan.files if f.status == "remove"}
     write_durably(out_dir / (JOURNAL + TMP), json.dumps({"put": puts, "remove": removes}, indent=1).encode())
     os.replace(out_dir / (JOURNAL + TMP), out_dir / JOURNAL)
@@ -270,17 +307,23 @@ def write_tree(
     out_dir: Path,
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
+    sources: dict[str, str] | None = None,
+    before_commit: Callable[[WritePlan], dict | None] | None = None,
 ) -> WritePlan:
-    """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit."""
+    """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit.
+
+    `before_commit` runs once the render is known to be accepted, before anything is written to
+    the folder (the CLI writes the scaffolds there); it returns the inputs record for the manifest.
+    """
     out_dir = Path(out_dir).absolute()
     with _locked(out_dir):
-        return _write_locked(files, out_dir, force, scope)
+        return _write_locked(files, out_dir, force, scope, sources, before_commit)
 
 
-def _write_locked(files, out_dir, force, scope) -> WritePlan:
+def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None) -> WritePlan:
     if not _foreign(out_dir):  # never sweep a folder that is not ours
         recover(out_dir)
-    plan = plan_write(files, out_dir, force, scope)
+    plan = plan_write(files, out_dir, force, scope, sources)
     if plan.conflicts and not force:
         raise WriteRefused([
             Diagnostic(
@@ -290,5 +333,7 @@ def _write_locked(files, out_dir, force, scope) -> WritePlan:
             )
             for f in plan.conflicts
         ])
+    if before_commit is not None:
+        plan.record_inputs(before_commit(plan))
     apply_plan(plan)
     return plan

@@ -1,0 +1,136 @@
+"""What a render read, as digests: sls-gen's own code and every path it consulted on disk.
+
+A render is a function of (sls-gen's code, the blueprint's bytes, the options, the paths it looked
+at). The manifest records a digest of those inputs (docs/decisions/incremental-render.md), so the
+next render can prove it would produce the same files without importing the pipeline at all.
+Cheap imports only (hashlib, os): this module runs on the no-op fast path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import stat
+from functools import lru_cache
+from pathlib import Path
+
+from generator import __version__
+
+MISSING = "missing"
+#: How much of a path a mode reads: a path consulted twice keeps the strongest.
+STRENGTH = {"where": 0, "exists": 1, "artifact": 2, "code": 2}
+
+
+@lru_cache(maxsize=None)
+def code_digest() -> str:
+    """Version plus the contents of the generator package's .py files and of the templates folder.
+
+    Changes when a developer edits a template or a module in an editable install, so a render by
+    changed code never replays an old one. Machine-independent (relative names and contents only):
+    the manifest that carries it stays byte-identical across machines.
+    """
+    from generator.emit.templates import templates_dir
+
+    digest = hashlib.sha256(f"sls-gen {__version__}\0".encode())
+    package = Path(__file__).resolve().parent
+    for label, base, suffix in (("generator", package, ".py"), ("templates", templates_dir(), "")):
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+            rel_dir = Path(dirpath).relative_to(base).as_posix()
+            for name in sorted(filenames):
+                if not name.endswith(suffix) or name.endswith((".pyc", ".pyo")) or name.startswith("."):
+                    continue
+                with open(os.path.join(dirpath, name), "rb") as fh:
+                    data = fh.read()
+                digest.update(f"{label}/{rel_dir}/{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                digest.update(data)
+    return digest.hexdigest()
+
+
+def _file_sha256(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _resolve(full: str, parents: dict[str, str] | None) -> tuple[str, os.stat_result | None]:
+    """(os.path.realpath(full), its lstat when it is not a symlink), resolving each parent folder
+    once per render instead of once per path (realpath costs an lstat per component)."""
+    parent, name = os.path.split(full)
+    if parents is None or name in ("", ".", ".."):
+        return os.path.realpath(full), None
+    if parent not in parents:
+        parents[parent] = os.path.realpath(parent)
+    candidate = os.path.join(parents[parent], name)
+    try:
+        st = os.lstat(candidate)
+    except OSError:
+        return candidate, None  # missing: realpath leaves the last component as it is
+    if stat.S_ISLNK(st.st_mode):
+        return os.path.realpath(candidate), None
+    return candidate, st
+
+
+def path_state(
+    root: Path, rel: str, mode: str, real_root: str | None = None, parents: dict[str, str] | None = None
+) -> str:
+    """One consulted path as a string that changes whenever what the render read there changes.
+
+    mode "code" (a function's code dir: its tree fingerprint, the exact input of its zip),
+    "artifact" (a compiled artifact: the file's sha256), "exists" (a compiled function's code dir:
+    only whether it is there, which decides its scaffold) or "where" (only where the path
+    resolves to, which decides SLS313). Every mode starts with where the path resolves to, relative
+    to the blueprint folder ("!outside" when a symlink leads out of it): no absolute path is kept.
+    `parents`: a cache of resolved folders, shared by the calls of one render.
+    """
+    real_root = real_root or os.path.realpath(root)
+    normal = posixpath.normpath(rel.replace("\\", "/"))
+    full = os.path.join(root, normal)
+    real, st = _resolve(full, parents)
+    prefix = real_root.rstrip(os.sep) + os.sep
+    if real == real_root:
+        where = "."
+    elif real.startswith(prefix):
+        where = real[len(prefix):].replace(os.sep, "/")
+    else:
+        where = "!outside"
+    if mode == "where":
+        return where
+    try:
+        st = st or os.stat(real)
+    except OSError:
+        return f"{where}|{MISSING}"
+    if stat.S_ISDIR(st.st_mode):
+        if mode == "code":
+            from generator.emit.package import tree_fingerprint
+
+            return f"{where}|dir|{tree_fingerprint(full, real)}"
+        return f"{where}|dir"
+    if stat.S_ISREG(st.st_mode):
+        return f"{where}|file|{_file_sha256(real)}" if mode == "artifact" else f"{where}|file"
+    return f"{where}|other"
+
+
+def tree_of(state: str) -> str | None:
+    """The tree fingerprint inside a "code" state of an existing folder, else None."""
+    parts = state.split("|")
+    return parts[2] if len(parts) == 3 and parts[1] == "dir" else None
+
+
+def inputs_digest(
+    code: str, blueprint: bytes, blueprint_name: str, stage: str | None, strict: bool,
+    paths: dict[str, str], states: dict[str, str], report: dict,
+) -> str:
+    """The digest a manifest records: equal digests mean a render would give the same files and report."""
+    doc = {
+        "code": code,
+        "blueprint": hashlib.sha256(blueprint).hexdigest(),
+        "blueprint_name": blueprint_name,
+        "stage": stage,
+        "strict": bool(strict),
+        "paths": sorted(paths.items()),
+        "states": sorted(states.items()),
+        "report": report,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
