@@ -1,0 +1,400 @@
+"""Incremental rendering: the no-op fast path (generator/writer/noop.py) and zip reuse.
+
+The fast path must be taken when nothing a render reads changed, print exactly what a full render
+prints, and never be taken when anything it reads changed (docs/decisions/incremental-render.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.emit.package as package
+import generator.fingerprint as fingerprint
+import generator.pipeline as pipeline
+import generator.writer.noop as noop
+import generator.writer.reuse as reuse
+from generator.cli import main
+from generator.writer.manifest import JOURNAL, MANIFEST, TMP
+
+BLUEPRINT = """\
+service: shop
+stages:
+  dev: {}
+  prod: {}
+functions:
+  orders:
+    events:
+      - http: GET /orders
+  billing: {}
+  stock: {}
+  settle:
+    runtime: java21
+    handler: com.example.Settle::handle
+    code: jvm/settle
+    artifact: jvm/settle/target/settle-1.0.jar
+"""
+PY_FUNCTIONS = ("billing", "orders", "stock")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> tuple[Path, Path]:
+    bp = tmp_path / "app" / "blueprint.yaml"
+    bp.parent.mkdir()
+    bp.write_text(BLUEPRINT)
+    for name in PY_FUNCTIONS:
+        (bp.parent / "src" / name).mkdir(parents=True)
+        (bp.parent / "src" / name / "handler.py").write_text(f"def handler(event, context):\n    return '{name}'\n")
+    (bp.parent / "jvm" / "settle" / "target").mkdir(parents=True)
+    (bp.parent / "jvm" / "settle" / "target" / "settle-1.0.jar").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    return bp, tmp_path / "out"
+
+
+class Spy:
+    """Counts full renders (the pipeline) and zip builds, in process."""
+
+    def __init__(self, monkeypatch):
+        self.renders = 0
+        self.zips: list[str] = []
+        real_render, real_build = pipeline.render, package.build_zip
+
+        def render(*args, **kwargs):
+            self.renders += 1
+            return real_render(*args, **kwargs)
+
+        def build_zip(src_dir):
+            self.zips.append(Path(src_dir).name)
+            return real_build(src_dir)
+
+        monkeypatch.setattr(pipeline, "render", render)
+        monkeypatch.setattr(package, "build_zip", build_zip)
+
+    def reset(self):
+        self.renders, self.zips = 0, []
+
+
+@pytest.fixture
+def spy(monkeypatch) -> Spy:
+    return Spy(monkeypatch)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def rendered(bp: Path, out: Path, spy: Spy, *args) -> bool:
+    """Render; True when the fast path answered (the pipeline never ran)."""
+    spy.reset()
+    result = run("render", bp, "-o", out, *args)
+    assert result.exit_code == 0, result.output
+    return spy.renders == 0
+
+
+def primed(bp: Path, out: Path, spy: Spy, *args) -> None:
+    assert not rendered(bp, out, spy, *args)
+    assert rendered(bp, out, spy, *args), "an unchanged re-render takes the fast path"
+
+
+# ------------------------------------------------------------------------------ taken, and faithful
+
+
+def test_fast_path_imports_no_pipeline_and_writes_nothing(app):
+    bp, out = app
+    code = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "try:\n"
+        f"    main(['render', {str(bp)!r}, '-o', {str(out)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    heavy = sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'generator.pipeline', 'zipfile') if m in sys.modules)\n"
+        "    print('HEAVY=' + ','.join(heavy), 'RC=' + str(exc.code), file=sys.stderr)\n"
+    )
+
+    def render():
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return proc.stderr.strip().splitlines()[-1], proc.stdout
+
+    first, _ = render()
+    assert "pydantic" in first and "RC=0" in first  # the full render
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")}
+    second, stdout = render()
+    assert second == "HEAVY= RC=0", second
+    assert "nothing changed, nothing written" in stdout
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")} == before
+
+
+def test_fast_path_prints_exactly_what_a_full_render_prints(app, spy, monkeypatch):
+    bp, out = app
+    primed(bp, out, spy)
+    runner = CliRunner()
+    fast = runner.invoke(main, ["render", str(bp), "-o", str(out)])
+    assert spy.renders == 0
+    assert "SLS501" in fast.stderr and "SLS505" not in fast.stderr  # warnings are replayed
+    monkeypatch.setattr(noop, "replay", lambda *a: None)  # now the same state, rendered in full
+    full = runner.invoke(main, ["render", str(bp), "-o", str(out)])
+    assert spy.renders == 1
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (full.exit_code, full.stdout, full.stderr)
+    assert "nothing changed, nothing written" in full.stdout
+
+
+def test_fast_path_replays_a_missing_artifact_warning(app, spy):
+    bp, out = app
+    (bp.parent / "jvm" / "settle" / "target" / "settle-1.0.jar").unlink()
+    primed(bp, out, spy)
+    result = run("render", bp, "-o", out)
+    assert "SLS505" in result.stderr and "settle-1.0.jar is not built yet" in result.stderr
+
+
+def test_default_output_folder_is_found_without_rendering(app, spy, monkeypatch):
+    bp, _ = app
+    monkeypatch.chdir(bp.parent.parent)
+    assert run("render", bp).exit_code == 0 and spy.renders == 1
+    result = run("render", bp)
+    assert result.exit_code == 0 and spy.renders == 1, result.output
+    assert "into out/shop:" in result.stdout and "nothing changed, nothing written" in result.stdout
+
+
+# ------------------------------------------------------------------------------ not taken
+
+
+def _edit_blueprint(bp, out):
+    bp.write_text(BLUEPRINT.replace("  billing: {}", "  billing: {memory: 512}"))
+
+
+def _edit_handler(bp, out):
+    (bp.parent / "src" / "stock" / "handler.py").write_text("def handler(event, context):\n    return 1\n")
+
+
+def _add_handler_file(bp, out):
+    (bp.parent / "src" / "stock" / "util.py").write_text("X = 1\n")
+
+
+def _remove_handler_file(bp, out):
+    (bp.parent / "src" / "stock" / "handler.py").unlink()
+
+
+def _change_artifact(bp, out):
+    (bp.parent / "jvm" / "settle" / "target" / "settle-1.0.jar").write_bytes(b"PK\x05\x06" + b"\1" * 18)
+
+
+def _code_changed(monkeypatch):
+    changed = lambda: "0" * 64  # noqa: E731 - what an edited template or module gives
+    for module in (fingerprint, noop, reuse):
+        monkeypatch.setattr(module, "code_digest", changed)
+
+
+@pytest.mark.parametrize("change", [
+    _edit_blueprint, _edit_handler, _add_handler_file, _remove_handler_file, _change_artifact,
+])
+def test_an_input_change_renders_in_full(app, spy, change):
+    bp, out = app
+    primed(bp, out, spy)
+    before = files(out)
+    change(bp, out)
+    assert not rendered(bp, out, spy)
+    assert files(out) != before
+    assert rendered(bp, out, spy), "and the render after it is a no-op again"
+
+
+def test_a_changed_template_or_generator_renders_in_full(app, spy, monkeypatch):
+    bp, out = app
+    primed(bp, out, spy)
+    _code_changed(monkeypatch)
+    assert not rendered(bp, out, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS), "zips of other code are rebuilt, not reused"
+    assert rendered(bp, out, spy)
+
+
+def test_code_digest_follows_template_contents(tmp_path, monkeypatch):
+    import shutil
+
+    from generator.emit import templates
+
+    copy = tmp_path / "templates"
+    shutil.copytree(templates.templates_dir(), copy)
+    monkeypatch.setattr(templates, "templates_dir", lambda: copy)
+    fingerprint.code_digest.cache_clear()
+    try:
+        first = fingerprint.code_digest()
+        target = sorted(copy.rglob("*.j2"))[0]
+        target.write_text(target.read_text() + "\n")
+        fingerprint.code_digest.cache_clear()
+        assert fingerprint.code_digest() != first
+    finally:
+        fingerprint.code_digest.cache_clear()
+
+
+def test_deleted_code_dir_is_scaffolded_again(app, spy):
+    import shutil
+
+    bp, out = app
+    primed(bp, out, spy)
+    shutil.rmtree(bp.parent / "src" / "billing")
+    spy.reset()
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 0 and spy.renders == 1
+    assert "create  src/billing/handler.py" in result.stdout
+    assert (bp.parent / "src" / "billing" / "handler.py").is_file()
+    assert rendered(bp, out, spy), "the scaffold was fingerprinted after it was written"
+
+
+def test_deleted_compiled_code_dir_is_scaffolded_again(app, spy):
+    import shutil
+
+    bp, out = app
+    (bp.parent / "jvm" / "settle" / "target" / "settle-1.0.jar").unlink()
+    primed(bp, out, spy)
+    shutil.rmtree(bp.parent / "jvm")
+    assert not rendered(bp, out, spy)
+    assert (bp.parent / "jvm" / "settle").is_dir()
+
+
+def test_hand_edited_output_is_still_a_conflict(app, spy):
+    bp, out = app
+    primed(bp, out, spy)
+    (out / "dev" / "lambda.tf").write_text("# mine\n")
+    spy.reset()
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 3 and "SLS602" in result.stderr and spy.renders == 1
+    assert (out / "dev" / "lambda.tf").read_text() == "# mine\n"
+
+
+@pytest.mark.parametrize("rel", ["dev/lambda.tf", "dist/stock.zip", "dist/settle.zip"])
+def test_deleted_output_is_created_again(app, spy, rel):
+    bp, out = app
+    primed(bp, out, spy)
+    before = (out / rel).read_bytes()
+    (out / rel).unlink()
+    spy.reset()
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 0 and spy.renders == 1
+    assert f"create  {rel}" in result.stdout and (out / rel).read_bytes() == before
+
+
+def test_other_options_render_in_full_and_get_their_own_record(app, spy):
+    bp, out = app
+    primed(bp, out, spy)
+    assert not rendered(bp, out, spy, "--stage", "dev")
+    assert rendered(bp, out, spy, "--stage", "dev")
+    assert rendered(bp, out, spy), "the full render's record still describes the same files"
+    spy.reset()
+    result = run("render", bp, "-o", out, "--strict")  # SLS501 is a warning: --strict refuses
+    assert result.exit_code == 2 and spy.renders == 1
+    assert not rendered(bp, out, spy, "--force")
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "edited", "journal", "tmp", "scaffold_tmp"])
+def test_an_unsure_folder_renders_in_full(app, spy, damage):
+    bp, out = app
+    primed(bp, out, spy)
+    manifest = out / MANIFEST
+    if damage == "missing":
+        manifest.unlink()
+    elif damage == "corrupt":
+        manifest.write_text("{not json")
+    elif damage == "edited":
+        doc = json.loads(manifest.read_text())
+        doc["files"]["dev/extra.tf"] = {"kind": "terraform", "sha256": "0" * 64}
+        manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    elif damage == "journal":
+        (out / JOURNAL).write_text(json.dumps({"put": [], "remove": {}}))
+    elif damage == "tmp":
+        (out / "dev" / ("main.tf" + TMP)).write_text("half")
+    else:
+        (bp.parent / "src" / (".gone" + TMP)).mkdir()
+    spy.reset()
+    result = run("render", bp, "-o", out)
+    assert spy.renders == 1, result.output
+    if damage == "missing":
+        assert result.exit_code == 3  # no proof the folder is ours: refused, as before
+    else:
+        assert result.exit_code == 0, result.output
+        assert not (out / JOURNAL).exists() and not (out / "dev" / ("main.tf" + TMP)).exists()
+        assert "dev/extra.tf" not in json.loads((out / MANIFEST).read_text())["files"]
+        assert not (bp.parent / "src" / (".gone" + TMP)).exists()
+        assert rendered(bp, out, spy)
+
+
+def test_diff_ignores_the_inputs_record(app, spy):
+    bp, out = app
+    primed(bp, out, spy)
+    bp.write_text("# a comment changes the blueprint's bytes, not its output\n" + BLUEPRINT)
+    assert run("diff", bp, "-o", out).exit_code == 0
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 0 and "nothing written" not in result.stdout  # the record is rewritten
+    assert rendered(bp, out, spy)
+
+
+# ------------------------------------------------------------------------------ zips
+
+
+def test_only_the_zip_of_edited_code_is_rebuilt(app, spy):
+    bp, out = app
+    assert not rendered(bp, out, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS)
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert all(manifest["files"][f"dist/{n}.zip"]["source"] for n in PY_FUNCTIONS)
+    before = files(out)
+    _edit_handler(bp, out)
+    assert not rendered(bp, out, spy)
+    assert spy.zips == ["stock"], "one handler changed: one zip built"
+    after = files(out)
+    assert after["dist/stock.zip"] != before["dist/stock.zip"]
+    for name in ("billing", "orders", "settle"):
+        assert after[f"dist/{name}.zip"] == before[f"dist/{name}.zip"]
+
+
+def test_reused_zip_equals_a_fresh_build(app, spy, tmp_path):
+    bp, out = app
+    assert not rendered(bp, out, spy)
+    _edit_handler(bp, out)
+    assert not rendered(bp, out, spy) and spy.zips == ["stock"]
+    fresh = tmp_path / "fresh"
+    assert not rendered(bp, fresh, spy)
+    assert files(out) == files(fresh), "reuse changes nothing, not even the manifest"
+
+
+def test_a_zip_is_not_reused_when_its_file_changed(app, spy):
+    bp, out = app
+    assert not rendered(bp, out, spy)
+    data = (out / "dist" / "billing.zip").read_bytes()
+    (out / "dist" / "billing.zip").write_bytes(data + b"x")  # edited: no proof it is what was built
+    _edit_handler(bp, out)
+    spy.reset()
+    result = run("render", bp, "-o", out, "--force")
+    assert result.exit_code == 0 and sorted(spy.zips) == list(PY_FUNCTIONS), "--force trusts nothing"
+    assert (out / "dist" / "billing.zip").read_bytes() == data
+
+
+def test_scaffolded_code_is_not_reused_when_disk_differs(tmp_path, spy):
+    bp = tmp_path / "blueprint.yaml"
+    bp.write_text("service: svc\nfunctions:\n  a: {}\n")
+    out = tmp_path / "out"
+    assert not rendered(bp, out, spy)
+    assert spy.zips == [], "a scaffold's zip is built from memory"
+    assert rendered(bp, out, spy), "then the scaffold on disk is what the record says"
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["files"]["dist/a.zip"]["source"] == package.tree_fingerprint(tmp_path / "src" / "a")
+
+
+def test_manifest_has_no_absolute_paths_and_is_the_same_in_another_folder(app, tmp_path, spy):
+    import shutil
+
+    bp, out = app
+    assert not rendered(bp, out, spy)
+    copy = tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(bp.parent, copy / "app")
+    assert not rendered(copy / "app" / "blueprint.yaml", copy / "out", spy)
+    raw = (out / MANIFEST).read_bytes()
+    assert raw == (copy / "out" / MANIFEST).read_bytes()
+    assert str(tmp_path).encode() not in raw and os.fspath(bp).encode() not in raw
