@@ -73,7 +73,8 @@ def _resolve(full: str, parents: dict[str, str] | None) -> tuple[str, os.stat_re
 
 
 def path_state(
-    root: Path, rel: str, mode: str, real_root: str | None = None, parents: dict[str, str] | None = None
+    root: Path, rel: str, mode: str, real_root: str | None = None, parents: dict[str, str] | None = None,
+    contents: dict[str, list] | None = None,
 ) -> str:
     """One consulted path as a string that changes whenever what the render read there changes.
 
@@ -82,7 +83,8 @@ def path_state(
     only whether it is there, which decides its scaffold) or "where" (only where the path
     resolves to, which decides SLS313). Every mode starts with where the path resolves to, relative
     to the blueprint folder ("!outside" when a symlink leads out of it): no absolute path is kept.
-    `parents`: a cache of resolved folders, shared by the calls of one render.
+    `parents`: a cache of resolved folders, shared by the calls of one render. `contents`: where a
+    "code" folder's files are kept as read (rel -> what build_zip takes), so zipping reads nothing again.
     """
     real_root = real_root or os.path.realpath(root)
     normal = posixpath.normpath(rel.replace("\\", "/"))
@@ -103,9 +105,12 @@ def path_state(
         return f"{where}|{MISSING}"
     if stat.S_ISDIR(st.st_mode):
         if mode == "code":
-            from generator.emit.package import tree_fingerprint
+            from generator.emit.package import read_tree, tree_fingerprint
 
-            return f"{where}|dir|{tree_fingerprint(full, real)}"
+            if contents is None:
+                return f"{where}|dir|{tree_fingerprint(full, real)}"
+            tree, contents[rel] = read_tree(full, real)
+            return f"{where}|dir|{tree}"
         return f"{where}|dir"
     if stat.S_ISREG(st.st_mode):
         return f"{where}|file|{_file_sha256(real)}" if mode == "artifact" else f"{where}|file"

@@ -70,7 +70,7 @@ def render(
             [Diagnostic("SLS201", f"unknown stage '{only_stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
     root = blueprint.parent
-    real_root, parents = os.path.realpath(root), {}
+    real_root, parents, contents = os.path.realpath(root), {}, {}
     outputs: dict[str, bytes] = {}
     scaffolds: dict[str, dict[str, str]] = {}
     zips: dict[str, bytes] = {}
@@ -83,7 +83,7 @@ def render(
     def consult(rel: str, mode: str) -> str:
         """Read a path once and remember what was read (a stronger mode replaces a weaker one)."""
         if rel not in states or STRENGTH[mode] > STRENGTH[paths[rel]]:
-            paths[rel], states[rel] = mode, path_state(root, rel, mode, real_root, parents)
+            paths[rel], states[rel] = mode, path_state(root, rel, mode, real_root, parents, contents)
         return states[rel]
 
     for bp in stages.values():  # SLS313 resolved every explicit path of every stage
@@ -113,7 +113,7 @@ def render(
                 continue
             rel, tree = f"dist/{fn.name}.zip", tree_of(consult(fn.code_dir, "code"))
             if tree is not None:
-                build = lambda: build_zip(root / fn.code_dir)  # noqa: E731
+                build = lambda: build_zip(root / fn.code_dir, contents.pop(fn.code_dir, None))  # noqa: E731
             else:
                 files = scaffolds.setdefault(
                     fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /"))
@@ -122,6 +122,7 @@ def render(
                 build = lambda: build_zip_from_files(files)  # noqa: E731
             sources[rel] = tree
             data = zips.get(fn.code_dir) or (reuse and reuse(rel, tree)) or build()
+            contents.pop(fn.code_dir, None)  # read for the fingerprint; not kept once zipped or reused
             if fn.code_dir not in zips:
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(data))
                 warnings += [big] if big else []

@@ -68,9 +68,9 @@ class Spy:
             self.renders += 1
             return real_render(*args, **kwargs)
 
-        def build_zip(src_dir):
+        def build_zip(src_dir, *args):
             self.zips.append(Path(src_dir).name)
-            return real_build(src_dir)
+            return real_build(src_dir, *args)
 
         monkeypatch.setattr(pipeline, "render", render)
         monkeypatch.setattr(package, "build_zip", build_zip)

@@ -30,6 +30,7 @@ __all__ = [
     "build_zip",
     "build_zip_from_files",
     "files_fingerprint",
+    "read_tree",
     "source_hash",
     "tree_fingerprint",
 ]
@@ -160,9 +161,14 @@ def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     return buf.getvalue()
 
 
-def build_zip(src_dir: Path | str) -> bytes:
-    """Deterministic zip of ``src_dir`` (see the module docstring for what is included)."""
-    return _write_zip((arcname, _read(path), executable) for arcname, path, executable in _included(src_dir))
+def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | None = None) -> bytes:
+    """Deterministic zip of ``src_dir`` (see the module docstring for what is included).
+
+    `contents`: what ``read_tree`` already read from ``src_dir``, so the files are not read twice.
+    """
+    if contents is None:
+        contents = [(arcname, _read(path), executable) for arcname, path, executable in _included(src_dir)]
+    return _write_zip(contents)
 
 
 def _read(path: str) -> bytes:
@@ -236,6 +242,18 @@ def tree_fingerprint(src_dir: Path | str, real: str | None = None) -> str:
         size, sha = _file_sha256(path)
         _fingerprint_line(digest, arcname, size, sha, executable)
     return digest.hexdigest()
+
+
+def read_tree(src_dir: Path | str, real: str | None = None) -> tuple[str, list[tuple[str, bytes, bool]]]:
+    """(``tree_fingerprint``, the (arcname, content, executable) ``build_zip`` would zip), reading
+    each file once: a render fingerprints a code dir and zips it only if no previous zip fits."""
+    digest = hashlib.sha256(PACKAGE_FORMAT.encode() + b"\0")
+    contents = []
+    for arcname, path, executable in _included(src_dir, real):
+        data = _read(path)
+        _fingerprint_line(digest, arcname, len(data), hashlib.sha256(data).hexdigest(), executable)
+        contents.append((arcname, data, executable))
+    return digest.hexdigest(), contents
 
 
 def files_fingerprint(files: Mapping[str, str | bytes], executable: Iterable[str] = ()) -> str:

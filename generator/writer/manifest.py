@@ -126,18 +126,21 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, dict] | None, bytes | None]:
         return {}, raw
 
 
-def write_durably(path: Path, data: bytes, mkdir: bool = True) -> None:
+def write_durably(path: Path, data: bytes) -> None:
     """Write bytes and fsync them, so a rename of this file later never exposes a half-written one."""
-    if mkdir:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def fsync_dir(path: Path) -> None:

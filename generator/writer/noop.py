@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
@@ -50,17 +50,18 @@ class Replay:
 # ------------------------------------------------------------------------------------ recording
 
 
-def _warning_doc(diag: Diagnostic, blueprint: Path) -> dict:
-    doc = {f.name: getattr(diag, f.name) for f in fields(diag) if getattr(diag, f.name) is not None}
+def _warning_doc(diag: Diagnostic, blueprint: Path) -> str:
+    """A warning as one compact JSON line (a manifest stays readable with hundreds of them)."""
+    doc = {k: v for k, v in vars(diag).items() if v is not None}
     doc["path"] = list(diag.path)
     if diag.file == os.fspath(blueprint):  # as the user spelled it: not recorded, it differs per call
         del doc["file"]
         doc["in_blueprint"] = True
-    return doc
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _warning(doc: dict, blueprint: Path) -> Diagnostic:
-    doc = dict(doc)
+def _warning(line: str, blueprint: Path) -> Diagnostic:
+    doc = json.loads(line)
     if doc.pop("in_blueprint", False):
         doc["file"] = os.fspath(blueprint)
     doc["path"] = tuple(doc.get("path", ()))

@@ -30,12 +30,14 @@ from generator.writer.manifest import (
     read_manifest,
     read_regular,
     sha256,
+    write_all,
     write_durably,
 )
 
 CHANGES = ("create", "update", "conflict", "remove")
 NEVER_WALKED = frozenset({".terraform", ".git"})  # big trees of the user's we never need to look into
 FSYNC_THREADS = 8  # fsync releases the GIL: temp files are flushed concurrently before the commit
+FSYNC_BATCH = 256  # temp files held open at once (well below the usual 1024 descriptors)
 
 
 class WriteRefused(BlueprintError):
@@ -110,11 +112,13 @@ def plan_write(
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
     sources: dict[str, str] | None = None,
+    record: bool = True,
 ) -> WritePlan:
     """Compare a render with the folder; read-only. `scope` limits which old files may go stale
     (a `--stage` render must not remove the other stages). `sources`: zip -> tree fingerprint,
     kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source and
-    the manifest its inputs record, so only a change of content counts as a change."""
+    the manifest its inputs record, so only a change of content counts as a change. `record=False`:
+    the caller completes the manifest with `WritePlan.record_inputs`."""
     out_dir = Path(out_dir)
     if _foreign(out_dir) and not force:
         raise WriteRefused([Diagnostic(
@@ -158,7 +162,8 @@ def plan_write(
         plan.files.append(FileStatus(status, rel, None, path.read_bytes() if status == "remove" else None))
     plan.files.sort(key=lambda f: f.rel)
     plan.entries = entries
-    plan.record_inputs(manifest_inputs(old_raw) if sources is None else None)
+    if record:
+        plan.record_inputs(manifest_inputs(old_raw) if sources is None else None)
     return plan
 
 
@@ -240,6 +245,39 @@ def recover(out_dir: Path) -> bool:
     return did
 
 
+def _write_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) -> None:
+    """Write every `<file>.sls-gen-tmp`, then fsync them: in batches of open files, each batch's
+    fsyncs spread over a few threads (fsync releases the GIL; one task per thread, not per file)."""
+    from concurrent.futures import ThreadPoolExecutor  # lazily: the no-op paths never write
+
+    def flush(fds: list[int]) -> None:
+        try:
+            if len(fds) > 1:
+                chunks = [fds[i::FSYNC_THREADS] for i in range(FSYNC_THREADS)]
+                list(pool.map(lambda chunk: [os.fsync(fd) for fd in chunk], chunks))
+            elif fds:
+                os.fsync(fds[0])
+        finally:
+            for fd in fds:
+                os.close(fd)
+            fds.clear()
+
+    prefix = os.path.join(out_dir, "")
+    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
+        batch: list[int] = []
+        try:
+            for f in writes:
+                fd = os.open(prefix + f.rel + TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+                batch.append(fd)
+                write_all(fd, f.new)
+                puts.append(f.rel)
+                _crashpoint("tmp")
+                if len(batch) >= FSYNC_BATCH:
+                    flush(batch)
+        finally:
+            flush(batch)
+
+
 def apply_plan(plan: WritePlan) -> None:
     """Commit a plan: temp files, then the journal (commit point), then the renames."""
     out_dir = plan.out_dir
@@ -252,19 +290,8 @@ def apply_plan(plan: WritePlan) -> None:
     for f in writes:
         if f.status == "conflict" and os.path.lexists(out_dir / f.rel):
             plan.backups[f.rel] = _backup(out_dir / f.rel).relative_to(out_dir).as_posix()
-    from concurrent.futures import ThreadPoolExecutor  # lazily: the no-op paths never write
-
     puts: list[str] = []
-    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-        jobs = [pool.submit(write_durably, out_dir / (f.rel + TMP), f.new, False) for f in writes]
-        try:
-            for f, job in zip(writes, jobs):
-                job.result()
-                puts.append(f.rel)
-                _crashpoint("tmp")
-        finally:
-            for job in jobs:
-                job.cancel()
+    _write_temp_files(out_dir, writes, puts)
     write_durably(out_dir / (MANIFEST + TMP), plan.manifest)
     puts.append(MANIFEST)
     for folder in _parents(out_dir, puts):  # the temp files' names are durable before the commit
@@ -323,7 +350,7 @@ def write_tree(
 def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None) -> WritePlan:
     if not _foreign(out_dir):  # never sweep a folder that is not ours
         recover(out_dir)
-    plan = plan_write(files, out_dir, force, scope, sources)
+    plan = plan_write(files, out_dir, force, scope, sources, record=before_commit is None)
     if plan.conflicts and not force:
         raise WriteRefused([
             Diagnostic(
