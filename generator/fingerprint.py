@@ -124,13 +124,13 @@ def tree_of(state: str) -> str | None:
 
 
 def inputs_digest(
-    code: str, blueprint: bytes, blueprint_name: str, stage: str | None, strict: bool,
+    code: str, blueprint_sha256: str, blueprint_name: str, stage: str | None, strict: bool,
     paths: dict[str, str], states: dict[str, str], report: dict,
 ) -> str:
     """The digest a manifest records: equal digests mean a render would give the same files and report."""
     doc = {
         "code": code,
-        "blueprint": hashlib.sha256(blueprint).hexdigest(),
+        "blueprint": blueprint_sha256,
         "blueprint_name": blueprint_name,
         "stage": stage,
         "strict": bool(strict),

@@ -76,6 +76,7 @@ class Document:
     file: str
     lines: list[str]
     locations: dict[tuple, tuple[int, int]]
+    sha256: str | None = None  # of the bytes read (load_file): what a render records as its blueprint
 
     def locate(self, path: tuple) -> tuple[int | None, int | None]:
         """(line, col) of `path`, else of its nearest located ancestor, else (None, None)."""
@@ -118,7 +119,10 @@ def load_file(path: str | os.PathLike) -> Document:
             "SLS001", f"the blueprint is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=file,
             line=line, col=exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1,
             hint="save the file as UTF-8")])
-    return load_text(text, file)
+    import dataclasses
+    import hashlib
+
+    return dataclasses.replace(load_text(text, file), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def load_text(text: str, file: str = "<string>") -> Document:

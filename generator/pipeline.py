@@ -29,6 +29,7 @@ class Rendered:
     paths: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # dist/<fn>.zip -> tree fingerprint it was built from
+    blueprint_sha256: str | None = None  # of the very bytes this render parsed
 
 #: (service) -> lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous
 #: render's zip of exactly those sources, or None. The writer provides it (generator/writer/reuse.py).
@@ -132,5 +133,5 @@ def render(
         raise BlueprintError([w for w in warnings if w.code == "SLS504"])
     return Rendered(
         base.service, list(stages), dict(sorted(outputs.items())), scaffolds, warnings, sorted(code_dirs),
-        paths, states, sources,
+        paths, states, sources, doc.sha256,
     )

@@ -398,3 +398,20 @@ def test_manifest_has_no_absolute_paths_and_is_the_same_in_another_folder(app, t
     raw = (out / MANIFEST).read_bytes()
     assert raw == (copy / "out" / MANIFEST).read_bytes()
     assert str(tmp_path).encode() not in raw and os.fspath(bp).encode() not in raw
+
+
+def test_a_blueprint_edited_during_a_render_is_not_taken_as_rendered(app, spy, monkeypatch):
+    bp, out = app
+    real = pipeline.render
+
+    def render_then_edit(*args, **kwargs):
+        result = real(*args, **kwargs)
+        _edit_blueprint(bp, out)  # saved by the user while sls-gen was still writing
+        return result
+
+    monkeypatch.setattr(pipeline, "render", render_then_edit)
+    assert run("render", bp, "-o", out).exit_code == 0
+    monkeypatch.setattr(pipeline, "render", real)
+    spy.__init__(monkeypatch)
+    assert not rendered(bp, out, spy), "the record names the bytes rendered, not the file as it is now"
+    assert rendered(bp, out, spy)

@@ -111,14 +111,14 @@ def inputs_record(rendered, blueprint: Path, stage: str | None, strict: bool, en
         "warnings": [_warning_doc(w, blueprint) for w in rendered.warnings],
     }
     code = code_digest()
-    data = blueprint.read_bytes()
+    bp_sha = rendered.blueprint_sha256  # of the bytes parsed, not of the file now (it may have moved on)
     return {
         "code": code,
-        "blueprint": sha256(data),
+        "blueprint": bp_sha,
         "files": entries_digest(entries),
         "paths": dict(sorted(rendered.paths.items())),
         "report": report,
-        "digest": inputs_digest(code, data, blueprint.name, stage, strict, rendered.paths, states, report),
+        "digest": inputs_digest(code, bp_sha, blueprint.name, stage, strict, rendered.paths, states, report),
     }
 
 
@@ -201,8 +201,8 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
     files = doc["files"]
     if not isinstance(files, dict) or entries_digest(files) != inputs.get("files"):
         return None  # the manifest was edited: a full render would rewrite it
-    code = code_digest()
-    if inputs.get("code") != code or inputs.get("blueprint") != sha256(data):
+    code, bp_sha = code_digest(), sha256(data)
+    if inputs.get("code") != code or inputs.get("blueprint") != bp_sha:
         return None
     root = blueprint.parent
     real_root, parents = os.path.realpath(root), {}
@@ -213,7 +213,7 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
         if mode in ("code", "exists") and state.endswith(MISSING):
             return None  # a full render would scaffold it
     report = inputs["report"]
-    if inputs.get("digest") != inputs_digest(code, data, blueprint.name, stage, strict, paths, states, report):
+    if inputs.get("digest") != inputs_digest(code, bp_sha, blueprint.name, stage, strict, paths, states, report):
         return None
     code_parents = {os.path.dirname(os.path.join(root, rel)) for rel, mode in paths.items() if mode in ("code", "exists")}
     for parent in code_parents:  # a scaffold temp folder the full render would sweep
