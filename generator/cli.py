@@ -84,7 +84,9 @@ def _out_options(fn):
     return click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))(fn)
 
 
-def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True):
+def _render_for_write(
+    blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True, seen=None
+):
     from generator.pipeline import render as do_render
     from generator.writer.guard import check_output_dir
     from generator.writer.reuse import previous_zips
@@ -92,7 +94,7 @@ def _render_for_write(blueprint: Path, out_dir: Path | None, stage: str | None, 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
     lookup = (lambda service: previous_zips(out_dir or Path("out") / service)) if reuse else None
-    rendered = do_render(blueprint, stage, strict, previous_zips=lookup)
+    rendered = do_render(blueprint, stage, strict, previous_zips=lookup, seen=seen)
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or Path("out") / rendered.service
     check_output_dir(target, blueprint)
@@ -122,10 +124,11 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
     """
 
     def action():
+        seen: dict[str, str] = {}  # code folders the fast path looked at: not read twice
         if not force:  # nothing changed since the last render: say so without rendering
             from generator.writer.noop import replay
 
-            same = replay(blueprint, out_dir, stage, strict)
+            same = replay(blueprint, out_dir, stage, strict, seen)
             if same is not None:
                 _print_diagnostics(same.warnings, sys.stderr.isatty())
                 counts = {"identical": same.outputs, "skip": same.skip}
@@ -135,7 +138,7 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
         from generator.writer.noop import recorded_inputs
         from generator.writer.tree import legacy_leftovers
 
-        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, reuse=not force)
+        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, reuse=not force, seen=seen)
         for leftover in legacy_leftovers(target):
             click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
                        "it may hold your terraform state: check it, then delete it.", err=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from generator import __version__
 
 MISSING = "missing"
+UNSETTLED = "unsettled"  # a state no path ever has: what was read changed while it was read
 #: How much of a path a mode reads: a path consulted twice keeps the strongest.
 STRENGTH = {"where": 0, "exists": 1, "artifact": 2, "code": 2}
 

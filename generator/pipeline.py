@@ -6,6 +6,7 @@ except reading the blueprint and the function code dirs, so a refused blueprint 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,13 +54,16 @@ def validate(blueprint: str | Path, strict: bool = False):
 
 
 def render(
-    blueprint: str | Path, only_stage: str | None = None, strict: bool = False, previous_zips: ZipReuse | None = None
+    blueprint: str | Path, only_stage: str | None = None, strict: bool = False, previous_zips: ZipReuse | None = None,
+    seen: dict[str, str] | None = None,
 ) -> Rendered:
-    """Render in memory. `previous_zips` lets a zip whose sources did not change be reused, not rebuilt."""
+    """Render in memory. `previous_zips` lets a zip whose sources did not change be reused, not rebuilt;
+    `seen` (code dir -> "code" state, from a fast path that just looked) spares reading those folders
+    again when a zip of exactly that state can be reused."""
     from generator.checks.packaging import zip_size_warning
     from generator.emit.compiled import compiled_package
     from generator.emit.package import build_zip, build_zip_from_files, files_fingerprint
-    from generator.fingerprint import MISSING, STRENGTH, path_state, tree_of
+    from generator.fingerprint import MISSING, STRENGTH, UNSETTLED, path_state, tree_of
     from generator.emit.scaffold import scaffold_files
     from generator.emit.terraform import render_stage
     from generator.plan.build import build_plan
@@ -103,17 +107,25 @@ def render(
             code_dirs.add(fn.code_dir)
             if fn.artifact:  # the code dir only decides whether to scaffold; the artifact is the package
                 state = consult(fn.code_dir, "exists")
-                consult(fn.artifact, "artifact")
+                artifact = consult(fn.artifact, "artifact")
                 if state.endswith(MISSING):
                     scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
                 data, warning = compiled_package(fn, root, doc)
+                if (data is not None) != artifact.endswith(f"|file|{hashlib.sha256(data or b'').hexdigest()}"):
+                    states[fn.artifact] = UNSETTLED  # rebuilt while we read it: the next render looks again
                 if data is not None:
                     outputs[f"dist/{fn.name}.zip"] = data  # a jar is a zip; one name keeps the writer's rules
                 elif warning not in warnings:
                     warnings.append(warning)
                 continue
-            rel, tree = f"dist/{fn.name}.zip", tree_of(consult(fn.code_dir, "code"))
-            if tree is not None:
+            rel, early = f"dist/{fn.name}.zip", None
+            looked = (seen or {}).get(fn.code_dir) if STRENGTH[paths.get(fn.code_dir, "where")] < 2 else None
+            if reuse and looked and tree_of(looked) and fn.code_dir not in zips:
+                early = reuse(rel, tree_of(looked))  # a zip of what the fast path just saw: no second read
+            if early is not None:
+                paths[fn.code_dir], states[fn.code_dir] = "code", looked
+                tree = tree_of(looked)
+            elif (tree := tree_of(consult(fn.code_dir, "code"))) is not None:
                 build = lambda: build_zip(root / fn.code_dir, contents.pop(fn.code_dir, None))  # noqa: E731
             else:
                 files = scaffolds.setdefault(
@@ -122,7 +134,7 @@ def render(
                 tree = files_fingerprint(files)
                 build = lambda: build_zip_from_files(files)  # noqa: E731
             sources[rel] = tree
-            data = zips.get(fn.code_dir) or (reuse and reuse(rel, tree)) or build()
+            data = zips.get(fn.code_dir) or early or (reuse and reuse(rel, tree)) or build()
             contents.pop(fn.code_dir, None)  # read for the fingerprint; not kept once zipped or reused
             if fn.code_dir not in zips:
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(data))

@@ -415,3 +415,40 @@ def test_a_blueprint_edited_during_a_render_is_not_taken_as_rendered(app, spy, m
     spy.__init__(monkeypatch)
     assert not rendered(bp, out, spy), "the record names the bytes rendered, not the file as it is now"
     assert rendered(bp, out, spy)
+
+
+def test_one_edit_reads_only_the_edited_code_folder_twice(app, spy, monkeypatch):
+    bp, out = app
+    primed(bp, out, spy)
+    reads: list[str] = []
+    real = package.read_tree
+    monkeypatch.setattr(package, "read_tree", lambda src, *a: reads.append(Path(src).name) or real(src, *a))
+    _edit_handler(bp, out)
+    assert not rendered(bp, out, spy)
+    assert reads == ["stock"] and spy.zips == ["stock"], "the others were fingerprinted once, by the fast path"
+    assert rendered(bp, out, spy)
+
+
+def test_an_artifact_rebuilt_while_it_is_read_is_looked_at_again(app, spy, monkeypatch):
+    import generator.emit.compiled as compiled
+
+    bp, out = app
+    real = compiled.compiled_package
+
+    jar = bp.parent / "jvm" / "settle" / "target" / "settle-1.0.jar"
+    first = jar.read_bytes()
+
+    def rebuilt_meanwhile(fn, root, doc):
+        _change_artifact(bp, out)  # a build writes the jar between our hash and our copy ...
+        try:
+            return real(fn, root, doc)
+        finally:
+            jar.write_bytes(first)  # ... and the next build writes the first bytes again
+
+    monkeypatch.setattr(compiled, "compiled_package", rebuilt_meanwhile)
+    assert not rendered(bp, out, spy)
+    assert (out / "dist" / "settle.zip").read_bytes() != first
+    monkeypatch.setattr(compiled, "compiled_package", real)
+    assert not rendered(bp, out, spy), "the record could not vouch for the artifact"
+    assert (out / "dist" / "settle.zip").read_bytes() == first
+    assert rendered(bp, out, spy)

@@ -109,7 +109,7 @@ def _included(src_dir: Path | str, real: str | None = None) -> list[tuple[str, s
 
     def walk(directory: str, dir_real: str, rel: tuple[str, ...], active: frozenset[str]) -> None:
         with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)  # in any order: `found` is sorted once at the end
         parent_name = rel[-1] if rel else ""
         for entry in entries:
             if entry.is_symlink():

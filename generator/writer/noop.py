@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.fingerprint import MISSING, code_digest, inputs_digest, path_state, tree_of
+from generator.fingerprint import MISSING, UNSETTLED, code_digest, inputs_digest, path_state, tree_of
 from generator.writer.manifest import (
     JOURNAL,
     MANIFEST,
@@ -32,7 +32,6 @@ from generator.writer.manifest import (
     sha256,
 )
 
-UNSETTLED = "unsettled"  # a state no path ever has: the next render cannot take the fast path
 
 
 @dataclass
@@ -60,12 +59,14 @@ def _warning_doc(diag: Diagnostic, blueprint: Path) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _warning(line: str, blueprint: Path) -> Diagnostic:
-    doc = json.loads(line)
-    if doc.pop("in_blueprint", False):
-        doc["file"] = os.fspath(blueprint)
-    doc["path"] = tuple(doc.get("path", ()))
-    return Diagnostic(**doc)
+def _warnings(lines: list[str], blueprint: Path) -> list[Diagnostic]:
+    out = []
+    for doc in json.loads("[" + ",".join(lines) + "]"):  # one parse for all of them
+        if doc.pop("in_blueprint", False):
+            doc["file"] = os.fspath(blueprint)
+        doc["path"] = tuple(doc.get("path", ()))
+        out.append(Diagnostic(**doc))
+    return out
 
 
 def entries_digest(entries: dict[str, dict]) -> str:
@@ -125,8 +126,11 @@ def inputs_record(rendered, blueprint: Path, stage: str | None, strict: bool, en
 # ------------------------------------------------------------------------------------ replaying
 
 
-def replay(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool) -> Replay | None:
-    """The report of a render that would change nothing, or None: then render in full."""
+def replay(
+    blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, seen: dict[str, str] | None = None
+) -> Replay | None:
+    """The report of a render that would change nothing, or None: then render in full. `seen`
+    receives the code folders' states it computed (the full render can reuse zips without reading)."""
     try:
         data = Path(blueprint).read_bytes()
     except OSError:
@@ -134,7 +138,7 @@ def replay(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
     digest = sha256(data)
     for target in _targets(out_dir, digest):
         try:
-            found = _check(Path(blueprint), data, target, stage, strict)
+            found = _check(Path(blueprint), data, target, stage, strict, seen)
         except Exception:  # noqa: BLE001 - any doubt: the full render decides (and reports)
             found = None
         if found is not None:
@@ -171,7 +175,7 @@ def _read(path: Path | str) -> bytes | None:
         return None
 
 
-def _check(blueprint: Path, data: bytes, target: Path, stage: str | None, strict: bool) -> Replay | None:
+def _check(blueprint: Path, data: bytes, target: Path, stage: str | None, strict: bool, seen=None) -> Replay | None:
     from generator.writer.guard import check_output_dir
 
     check_output_dir(target, blueprint)  # raises: the full render reports it
@@ -185,12 +189,12 @@ def _check(blueprint: Path, data: bytes, target: Path, stage: str | None, strict
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a render is writing the folder: not now
         except ImportError:  # pragma: no cover - not POSIX
             pass
-        return _check_locked(blueprint, data, target, stage, strict)
+        return _check_locked(blueprint, data, target, stage, strict, seen)
     finally:
         os.close(fd)
 
 
-def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None, strict: bool) -> Replay | None:
+def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None, strict: bool, seen=None) -> Replay | None:
     from generator.writer.tree import legacy_leftovers
 
     raw = _read(target / MANIFEST)
@@ -210,6 +214,8 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
     states = {}
     for rel, mode in paths.items():
         state = states[rel] = path_state(root, rel, mode, real_root, parents)
+        if mode == "code" and seen is not None:
+            seen[rel] = state
         if mode in ("code", "exists") and state.endswith(MISSING):
             return None  # a full render would scaffold it
     report = inputs["report"]
@@ -232,5 +238,5 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
             return None
     return Replay(
         target, report["service"], list(report["stages"]), int(report["outputs"]), int(report["skip"]),
-        [_warning(w, blueprint) for w in report["warnings"]],
+        _warnings(report["warnings"], blueprint),
     )
