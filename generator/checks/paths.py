@@ -1,16 +1,14 @@
-"""Paths a blueprint names (`code:`, `artifact:`) stay inside its folder (SLS313); `-o` never clobbers
-one (SLS601: generator/writer/guard.py, re-exported here)."""
+"""Paths a blueprint names (`code:`, `artifact:`) stay inside its folder (SLS313). That `-o` never
+clobbers one (SLS601) is checked by generator/writer/guard.py, cheap enough for the no-op fast path."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from pathlib import Path
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.writer.guard import check_output_dir  # noqa: F401 - it lives where the fast path can import it cheaply
 
 _ABSOLUTE = re.compile(r"^([A-Za-z]:|[\\/]|~)")
 
