@@ -293,7 +293,7 @@ def test_other_options_render_in_full_and_get_their_own_record(app, spy):
     assert not rendered(bp, out, spy, "--force")
 
 
-@pytest.mark.parametrize("damage", ["missing", "corrupt", "edited", "journal", "tmp", "scaffold_tmp"])
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "edited", "odd_record", "journal", "tmp", "scaffold_tmp"])
 def test_an_unsure_folder_renders_in_full(app, spy, damage):
     bp, out = app
     primed(bp, out, spy)
@@ -305,6 +305,11 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
     elif damage == "edited":
         doc = json.loads(manifest.read_text())
         doc["files"]["dev/extra.tf"] = {"kind": "terraform", "sha256": "0" * 64}
+        manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    elif damage == "odd_record":
+        doc = json.loads(manifest.read_text())
+        for record in doc["inputs"].values():
+            record["report"] = "not a report"
         manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif damage == "journal":
         (out / JOURNAL).write_text(json.dumps({"put": [], "remove": {}}))

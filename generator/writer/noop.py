@@ -133,16 +133,12 @@ def replay(
     receives the code folders' states it computed (the full render can reuse zips without reading)."""
     try:
         data = Path(blueprint).read_bytes()
-    except OSError:
-        return None
-    digest = sha256(data)
-    for target in _targets(out_dir, digest):
-        try:
+        for target in _targets(out_dir, sha256(data)):
             found = _check(Path(blueprint), data, target, stage, strict, seen)
-        except Exception:  # noqa: BLE001 - any doubt: the full render decides (and reports)
-            found = None
-        if found is not None:
-            return found
+            if found is not None:
+                return found
+    except Exception:  # noqa: BLE001 - any doubt (an odd manifest, a refused folder, ...): render in full
+        pass
     return None
 
 
