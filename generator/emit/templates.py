@@ -7,6 +7,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from generator.cache import cache_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -31,18 +33,6 @@ def checkov_skips(skips) -> str:
             raise ValueError(f"checkov skip needs an id and a reason: {check!r}, {reason!r}")
         lines.append(f"#checkov:skip={check}:{reason}\n  ")
     return "".join(lines)
-
-
-def cache_dir() -> Path | None:
-    """Where compiled templates are kept between runs, or None to compile every time.
-
-    ``SLS_GEN_CACHE_DIR`` (empty: no cache), else ``$XDG_CACHE_HOME/sls-gen``, else ``~/.cache/sls-gen``.
-    """
-    configured = os.environ.get("SLS_GEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "sls-gen"
 
 
 def _bytecode_cache(jinja2, version: str):
