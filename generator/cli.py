@@ -135,7 +135,7 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
                 _summary(same.service, same.stages, same.target, {k: n for k, n in counts.items() if n}, False)
                 return
         from generator.writer import write_scaffolds, write_tree
-        from generator.writer.noop import recorded_inputs
+        from generator.writer.noop import record_render
         from generator.writer.tree import legacy_leftovers
 
         rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, reuse=not force, seen=seen)
@@ -144,12 +144,14 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
                        "it may hold your terraform state: check it, then delete it.", err=True)
         scaffolded: list[tuple[str, str]] = []
 
-        def before_commit(plan):  # the render is accepted: scaffolds first, then what was read
+        def before_commit(plan):  # the render is accepted: scaffolds first
             scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
-            return recorded_inputs(rendered, blueprint, stage, strict, plan)
+
+        def after_commit(plan):  # then what was read, in the user's cache (never in the folder)
+            record_render(rendered, blueprint, stage, strict, plan)
 
         plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
-                          before_commit=before_commit)
+                          before_commit=before_commit, after_commit=after_commit)
         statuses = [(f.status, f.rel) for f in plan.files] + scaffolded
         counts: dict[str, int] = {}
         for status, path in statuses:

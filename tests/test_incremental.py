@@ -6,6 +6,7 @@ prints, and never be taken when anything it reads changed (docs/decisions/increm
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import generator.cache as cache
 import generator.emit.package as package
 import generator.fingerprint as fingerprint
 import generator.pipeline as pipeline
@@ -41,6 +43,18 @@ functions:
     artifact: jvm/settle/target/settle-1.0.jar
 """
 PY_FUNCTIONS = ("billing", "orders", "stock")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch) -> Path:
+    """Each test keeps its render records apart (subprocesses inherit the setting)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SLS_GEN_CACHE_DIR", str(folder))
+    return folder
+
+
+def record_file(out: Path) -> Path:
+    return cache.render_record_path(out)[0]
 
 
 @pytest.fixture
@@ -168,7 +182,7 @@ def test_default_output_folder_is_found_without_rendering(app, spy, monkeypatch)
 
 
 def _edit_blueprint(bp, out):
-    bp.write_text(BLUEPRINT.replace("  billing: {}", "  billing: {memory: 512}"))
+    bp.write_text(BLUEPRINT.replace("  billing: {}", "  billing: {memory: 1024}"))
 
 
 def _edit_handler(bp, out):
@@ -307,10 +321,10 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
         doc["files"]["dev/extra.tf"] = {"kind": "terraform", "sha256": "0" * 64}
         manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif damage == "odd_record":
-        doc = json.loads(manifest.read_text())
-        for record in doc["inputs"].values():
+        doc = json.loads(record_file(out).read_text())
+        for record in doc["records"].values():
             record["report"] = "not a report"
-        manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        record_file(out).write_text(json.dumps(doc))
     elif damage == "journal":
         (out / JOURNAL).write_text(json.dumps({"put": [], "remove": {}}))
     elif damage == "tmp":
@@ -330,14 +344,116 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
         assert rendered(bp, out, spy)
 
 
-def test_diff_ignores_the_inputs_record(app, spy):
+def test_a_comment_in_the_blueprint_renders_in_full_and_writes_nothing(app, spy):
     bp, out = app
     primed(bp, out, spy)
+    before = {p: (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     bp.write_text("# a comment changes the blueprint's bytes, not its output\n" + BLUEPRINT)
     assert run("diff", bp, "-o", out).exit_code == 0
+    spy.reset()
     result = run("render", bp, "-o", out)
-    assert result.exit_code == 0 and "nothing written" not in result.stdout  # the record is rewritten
+    assert result.exit_code == 0 and spy.renders == 1, result.output
+    assert "nothing changed, nothing written" in result.stdout
+    assert {p: (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
+    assert rendered(bp, out, spy), "the new inputs were recorded in the cache"
+
+
+# ------------------------------------------------------------------------------ the cache
+
+
+def test_the_record_lives_in_the_cache_not_in_the_output_folder(app, spy, own_cache):
+    bp, out = app
+    primed(bp, out, spy)
+    assert set(json.loads((out / MANIFEST).read_text())) == {"files", "format", "generator"}
+    assert [p.name for p in (own_cache / "renders").iterdir()] == [record_file(out).name]
+    assert record_file(out).stat().st_mode & 0o777 == 0o600
+    assert (own_cache / "renders").stat().st_mode & 0o777 == 0o700
+    assert list(cache.read_render_records(out)) == [noop.options_key(None, False)]
+
+
+def test_manifest_is_byte_identical_whatever_sls_gen_code_wrote_it(app, spy, monkeypatch):
+    bp, out = app
+    primed(bp, out, spy)
+    raw = (out / MANIFEST).read_bytes()
+    _code_changed(monkeypatch)  # an upgrade, or an edit in a dev checkout, that changes no output
+    spy.reset()
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 0 and spy.renders == 1
+    assert "nothing changed, nothing written" in result.stdout
+    assert (out / MANIFEST).read_bytes() == raw
+    assert rendered(bp, out, spy), "the new code's record was kept"
+
+
+def test_cache_off_renders_in_full_every_time_and_keeps_nothing(app, spy, monkeypatch, own_cache):
+    bp, out = app
+    monkeypatch.setenv("SLS_GEN_CACHE_DIR", "")
+    for _ in range(3):
+        assert not rendered(bp, out, spy)
+        assert sorted(spy.zips) == list(PY_FUNCTIONS), "no record says which code built the zips"
+    assert not own_cache.exists()
+
+
+def test_a_wiped_cache_means_one_full_render_with_every_zip_built(app, spy, own_cache):
+    import shutil
+
+    bp, out = app
+    primed(bp, out, spy)
+    before = files(out)
+    shutil.rmtree(own_cache)
+    assert not rendered(bp, out, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS)
+    assert files(out) == before
     assert rendered(bp, out, spy)
+
+
+def test_a_copied_output_folder_does_not_use_the_original_record(app, spy):
+    import shutil
+
+    bp, out = app
+    primed(bp, out, spy)
+    copy = out.with_name("copy")
+    shutil.copytree(out, copy)
+    assert not rendered(bp, copy, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS), "the copy's zips are not vouched for by any record"
+    assert rendered(bp, copy, spy) and rendered(bp, out, spy)
+
+
+def test_a_record_file_of_another_folder_is_not_used(app, spy):
+    bp, out = app
+    primed(bp, out, spy)
+    other = out.with_name("other")
+    assert not rendered(bp, other, spy)
+    record_file(other).write_bytes(record_file(out).read_bytes())  # e.g. a hash collision, a copied cache
+    assert cache.read_render_records(other) is None
+    assert not rendered(bp, other, spy), "same manifest, same inputs, but the record names `out`"
+
+
+@pytest.mark.parametrize("damage", ["not_json", "not_a_dict", "other_format", "records_not_a_dict", "empty"])
+def test_a_corrupt_cache_file_means_a_full_render(app, spy, damage):
+    bp, out = app
+    primed(bp, out, spy)
+    path = record_file(out)
+    doc = json.loads(path.read_text())
+    path.write_text({
+        "not_json": "{not json",
+        "not_a_dict": "[1, 2]",
+        "other_format": json.dumps({**doc, "format": 99}),
+        "records_not_a_dict": json.dumps({**doc, "records": ["x"]}),
+        "empty": "",
+    }[damage])
+    assert not rendered(bp, out, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS)
+    assert rendered(bp, out, spy), "the damaged file was replaced"
+
+
+def test_an_unwritable_cache_costs_only_time(app, spy, monkeypatch, tmp_path):
+    bp, out = app
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("SLS_GEN_CACHE_DIR", str(blocker / "cache"))
+    assert not rendered(bp, out, spy)
+    assert not rendered(bp, out, spy)
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 # ------------------------------------------------------------------------------ zips
@@ -379,6 +495,20 @@ def test_a_zip_is_not_reused_when_its_file_changed(app, spy):
     result = run("render", bp, "-o", out, "--force")
     assert result.exit_code == 0 and sorted(spy.zips) == list(PY_FUNCTIONS), "--force trusts nothing"
     assert (out / "dist" / "billing.zip").read_bytes() == data
+
+
+def test_zips_of_a_manifest_another_render_wrote_are_not_reused(app, spy):
+    bp, out = app
+    primed(bp, out, spy)
+    ours = (out / "dist" / "billing.zip").read_bytes()
+    theirs = ours + b"built by another sls-gen"  # what a `git pull` of another machine's render brings
+    (out / "dist" / "billing.zip").write_bytes(theirs)
+    doc = json.loads((out / MANIFEST).read_text())
+    doc["files"]["dist/billing.zip"]["sha256"] = hashlib.sha256(theirs).hexdigest()
+    (out / MANIFEST).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    assert not rendered(bp, out, spy)
+    assert sorted(spy.zips) == list(PY_FUNCTIONS), "our record does not describe this manifest"
+    assert (out / "dist" / "billing.zip").read_bytes() == ours
 
 
 def test_scaffolded_code_is_not_reused_when_disk_differs(tmp_path, spy):

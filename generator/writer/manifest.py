@@ -45,13 +45,17 @@ def kind(rel: str) -> str:
     return "doc"
 
 
-def manifest_bytes(entries: dict[str, dict], inputs: dict | None = None) -> bytes:
-    """entries: rel -> {"kind", "sha256", "source"?}; inputs: what the render read (see
-    generator/writer/noop.py). Sorted keys, trailing newline: byte-stable."""
+def manifest_bytes(entries: dict[str, dict]) -> bytes:
+    """entries: rel -> {"kind", "sha256", "source"?}. Sorted keys, trailing newline: byte-stable, and a
+    function of the generated files alone (what a render read is kept in the user's cache instead,
+    generator/writer/noop.py), so identical outputs give identical bytes whichever sls-gen wrote them."""
     doc = {"format": FORMAT, "generator": "sls-gen", "files": dict(sorted(entries.items()))}
-    if inputs is not None:
-        doc["inputs"] = inputs
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+
+
+def entries_digest(entries: dict[str, dict]) -> str:
+    """One digest of a manifest's file list: what ties a render record to the manifest it wrote."""
+    return sha256(json.dumps(entries, sort_keys=True, separators=(",", ":")).encode())
 
 
 def entries_for(files: dict[str, bytes], sources: dict[str, str] | None = None) -> dict[str, dict]:
@@ -61,19 +65,6 @@ def entries_for(files: dict[str, bytes], sources: dict[str, str] | None = None) 
         if rel in entries:
             entries[rel]["source"] = source
     return entries
-
-
-def manifest_inputs(doc) -> dict | None:
-    """The "inputs" record of a parsed manifest (raw bytes are parsed first), or None (absent,
-    unreadable, or of another format)."""
-    if isinstance(doc, bytes):
-        try:
-            doc = json.loads(doc)
-        except ValueError:
-            return None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("inputs"), dict):
-        return None
-    return doc["inputs"]
 
 
 def read_regular(path: Path | str) -> bytes | None:

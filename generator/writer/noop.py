@@ -1,15 +1,18 @@
-"""The no-op fast path: prove from the manifest that a render would change nothing, cheaply.
+"""The no-op fast path: prove from a render record that a render would change nothing, cheaply.
 
 A render is a function of its inputs (generator/fingerprint.py): sls-gen's code, the blueprint's
 bytes, the options, and every path it consulted on disk. Each full render records a digest of
-them in the manifest (`inputs`), with the report it printed (warnings, counts). The next render
-recomputes the digest without importing the pipeline (no YAML, pydantic, Jinja); if it matches
-and every file the manifest lists is on disk with its recorded sha256, a full render would write
-nothing and print that same report, so it is printed and nothing else happens.
+them, with the report it printed (warnings, counts) and a digest of the manifest's file list, in
+the per-user cache (generator/cache.py: one file per output folder, never in the folder itself).
+The next render recomputes the digest without importing the pipeline (no YAML, pydantic, Jinja);
+if it matches, the manifest's file list is the one recorded and every file it lists is on disk
+with its recorded sha256, a full render would write nothing and print that same report, so it is
+printed and nothing else happens.
 
-Anything unsure falls back to the full render: no manifest or no record, a pending journal, a
-temp file anywhere, a scaffold to write, a listed file missing or edited, a different digest,
-a concurrent writer. See docs/decisions/incremental-render.md.
+Anything unsure falls back to the full render: cache off, no record (fresh clone, wiped cache),
+a manifest not the one recorded (a git pull of another render), a pending journal, a temp file
+anywhere, a scaffold to write, a listed file missing or edited, a different digest, a concurrent
+writer. See docs/decisions/incremental-render.md.
 """
 
 from __future__ import annotations
@@ -20,18 +23,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import cache_dir, read_render_records, write_render_records
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import MISSING, UNSETTLED, code_digest, inputs_digest, path_state, tree_of
-from generator.writer.manifest import (
-    JOURNAL,
-    MANIFEST,
-    TMP,
-    manifest_inputs,
-    read_regular,
-    safe_rel,
-    sha256,
-)
-
+from generator.writer.manifest import JOURNAL, MANIFEST, TMP, entries_digest, read_regular, safe_rel, sha256
 
 
 @dataclass
@@ -50,7 +45,7 @@ class Replay:
 
 
 def _warning_doc(diag: Diagnostic, blueprint: Path) -> str:
-    """A warning as one compact JSON line (a manifest stays readable with hundreds of them)."""
+    """A warning as one compact JSON line (a record stays readable with hundreds of them)."""
     doc = {k: v for k, v in vars(diag).items() if v is not None}
     doc["path"] = list(diag.path)
     if diag.file == os.fspath(blueprint):  # as the user spelled it: not recorded, it differs per call
@@ -69,27 +64,26 @@ def _warnings(lines: list[str], blueprint: Path) -> list[Diagnostic]:
     return out
 
 
-def entries_digest(entries: dict[str, dict]) -> str:
-    return sha256(json.dumps(entries, sort_keys=True, separators=(",", ":")).encode())
-
-
 def options_key(stage: str | None, strict: bool) -> str:
     """Records are kept per set of options, so `render` and `render --stage dev` both stay fast."""
     return f"stage={stage or '*'} strict={'yes' if strict else 'no'}"
 
 
-def recorded_inputs(rendered, blueprint: Path, stage: str | None, strict: bool, plan) -> dict:
-    """The manifest's `inputs` of a full render about to write `plan`: this render's record, plus
-    the records of other options that still describe the same files (the others are stale)."""
+def record_render(rendered, blueprint: Path, stage: str | None, strict: bool, plan) -> None:
+    """Keep what a full render that just committed `plan` read, in the cache (best effort): this
+    render's record, plus the records of other options that still describe the same files (the
+    others are stale). Nothing when the cache is off."""
+    if cache_dir() is None:
+        return
     record = inputs_record(rendered, blueprint, stage, strict, plan.entries)
-    old = manifest_inputs(plan.old_manifest) or {}
+    old = read_render_records(plan.out_dir) or {}
     kept = {k: v for k, v in old.items() if isinstance(v, dict) and v.get("files") == record["files"]}
-    return dict(sorted({**kept, options_key(stage, strict): record}.items()))
+    write_render_records(plan.out_dir, dict(sorted({**kept, options_key(stage, strict): record}.items())))
 
 
 def inputs_record(rendered, blueprint: Path, stage: str | None, strict: bool, entries: dict[str, dict]) -> dict:
-    """The `inputs` record of a full render whose manifest lists `entries`. Call it after the
-    scaffolds are written: a scaffolded code folder is fingerprinted as it now is on disk."""
+    """The record of a full render whose manifest lists `entries`. Call it after the scaffolds
+    are written: a scaffolded code folder is fingerprinted as it now is on disk."""
     from generator.emit.package import files_fingerprint
 
     blueprint = Path(blueprint)
@@ -131,6 +125,8 @@ def replay(
 ) -> Replay | None:
     """The report of a render that would change nothing, or None: then render in full. `seen`
     receives the code folders' states it computed (the full render can reuse zips without reading)."""
+    if cache_dir() is None:  # no records kept: nothing to prove it with
+        return None
     try:
         data = Path(blueprint).read_bytes()
         for target in _targets(out_dir, sha256(data)):
@@ -143,7 +139,7 @@ def replay(
 
 
 def _targets(out_dir: Path | None, blueprint_sha: str) -> list[Path]:
-    """The folder to check: -o, else the out/<service> whose record names this blueprint's bytes."""
+    """The folder to check: -o, else the out/<service> whose records name this blueprint's bytes."""
     if out_dir is not None:
         return [out_dir]
     found = []
@@ -152,12 +148,7 @@ def _targets(out_dir: Path | None, blueprint_sha: str) -> list[Path]:
     except OSError:
         return []
     for name in names:
-        raw = _read(Path("out", name, MANIFEST))
-        try:
-            inputs = manifest_inputs(json.loads(raw)) if raw is not None else None
-        except ValueError:
-            continue
-        for record in (inputs or {}).values():
+        for record in (read_render_records(Path("out", name)) or {}).values():
             if isinstance(record, dict) and record.get("blueprint") == blueprint_sha and record.get("report", {}).get("service") == name:
                 found.append(Path("out") / name)
                 break
@@ -193,14 +184,13 @@ def _check(blueprint: Path, data: bytes, target: Path, stage: str | None, strict
 def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None, strict: bool, seen=None) -> Replay | None:
     from generator.writer.tree import legacy_leftovers
 
-    raw = _read(target / MANIFEST)
-    doc = json.loads(raw) if raw is not None else None
-    inputs = (manifest_inputs(doc) or {}).get(options_key(stage, strict))
+    inputs = (read_render_records(target) or {}).get(options_key(stage, strict))
     if not isinstance(inputs, dict) or os.path.lexists(target / JOURNAL) or legacy_leftovers(target):
         return None
-    files = doc["files"]
+    raw = _read(target / MANIFEST)
+    files = json.loads(raw)["files"] if raw is not None else None
     if not isinstance(files, dict) or entries_digest(files) != inputs.get("files"):
-        return None  # the manifest was edited: a full render would rewrite it
+        return None  # not the manifest this record wrote (edited, pulled, rendered elsewhere)
     code, bp_sha = code_digest(), sha256(data)
     if inputs.get("code") != code or inputs.get("blueprint") != bp_sha:
         return None

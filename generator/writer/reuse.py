@@ -4,8 +4,11 @@ The manifest records, per `dist/<fn>.zip`, the tree fingerprint of the code it w
 (`source`, see generator.emit.package.tree_fingerprint: equal fingerprints mean byte-identical
 zips). A zip is reused when its recorded source equals the current one, the manifest was written
 by this very sls-gen code (a change to the zip layout cannot leak through), no journal is
-pending, and the file on disk still has its recorded sha256. Read-only: the writer stays the only
-one that writes the folder.
+pending, and the file on disk still has its recorded sha256. "Written by this code" is known only
+from a render record in the user's cache (generator/cache.py) naming this code and this very file
+list: the manifest itself does not say which sls-gen wrote it, so without such a record (fresh
+clone, cache off or wiped, a manifest pulled from another machine) every zip is built. Read-only:
+the writer stays the only one that writes the folder.
 """
 
 from __future__ import annotations
@@ -15,17 +18,20 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.cache import read_render_records
 from generator.fingerprint import code_digest
-from generator.writer.manifest import JOURNAL, MANIFEST, manifest_inputs, read_manifest, read_regular
+from generator.writer.manifest import JOURNAL, MANIFEST, entries_digest, read_manifest, read_regular
 
 
 def previous_zips(out_dir: Path) -> Callable[[str, str], bytes | None]:
     """lookup(rel, tree fingerprint) -> the zip's bytes from `out_dir`, or None: build it."""
     out_dir = Path(out_dir)
-    entries, raw = read_manifest(out_dir)
-    inputs = manifest_inputs(raw)
-    same_code = any(isinstance(r, dict) and r.get("code") == code_digest() for r in (inputs or {}).values())
-    if not entries or not same_code or os.path.lexists(out_dir / JOURNAL):
+    records = read_render_records(out_dir)
+    entries = read_manifest(out_dir)[0] if records else None
+    listed = entries_digest(entries) if entries else None
+    ours = any(isinstance(r, dict) and r.get("code") == code_digest() and r.get("files") == listed
+               for r in (records or {}).values())
+    if not entries or not ours or os.path.lexists(out_dir / JOURNAL):
         return lambda rel, tree: None
 
     def lookup(rel: str, tree: str) -> bytes | None:

@@ -26,7 +26,6 @@ from generator.writer.manifest import (
     file_sha256,
     fsync_dir,
     manifest_bytes,
-    manifest_inputs,
     read_manifest,
     read_regular,
     sha256,
@@ -62,11 +61,6 @@ class WritePlan:
     backups: dict[str, str] = field(default_factory=dict)  # rel -> rel of the copy kept by --force
     entries: dict[str, dict] = field(default_factory=dict)  # the new manifest's files
     old_manifest: bytes | None = None
-
-    def record_inputs(self, inputs: dict | None) -> None:
-        """Put a render's inputs record (generator/writer/noop.py) into the manifest to be written."""
-        self.manifest = manifest_bytes(self.entries, inputs)
-        self.manifest_changed = self.manifest != self.old_manifest
 
     @property
     def conflicts(self) -> list[FileStatus]:
@@ -112,13 +106,11 @@ def plan_write(
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
     sources: dict[str, str] | None = None,
-    record: bool = True,
 ) -> WritePlan:
     """Compare a render with the folder; read-only. `scope` limits which old files may go stale
     (a `--stage` render must not remove the other stages). `sources`: zip -> tree fingerprint,
-    kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source and
-    the manifest its inputs record, so only a change of content counts as a change. `record=False`:
-    the caller completes the manifest with `WritePlan.record_inputs`."""
+    kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source, so
+    only a change of content counts as a change."""
     out_dir = Path(out_dir)
     if _foreign(out_dir) and not force:
         raise WriteRefused([Diagnostic(
@@ -162,8 +154,8 @@ def plan_write(
         plan.files.append(FileStatus(status, rel, None, path.read_bytes() if status == "remove" else None))
     plan.files.sort(key=lambda f: f.rel)
     plan.entries = entries
-    if record:
-        plan.record_inputs(manifest_inputs(old_raw) if sources is None else None)
+    plan.manifest = manifest_bytes(entries)
+    plan.manifest_changed = plan.manifest != old_raw
     return plan
 
 
@@ -335,22 +327,24 @@ def write_tree(
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
     sources: dict[str, str] | None = None,
-    before_commit: Callable[[WritePlan], dict | None] | None = None,
+    before_commit: Callable[[WritePlan], None] | None = None,
+    after_commit: Callable[[WritePlan], None] | None = None,
 ) -> WritePlan:
     """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit.
 
     `before_commit` runs once the render is known to be accepted, before anything is written to
-    the folder (the CLI writes the scaffolds there); it returns the inputs record for the manifest.
+    the folder (the CLI writes the scaffolds there); `after_commit` once the folder holds the
+    render, still under the folder's lock (the CLI records what the render read).
     """
     out_dir = Path(out_dir).absolute()
     with _locked(out_dir):
-        return _write_locked(files, out_dir, force, scope, sources, before_commit)
+        return _write_locked(files, out_dir, force, scope, sources, before_commit, after_commit)
 
 
-def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None) -> WritePlan:
+def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None, after_commit=None) -> WritePlan:
     if not _foreign(out_dir):  # never sweep a folder that is not ours
         recover(out_dir)
-    plan = plan_write(files, out_dir, force, scope, sources, record=before_commit is None)
+    plan = plan_write(files, out_dir, force, scope, sources)
     if plan.conflicts and not force:
         raise WriteRefused([
             Diagnostic(
@@ -361,6 +355,8 @@ def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None
             for f in plan.conflicts
         ])
     if before_commit is not None:
-        plan.record_inputs(before_commit(plan))
+        before_commit(plan)
     apply_plan(plan)
+    if after_commit is not None:
+        after_commit(plan)
     return plan
