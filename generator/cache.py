@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 RENDERS_FORMAT = 1
 
@@ -72,16 +74,18 @@ def write_render_records(out_dir: Path | str, records: dict) -> None:
     path, real = where
     data = json.dumps({"format": RENDERS_FORMAT, "folder": real, "records": records}, sort_keys=True,
                       separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogateescape")
+    put(path, lambda fh: fh.write(data))
+
+
+def put(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a cache file, best effort: `write(fh)` fills a temp file beside it (mode 0600, folder
+    0700), which is renamed into place (a reader sees the old file or the new one). No fsync; an
+    OSError anywhere leaves at most the old file: a cache entry only ever saves time."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600), "wb") as fh:
+            write(fh)
         os.replace(tmp, path)
     except OSError:
         try:

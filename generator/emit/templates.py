@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from generator.cache import cache_dir
+from generator.cache import cache_dir, put
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,18 +56,7 @@ def _bytecode_cache(jinja2, version: str):
                 bucket.reset()
 
         def dump_bytecode(self, bucket) -> None:
-            path = self.directory / f"{bucket.key}.code"
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-                with open(tmp, "wb") as fh:
-                    bucket.write_bytecode(fh)
-                os.replace(tmp, path)
-            except OSError:
-                try:
-                    tmp.unlink()
-                except OSError:
-                    pass
+            put(self.directory / f"{bucket.key}.code", bucket.write_bytecode)
 
     return CodeCache()
 
