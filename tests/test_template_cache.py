@@ -90,3 +90,16 @@ def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("SLS_GEN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert templates.cache_dir() == tmp_path / "sls-gen"
+
+
+def test_other_syntax_options_use_another_cache_folder(fresh_env, monkeypatch, tmp_path):
+    templates.environment().get_template("terraform/sqs.tf.j2")
+    before = {p.parent.name for p in (tmp_path / "cache").rglob("*.code")}
+    monkeypatch.setitem(templates.SYNTAX, "trim_blocks", False)
+    templates.environment.cache_clear()
+    env = templates.environment()
+    calls = compiles(env, monkeypatch)
+    env.get_template("terraform/sqs.tf.j2")
+    assert calls == ["terraform/sqs.tf.j2"]  # not loaded from code compiled with trim_blocks
+    after = {p.parent.name for p in (tmp_path / "cache").rglob("*.code")}
+    assert len(before) == 1 and len(after) == 2

@@ -34,11 +34,22 @@ def checkov_skips(skips) -> str:
     return "".join(lines)
 
 
+# Options that change how a template compiles: part of the bytecode cache's folder name, so code
+# compiled under other options (another sls-gen, or an edited checkout) is never loaded.
+SYNTAX = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True, "autoescape": False}
+
+
+def _options_digest() -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(SYNTAX, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def _bytecode_cache(jinja2, version: str):
     """A Jinja bytecode cache in cache_dir(): compiling the templates costs ~0.1 s a process, loading
     them ~5 ms. Jinja checks each entry against the template's source checksum and its own and
-    Python's version; the folder name adds sls-gen's version, as the environment's options (which
-    change the compiled code) belong to it. A cache that cannot be read or written is left alone."""
+    Python's version; the folder name adds sls-gen's version and a digest of the options that
+    change the compiled code (SYNTAX). A cache that cannot be read or written is left alone."""
     root = cache_dir()
     if root is None:
         return None
@@ -70,12 +81,9 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        bytecode_cache=_bytecode_cache(jinja2, __version__),
+        bytecode_cache=_bytecode_cache(jinja2, f"{__version__}-{_options_digest()}"),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
+        **SYNTAX,
     )
     env.filters["hcl"] = lambda value, indent=0: hcl(value, indent)
     env.filters["hclmap"] = lambda pairs, indent=2: hcl(dict(pairs), indent)
