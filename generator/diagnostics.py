@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "SLS311": "API rule broken",
     "SLS312": "invalid runtime",
     "SLS313": "invalid path",
+    "SLS314": "kms_key ARN in another region than the stage",
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in environment",

@@ -53,7 +53,7 @@ def is_wildcard_action(action: str) -> bool:
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    for bp in ctx.stages.values():
+    for stage, bp in ctx.stages.items():
         if bp.kms_key and not KMS_KEY_PATTERN.match(bp.kms_key):
             yield ctx.diag(
                 "SLS102",
@@ -61,6 +61,18 @@ def check(ctx) -> Iterable[Diagnostic]:
                 f"kms_key '{bp.kms_key}' is not a KMS key alias, id or ARN",
                 hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
             )
+        elif bp.kms_key and bp.kms_key.startswith("arn:"):
+            key_region = bp.kms_key.split(":")[3]
+            stage_cfg = bp.stages.get(stage)
+            region = (stage_cfg.region if stage_cfg else None) or bp.region
+            if region and key_region != region:  # KMS keys are regional: no service here can use it
+                yield ctx.diag(
+                    "SLS314",
+                    ("kms_key",),
+                    f"stage {stage}: kms_key is a key in {key_region}, but the stage deploys to {region}",
+                    hint="write alias/<name> (resolved in each stage's region), or a key ARN of the stage's region "
+                    "in stages.<stage>.overrides.kms_key",
+                )
         if bp.kms_key:
             for tname, t in bp.tables.items():
                 if t.replicas:  # each replica region needs its own key; one key ARN cannot serve them

@@ -224,7 +224,7 @@ class StagePlan:
     description: str
     blueprint_name: str  # file name only, for the header line
     tags: tuple[tuple[str, str], ...]
-    kms_key: str | None  # as written in the blueprint; resolved by data "aws_kms_key" "custom"
+    kms_key: str | None  # as written in the blueprint; resolved to local.kms_key_arn in main.tf
     functions: tuple[FunctionPlan, ...]
     tables: tuple[TablePlan, ...]
     queues: tuple[QueuePlan, ...]
@@ -251,6 +251,21 @@ class StagePlan:
         from generator.plan.security import KMS_ARN
 
         return KMS_ARN if self.kms_key else None
+
+    @property
+    def kms_lookup(self) -> bool:
+        """True when main.tf resolves the kms_key alias with data "aws_kms_key" "custom"."""
+        from generator.plan.security import kms_key_arn
+
+        return bool(self.kms_key) and kms_key_arn(self.kms_key)[0]
+
+    @property
+    def kms_key_arn_expr(self):
+        """Raw HCL expression that main.tf's local.kms_key_arn holds, or None without a kms_key."""
+        from generator.emit.hcl import Raw
+        from generator.plan.security import kms_key_arn
+
+        return Raw(kms_key_arn(self.kms_key)[1]) if self.kms_key else None
 
 
 __all__ = [

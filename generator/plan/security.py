@@ -14,10 +14,10 @@ from generator.plan.model import ASYNC_TRIGGERS
 
 Skip = tuple[str, str]
 
-# The top-level `kms_key`, resolved once in main.tf (data "aws_kms_key" "custom"); every
-# resource that encrypts with it and every grant on it uses this ARN.
+# The top-level `kms_key`, resolved once in main.tf (local.kms_key_arn); every resource that
+# encrypts with it and every grant on it uses this ARN.
 KMS_DATA = "data.aws_kms_key.custom"
-KMS_ARN = f"{KMS_DATA}.arn"
+KMS_ARN = "local.kms_key_arn"
 
 KMS_KEY_PATTERN = re.compile(
     r"^(alias/[A-Za-z0-9/_-]+"
@@ -25,6 +25,24 @@ KMS_KEY_PATTERN = re.compile(
     r"|mrk-[0-9a-f]{32}"
     r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)$"
 )
+
+
+
+def kms_key_arn(kms_key: str) -> tuple[bool, str]:
+    """(whether main.tf looks the key up, HCL expression of its ARN) for the blueprint's kms_key.
+
+    An alias (name or ARN) is looked up with data "aws_kms_key": IAM grants and most resources
+    need the key ARN, which an alias does not give. A key ARN is used as written and a key id is
+    completed with the stage's partition, region and account: the data source's validator accepts
+    only RFC 4122 UUIDs, so a key id such as AWS's documented 1234abcd-12ab-34cd-56ef-1234567890ab
+    would fail `terraform validate` there although KMS accepts it.
+    """
+    if kms_key.startswith("alias/") or ":alias/" in kms_key:
+        return True, f"{KMS_DATA}.arn"
+    if kms_key.startswith("arn:"):
+        return False, '"' + kms_key + '"'
+    return False, '"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/' + kms_key + '"'
+
 
 NO_VPC = "CKV_AWS_117", "no VPC in the blueprint: the function reaches only AWS public endpoints"
 NO_SIGNING = "CKV_AWS_272", "no code signing in the blueprint (no AWS Signer profile in the pipeline)"

@@ -7,7 +7,7 @@ resource "aws_apigatewayv2_api" "api" {
 resource "aws_cloudwatch_log_group" "api_access" {
   name              = "/aws/apigateway/ledger-dev-api"
   retention_in_days = 365
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_apigatewayv2_stage" "default" {

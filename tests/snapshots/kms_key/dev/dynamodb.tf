@@ -24,6 +24,6 @@ resource "aws_dynamodb_table" "entries" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = data.aws_kms_key.custom.arn
+    kms_key_arn = local.kms_key_arn
   }
 }

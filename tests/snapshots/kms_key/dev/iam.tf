@@ -57,7 +57,7 @@ resource "aws_iam_role_policy" "post_entry" {
         Sid      = "KmsKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = [data.aws_kms_key.custom.arn]
+        Resource = [local.kms_key_arn]
       },
       {
         Sid      = "Logs"
@@ -123,7 +123,7 @@ resource "aws_iam_role_policy" "project" {
         Sid      = "KmsKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = [data.aws_kms_key.custom.arn]
+        Resource = [local.kms_key_arn]
       },
       {
         Sid      = "Logs"
@@ -182,7 +182,7 @@ resource "aws_iam_role_policy" "read_entry" {
         Sid      = "KmsKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt"]
-        Resource = [data.aws_kms_key.custom.arn]
+        Resource = [local.kms_key_arn]
       },
       {
         Sid      = "Logs"
@@ -242,7 +242,7 @@ resource "aws_iam_role_policy" "settle" {
         Sid      = "KmsKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt"]
-        Resource = [data.aws_kms_key.custom.arn]
+        Resource = [local.kms_key_arn]
       },
       {
         Sid      = "Logs"

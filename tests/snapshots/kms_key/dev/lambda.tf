@@ -2,7 +2,7 @@
 resource "aws_cloudwatch_log_group" "no_env" {
   name              = "/aws/lambda/ledger-dev-no-env"
   retention_in_days = 0
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_lambda_function" "no_env" {
@@ -41,7 +41,7 @@ resource "aws_lambda_function" "no_env" {
 resource "aws_cloudwatch_log_group" "post_entry" {
   name              = "/aws/lambda/ledger-dev-post-entry"
   retention_in_days = 365
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_lambda_function" "post_entry" {
@@ -58,7 +58,7 @@ resource "aws_lambda_function" "post_entry" {
   timeout          = 10
   filename         = "${path.module}/../dist/post-entry.zip"
   source_code_hash = filebase64sha256("${path.module}/../dist/post-entry.zip")
-  kms_key_arn      = data.aws_kms_key.custom.arn
+  kms_key_arn      = local.kms_key_arn
 
   ephemeral_storage {
     size = 512
@@ -88,7 +88,7 @@ resource "aws_lambda_function" "post_entry" {
 resource "aws_cloudwatch_log_group" "project" {
   name              = "/aws/lambda/ledger-dev-project"
   retention_in_days = 365
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_lambda_function" "project" {
@@ -105,7 +105,7 @@ resource "aws_lambda_function" "project" {
   timeout          = 10
   filename         = "${path.module}/../dist/project.zip"
   source_code_hash = filebase64sha256("${path.module}/../dist/project.zip")
-  kms_key_arn      = data.aws_kms_key.custom.arn
+  kms_key_arn      = local.kms_key_arn
 
   ephemeral_storage {
     size = 512
@@ -135,7 +135,7 @@ resource "aws_lambda_function" "project" {
 resource "aws_cloudwatch_log_group" "read_entry" {
   name              = "/aws/lambda/ledger-dev-read-entry"
   retention_in_days = 365
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_lambda_function" "read_entry" {
@@ -152,7 +152,7 @@ resource "aws_lambda_function" "read_entry" {
   timeout          = 10
   filename         = "${path.module}/../dist/read-entry.zip"
   source_code_hash = filebase64sha256("${path.module}/../dist/read-entry.zip")
-  kms_key_arn      = data.aws_kms_key.custom.arn
+  kms_key_arn      = local.kms_key_arn
 
   ephemeral_storage {
     size = 512
@@ -181,7 +181,7 @@ resource "aws_lambda_function" "read_entry" {
 resource "aws_cloudwatch_log_group" "settle" {
   name              = "/aws/lambda/ledger-dev-settle"
   retention_in_days = 365
-  kms_key_id        = data.aws_kms_key.custom.arn
+  kms_key_id        = local.kms_key_arn
 }
 
 resource "aws_lambda_function" "settle" {

@@ -10,8 +10,7 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
-# The blueprint's kms_key, resolved once: tables, queues, log groups and function environments
-# encrypt with it. Its key policy must admit the services that use it (docs/security.md).
+# The blueprint's kms_key alias, resolved once to its key ARN (local.kms_key_arn).
 data "aws_kms_key" "custom" {
   key_id = "alias/ledger-data"
 }
@@ -28,4 +27,7 @@ locals {
     service    = "ledger"
     stage      = "dev"
   }
+  # The blueprint's kms_key: tables, queues, log groups and function environments encrypt with it.
+  # Its key policy must admit the services that use it (docs/security.md).
+  kms_key_arn = data.aws_kms_key.custom.arn
 }

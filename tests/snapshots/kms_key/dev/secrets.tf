@@ -5,7 +5,7 @@ resource "aws_secretsmanager_secret" "bank_token" {
   name                    = "ledger/dev/bank-token"
   description             = "bank-token of ledger-dev (value set out of band)"
   recovery_window_in_days = 30
-  kms_key_id              = data.aws_kms_key.custom.arn
+  kms_key_id              = local.kms_key_arn
 }
 
 output "secret_arns" {

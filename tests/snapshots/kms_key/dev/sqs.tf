@@ -2,7 +2,7 @@
 resource "aws_sqs_queue" "postings_dlq" {
   name                              = "ledger-dev-postings-dlq"
   message_retention_seconds         = 1209600
-  kms_master_key_id                 = data.aws_kms_key.custom.arn
+  kms_master_key_id                 = local.kms_key_arn
   kms_data_key_reuse_period_seconds = 300
 }
 
@@ -11,7 +11,7 @@ resource "aws_sqs_queue" "postings" {
   visibility_timeout_seconds        = 60
   message_retention_seconds         = 345600
   delay_seconds                     = 0
-  kms_master_key_id                 = data.aws_kms_key.custom.arn
+  kms_master_key_id                 = local.kms_key_arn
   kms_data_key_reuse_period_seconds = 300
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.postings_dlq.arn

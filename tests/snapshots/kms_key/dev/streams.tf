@@ -3,7 +3,7 @@
 resource "aws_sqs_queue" "project_entries_stream_failures" {
   name                              = "ledger-dev-project-entries-stream-failures"
   message_retention_seconds         = 1209600
-  kms_master_key_id                 = data.aws_kms_key.custom.arn
+  kms_master_key_id                 = local.kms_key_arn
   kms_data_key_reuse_period_seconds = 300
 }
 

@@ -1,0 +1,46 @@
+// charge.
+// Scaffolded once by sls-gen from blueprint.yaml; this file is yours to edit and is never overwritten.
+
+// Init phase: clients and resource names are set up once per execution environment, not per event.
+const PAYMENTS_TABLE_NAME = process.env.PAYMENTS_TABLE_NAME;
+const PAYMENT_EVENTS_TOPIC_ARN = process.env.PAYMENT_EVENTS_TOPIC_ARN;
+const STRIPE_API_KEY_SECRET_ARN = process.env.STRIPE_API_KEY_SECRET_ARN;
+
+// With the JSON log format, console.log objects become structured log lines.
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+
+// Secrets are fetched on first use, never at import, and cached for a few minutes so a rotated value
+// is picked up without a cold start. The AWS SDK v3 ships with the Node.js Lambda runtime.
+const SECRET_TTL_MS = 5 * 60 * 1000;
+const secretCache = new Map();
+export const secretSource = {
+  fetch: async (envKey, ref) => {
+    if (envKey.endsWith("_SECRET_ARN")) {
+      const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+      const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ref }));
+      return out.SecretString;
+    }
+    const { SSMClient, GetParameterCommand } = await import("@aws-sdk/client-ssm");
+    const out = await new SSMClient({}).send(new GetParameterCommand({ Name: ref, WithDecryption: true }));
+    return out.Parameter.Value;
+  },
+};
+
+// getSecret(key) for DB_PASSWORD_PARAMETER_NAME, STRIPE_API_KEY_SECRET_ARN: the environment holds only the ARN or parameter name.
+export const getSecret = async (envKey) => {
+  const hit = secretCache.get(envKey);
+  if (hit && Date.now() - hit.at < SECRET_TTL_MS) return hit.value;
+  const value = await secretSource.fetch(envKey, process.env[envKey]);
+  secretCache.set(envKey, { value, at: Date.now() });
+  return value;
+};
+
+export const handler = async (event) => {
+  log("INFO", "request", { route: event.routeKey, requestId: event.requestContext?.requestId });
+  const body = event.body ? JSON.parse(event.body) : null;
+  return {
+    statusCode: 200,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ok: true, received: body }),
+  };
+};
