@@ -28,7 +28,8 @@ FIELDS = (  # (name, pattern, low, high)
     ("hours", _field_re(_N), 0, 23),
     ("day-of-month", re.compile(rf"^(?:\?|L|\d{{1,2}}W|{_field_re(_N).pattern[1:-1]})$"), 1, 31),
     ("month", _field_re(_N, _MONTHS), 1, 12),
-    ("day-of-week", re.compile(rf"^(?:\?|[1-7]L|[1-7]#[1-5]|L|{_field_re(_N, _DAYS).pattern[1:-1]})$", re.I), 1, 7),
+    # 6L / FRIL: last Friday of the month; 2#1 / MON#1: its first Monday (Quartz syntax, names too)
+    ("day-of-week", re.compile(rf"^(?:\?|(?:[1-7]|{_DAYS})(?:L|#[1-5])|L|{_field_re(_N, _DAYS).pattern[1:-1]})$", re.I), 1, 7),
     ("year", _field_re(_N), 1970, 2199),
 )
 
