@@ -62,11 +62,10 @@ def check(ctx) -> Iterable[Diagnostic]:
                 hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
             )
         elif bp.kms_key and bp.kms_key.startswith("arn:"):
-            key_region = bp.kms_key.split(":")[3]
-            stage_cfg = bp.stages.get(stage)
-            region = (stage_cfg.region if stage_cfg else None) or bp.region
-            if region and key_region != region:  # KMS keys are regional: no service here can use it
-                yield ctx.diag(
+            key_region, region = bp.kms_key.split(":")[3], ctx.region(stage)
+            if key_region != region:  # KMS keys are regional: no service of this stage can use it
+                yield ctx.stage_diag(
+                    stage,
                     "SLS314",
                     ("kms_key",),
                     f"stage {stage}: kms_key is a key in {key_region}, but the stage deploys to {region}",
