@@ -57,6 +57,7 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         messaging,
         observability,
         paths,
+        patterns,
         practices,
         references,
         schedules,
@@ -79,6 +80,7 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         compiled,
         data,
         messaging,
+        patterns,
         concurrency,
         observability,
     ):

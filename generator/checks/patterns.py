@@ -1,0 +1,98 @@
+"""Shape of event patterns and filter policies: EventBridge patterns (events and queue
+subscriptions), SNS filter policies and Lambda stream filters.
+
+Terraform passes any JSON there; AWS refuses at apply a pattern whose field is a bare value
+(`source: orders` instead of `source: [orders]`), an empty pattern or list, a matcher it does not
+know, or (for SNS message-attribute policies) a nested object. An EventBridge `input_path` must be
+a JSONPath (`$.detail`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.model.functions import EventBridgeEvent, StreamEvent, TopicEvent
+
+# Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
+# service refuses the few it lacks, but an unknown name is a typo everywhere).
+MATCHERS = frozenset({"prefix", "suffix", "anything-but", "numeric", "exists", "cidr", "equals-ignore-case", "wildcard"})
+JSONPATH = re.compile(r"^\$(\.[A-Za-z0-9_@-]+|\[\d+\])*$")
+
+
+def shape_problem(value: Any, *, nested: bool = True) -> tuple[tuple, str] | None:
+    """(path below the pattern, message) of the first shape problem AWS would refuse, or None."""
+    if not isinstance(value, dict) or not value:
+        return (), "an empty pattern matches no event (list the fields to match, e.g. source: [orders])"
+    for key, v in value.items():
+        if key == "$or":
+            if not isinstance(v, list) or len(v) < 2 or not all(isinstance(x, dict) for x in v):
+                return (key,), "'$or' takes a list of at least two patterns"
+            for j, alt in enumerate(v):
+                found = shape_problem(alt, nested=nested)
+                if found:
+                    return (key, j) + found[0], found[1]
+        elif isinstance(v, dict):
+            if not nested:
+                return (key,), f"'{key}' is a nested object, but this filter policy matches message attributes (flat keys only)"
+            found = shape_problem(v, nested=nested)
+            if found:
+                return (key,) + found[0], found[1]
+        elif isinstance(v, list):
+            if not v:
+                return (key,), f"'{key}' lists no value to match"
+            for j, item in enumerate(v):
+                if isinstance(item, dict):
+                    if len(item) != 1 or next(iter(item)) not in MATCHERS:
+                        return (key, j), (
+                            f"'{key}' item {j} must be a value or one matcher ({', '.join(sorted(MATCHERS))})"
+                        )
+                elif isinstance(item, list):
+                    return (key, j), f"'{key}' item {j} is a list: list the values directly"
+        else:
+            return (key,), f"'{key}' must be a list of values (write {key}: [{v}]) or a nested object"
+    return None
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    for stage, bp in ctx.stages.items():
+        for path, pattern, nested in _patterns(bp):
+            found = shape_problem(pattern, nested=nested)
+            if found:
+                yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
+        for fname, fn in bp.functions.items():
+            for i, ev in enumerate(fn.events):
+                if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
+                    yield ctx.stage_diag(
+                        stage,
+                        "SLS102",
+                        ("functions", fname, "events", i, "input_path"),
+                        f"input_path '{ev.input_path}' is not a JSONPath",
+                        hint="start at the event's root, e.g. $.detail or $.detail.order",
+                    )
+
+
+def _patterns(bp) -> Iterable[tuple[tuple, Any, bool]]:
+    """(blueprint path, pattern, nested objects allowed) of every pattern and filter policy."""
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            base = ("functions", fname, "events", i)
+            if isinstance(ev, EventBridgeEvent):
+                yield base + ("eventbridge", "pattern"), ev.eventbridge.pattern, True
+            elif isinstance(ev, TopicEvent) and ev.filter:  # an empty policy is no policy
+                yield base + ("filter",), ev.filter, False
+            elif isinstance(ev, StreamEvent) and ev.filter is not None:
+                if isinstance(ev.filter, list):
+                    for j, one in enumerate(ev.filter):
+                        yield base + ("filter", j), one, True
+                else:
+                    yield base + ("filter",), ev.filter, True
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            base = ("queues", qname, "subscribe", i)
+            if getattr(sub, "topic", None) is not None:
+                if sub.filter:
+                    yield base + ("filter",), sub.filter, False
+            elif getattr(sub, "eventbridge", None) is not None:
+                yield base + ("eventbridge", "pattern"), sub.eventbridge.pattern, True
