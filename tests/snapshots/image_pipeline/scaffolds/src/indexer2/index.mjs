@@ -1,0 +1,29 @@
+// indexer2.
+// Scaffolded once by sls-gen from blueprint.yaml; this file is yours to edit and is never overwritten.
+
+// Init phase: clients and resource names are set up once per execution environment, not per event.
+const AUDIT_Q_QUEUE_URL = process.env.AUDIT_Q_QUEUE_URL;
+const IMAGES_TABLE_NAME = process.env.IMAGES_TABLE_NAME;
+
+// With the JSON log format, console.log objects become structured log lines.
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+
+// Handle one stream record (DynamoDB JSON); throw to retry the batch from this record.
+export const handleRecord = async (record) => {
+  const { Keys, NewImage } = record.dynamodb;
+  log("INFO", "change", { eventName: record.eventName, keys: Keys, newImage: NewImage });
+};
+
+// DynamoDB stream batch -> partial batch response. Records of a shard must stay in order: stop at
+// the first failure and report its sequence number, so Lambda retries from there.
+export const handler = async (event, context, handle = handleRecord) => {
+  for (const record of event.Records) {
+    try {
+      await handle(record);
+    } catch (err) {
+      log("ERROR", "record failed", { sequenceNumber: record.dynamodb.SequenceNumber, error: String(err) });
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber }] };
+    }
+  }
+  return { batchItemFailures: [] };
+};
