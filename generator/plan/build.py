@@ -386,7 +386,7 @@ class Planner:
             name=self.names.physical("api"),
             routes=tuple(routes),
             authorizers=authorizers,
-            cors=api.cors if api else None,
+            cors=_cors(api.cors, routes) if api and api.cors else None,
             throttling=api.throttling if api else None,
             cache=api.cache if api else None,
             integrations=tuple(functions[n] for n in sorted({r.function.name for r in routes})),
@@ -469,3 +469,15 @@ def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
 
 def build_plan(bp: Blueprint, stage: str, blueprint_name: str) -> StagePlan:
     return Planner(bp, stage, blueprint_name).build()
+
+
+SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
+
+
+def _cors(cors, routes):
+    """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
+    its own `headers`, the preflight also admits the signature headers those calls carry."""
+    if "headers" in cors.model_fields_set or not any(r.auth == "iam" for r in routes):
+        return cors
+    return cors.model_copy(update={"headers": [*cors.headers, *SIGV4_HEADERS]})
+

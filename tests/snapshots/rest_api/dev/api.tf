@@ -208,7 +208,7 @@ resource "aws_api_gateway_integration_response" "cors_root" {
   http_method = aws_api_gateway_method.cors_root.http_method
   status_code = aws_api_gateway_method_response.cors_root.status_code
   response_parameters = {
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
   }
@@ -253,7 +253,7 @@ resource "aws_api_gateway_integration_response" "cors_legacy_proxy" {
   http_method = aws_api_gateway_method.cors_legacy_proxy.http_method
   status_code = aws_api_gateway_method_response.cors_legacy_proxy.status_code
   response_parameters = {
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
   }
@@ -298,7 +298,7 @@ resource "aws_api_gateway_integration_response" "cors_products" {
   http_method = aws_api_gateway_method.cors_products.http_method
   status_code = aws_api_gateway_method_response.cors_products.status_code
   response_parameters = {
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
   }
@@ -343,7 +343,7 @@ resource "aws_api_gateway_integration_response" "cors_products_id" {
   http_method = aws_api_gateway_method.cors_products_id.http_method
   status_code = aws_api_gateway_method_response.cors_products_id.status_code
   response_parameters = {
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
   }
