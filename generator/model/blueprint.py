@@ -25,7 +25,7 @@ REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
 
 class Stage(Strict):
     region: str | None = Field(None, pattern=REGION_PATTERN)
-    overrides: dict[str, Any] = Field(default_factory=dict, description="deep-merged over the blueprint")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="deep-merged over the blueprint; a key set to null is removed for this stage")
 
 
 class Blueprint(Strict):

@@ -23,11 +23,19 @@ _TAG_SUFFIXES = ("~event", "~use", "~sub")
 
 
 def deep_merge(base: Any, override: Any) -> Any:
-    """Mappings merge key by key; anything else (lists included) is replaced by the override."""
+    """Mappings merge key by key; anything else (lists included) is replaced by the override.
+
+    A key set to null in the override removes it, as in JSON Merge Patch (RFC 7386): a stage can
+    drop a function, table or setting (`functions: {nightly-report: null}`), which then takes its
+    default. Before, null replaced it with an empty value, so a "removed" function still deployed.
+    """
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
         return merged
     return copy.deepcopy(override)
 
