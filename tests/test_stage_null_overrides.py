@@ -48,4 +48,4 @@ def test_a_stage_drops_a_function_a_table_and_the_alarms(tmp_path):
 def test_a_removed_table_still_used_is_a_reference_error(tmp_path):
     result, _, _ = render_text(BLUEPRINT.replace("functions: {a: {uses: []}, nightly: null}", "functions: {nightly: null}"), tmp_path)
     assert result.exit_code == 2
-    assert "SLS201" in result.output and "unknown table 't'" in result.output
+    assert "SLS201" in result.output and "table 't' is removed (set to null) by a stage override" in result.output

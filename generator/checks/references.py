@@ -27,6 +27,14 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY
 
 
 def _unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
+    declared = getattr(ctx.base, "buses" if kind == "bus" else f"{kind}s", None)
+    if isinstance(declared, dict) and name in declared:  # declared, but a stage override removed it
+        return ctx.diag(
+            "SLS201",
+            path,
+            f"{kind} '{name}' is removed (set to null) by a stage override, but this still refers to it",
+            hint="remove the reference in that stage's overrides too",
+        )
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else (f"declare it under '{kind}s:'" if kind != "authorizer" else None)
     return ctx.diag("SLS201", path, f"unknown {kind} '{name}'", hint=hint)
