@@ -215,7 +215,7 @@ def kms(modules) -> dict[str, dict]:
 
 def test_kms_key_is_resolved_once_and_used_everywhere(kms):
     assert value(kms["data.aws_kms_key.custom"]["key_id"]) == "alias/ledger-data"
-    arn = "${data.aws_kms_key.custom.arn}"
+    arn = "${local.kms_key_arn}"  # main.tf: kms_key_arn = data.aws_kms_key.custom.arn (an alias is looked up)
     for address, body in _of_type(kms, "aws_dynamodb_table").items():
         assert value(body["server_side_encryption"][0]["kms_key_arn"]) == arn, address
     queues = _of_type(kms, "aws_sqs_queue")
@@ -243,7 +243,7 @@ def test_kms_grants_follow_what_each_function_does(kms):
         doc = policies(kms)[f"aws_iam_role_policy.{fn}"]
         found = [st for st in statements(doc) if any(a.startswith("kms:") for a in st["Action"])]
         for st in found:
-            assert st["Resource"] == ["${data.aws_kms_key.custom.arn}"]
+            assert st["Resource"] == ["${local.kms_key_arn}"]
         return {a for st in found for a in st["Action"]}
 
     assert kms_actions("post_entry") == {"kms:Decrypt", "kms:GenerateDataKey"}  # writes the table, sends
@@ -310,3 +310,35 @@ def test_with_kms_key_no_encryption_check_is_skipped(tmp_path):
     assert "#checkov:skip=CKV_AWS_117" in text  # the listing is real: unrelated skips are there
     for check in ("CKV_AWS_119", "CKV_AWS_158", "CKV_AWS_173", "CKV_AWS_149", "CKV_AWS_145", "CKV_AWS_297"):
         assert f"#checkov:skip={check}:" not in text, check
+
+
+@pytest.mark.parametrize(
+    "key, lookup, arn",
+    [
+        ("alias/ledger-data", True, "data.aws_kms_key.custom.arn"),
+        ("arn:aws:kms:eu-west-1:123456789012:alias/ledger-data", True, "data.aws_kms_key.custom.arn"),
+        # AWS's documented example id: the provider's data source validator refuses it (not RFC 4122)
+        (
+            "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            False,
+            '"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+        ),
+        (
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            False,
+            '"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+        ),
+    ],
+)
+def test_only_an_alias_is_looked_up_with_the_data_source(key, lookup, arn):
+    from generator.plan.security import kms_key_arn
+
+    assert kms_key_arn(key) == (lookup, arn)
+
+
+def test_main_tf_defines_the_key_arn_every_resource_uses(modules):
+    alias, arn = modules["case-kms_key/dev"], modules["case-kms_key_arn/dev"]
+    assert "data.aws_kms_key.custom" in alias and "data.aws_kms_key.custom" not in arn
+    snapshots = CASES.parent / "snapshots"
+    assert "kms_key_arn = data.aws_kms_key.custom.arn" in (snapshots / "kms_key" / "dev" / "main.tf").read_text()
+    assert 'kms_key_arn = "arn:aws:kms:us-east-2:' in (snapshots / "kms_key_arn" / "dev" / "main.tf").read_text()

@@ -122,7 +122,13 @@ _REFERENCE_ARNS = {
     ("aws_kms_key", "arn"): "arn:aws:kms:{r}:{a}:key/" + KEY_ID,
     ("aws_iam_role", "arn"): "arn:aws:iam::{a}:role/{n}",
 }
-_LOCALS = {"partition": "aws", "region": REGION, "account_id": ACCOUNT, "default_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"}
+_LOCALS = {
+    "partition": "aws",
+    "region": REGION,
+    "account_id": ACCOUNT,
+    "default_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default",
+    "kms_key_arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{KEY_ID}",
+}
 
 
 def _concrete(expr: str) -> str:

@@ -54,6 +54,11 @@ def _node_clients(fn: FunctionPlan) -> list[str]:
     ]
 
 
+def _entry_alias(entry: str, alias: str) -> str:
+    """The line exporting the scaffold's `handler` under the blueprint's entry name, if it differs."""
+    return "" if entry == "handler" else alias
+
+
 def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "") -> dict[str, str]:
     """Relative file name (inside the function's code dir) -> content."""
     env = environment()
@@ -66,24 +71,29 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         "sample_route": sample_route,
         "secrets": _secret_keys(fn),
     }
+    module, _, entry = fn.handler.rpartition(".")  # python/node handlers are module.function
     if fn.language == "python":
         ctx["clients"] = _python_clients(fn)
-        module = fn.handler.rsplit(".", 1)[0]
+        # Lambda imports `app.main` or `app/main` alike: the file is app/main.py; the test sits at the
+        # code dir's root (on sys.path under pytest) and imports the dotted module.
+        path = module.replace(".", "/")
         return {
-            f"{module}.py": env.get_template(f"scaffolds/python/handler_{kind}.py.j2").render(**ctx),
-            f"test_{module}.py": env.get_template("scaffolds/python/test_handler.py.j2")
+            f"{path}.py": env.get_template(f"scaffolds/python/handler_{kind}.py.j2").render(**ctx)
+            + _entry_alias(entry, f"\n\n# Lambda calls {entry} (the blueprint's handler).\n{entry} = handler\n"),
+            f"test_{path.replace('/', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
             .render(**ctx)
-            .replace('import_module("handler")', f'import_module("{module}")'),
+            .replace('import_module("handler")', f'import_module("{path.replace("/", ".")}")'),
         }
     if fn.language == "node":
         ctx["clients"] = _node_clients(fn)
         ctx["imports"] = []
-        module = fn.handler.rsplit(".", 1)[0]
+        # lib/fn.handler: the module is lib/fn.mjs and its test sits next to it.
         return {
-            f"{module}.mjs": env.get_template(f"scaffolds/node/index_{kind}.mjs.j2").render(**ctx),
+            f"{module}.mjs": env.get_template(f"scaffolds/node/index_{kind}.mjs.j2").render(**ctx)
+            + _entry_alias(entry, f"\n// Lambda calls {entry} (the blueprint's handler).\nexport {{ handler as {entry} }};\n"),
             f"{module}.test.mjs": env.get_template("scaffolds/node/index.test.mjs.j2")
             .render(**ctx)
-            .replace('import("./index.mjs")', f'import("./{module}.mjs")'),
+            .replace('import("./index.mjs")', f'import("./{module.rsplit("/", 1)[-1]}.mjs")'),
             "package.json": env.get_template("scaffolds/node/package.json.j2").render(**ctx),
         }
     from generator.emit.scaffold_compiled import compiled_scaffold

@@ -8,7 +8,7 @@ process.env["PAYMENT_EVENTS_TOPIC_ARN"] ??= "test-payment-events-topic-arn";
 process.env["POWERTOOLS_SERVICE_NAME"] ??= "pay-gw";
 process.env["STRIPE_API_KEY_SECRET_ARN"] ??= "test-stripe-api-key-secret-arn";
 process.env["STRIPE_MODE"] ??= "test";
-const { handler } = await import("./src/charge.mjs");
+const { handler } = await import("./charge.mjs");
 
 test("returns a JSON response", async () => {
   const res = await handler({ routeKey: "POST /payments", body: JSON.stringify({ hello: "world" }), requestContext: { requestId: "r1" } });
@@ -17,7 +17,7 @@ test("returns a JSON response", async () => {
 });
 
 test("a secret is fetched once, then cached", async () => {
-  const mod = await import("./src/charge.mjs");
+  const mod = await import("./charge.mjs");
   const calls = [];
   mod.secretSource.fetch = async (envKey, ref) => {
     calls.push(ref);
