@@ -31,6 +31,7 @@ os.dup2(2, 1)  # the handler's prints and logs go to stderr; stdout carries only
 sys.stdout = sys.stderr
 sys.path.insert(0, code_dir)
 module_name, _, attr = handler.rpartition(".")
+module_name = module_name.replace("/", ".")  # Lambda's Python runtime accepts app/main.handler too
 
 
 class Context:

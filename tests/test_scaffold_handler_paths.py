@@ -49,3 +49,12 @@ def test_node_scaffold_exports_the_entry_and_its_test_passes(src, fn, module, en
     check = f"import('./{module}').then(m => {{ if (typeof m.{entry} !== 'function') process.exit(1); }})"
     subprocess.run(["node", "-e", check], cwd=src / fn, check=True)
     subprocess.run(["node", "--test"], cwd=src / fn, check=True, capture_output=True)
+
+
+def test_invoke_runs_a_handler_written_with_a_slash(src):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["invoke", "p1", str(src.parent / "blueprint.yaml")])
+    assert result.exit_code == 0, result.output
