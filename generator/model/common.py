@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import Strict as _NoCoercion
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
 
@@ -20,6 +21,9 @@ def _stringify(value: Any) -> Any:
 
 
 Str = Annotated[str, BeforeValidator(_stringify)]
+
+# A whole number as written: YAML `true` or `10.5` is an error, not 1 or 10.
+Int = Annotated[int, _NoCoercion()]
 
 
 class Strict(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from generator.model.common import Name, Str, Strict
+from generator.model.common import Int, Name, Str, Strict
 
 RUNTIMES = (
     "python3.11",
@@ -27,12 +27,12 @@ LogLevel = Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
 class Logs(Strict):
     format: Literal["json", "text"] | None = Field(None, description="Lambda log format (default json)")
     level: LogLevel | None = Field(None, description="application and system log level (json format only)")
-    retention_days: int | None = Field(None, description="CloudWatch log retention in days", examples=[30])
+    retention_days: Int | None = Field(None, description="CloudWatch log retention in days", examples=[30])
 
 
 class Concurrency(Strict):
-    reserved: int | None = Field(None, ge=0, description="reserved concurrent executions")
-    provisioned: int | None = Field(None, ge=1, description="provisioned concurrency on the `live` alias")
+    reserved: Int | None = Field(None, ge=0, description="reserved concurrent executions")
+    provisioned: Int | None = Field(None, ge=1, description="provisioned concurrency on the `live` alias")
 
 
 # ---------------------------------------------------------------- events
@@ -44,9 +44,9 @@ class HttpEvent(Strict):
 
 class QueueEvent(Strict):
     queue: Name = Field(description="queue name")
-    batch_size: int | None = Field(None, ge=1, description="records per invocation (default 10)")
-    batch_window: int | None = Field(None, ge=0, description="maximum batching window in seconds")
-    max_concurrency: int | None = Field(None, ge=2, le=1000, description="maximum concurrent invocations")
+    batch_size: Int | None = Field(None, ge=1, description="records per invocation (default 10)")
+    batch_window: Int | None = Field(None, ge=0, description="maximum batching window in seconds")
+    max_concurrency: Int | None = Field(None, ge=2, le=1000, description="maximum concurrent invocations")
 
 
 class TopicEvent(Strict):
@@ -79,11 +79,11 @@ class BucketEvent(Strict):
 
 class StreamEvent(Strict):
     stream: Name = Field(description="table name (its DynamoDB stream)")
-    batch_size: int | None = Field(None, ge=1, le=10000, description="records per invocation (default 100)")
+    batch_size: Int | None = Field(None, ge=1, le=10000, description="records per invocation (default 100)")
     starting_position: Literal["latest", "trim_horizon"] | None = Field(None, description="default latest")
     filter: dict[str, Any] | list[dict[str, Any]] | None = Field(None, description="event filter pattern(s)")
-    max_retries: int | None = Field(None, ge=0, le=10000, description="retry attempts before the on-failure queue")
-    batch_window: int | None = Field(None, ge=0, le=300, description="maximum batching window in seconds")
+    max_retries: Int | None = Field(None, ge=0, le=10000, description="retry attempts before the on-failure queue")
+    batch_window: Int | None = Field(None, ge=0, le=300, description="maximum batching window in seconds")
 
 
 EVENT_KINDS = ("http", "queue", "topic", "eventbridge", "schedule", "bucket", "stream")
@@ -181,9 +181,9 @@ class FunctionSettings(Strict):
 
     runtime: Runtime | None = Field(None, description="Lambda runtime (default python3.13)")
     architecture: Literal["arm64", "x86_64"] | None = Field(None, description="default arm64")
-    memory: int | None = Field(None, description="MB, 128-10240 (default 512)")
-    timeout: int | None = Field(None, description="seconds, 1-900 (default 10)")
-    ephemeral_storage: int | None = Field(None, description="/tmp size in MB, 512-10240 (default 512)")
+    memory: Int | None = Field(None, description="MB, 128-10240 (default 512)")
+    timeout: Int | None = Field(None, description="seconds, 1-900 (default 10)")
+    ephemeral_storage: Int | None = Field(None, description="/tmp size in MB, 512-10240 (default 512)")
     tracing: bool | None = Field(None, description="X-Ray active tracing (default true)")
     logs: Logs | None = None
     environment: dict[str, Str] | None = Field(None, description="environment variables (maps merge)")

@@ -6,14 +6,14 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from generator.model.common import Name, Strict
+from generator.model.common import Int, Name, Strict
 
 KEY_PATTERN = r"^[A-Za-z0-9_.-]+(:[SNB])?$"
 
 
 class Capacity(Strict):
-    read: int = Field(ge=1)
-    write: int = Field(ge=1)
+    read: Int = Field(ge=1)
+    write: Int = Field(ge=1)
 
 
 class Index(Strict):
@@ -45,8 +45,8 @@ class Table(Strict):
 
 
 class DeadLetter(Strict):
-    max_receives: int = Field(5, ge=1, le=1000, description="receives before a message moves to the DLQ")
-    retention_days: int = Field(14, ge=1, le=14)
+    max_receives: Int = Field(5, ge=1, le=1000, description="receives before a message moves to the DLQ")
+    retention_days: Int = Field(14, ge=1, le=14)
 
 
 class TopicSubscription(Strict):
@@ -79,9 +79,9 @@ Subscription = Annotated[
 
 
 class Queue(Strict):
-    visibility_timeout: Literal["auto"] | int = Field("auto", description="seconds, or auto (6 x consumer timeout + window)")
-    retention_days: int = Field(4, ge=1, le=14)
-    delay_seconds: int = Field(0, ge=0, le=900)
+    visibility_timeout: Literal["auto"] | Int = Field("auto", description="seconds, or auto (6 x consumer timeout + window)")
+    retention_days: Int = Field(4, ge=1, le=14)
+    delay_seconds: Int = Field(0, ge=0, le=900)
     fifo: bool = False
     content_based_deduplication: bool | None = None
     dead_letter: DeadLetter | Literal[False] = Field(default_factory=DeadLetter)
@@ -117,7 +117,7 @@ class Bucket(Strict):
 class Secret(Strict):
     ssm: str | None = Field(None, description="existing SSM SecureString parameter name")
     description: str | None = None
-    recovery_window_days: int = Field(
+    recovery_window_days: Int = Field(
         30, ge=7, le=30, description="days a deleted secret stays recoverable (Secrets Manager only)"
     )
 
@@ -127,12 +127,12 @@ class Cors(Strict):
     methods: list[str] = Field(default_factory=lambda: ["*"])
     headers: list[str] = Field(default_factory=lambda: ["content-type", "authorization"])
     allow_credentials: bool = False
-    max_age: int = Field(300, ge=0, le=86400)
+    max_age: Int = Field(300, ge=0, le=86400)
 
 
 class Throttling(Strict):
     rate: float = Field(gt=0, description="steady-state requests per second")
-    burst: int = Field(ge=0, description="burst capacity")
+    burst: Int = Field(ge=0, description="burst capacity")
 
 
 class Authorizer(Strict):
@@ -144,7 +144,7 @@ class Authorizer(Strict):
 
 class ApiCache(Strict):
     size_gb: Literal[0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237] = Field(0.5, description="cache cluster size")
-    ttl: int = Field(300, ge=0, le=3600, description="seconds")
+    ttl: Int = Field(300, ge=0, le=3600, description="seconds")
 
 
 class Api(Strict):
@@ -157,13 +157,13 @@ class Api(Strict):
 
 class AlarmSettings(Strict):
     notify: list[str] = Field(default_factory=list, description="e-mail addresses")
-    errors: int = Field(1, ge=1, description="errors per 5 minutes that raise the alarm")
-    throttles: int = Field(1, ge=1)
-    duration_pct: int = Field(80, ge=1, le=100, description="p99 duration as % of timeout")
-    dead_letter_messages: int = Field(1, ge=1)
-    iterator_age_seconds: int = Field(60, ge=1)
-    api_5xx: int = Field(1, ge=1)
-    provisioned_spillover: int = Field(
+    errors: Int = Field(1, ge=1, description="errors per 5 minutes that raise the alarm")
+    throttles: Int = Field(1, ge=1)
+    duration_pct: Int = Field(80, ge=1, le=100, description="p99 duration as % of timeout")
+    dead_letter_messages: Int = Field(1, ge=1)
+    iterator_age_seconds: Int = Field(60, ge=1)
+    api_5xx: Int = Field(1, ge=1)
+    provisioned_spillover: Int = Field(
         1, ge=1, description="invocations per 5 minutes served beyond provisioned concurrency (on-demand cold starts)"
     )
 
@@ -174,4 +174,4 @@ class Observability(Strict):
 
 
 class Account(Strict):
-    concurrency_quota: int = Field(1000, ge=1)
+    concurrency_quota: Int = Field(1000, ge=1)
