@@ -114,7 +114,7 @@ def test_strict_turns_warnings_into_exit_2(tmp_path):
     assert strict.exit_code == 2 and "warning(s) treated as errors (--strict)" in strict.output
 
 
-INVALID_FOR_SCHEMA = ("unknown_key", "logical_names", "wrong_types", "duplicate_event_kinds", "unions")
+INVALID_FOR_SCHEMA = ("unknown_key", "logical_names", "wrong_types", "duplicate_event_kinds", "unions", "coerced_numbers")
 
 
 def _schema_errors(path: Path) -> list:
