@@ -1,8 +1,9 @@
 """What a render read, as digests: sls-gen's own code and every path it consulted on disk.
 
 A render is a function of (sls-gen's code, the blueprint's bytes, the options, the paths it looked
-at). The manifest records a digest of those inputs (docs/decisions/incremental-render.md), so the
-next render can prove it would produce the same files without importing the pipeline at all.
+at). Each render's record in the user cache (generator/cache.py) keeps a digest of those inputs
+(docs/decisions/incremental-render.md), so the next render can prove it would produce the same
+files without importing the pipeline at all.
 Cheap imports only (hashlib, os): this module runs on the no-op fast path.
 """
 
@@ -30,7 +31,7 @@ def code_digest() -> str:
 
     Changes when a developer edits a template or a module in an editable install, so a render by
     changed code never replays an old one. Machine-independent (relative names and contents only):
-    the manifest that carries it stays byte-identical across machines.
+    a record that carries it means the same on every machine.
     """
     from generator.emit.templates import templates_dir
 
@@ -128,7 +129,7 @@ def inputs_digest(
     code: str, blueprint_sha256: str, blueprint_name: str, stage: str | None, strict: bool,
     paths: dict[str, str], states: dict[str, str], report: dict,
 ) -> str:
-    """The digest a manifest records: equal digests mean a render would give the same files and report."""
+    """The digest a render record keeps: equal digests mean a render would give the same files and report."""
     doc = {
         "code": code,
         "blueprint": blueprint_sha256,
