@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.model.blueprint import Blueprint
-from generator.model.functions import EVENT_KINDS
+from generator.model.blueprint import EVENT_KINDS
 from generator.plan.naming import Names
 
 DEFAULT_ACCOUNT = "000000000000"

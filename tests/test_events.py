@@ -69,7 +69,7 @@ def test_resolve_refuses_what_it_cannot_name(tmp_path):
 
 
 def test_rest_api_gets_the_v1_proxy_payload(tmp_path):
-    from generator.model.resources import Api
+    from generator.families.api.model import Api
 
     bp, _ = scaffold_blueprint(tmp_path, "http", "python3.13")
     bp = bp.model_copy(update={"api": Api(type="rest")})

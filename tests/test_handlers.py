@@ -24,7 +24,7 @@ from generator.events import sample_event
 from generator.invoke import prepare, run
 from generator.loader import load_file
 from generator.model import parse_blueprint, stage_blueprints
-from generator.model.functions import EVENT_KINDS
+from generator.model.blueprint import EVENT_KINDS
 from generator.pipeline import validate
 from generator.plan.build import build_plan
 from generator.plan.resolve import resolve_value

@@ -13,7 +13,7 @@ import yaml
 from rendering import BLUEPRINTS, CASES, render_all, render_text
 from tf_audit import as_list, load_module, policies, statements, value
 
-from generator.model.functions import FunctionSettings
+from generator.families.function.model import FunctionSettings
 from generator.checks.iam import UNSCOPED_ACTIONS as UNSCOPED
 from generator.plan.access import XRAY_ACTIONS
 from generator.plan.naming import tf_id

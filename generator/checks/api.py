@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import HttpEvent
+from generator.families.api.model import HttpEvent
 
 
 def check(ctx) -> Iterable[Diagnostic]:

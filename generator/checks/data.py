@@ -8,7 +8,9 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
-from generator.model.functions import BucketEvent, QueueEvent, StreamEvent, UseBucket
+from generator.families.bucket.model import BucketEvent, UseBucket
+from generator.families.queue.model import QueueEvent
+from generator.families.table.model import StreamEvent
 from generator.plan.data import bucket_name_length, failure_queue_name
 from generator.plan.naming import Names
 

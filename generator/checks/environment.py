@@ -13,7 +13,13 @@ from collections import Counter
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import UseBucket, UseBus, UseFunction, UseQueue, UseSecret, UseTable, UseTopic
+from generator.families.bucket.model import UseBucket
+from generator.families.bus.model import UseBus
+from generator.families.function.model import UseFunction
+from generator.families.queue.model import UseQueue
+from generator.families.secret.model import UseSecret
+from generator.families.table.model import UseTable
+from generator.families.topic.model import UseTopic
 from generator.plan.naming import Names, env_prefix
 
 ENV_MAX_BYTES = 4096

@@ -10,7 +10,8 @@ import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import QueueEvent, StreamEvent
+from generator.families.queue.model import QueueEvent
+from generator.families.table.model import StreamEvent
 from generator.plan.build import consumer_timeouts
 from generator.plan.naming import Names
 

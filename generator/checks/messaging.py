@@ -8,7 +8,9 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
-from generator.model.functions import EventBridgeEvent, ScheduleEvent, TopicEvent
+from generator.families.bus.model import EventBridgeEvent
+from generator.families.schedule.model import ScheduleEvent
+from generator.families.topic.model import TopicEvent
 from generator.plan.messaging import failures_name, rule_names, schedule_names, scheduler_role_name
 from generator.plan.model import ASYNC_TRIGGERS
 from generator.plan.naming import Names

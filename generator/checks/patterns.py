@@ -13,7 +13,9 @@ import re
 from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import EventBridgeEvent, StreamEvent, TopicEvent
+from generator.families.bus.model import EventBridgeEvent
+from generator.families.table.model import StreamEvent
+from generator.families.topic.model import TopicEvent
 
 # Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
 # service refuses the few it lacks, but an unknown name is a typo everywhere).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import HttpEvent
+from generator.families.api.model import HttpEvent
 from generator.plan.build import resolved
 
 API_TIMEOUT = {"http": 30, "rest": 29}  # seconds: HTTP API hard limit; REST default quota (rules 27, 28)

@@ -7,21 +7,14 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
-from generator.model.functions import (
-    BucketEvent,
-    EventBridgeEvent,
-    HttpEvent,
-    QueueEvent,
-    StreamEvent,
-    TopicEvent,
-    UseBucket,
-    UseBus,
-    UseFunction,
-    UseQueue,
-    UseSecret,
-    UseTable,
-    UseTopic,
-)
+from generator.families.api.model import HttpEvent
+from generator.families.bucket.model import BucketEvent, UseBucket
+from generator.families.bus.model import EventBridgeEvent, UseBus
+from generator.families.function.model import UseFunction
+from generator.families.queue.model import QueueEvent, UseQueue
+from generator.families.secret.model import UseSecret
+from generator.families.table.model import StreamEvent, UseTable
+from generator.families.topic.model import TopicEvent, UseTopic
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import ScheduleEvent
+from generator.families.schedule.model import ScheduleEvent
 
 _MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import EVENT_KINDS
+from generator.model.blueprint import EVENT_KINDS
 
 
 def _unsupported(ctx, path: tuple, what: str) -> Diagnostic:

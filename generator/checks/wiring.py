@@ -7,7 +7,7 @@ import re
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.model.functions import HttpEvent
+from generator.families.api.model import HttpEvent
 
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
 AUTHORIZERS_MAX = 10

@@ -1,26 +1,52 @@
-"""The top-level blueprint model."""
+"""The top-level blueprint model, assembled from the families' models (generator/families/*/model.py).
+
+Each family's model module may declare `SECTION_FIELD` (its top-level key), `USE` (a `uses` entry
+model) and `EVENT` (an `events` entry model); this module plugs them into `Function` and
+`Blueprint` in registry order. Nothing here names a kind.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Union, get_origin
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, create_model, model_validator
 
-from generator.model.common import Name, Str, Strict, none_as_empty
-from generator.model.functions import Function, FunctionSettings
-from generator.model.resources import (
-    Account,
-    Api,
-    Bucket,
-    Bus,
-    Observability,
-    Queue,
-    Secret,
-    Table,
-    Topic,
-)
+from generator.families import event_kinds, families, use_kinds
+from generator.families.function.model import Function, FunctionSettings
+from generator.model.common import Int, Name, Str, Strict, none_as_empty
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
+
+EVENT_KINDS = event_kinds()
+USE_KINDS = use_kinds()
+
+
+def _kind_of(kinds: tuple[str, ...], suffix: str):
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            found = [k for k in kinds if k in value]
+        else:
+            found = [k for k in kinds if hasattr(value, k)]
+        if len(found) == 1:
+            return found[0] + suffix
+        return "__many__" if found else None
+
+    return pick
+
+
+def _union(attr: str, suffix: str, kinds: tuple[str, ...]):
+    """The discriminated union of every family's `attr` model (EVENT or USE), tagged `<kind><suffix>`."""
+    members = []
+    for fam in families():
+        model = getattr(fam.part("model"), attr, None)
+        if model is not None:
+            members.append(Annotated[model, Tag((fam.event if attr == "EVENT" else fam.use) + suffix)])
+    return Annotated[Union[tuple(members)], Discriminator(_kind_of(kinds, suffix))]
+
+
+Event = _union("EVENT", "~event", EVENT_KINDS)
+Use = _union("USE", "~use", USE_KINDS)
+Function.model_rebuild(_types_namespace={"Event": Event, "Use": Use})
 
 
 class Stage(Strict):
@@ -28,24 +54,30 @@ class Stage(Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="deep-merged over the blueprint; a key set to null is removed for this stage")
 
 
-class Blueprint(Strict):
+class Account(Strict):
+    concurrency_quota: Int = Field(1000, ge=1)
+
+
+def _sections() -> dict[str, tuple]:
+    return {fam.section: fam.part("model").SECTION_FIELD for fam in families() if fam.section}
+
+
+SECTIONS = _sections()
+# Sections holding objects by logical name (`tables: {orders: ...}`), and the stages map.
+MAP_SECTIONS = tuple(k for k, (tp, _) in SECTIONS.items() if get_origin(tp) is dict) + ("stages",)
+# Sections holding one object: an empty key means its defaults.
+OBJECT_SECTIONS = ("defaults", "account", "tags") + tuple(
+    k for k, (tp, default) in SECTIONS.items() if get_origin(tp) is not dict and default is not None
+)
+
+
+class _Base(Strict):
     service: str = Field(min_length=2, max_length=30, pattern=r"^[a-z][a-z0-9-]*$")
     description: str | None = None
     region: str = Field("us-east-1", pattern=REGION_PATTERN)
     tags: dict[str, Str] = Field(default_factory=dict)
     stages: dict[Name, Stage] = Field(default_factory=lambda: {"dev": Stage()})
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
-    api: Api | None = None
-    tables: dict[Name, Table] = Field(default_factory=dict)
-    queues: dict[Name, Queue] = Field(default_factory=dict)
-    topics: dict[Name, Topic] = Field(default_factory=dict)
-    buses: dict[Name, Bus] = Field(default_factory=dict)
-    buckets: dict[Name, Bucket] = Field(default_factory=dict)
-    secrets: dict[Name, Secret] = Field(default_factory=dict)
-    observability: Observability = Field(default_factory=Observability)
-    account: Account = Field(default_factory=Account)
-    kms_key: str | None = Field(None, description="customer KMS key alias or ARN for all data at rest")
-    functions: dict[Name, Function] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -53,12 +85,24 @@ class Blueprint(Strict):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        for key in ("tables", "queues", "topics", "buses", "buckets", "secrets", "functions", "stages"):
+        for key in MAP_SECTIONS:
             if key in data:
                 data[key] = {} if data[key] is None else none_as_empty(data[key])
-        for key in ("defaults", "observability", "account", "tags"):
+        for key in OBJECT_SECTIONS:
             if key in data and data[key] is None:
                 data[key] = {}
         if data.get("stages") == {}:
             data["stages"] = {"dev": {}}
         return data
+
+
+Blueprint = create_model(
+    "Blueprint",
+    __base__=_Base,
+    __module__=__name__,
+    **SECTIONS,
+    account=(Account, Field(default_factory=Account)),
+    kms_key=(str | None, Field(None, description="customer KMS key alias or ARN for all data at rest")),
+)
+
+__all__ = ["Account", "Blueprint", "Event", "Function", "FunctionSettings", "Stage", "Use"]

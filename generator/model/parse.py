@@ -17,7 +17,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from generator.diagnostics import BlueprintError, Diagnostic
 from generator.loader import Document
 from generator.model.blueprint import Blueprint
-from generator.model.functions import EVENT_KINDS, USE_KINDS
+from generator.model.blueprint import EVENT_KINDS, USE_KINDS
 
 _TAG_SUFFIXES = ("~event", "~use", "~sub")
 

@@ -8,19 +8,14 @@ from collections import defaultdict
 
 from generator.emit.hcl import Raw
 from generator.model.blueprint import Blueprint
-from generator.model.functions import (
-    Function,
-    HttpEvent,
-    QueueEvent,
-    StreamEvent,
-    UseBucket,
-    UseBus,
-    UseFunction,
-    UseQueue,
-    UseSecret,
-    UseTable,
-    UseTopic,
-)
+from generator.families.api.model import HttpEvent
+from generator.families.bucket.model import UseBucket
+from generator.families.bus.model import UseBus
+from generator.families.function.model import Function, UseFunction
+from generator.families.queue.model import QueueEvent, UseQueue
+from generator.families.secret.model import UseSecret
+from generator.families.table.model import StreamEvent, UseTable
+from generator.families.topic.model import UseTopic
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.api import arn_path, rest_plan
 from generator.plan.extras import compiled_artifact, extra_statements, invoked_function

@@ -11,7 +11,9 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.model.blueprint import Blueprint
-from generator.model.functions import BucketEvent, Function, StreamEvent
+from generator.families.bucket.model import BucketEvent
+from generator.families.function.model import Function
+from generator.families.table.model import StreamEvent
 from generator.plan.access import Grant, expand
 from generator.plan.model import FunctionPlan
 from generator.plan.naming import Names, camel, tf_id

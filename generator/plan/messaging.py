@@ -11,7 +11,9 @@ from typing import Any
 
 from generator.emit.hcl import Raw, hcl
 from generator.model.blueprint import Blueprint
-from generator.model.functions import EventBridgeEvent, ScheduleEvent, TopicEvent
+from generator.families.bus.model import EventBridgeEvent
+from generator.families.schedule.model import ScheduleEvent
+from generator.families.topic.model import TopicEvent
 from generator.plan.access import KMS_ACCESS, Grant, expand
 from generator.plan.model import ASYNC_TRIGGERS, FunctionPlan, Statement, failures_tf
 from generator.plan.naming import Names, camel, tf_id

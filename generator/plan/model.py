@@ -61,7 +61,7 @@ class ApiPlan:
     name: str
     routes: tuple[HttpRoute, ...]
     authorizers: tuple[Authorizer, ...]
-    cors: Any  # model.resources.Cors | None
+    cors: Any  # families.api.model.Cors | None
     throttling: Any  # Throttling | None
     cache: Any  # ApiCache | None
     integrations: tuple["FunctionPlan", ...]  # functions with at least one route

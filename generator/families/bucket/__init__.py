@@ -1,0 +1,1 @@
+"""The bucket family: s3 buckets; the `bucket` event (notifications) and use."""

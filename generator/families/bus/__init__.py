@@ -1,0 +1,1 @@
+"""The bus family: eventBridge buses; the `eventbridge` event (a rule) and the `bus` use."""

@@ -1,0 +1,33 @@
+"""EventBridge buses; the `eventbridge` event (a rule) and the `bus` use."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from generator.model.common import Name, Strict
+
+class EventBridgeSpec(Strict):
+    bus: str = Field("default", description="a bus name or `default`")
+    pattern: dict[str, Any] = Field(description="EventBridge event pattern")
+
+
+class EventBridgeEvent(Strict):
+    eventbridge: EventBridgeSpec
+    input_path: str | None = Field(None, description="JSONPath of the part of the event passed to the function")
+
+
+class UseBus(Strict):
+    bus: str = Field(description="a bus name or `default`")
+    access: Literal["publish"] = "publish"
+
+
+class Bus(Strict):
+    description: str | None = None
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+SECTION_FIELD = (dict[Name, Bus], Field(default_factory=dict))
+USE = UseBus
+EVENT = EventBridgeEvent

@@ -1,0 +1,94 @@
+"""Lambda functions: their settings, `iam:` statements and the `uses: {function: ...}` grant."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from generator.model.common import Int, Name, Str, Strict
+
+RUNTIMES = (
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "nodejs20.x",
+    "nodejs22.x",
+    "java17",
+    "java21",
+    "provided.al2023",
+)
+
+
+Runtime = Literal[
+    "python3.11", "python3.12", "python3.13", "nodejs20.x", "nodejs22.x", "java17", "java21", "provided.al2023"
+]
+
+
+LogLevel = Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+
+
+class Logs(Strict):
+    format: Literal["json", "text"] | None = Field(None, description="Lambda log format (default json)")
+    level: LogLevel | None = Field(None, description="application and system log level (json format only)")
+    retention_days: Int | None = Field(None, description="CloudWatch log retention in days", examples=[30])
+
+
+class Concurrency(Strict):
+    reserved: Int | None = Field(None, ge=0, description="reserved concurrent executions")
+    provisioned: Int | None = Field(None, ge=1, description="provisioned concurrency on the `live` alias")
+
+
+class IamStatement(Strict):
+    sid: str | None = Field(None, pattern=r"^[A-Za-z0-9]+$")
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: list[str] = Field(min_length=1, description="IAM actions, e.g. ses:SendEmail")
+    resources: list[str] = Field(min_length=1, description="resource ARNs")
+    allow_wildcard: str | None = Field(None, description="the reason a wildcard is acceptable here")
+
+
+class FunctionSettings(Strict):
+    """Settings a function inherits from `defaults` and may override."""
+
+    runtime: Runtime | None = Field(None, description="Lambda runtime (default python3.13)")
+    architecture: Literal["arm64", "x86_64"] | None = Field(None, description="default arm64")
+    memory: Int | None = Field(None, description="MB, 128-10240 (default 512)")
+    timeout: Int | None = Field(None, description="seconds, 1-900 (default 10)")
+    ephemeral_storage: Int | None = Field(None, description="/tmp size in MB, 512-10240 (default 512)")
+    tracing: bool | None = Field(None, description="X-Ray active tracing (default true)")
+    logs: Logs | None = None
+    environment: dict[str, Str] | None = Field(None, description="environment variables (maps merge)")
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _env_scalars(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ("true" if v is True else "false" if v is False else v) for k, v in value.items()}
+        return value
+
+
+class Function(FunctionSettings):
+    description: str | None = None
+    code: str | None = Field(None, description="code dir relative to the blueprint (default src/<name>)")
+    handler: str | None = Field(None, description="handler entry (default handler.handler / index.handler)")
+    artifact: str | None = Field(None, description="built zip or jar for java*/provided.al2023")
+    events: list[Event] = Field(default_factory=list)
+    uses: list[Use] = Field(default_factory=list)
+    iam: list[IamStatement] = Field(default_factory=list, description="extra statements, still linted")
+    concurrency: Concurrency | None = None
+    snapstart: bool | None = Field(None, description="SnapStart (Java, Python 3.12+)")
+
+    @field_validator("events", "uses", "iam", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+class UseFunction(Strict):
+    function: Name
+    access: Literal["invoke"] = "invoke"
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+SECTION_FIELD = (dict[Name, Function], Field(default_factory=dict))
+USE = UseFunction

@@ -1,0 +1,1 @@
+"""The observability family: alarms and the stage dashboard."""

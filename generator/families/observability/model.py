@@ -1,0 +1,28 @@
+"""Alarms and the stage dashboard."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from generator.model.common import Int, Strict
+
+class AlarmSettings(Strict):
+    notify: list[str] = Field(default_factory=list, description="e-mail addresses")
+    errors: Int = Field(1, ge=1, description="errors per 5 minutes that raise the alarm")
+    throttles: Int = Field(1, ge=1)
+    duration_pct: Int = Field(80, ge=1, le=100, description="p99 duration as % of timeout")
+    dead_letter_messages: Int = Field(1, ge=1)
+    iterator_age_seconds: Int = Field(60, ge=1)
+    api_5xx: Int = Field(1, ge=1)
+    provisioned_spillover: Int = Field(
+        1, ge=1, description="invocations per 5 minutes served beyond provisioned concurrency (on-demand cold starts)"
+    )
+
+
+class Observability(Strict):
+    alarms: AlarmSettings | None = None
+    dashboard: bool = False
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+SECTION_FIELD = (Observability, Field(default_factory=Observability))

@@ -1,0 +1,1 @@
+"""The schedule family: eventBridge Scheduler schedules: the `schedule` event."""

@@ -1,0 +1,18 @@
+"""EventBridge Scheduler schedules: the `schedule` event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from generator.model.common import Strict
+
+class ScheduleEvent(Strict):
+    schedule: str = Field(description="rate(...) or cron(...)", examples=["rate(5 minutes)", "cron(0 2 * * ? *)"])
+    timezone: str | None = Field(None, description="IANA time zone for cron schedules", examples=["Europe/Dublin"])
+    input: Any = Field(None, description="constant JSON input passed to the function")
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+EVENT = ScheduleEvent

@@ -1,0 +1,1 @@
+"""The secret family: secrets Manager secrets and existing SSM SecureString parameters; the `secret` use."""

@@ -1,0 +1,26 @@
+"""Secrets Manager secrets and existing SSM SecureString parameters; the `secret` use."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from generator.model.common import Int, Name, Strict
+
+class UseSecret(Strict):
+    secret: Name
+    access: Literal["read"] = "read"
+
+
+class Secret(Strict):
+    ssm: str | None = Field(None, description="existing SSM SecureString parameter name")
+    description: str | None = None
+    recovery_window_days: Int = Field(
+        30, ge=7, le=30, description="days a deleted secret stays recoverable (Secrets Manager only)"
+    )
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+SECTION_FIELD = (dict[Name, Secret], Field(default_factory=dict))
+USE = UseSecret

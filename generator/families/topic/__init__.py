@@ -1,0 +1,1 @@
+"""The topic family: sNS topics; the `topic` event and use."""
