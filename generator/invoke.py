@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.plan.model import FunctionPlan, StagePlan
+from generator.families.function.plan import FunctionPlan
+from generator.plan.model import StagePlan
 from generator.plan.resolve import DEFAULT_ACCOUNT, function_environment
 
 ACCOUNT_ENV = "AWS_ACCOUNT_ID"

@@ -64,7 +64,7 @@ def test_kms_rows_name_real_uses_and_levels():
 
 def test_an_access_level_needing_several_statements_names_each_by_its_scope():
     from generator.plan.access import expand
-    from generator.plan.build import merge_statements
+    from generator.plan.iam import merge_statements
 
     grants = [("TableOrdersRead", g) for g in expand("table", "read", arn="aws_dynamodb_table.orders.arn")]
     grants += [("BucketDocsReadWrite", g) for g in expand("bucket", "read_write", arn="aws_s3_bucket.docs.arn")]

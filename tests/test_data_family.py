@@ -20,7 +20,7 @@ from generator.loader import load_file
 from generator.model import parse_blueprint, stage_blueprints
 from generator.pipeline import validate
 from generator.plan.build import build_plan
-from generator.plan.data import parameter_arn
+from generator.families.secret.plan import parameter_arn
 
 
 def problems(tmp_path, text: str) -> list[tuple[str, int, str]]:
@@ -114,7 +114,7 @@ def test_all_events_of_a_bucket_share_one_notification_and_each_function_one_per
               - {bucket: uploads, prefix: c/}
         """,
     )
-    other, uploads = plan.data.buckets
+    other, uploads = plan.parts.bucket.buckets
     assert (other.name, other.versioning, other.notifications, other.permissions) == ("other", False, (), ())
     assert [(n.id, n.events, n.prefix) for n in uploads.notifications] == [
         ("a-0", ("s3:ObjectCreated:*", "s3:ObjectRemoved:*"), "a/"),
@@ -196,8 +196,8 @@ def test_secrets_grant_only_their_own_arn_and_expose_only_references(tmp_path):
     assert [str(r) for r in by_sid["SecretApiKeyRead"].resources] == ["aws_secretsmanager_secret.api_key.arn"]
     assert by_sid["ParameterDbRead"].actions == ("ssm:GetParameter",)
     assert [str(r) for r in by_sid["ParameterDbRead"].resources] == ['local.parameter_arns["db"]']
-    assert [s.physical for s in plan.data.secrets] == ["pay/dev/api-key"]
-    assert [p.name for p in plan.data.parameters] == ["db"]
+    assert [s.physical for s in plan.parts.secret.secrets] == ["pay/dev/api-key"]
+    assert [p.name for p in plan.parts.secret.parameters] == ["db"]
 
 
 def test_secret_rules(tmp_path):
@@ -237,7 +237,7 @@ def test_stream_event_needs_the_table_stream(tmp_path):
 
 def test_stream_consumer_defaults_are_bounded(tmp_path):
     plan = plan_of(tmp_path, STREAM % ", stream: new_image")
-    (s,) = plan.data.streams
+    (s,) = plan.parts.table.streams
     assert (s.batch_size, s.starting_position, s.max_retries, s.batch_window) == (100, "LATEST", 3, 0)
     assert 60 <= s.max_record_age <= 86400
     assert s.failure_physical == "ledger-dev-project-entries-stream-failures"
@@ -250,10 +250,10 @@ def test_stream_consumer_defaults_are_bounded(tmp_path):
 
 def test_stream_filter_takes_one_pattern_or_a_list(tmp_path):
     one = plan_of(tmp_path, STREAM % ", stream: new_image" + "        filter: {eventName: [INSERT]}\n")
-    assert one.data.streams[0].filters == ({"eventName": ["INSERT"]},)
+    assert one.parts.table.streams[0].filters == ({"eventName": ["INSERT"]},)
     two = "        filter: [{eventName: [INSERT]}, {eventName: [REMOVE]}]\n"
     many = plan_of(tmp_path, STREAM % ", stream: new_image" + two)
-    assert len(many.data.streams[0].filters) == 2
+    assert len(many.parts.table.streams[0].filters) == 2
 
 
 def test_stream_failure_queue_name_length_and_duplicates(tmp_path):
@@ -276,7 +276,7 @@ def test_stream_failure_queue_name_length_and_duplicates(tmp_path):
 # ------------------------------------------------------------------ global tables
 def test_replicas_turn_on_the_stream_aws_needs(tmp_path):
     plan = plan_of(tmp_path, "service: pp\ntables:\n  users: {partition_key: id, replicas: [us-east-1]}\n")
-    (t,) = plan.tables
+    (t,) = plan.parts.table.tables
     assert t.stream_view_type == "NEW_AND_OLD_IMAGES" and t.replicas == ("us-east-1",)
 
 
@@ -346,7 +346,7 @@ def test_fifo_consumer_limits(tmp_path):
 
 def test_fifo_queue_and_its_dead_letter_queue_are_both_fifo(tmp_path):
     plan = plan_of(tmp_path, "service: billing\nqueues:\n  q: {fifo: true, content_based_deduplication: true}\n")
-    (q,) = plan.queues
+    (q,) = plan.parts.queue.queues
     assert (q.physical, q.dlq_physical, q.fifo, q.content_based_deduplication) == (
         "billing-dev-q.fifo",
         "billing-dev-q-dlq.fifo",

@@ -96,7 +96,7 @@ def check_emulator(plan, client) -> None:
     assert account == MOTO_ACCOUNT
     sqs, ddb, lam, iam = client("sqs"), client("dynamodb"), client("lambda"), client("iam")
     queue_urls = {}
-    for q in plan.queues:
+    for q in (plan.parts.queue.queues if plan.parts.queue else ()):
         url = sqs.get_queue_url(QueueName=q.physical)["QueueUrl"]
         queue_urls[q.physical] = url
         attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -115,7 +115,7 @@ def check_emulator(plan, client) -> None:
         else:
             assert "RedrivePolicy" not in attrs
 
-    for t in plan.tables:
+    for t in (plan.parts.table.tables if plan.parts.table else ()):
         desc = ddb.describe_table(TableName=t.physical)["Table"]
         keys = {k["KeyType"]: k["AttributeName"] for k in desc["KeySchema"]}
         assert keys == {"HASH": t.hash_key, **({"RANGE": t.range_key} if t.range_key else {})}, t.name
@@ -180,9 +180,9 @@ def check_emulator(plan, client) -> None:
         target = f"arn:aws:lambda:{plan.region}:{account}:function:{fn.physical}" + (":live" if fn.alias else "")
         mappings = [m for m in lam.list_event_source_mappings()["EventSourceMappings"] if m["FunctionArn"] == target]
         sqs_mappings = {m["EventSourceArn"]: m for m in mappings if ":sqs:" in m["EventSourceArn"]}
-        queues = {q.tf: q for q in plan.queues}
-        assert len(sqs_mappings) == len(fn.queue_triggers), fn.name
-        for trig in fn.queue_triggers:
+        queues = {q.tf: q for q in (plan.parts.queue.queues if plan.parts.queue else ())}
+        assert len(sqs_mappings) == len(fn.mappings), fn.name
+        for trig in fn.mappings:
             m = sqs_mappings[f"arn:aws:sqs:{plan.region}:{account}:{queues[trig.queue_tf].physical}"]
             assert m["BatchSize"] == trig.batch_size
             assert m["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -211,7 +211,7 @@ def _resolve(value, plan, account, ddb) -> str:
     """resolve_value, plus stream ARNs: their label is a creation timestamp, so ask the emulator."""
     m = re.fullmatch(r"aws_dynamodb_table\.([a-z0-9_]+)\.stream_arn", str(value))
     if m:
-        table = next(t for t in plan.tables if t.tf == m.group(1))
+        table = next(t for t in plan.parts.table.tables if t.tf == m.group(1))
         return ddb.describe_table(TableName=table.physical)["Table"]["LatestStreamArn"]
     return resolve_value(value, plan, account)
 

@@ -51,7 +51,7 @@ def create_stage_resources(plan) -> None:
     import boto3
 
     ddb = boto3.client("dynamodb", region_name=plan.region)
-    for t in plan.tables:
+    for t in (plan.parts.table.tables if plan.parts.table else ()):
         kwargs = {}
         if t.indexes:
             kwargs["GlobalSecondaryIndexes"] = [
@@ -74,21 +74,21 @@ def create_stage_resources(plan) -> None:
             **kwargs,
         )
     sqs = boto3.client("sqs", region_name=plan.region)
-    for q in plan.queues:
+    for q in (plan.parts.queue.queues if plan.parts.queue else ()):
         if q.dlq_physical:
             sqs.create_queue(QueueName=q.dlq_physical)
         sqs.create_queue(QueueName=q.physical, Attributes={"VisibilityTimeout": str(q.visibility_timeout)})
     # The other families, named as the stage names them (resolve.py is what `invoke` uses too).
-    messaging, data = plan.messaging, plan.data
-    for topic in messaging.topics if messaging else ():
+    parts = plan.parts
+    for topic in parts.topic.topics if parts.topic else ():
         boto3.client("sns", region_name=plan.region).create_topic(Name=topic.physical)
-    for bus in messaging.buses if messaging else ():
+    for bus in parts.bus.buses if parts.bus else ():
         boto3.client("events", region_name=plan.region).create_event_bus(Name=bus.physical)
-    for bucket in data.buckets if data else ():
+    for bucket in parts.bucket.buckets if parts.bucket else ():
         name = resolve_value(bucket.physical, plan, MOTO_ACCOUNT)
         config = {} if plan.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": plan.region}}
         boto3.client("s3", region_name=plan.region).create_bucket(Bucket=name, **config)
-    for secret in data.secrets if data else ():
+    for secret in parts.secret.secrets if parts.secret else ():
         boto3.client("secretsmanager", region_name=plan.region).create_secret(Name=secret.physical, SecretString="test")
 
 

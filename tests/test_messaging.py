@@ -44,7 +44,7 @@ def test_only_async_triggers_get_a_failures_queue_invoke_config_and_dlq():
     plan = plan_of(ASYNC_BLUEPRINT)
     async_fns = {f.name for f in plan.functions if f.async_invoked}
     assert async_fns == {"on-topic", "on-rule", "on-schedule", "on-bucket"}
-    queues = {q.function.name: q for q in plan.messaging.failure_queues}
+    queues = {q.function.name: q for q in plan.parts.function.failure_queues}
     assert set(queues) == async_fns
     q = queues["on-bucket"]
     assert (q.physical, q.maximum_retry_attempts, q.retention_seconds) == ("svc-dev-on-bucket-failures", 2, 1209600)
@@ -68,7 +68,7 @@ def test_async_role_may_send_only_to_its_own_failures_queue():
 
 def test_scheduler_role_may_invoke_only_its_function():
     plan = plan_of({"functions": {"job": {"events": [{"schedule": "rate(5 minutes)"}, {"schedule": "rate(1 day)"}]}}})
-    (role,) = plan.messaging.scheduler_roles
+    (role,) = plan.parts.schedule.scheduler_roles
     got = {(s.actions, tuple(map(str, s.resources))) for s in role.statements}
     assert got == {
         (("lambda:InvokeFunction",), ("aws_lambda_function.job.arn",)),
@@ -77,7 +77,7 @@ def test_scheduler_role_may_invoke_only_its_function():
     text = render_stage(plan)["schedules.tf"]
     assert '"aws:SourceAccount" = local.account_id' in text
     assert 'Service = "scheduler.amazonaws.com"' in text
-    assert [s.tf for s in plan.messaging.schedules] == ["job_schedule", "job_schedule_2"]
+    assert [s.tf for s in plan.parts.schedule.schedules] == ["job_schedule", "job_schedule_2"]
 
 
 def test_queue_policy_admits_exactly_the_feeding_topics_and_rules():
@@ -90,7 +90,7 @@ def test_queue_policy_admits_exactly_the_feeding_topics_and_rules():
             },
         }
     )
-    (policy,) = plan.messaging.queue_policies
+    (policy,) = plan.parts.queue.policies
     assert policy.queue_ref == "aws_sqs_queue.q"
     got = {(s.service, tuple(map(str, s.source_arns))) for s in policy.sources}
     assert got == {
@@ -124,7 +124,7 @@ def test_triggers_route_through_the_live_alias():
     assert f"arn      = {alias}.arn" in files["schedules.tf"]
     for name in ("sns.tf", "events.tf", "async.tf"):
         assert f"qualifier     = {alias}.name" in files[name] or f"qualifier                    = {alias}.name" in files[name], name
-    (role,) = plan.messaging.scheduler_roles
+    (role,) = plan.parts.schedule.scheduler_roles
     invoke = [s for s in role.statements if s.actions == ("lambda:InvokeFunction",)]
     assert {str(r) for s in invoke for r in s.resources} == {"aws_lambda_function.hot.arn", f"{alias}.arn"}
 
@@ -207,12 +207,12 @@ def test_fifo_targets_get_a_message_group_and_fifo_topics_their_suffix():
             "queues": {"q": {"fifo": True, "subscribe": [{"topic": "t"}, {"eventbridge": {"pattern": {"source": ["x"]}}}]}},
         }
     )
-    (topic,) = plan.messaging.topics
+    (topic,) = plan.parts.topic.topics
     assert (topic.physical, topic.content_based_deduplication, topic.kms_master_key_id) == (
         "svc-dev-t.fifo",
         True,
         "alias/aws/sns",
     )
-    (rule,) = plan.messaging.rules
+    (rule,) = plan.parts.bus.rules
     assert rule.message_group_id == rule.physical == "svc-dev-q-default-sqs"
     assert 'message_group_id = "svc-dev-q-default-sqs"' in render_stage(plan)["events.tf"]

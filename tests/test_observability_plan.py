@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 from generator.model.blueprint import Blueprint
 from generator.plan.access import XRAY_ACTIONS
 from generator.plan.build import build_plan
 from generator.plan.model import FailureQueue
-from generator.plan.observability import alarms, dashboard, plan_observability
+from generator.families.observability.plan import alarms, dashboard, finish
 
 
 def plan_of(data: dict, stage: str = "dev"):
@@ -28,7 +29,7 @@ BASE = {
 
 
 def by_tf(plan):
-    return {a.tf: a for a in plan.observability.alarms}
+    return {a.tf: a for a in plan.parts.observability.alarms}
 
 
 def test_alarm_set_covers_functions_dlqs_streams_and_api():
@@ -45,8 +46,8 @@ def test_alarm_set_covers_functions_dlqs_streams_and_api():
         "project_orders_stream_failures_depth",  # the stream mapping's on-failure queue (plan.data)
         "work_dlq_depth",
     ]
-    assert plan.observability.topic.notify == ("a@example.com", "b@example.com")
-    assert plan.observability.topic.name == "demo-dev-alarms"
+    assert plan.parts.observability.topic.notify == ("a@example.com", "b@example.com")
+    assert plan.parts.observability.topic.name == "demo-dev-alarms"
 
 
 def test_thresholds_keep_their_meaning():
@@ -61,10 +62,9 @@ def test_thresholds_keep_their_meaning():
 
 def test_failure_queues_of_functions_get_alarms_and_widgets():
     plan = plan_of(BASE)
-    fn = dataclasses.replace(
-        plan.functions[1], failure_queues=(FailureQueue("project_failures", "demo-dev-project-failures", "on-failure queue of project"),)
-    )
-    plan = dataclasses.replace(plan, functions=(plan.functions[0], fn))
+    # Any family whose part offers dead_letters() gets depth alarms and widgets, with no change to observability.
+    queue = FailureQueue("project_failures", "demo-dev-project-failures", "on-failure queue of project")
+    plan = dataclasses.replace(plan, parts=plan.parts.replace("later", SimpleNamespace(dead_letters=lambda: [queue])))
     assert [q.tf for q in plan.failure_queues] == ["project_failures", "project_orders_stream_failures", "work_dlq"]
     settings = Blueprint.model_validate(BASE).observability.alarms
     assert "project_failures_depth" in {a.tf for a in alarms(plan, settings)}
@@ -94,7 +94,7 @@ def test_http_api_alarm_uses_5xx_on_the_default_stage():
 
 
 def test_dashboard_widgets_follow_the_blueprint_and_are_laid_out_in_two_columns():
-    body = plan_of(BASE).observability.dashboard
+    body = plan_of(BASE).parts.observability.dashboard
     titles = [w["properties"]["title"] for w in body["widgets"]]
     assert titles == [
         "Invocations",
@@ -109,15 +109,15 @@ def test_dashboard_widgets_follow_the_blueprint_and_are_laid_out_in_two_columns(
     ]
     assert [(w["x"], w["y"]) for w in body["widgets"][:3]] == [(0, 0), (12, 0), (0, 6)]
     minimal = plan_of({"service": "demo", "observability": {"dashboard": True}, "functions": {"a": {}}})
-    assert [w["properties"]["title"] for w in minimal.observability.dashboard["widgets"]][-1] == "Concurrent executions"
+    assert [w["properties"]["title"] for w in minimal.parts.observability.dashboard["widgets"]][-1] == "Concurrent executions"
 
 
 def test_nothing_without_observability_settings():
     plan = plan_of({"service": "demo", "functions": {"a": {}}})
-    assert plan.observability is None
+    assert plan.parts.observability is None
     only_dash = plan_of({"service": "demo", "observability": {"dashboard": True}, "functions": {"a": {}}})
-    assert only_dash.observability.topic is None and only_dash.observability.alarms == ()
-    assert plan_observability(only_dash, Blueprint.model_validate({"service": "demo"}).observability) is None
+    assert only_dash.parts.observability.topic is None and only_dash.parts.observability.alarms == ()
+    assert finish(SimpleNamespace(bp=Blueprint.model_validate({"service": "demo"})), only_dash) is None
 
 
 def test_stage_override_turns_on_provisioned_concurrency_and_the_alias():

@@ -23,7 +23,7 @@ def plans(request):
 
 
 def sequential(plan) -> dict[str, str]:
-    return {name: terraform._render_file(plan, template) for name, template in terraform.stage_files(plan)}
+    return {name: terraform._render_file(plan, template, part) for name, template, part in terraform.stage_files(plan)}
 
 
 def test_two_processes_give_the_same_files_in_the_same_order(plans, monkeypatch):
@@ -43,10 +43,10 @@ def test_what_the_child_does_not_deliver_is_rendered_here(plans, monkeypatch):
     parent = os.getpid()
     real = terraform._render_file
 
-    def fails_in_the_child(plan, template):
+    def fails_in_the_child(plan, template, part):
         if os.getpid() != parent:
             raise RuntimeError("child failure")
-        return real(plan, template)
+        return real(plan, template, part)
 
     monkeypatch.setattr(terraform, "_render_file", fails_in_the_child)
     for plan in plans:

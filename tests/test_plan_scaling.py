@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from generator.loader import load_text
 from generator.model import parse_blueprint
-from generator.plan import build as build_module
-from generator.plan.build import build_plan, consumer_timeouts, queue_visibility
+from generator.families.queue import plan as build_module
+from generator.families.queue.plan import consumer_timeouts, queue_visibility
+from generator.plan.build import build_plan
 
 BLUEPRINT = """
 service: scale
@@ -32,7 +33,7 @@ def test_consumer_timeouts_are_computed_once_per_plan(monkeypatch):
     plan = build_plan(bp, "dev", "blueprint.yaml")
     assert len(calls) == 1
     # ... and the shared computation gives every queue its own consumers' figure.
-    visibility = {q.name: q.visibility_timeout for q in plan.queues}
+    visibility = {q.name: q.visibility_timeout for q in plan.parts.queue.queues}
     assert visibility == {**{f"q{i}": 6 * (10 + i) + i for i in range(6)}, "fixed": 45}
 
 

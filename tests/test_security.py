@@ -258,11 +258,11 @@ def test_checkov_skips_follow_the_blueprint():
     from generator.plan.security import function_skips, log_group_skips, table_skips
 
     ids = lambda skips: {c for c, _ in skips}  # noqa: E731
-    assert "CKV_AWS_115" not in ids(function_skips(reserved=5, kinds=(), has_env=True, kms=False))
-    assert "CKV_AWS_115" in ids(function_skips(reserved=None, kinds=(), has_env=True, kms=False))
-    assert "CKV_AWS_116" not in ids(function_skips(reserved=None, kinds=("schedule",), has_env=False, kms=False))
-    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, kinds=(), has_env=True, kms=True))
-    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, kinds=(), has_env=False, kms=False))
+    assert "CKV_AWS_115" not in ids(function_skips(reserved=5, async_invoked=False, has_env=True, kms=False))
+    assert "CKV_AWS_115" in ids(function_skips(reserved=None, async_invoked=False, has_env=True, kms=False))
+    assert "CKV_AWS_116" not in ids(function_skips(reserved=None, async_invoked=True, has_env=False, kms=False))
+    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, async_invoked=False, has_env=True, kms=True))
+    assert "CKV_AWS_173" not in ids(function_skips(reserved=None, async_invoked=False, has_env=False, kms=False))
     assert ids(log_group_skips(retention_days=30, kms=False)) == {"CKV_AWS_338", "CKV_AWS_158"}
     assert ids(log_group_skips(retention_days=365, kms=True)) == set()
     assert "30" in dict(log_group_skips(retention_days=30, kms=True))["CKV_AWS_338"]

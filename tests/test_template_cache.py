@@ -39,30 +39,30 @@ def compiles(env, monkeypatch) -> list[str]:
 def test_a_second_process_loads_compiled_templates_instead_of_compiling(fresh_env, monkeypatch, tmp_path):
     env = templates.environment()
     calls = compiles(env, monkeypatch)
-    env.get_template("terraform/sqs.tf.j2")
-    assert calls == ["terraform/sqs.tf.j2"]
+    env.get_template("terraform/outputs.tf.j2")
+    assert calls == ["terraform/outputs.tf.j2"]
     assert list((tmp_path / "cache").rglob("*.code"))
     templates.environment.cache_clear()  # as a new process would
     env = templates.environment()
     calls = compiles(env, monkeypatch)
-    env.get_template("terraform/sqs.tf.j2")
+    env.get_template("terraform/outputs.tf.j2")
     assert calls == []
 
 
 def test_an_edited_template_is_compiled_again(fresh_env, monkeypatch):
-    templates.environment().get_template("terraform/sqs.tf.j2")
-    (fresh_env / "terraform" / "sqs.tf.j2").write_text("# edited\n")
+    templates.environment().get_template("terraform/outputs.tf.j2")
+    (fresh_env / "terraform" / "outputs.tf.j2").write_text("# edited\n")
     templates.environment.cache_clear()
     env = templates.environment()
     calls = compiles(env, monkeypatch)
-    assert env.get_template("terraform/sqs.tf.j2").render() == "# edited\n"
-    assert calls == ["terraform/sqs.tf.j2"]
+    assert env.get_template("terraform/outputs.tf.j2").render() == "# edited\n"
+    assert calls == ["terraform/outputs.tf.j2"]
 
 
 def test_an_empty_setting_turns_the_cache_off(fresh_env, monkeypatch, tmp_path):
     monkeypatch.setenv("SLS_GEN_CACHE_DIR", "")
     templates.environment.cache_clear()
-    templates.environment().get_template("terraform/sqs.tf.j2")
+    templates.environment().get_template("terraform/outputs.tf.j2")
     assert templates.cache_dir() is None
     assert not (tmp_path / "cache").exists()
 
@@ -76,14 +76,14 @@ def test_an_unusable_cache_folder_costs_nothing_but_time(fresh_env, monkeypatch,
 
 
 def test_a_corrupt_cache_entry_is_compiled_again(fresh_env, monkeypatch, tmp_path):
-    templates.environment().get_template("terraform/sqs.tf.j2")
+    templates.environment().get_template("terraform/outputs.tf.j2")
     for entry in (tmp_path / "cache").rglob("*.code"):
         entry.write_bytes(entry.read_bytes()[:40] + b"garbage")
     templates.environment.cache_clear()
     env = templates.environment()
     calls = compiles(env, monkeypatch)
-    env.get_template("terraform/sqs.tf.j2")
-    assert calls == ["terraform/sqs.tf.j2"]
+    env.get_template("terraform/outputs.tf.j2")
+    assert calls == ["terraform/outputs.tf.j2"]
 
 
 def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
@@ -93,13 +93,13 @@ def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
 
 
 def test_other_syntax_options_use_another_cache_folder(fresh_env, monkeypatch, tmp_path):
-    templates.environment().get_template("terraform/sqs.tf.j2")
+    templates.environment().get_template("terraform/outputs.tf.j2")
     before = {p.parent.name for p in (tmp_path / "cache").rglob("*.code")}
     monkeypatch.setitem(templates.SYNTAX, "trim_blocks", False)
     templates.environment.cache_clear()
     env = templates.environment()
     calls = compiles(env, monkeypatch)
-    env.get_template("terraform/sqs.tf.j2")
-    assert calls == ["terraform/sqs.tf.j2"]  # not loaded from code compiled with trim_blocks
+    env.get_template("terraform/outputs.tf.j2")
+    assert calls == ["terraform/outputs.tf.j2"]  # not loaded from code compiled with trim_blocks
     after = {p.parent.name for p in (tmp_path / "cache").rglob("*.code")}
     assert len(before) == 1 and len(after) == 2

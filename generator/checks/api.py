@@ -44,7 +44,7 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 def rest_paths(ctx) -> Iterable[Diagnostic]:
     """REST resource-tree rules API Gateway enforces only at apply time."""
-    from generator.plan.api import resource_tf, segments
+    from generator.families.api.rest import resource_tf, segments
 
     for bp in ctx.stages.values():
         if not bp.api or bp.api.type != "rest":

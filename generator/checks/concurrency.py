@@ -12,7 +12,7 @@ from typing import Iterable
 from generator.checks.stages import Finding, per_stage
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
-from generator.plan.build import DEFAULTS
+from generator.families.function.settings import DEFAULTS
 
 MIN_UNRESERVED = 100  # AWS keeps this much of the regional quota for functions without reservations
 SNAPSTART_RUNTIMES = ("java17", "java21", "python3.12", "python3.13")

@@ -11,7 +11,8 @@ from generator.model.blueprint import Blueprint
 from generator.families.bucket.model import BucketEvent, UseBucket
 from generator.families.queue.model import QueueEvent
 from generator.families.table.model import StreamEvent
-from generator.plan.data import bucket_name_length, failure_queue_name
+from generator.families.bucket.plan import bucket_name_length
+from generator.families.table.plan import failure_queue_name
 from generator.plan.naming import Names
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")

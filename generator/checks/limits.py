@@ -12,7 +12,7 @@ from typing import Iterable
 from generator.diagnostics import Diagnostic
 from generator.families.queue.model import QueueEvent
 from generator.families.table.model import StreamEvent
-from generator.plan.build import consumer_timeouts
+from generator.families.queue.plan import consumer_timeouts
 from generator.plan.naming import Names
 
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name

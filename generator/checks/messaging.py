@@ -11,8 +11,10 @@ from generator.model.blueprint import Blueprint
 from generator.families.bus.model import EventBridgeEvent
 from generator.families.schedule.model import ScheduleEvent
 from generator.families.topic.model import TopicEvent
-from generator.plan.messaging import failures_name, rule_names, schedule_names, scheduler_role_name
-from generator.plan.model import ASYNC_TRIGGERS
+from generator.families.bus.plan import rule_names
+from generator.families.function.plan import failures_name
+from generator.families.schedule.plan import schedule_names, scheduler_role_name
+from generator.plan.model import async_kinds
 from generator.plan.naming import Names
 
 RULE_NAME_MAX = 64  # EventBridge rule and Scheduler schedule names
@@ -84,7 +86,7 @@ def _names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
         kinds = set()
         for i, ev in enumerate(fn.events):
             path = ("functions", fname, "events", i)
-            kinds |= {k for k in ASYNC_TRIGGERS if hasattr(ev, k)}
+            kinds |= {k for k in async_kinds() if hasattr(ev, k)}
             if isinstance(ev, EventBridgeEvent):
                 bus = ev.eventbridge.bus
                 per_bus[bus] = per_bus.get(bus, 0) + 1

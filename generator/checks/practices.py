@@ -6,7 +6,7 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.families.api.model import HttpEvent
-from generator.plan.build import resolved
+from generator.families.function.settings import resolved
 
 API_TIMEOUT = {"http": 30, "rest": 29}  # seconds: HTTP API hard limit; REST default quota (rules 27, 28)
 PROD_STAGES = ("prod", "production", "prd")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.plan.model import FunctionPlan
+from generator.families.function.plan import FunctionPlan
 
 
 def compiled_package(fn: FunctionPlan, root: Path, doc) -> tuple[bytes | None, Diagnostic | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.emit.templates import environment
-from generator.plan.model import FunctionPlan
+from generator.families.function.plan import FunctionPlan
 
 SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream", "topic", "eventbridge", "schedule")
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from generator.emit.templates import environment
-from generator.plan.model import FunctionPlan
+from generator.families.function.plan import FunctionPlan
 
 GOARCH = {"arm64": "arm64", "x86_64": "amd64"}
 

@@ -80,7 +80,8 @@ def environment():
     from generator.emit.hcl import hcl
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # Shared templates by their path under templates/; a family's own as `families/<name>/<file>`.
+        loader=jinja2.FileSystemLoader([str(templates_dir()), str(PACKAGE_DIR)]),
         bytecode_cache=_bytecode_cache(jinja2, f"{__version__}-{_options_digest()}"),
         undefined=jinja2.StrictUndefined,
         **SYNTAX,

@@ -10,62 +10,22 @@ from generator.emit.templates import environment
 from generator.plan.model import StagePlan
 
 
-def data_files(data) -> list[tuple[str, str]]:
-    """Buckets, secrets and stream consumers (plan.data.DataPlan), each family in its own file."""
-    if not data:
-        return []
-    files = []
-    if data.buckets:
-        files.append(("s3.tf", "s3.tf.j2"))
-    if data.secrets or data.parameters:
-        files.append(("secrets.tf", "secrets.tf.j2"))
-    if data.streams:
-        files.append(("streams.tf", "streams.tf.j2"))
+CORE_FILES = (
+    ("versions.tf", "terraform/versions.tf.j2"),
+    ("main.tf", "terraform/main.tf.j2"),
+    ("variables.tf", "terraform/variables.tf.j2"),
+    ("outputs.tf", "terraform/outputs.tf.j2"),
+)
+
+
+def stage_files(plan: StagePlan) -> list[tuple[str, str, object]]:
+    """(file name, template, family part) for one stage: the core files, then each planned family's
+    files (its part's `terraform_files()`, templates in its folder). Families with nothing planned
+    write nothing."""
+    files: list[tuple[str, str, object]] = [(name, template, None) for name, template in CORE_FILES]
+    for family, part in plan.parts.items():
+        files += [(name, f"families/{family}/{template}", part) for name, template in part.terraform_files()]
     return files
-
-
-def stage_files(plan: StagePlan) -> list[tuple[str, str]]:
-    """(file name, template) pairs for one stage; families without resources are left out."""
-    files = [
-        ("versions.tf", "versions.tf.j2"),
-        ("main.tf", "main.tf.j2"),
-        ("variables.tf", "variables.tf.j2"),
-        ("outputs.tf", "outputs.tf.j2"),
-    ]
-    if plan.functions:
-        files += [("iam.tf", "iam.tf.j2"), ("lambda.tf", "lambda.tf.j2")]
-    if any(fn.alias for fn in plan.functions):
-        files.append(("aliases.tf", "aliases.tf.j2"))
-    if any(fn.queue_triggers for fn in plan.functions):
-        files.append(("triggers.tf", "triggers.tf.j2"))
-    if plan.api:
-        files.append(("api.tf", f"api_{plan.api.type}.tf.j2"))
-    if plan.queues:
-        files.append(("sqs.tf", "sqs.tf.j2"))
-    if plan.tables:
-        files.append(("dynamodb.tf", "dynamodb.tf.j2"))
-    files += data_files(plan.data)
-    files += messaging_files(plan.messaging)
-    obs = plan.observability
-    if obs and obs.topic:
-        files.append(("alarms.tf", "alarms.tf.j2"))
-    if obs and obs.dashboard:
-        files.append(("dashboard.tf", "dashboard.tf.j2"))
-    return files
-
-
-def messaging_files(m) -> list[tuple[str, str]]:
-    """Topics, buses and rules, schedules, failure queues, queue fan-in policies (plan/messaging.py)."""
-    if m is None:
-        return []
-    wanted = [
-        ("sns.tf", m.topics or m.subscriptions),
-        ("events.tf", m.events),
-        ("schedules.tf", m.schedules),
-        ("async.tf", m.failure_queues),
-        ("sqs_policies.tf", m.queue_policies),
-    ]
-    return [(name, name + ".j2") for name, present in wanted if present]
 
 
 # Below this many functions a second process costs more than it saves (fork + copying the text back).
@@ -82,25 +42,25 @@ def render_stage(plan: StagePlan) -> dict[str, str]:
     """
     files = stage_files(plan)
     if len(plan.functions) < PARALLEL_MIN_FUNCTIONS or not hasattr(os, "fork") or sys.platform != "linux":
-        return {name: _render_file(plan, template) for name, template in files}
+        return {name: _render_file(plan, template, part) for name, template, part in files}
     big = [f for f in files if f[0] in _PER_FUNCTION]
     theirs = big[1::2]
     ours = [f for f in files if f not in theirs]
-    done = _in_child(lambda: {name: _render_file(plan, template) for name, template in theirs})
-    out = {name: _render_file(plan, template) for name, template in ours}
+    done = _in_child(lambda: {name: _render_file(plan, template, part) for name, template, part in theirs})
+    out = {name: _render_file(plan, template, part) for name, template, part in ours}
     out.update(done())
-    for name, template in theirs:
+    for name, template, part in theirs:
         if name not in out:
-            out[name] = _render_file(plan, template)
-    return {name: out[name] for name, _ in files}
+            out[name] = _render_file(plan, template, part)
+    return {name: out[name] for name, _, _ in files}
 
 
 # Files holding a few blocks per function, largest first (for N functions behind an API).
 _PER_FUNCTION = ("lambda.tf", "iam.tf", "api.tf", "outputs.tf", "triggers.tf", "sqs.tf", "aliases.tf")
 
 
-def _render_file(plan: StagePlan, template: str) -> str:
-    return format_hcl(environment().get_template("terraform/" + template).render(plan=plan))
+def _render_file(plan: StagePlan, template: str, part: object) -> str:
+    return format_hcl(environment().get_template(template).render(plan=plan, part=part))
 
 
 def _in_child(work):

@@ -27,32 +27,11 @@ class Unresolved(ValueError):
 
 
 def _physicals(plan: StagePlan) -> dict[tuple[str, str], str]:
-    """(terraform type, tf id) -> physical name, for every resource family the plan holds."""
+    """(terraform type, tf id) -> physical name, from every part that names its resources (`physicals()`)."""
     out: dict[tuple[str, str], str] = {}
-    for fn in plan.functions:
-        out[("aws_lambda_function", fn.tf)] = fn.physical
-        out[("aws_iam_role", fn.tf)] = fn.role_name
-        out[("aws_cloudwatch_log_group", fn.tf)] = fn.log_group
-    for t in plan.tables:
-        out[("aws_dynamodb_table", t.tf)] = t.physical
-    for q in plan.queues:
-        out[("aws_sqs_queue", q.tf)] = q.physical
-        if q.dlq_tf:
-            out[("aws_sqs_queue", q.dlq_tf)] = q.dlq_physical
-    # The families other planners own keep their collections under plan.messaging / plan.data.
-    messaging, data = getattr(plan, "messaging", None), getattr(plan, "data", None)
-    families = (
-        (messaging, "topics", "aws_sns_topic"),
-        (messaging, "buses", "aws_cloudwatch_event_bus"),
-        (messaging, "failure_queues", "aws_sqs_queue"),
-        (data, "buckets", "aws_s3_bucket"),
-        (data, "secrets", "aws_secretsmanager_secret"),
-    )
-    for holder, attr, tf_type in families:
-        for item in getattr(holder, attr, ()) or ():
-            out[(tf_type, item.tf)] = item.physical
-    for stream in getattr(data, "streams", ()) or ():
-        out[("aws_sqs_queue", stream.failure_tf)] = stream.failure_physical
+    for part in plan.parts:
+        if hasattr(part, "physicals"):
+            out.update(part.physicals())
     return out
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from generator.plan.model import ASYNC_TRIGGERS
-
 Skip = tuple[str, str]
 
 # The top-level `kms_key`, resolved once in main.tf (local.kms_key_arn); every resource that
@@ -48,13 +46,13 @@ NO_VPC = "CKV_AWS_117", "no VPC in the blueprint: the function reaches only AWS 
 NO_SIGNING = "CKV_AWS_272", "no code signing in the blueprint (no AWS Signer profile in the pipeline)"
 
 
-def function_skips(*, reserved: int | None, kinds: tuple[str, ...], has_env: bool, kms: bool) -> tuple[Skip, ...]:
+def function_skips(*, reserved: int | None, async_invoked: bool, has_env: bool, kms: bool) -> tuple[Skip, ...]:
     skips: list[Skip] = [NO_VPC, NO_SIGNING]
     if reserved is None:
         skips.append(
             ("CKV_AWS_115", "account concurrency quota unknown to sls-gen; reserve with concurrency.reserved")
         )
-    if not ASYNC_TRIGGERS & set(kinds):  # only async-invoked functions have a DLQ
+    if not async_invoked:  # only async-invoked functions have a DLQ
         skips.append(
             (
                 "CKV_AWS_116",

@@ -1,7 +1,8 @@
 """Plan step for `observability`: CloudWatch alarms, the alarm topic and the stage dashboard.
 
-Runs after the rest of the stage is planned and reads only plan data (functions, failure queues,
-stream consumers, the API), so families that land later get alarms and widgets without changes here.
+A cross-cutting family: it plans in `finish`, after every other family, and reads only plan data
+(functions, the parts' `dead_letters()` and `work_queues()`, stream consumers, the API), so families
+that land later get alarms and widgets without changes here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw
-from generator.plan.model import FunctionPlan, StagePlan
+from generator.plan.model import StagePlan
 
 PERIOD = 300  # seconds: the 5-minute window every alarm evaluates
 TOPIC = "aws_sns_topic.alarms"
@@ -48,12 +49,16 @@ class ObservabilityPlan:
     dashboard_name: str | None
     dashboard: dict | None  # the dashboard body, rendered through jsonencode()
 
+    def terraform_files(self) -> list[tuple[str, str]]:
+        wanted = (("alarms.tf", self.topic), ("dashboard.tf", self.dashboard))
+        return [(f, f + ".j2") for f, present in wanted if present]
 
-def function_name(fn: FunctionPlan) -> Raw:
+
+def function_name(fn) -> Raw:
     return Raw(f"aws_lambda_function.{fn.tf}.function_name")
 
 
-def live_dimensions(fn: FunctionPlan) -> tuple[tuple[str, Any], ...]:
+def live_dimensions(fn) -> tuple[tuple[str, Any], ...]:
     """Metrics of the `live` alias: FunctionName plus Resource = "<function>:live"."""
     return (
         ("FunctionName", function_name(fn)),
@@ -61,7 +66,7 @@ def live_dimensions(fn: FunctionPlan) -> tuple[tuple[str, Any], ...]:
     )
 
 
-def stream_consumers(plan: StagePlan) -> tuple[FunctionPlan, ...]:
+def stream_consumers(plan: StagePlan) -> tuple:
     """Functions with a stream event source mapping (IteratorAge is reported per function)."""
     return tuple(fn for fn in plan.functions if "stream" in fn.trigger_kinds)
 
@@ -198,7 +203,8 @@ def dashboard(plan: StagePlan) -> dict:
                 ],
             )
         )
-    queues = [q.tf for q in plan.queues] + [q.tf for q in plan.failure_queues]
+    work = [tf for part in plan.parts if hasattr(part, "work_queues") for tf in part.work_queues()]
+    queues = work + [q.tf for q in plan.failure_queues]
     if queues:
         metrics = [
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", Raw(f"aws_sqs_queue.{tf}.name")] for tf in queues
@@ -218,8 +224,9 @@ def dashboard(plan: StagePlan) -> dict:
 
 
 # ---------------------------------------------------------------- entry point
-def plan_observability(plan: StagePlan, observability) -> ObservabilityPlan | None:
+def finish(ctx, plan: StagePlan) -> ObservabilityPlan | None:
     """The observability part of a stage, from the stage's (merged) `observability` settings."""
+    observability = ctx.bp.observability
     settings = observability.alarms
     if settings is None and not observability.dashboard:
         return None

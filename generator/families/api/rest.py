@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, replace
 
 from generator.emit.hcl import Raw
-from generator.plan.model import ApiPlan, HttpRoute
 from generator.plan.naming import tf_id
 from generator.plan.security import rest_method_skips, rest_stage_skips
 
@@ -91,7 +90,7 @@ def resource_id(path: str) -> Raw:
     return Raw(f"aws_api_gateway_resource.{resource_tf(path)}.id")
 
 
-def rest_plan(api: ApiPlan, stage: str) -> ApiPlan:
+def rest_plan(api, stage: str):
     """ApiPlan for `type: rest`: REST source ARNs on the routes plus the resource tree."""
     resources: dict[str, RestResource] = {}
     for r in api.routes:

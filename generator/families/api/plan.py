@@ -1,0 +1,119 @@
+"""Plan the API: HTTP API (API Gateway v2) or REST API (v1, generator/families/api/rest.py), its routes
+from `http` events, JWT authorizers, CORS, throttling and caching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families.api.model import HttpEvent
+from generator.families.api.rest import arn_path, rest_plan
+from generator.families.function.settings import DEFAULTS
+from generator.plan.context import PlanContext
+from generator.plan.naming import route_id, tf_id
+from generator.plan.security import http_route_skips, log_group_skips
+
+SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    tf: str
+    route_key: str
+    method: str
+    path: str
+    function: Any  # FunctionPlan
+    auth: str  # "none" | "iam" | authorizer name
+    authorizer_tf: str | None
+    source_arn: Any  # HCL expression for the invoke permission
+    cache: bool = True
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    tf: str
+    name: str
+    issuer: str
+    audience: tuple[str, ...]
+    identity_source: str
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    type: str  # http | rest
+    tf: str
+    name: str
+    routes: tuple[HttpRoute, ...]
+    authorizers: tuple[Authorizer, ...]
+    cors: Any  # families.api.model.Cors | None
+    throttling: Any  # Throttling | None
+    cache: Any  # ApiCache | None
+    integrations: tuple[Any, ...]  # FunctionPlans with at least one route
+    log_group: str
+    log_retention_days: int
+    rest: Any = None  # families.api.rest.RestPlan when type == "rest"
+    log_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the access log group
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("api.tf", f"api_{self.type}.tf.j2")]
+
+
+def _cors(cors, routes):
+    """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
+    its own `headers`, the preflight also admits the signature headers those calls carry."""
+    if "headers" in cors.model_fields_set or not any(r.auth == "iam" for r in routes):
+        return cors
+    return cors.model_copy(update={"headers": [*cors.headers, *SIGV4_HEADERS]})
+
+
+def plan(ctx: PlanContext) -> ApiPlan | None:
+    bp, functions = ctx.bp, ctx.functions
+    routes = []
+    for fname in sorted(bp.functions):
+        for ev in bp.functions[fname].events:
+            if not isinstance(ev, HttpEvent):
+                continue
+            method, _, path = ev.http.strip().partition(" ")
+            method, path = method.upper(), path.strip()
+            auth = ev.auth or "none"
+            arn_method = "*" if method == "ANY" else method
+            routes.append(
+                HttpRoute(
+                    tf=route_id(f"{method} {path}"),
+                    route_key=f"{method} {path}",
+                    method=method,
+                    path=path,
+                    function=functions[fname],
+                    auth=auth,
+                    authorizer_tf=tf_id(auth) if auth not in ("none", "iam") else None,
+                    source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
+                    cache=ev.cache is not False,
+                    skips=http_route_skips(auth),
+                )
+            )
+    if not routes and bp.api is None:
+        return None
+    api = bp.api
+    log_retention = (bp.defaults.logs.retention_days if bp.defaults.logs else None) or DEFAULTS["retention_days"]
+    routes.sort(key=lambda r: (r.path, r.method))
+    authorizers = tuple(
+        Authorizer(tf_id(n), n, a.issuer, tuple(a.audience), a.identity_source)
+        for n, a in sorted((api.authorizers if api else {}).items())
+    )
+    plan = ApiPlan(
+        type=api.type if api else "http",
+        tf="api",
+        name=ctx.names.physical("api"),
+        routes=tuple(routes),
+        authorizers=authorizers,
+        cors=_cors(api.cors, routes) if api and api.cors else None,
+        throttling=api.throttling if api else None,
+        cache=api.cache if api else None,
+        integrations=tuple(functions[n] for n in sorted({r.function.name for r in routes})),
+        log_group=f"/aws/apigateway/{ctx.names.physical('api')}",
+        log_retention_days=log_retention,
+        log_skips=log_group_skips(retention_days=log_retention, kms=bool(ctx.kms), key="defaults.logs.retention_days"),
+    )
+    return rest_plan(plan, ctx.stage) if plan.type == "rest" else plan

@@ -1,0 +1,117 @@
+"""Plan S3 buckets, the `bucket` use, and `bucket` events (one notification configuration per
+bucket, one invoke permission per function and bucket)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families.bucket.model import BucketEvent
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.security import bucket_skips
+
+ASYNC = True  # S3 invokes Lambda asynchronously
+S3_EVENTS = {"created": "s3:ObjectCreated:*", "removed": "s3:ObjectRemoved:*"}
+ACCOUNT_ID_LENGTH = 12  # the bucket suffix: known length, so the name length is known offline
+
+
+@dataclass(frozen=True)
+class BucketNotification:
+    """One lambda_function block of a bucket's (single) notification configuration."""
+
+    id: str
+    function: Any  # FunctionPlan
+    events: tuple[str, ...]
+    prefix: str | None
+    suffix: str | None
+
+
+@dataclass(frozen=True)
+class BucketPermission:
+    tf: str
+    statement_id: str
+    function: Any  # FunctionPlan
+
+
+@dataclass(frozen=True)
+class BucketPlan:
+    name: str
+    tf: str
+    physical: Any  # HCL expression: the account id is only known at apply time
+    versioning: bool
+    notifications: tuple[BucketNotification, ...]
+    permissions: tuple[BucketPermission, ...]
+    kms_key_arn: Any = None  # HCL expression: SSE-KMS with the blueprint's kms_key, else SSE-S3
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+
+
+@dataclass(frozen=True)
+class BucketPart:
+    buckets: tuple[BucketPlan, ...] = ()
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_s3_bucket", b.tf): b.physical for b in self.buckets}
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("s3.tf", "s3.tf.j2")]
+
+
+def bucket_physical(bucket_name: str | None, names: Names, name: str) -> Any:
+    if bucket_name:
+        return bucket_name
+    return Raw(f'"${{local.prefix}}-{name}-${{local.account_id}}"')
+
+
+def bucket_name_length(names: Names, name: str) -> int:
+    """Length of the default physical bucket name `{service}-{stage}-{name}-{account id}`."""
+    return len(names.physical(name)) + 1 + ACCOUNT_ID_LENGTH
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    ref = f"aws_s3_bucket.{tf_id(entry.bucket)}"
+    return Access(
+        env={f"{env_prefix(entry.bucket)}_BUCKET_NAME": Raw(f"{ref}.bucket")},
+        grants=[(camel("bucket", entry.bucket, entry.access), g) for g in expand("bucket", entry.access, arn=f"{ref}.arn")],
+        kms=(("bucket", entry.access),),
+    )
+
+
+def plan(ctx: PlanContext) -> BucketPart | None:
+    bp = ctx.bp
+    notes: dict[str, list[BucketNotification]] = {}
+    perms: dict[str, dict[str, BucketPermission]] = {}
+    for fname in sorted(bp.functions):
+        fn = ctx.functions[fname]
+        for i, ev in enumerate(bp.functions[fname].events):
+            if not isinstance(ev, BucketEvent):
+                continue
+            notes.setdefault(ev.bucket, []).append(
+                BucketNotification(
+                    id=f"{fname}-{i}",
+                    function=fn,
+                    events=tuple(S3_EVENTS[k] for k in sorted(set(ev.on))),
+                    prefix=ev.prefix,
+                    suffix=ev.suffix,
+                )
+            )
+            perms.setdefault(ev.bucket, {}).setdefault(
+                fname,
+                BucketPermission(tf=tf_id("bucket", ev.bucket, fname), statement_id=f"AllowS3-{ev.bucket}"[:100], function=fn),
+            )
+    buckets = tuple(
+        BucketPlan(
+            name=n,
+            tf=tf_id(n),
+            physical=bucket_physical(b.bucket_name, ctx.names, n),
+            versioning=b.versioning,
+            notifications=tuple(notes.get(n, ())),
+            permissions=tuple(perms.get(n, {}).values()),
+            kms_key_arn=ctx.kms,
+            skips=bucket_skips(kms=bool(ctx.kms), versioning=b.versioning, notified=n in notes),
+        )
+        for n, b in sorted(bp.buckets.items())
+    )
+    return BucketPart(buckets) if buckets else None

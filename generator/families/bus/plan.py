@@ -1,0 +1,169 @@
+"""Plan EventBridge buses, the `bus` use, and rules: `eventbridge` events of functions and
+`subscribe: [{eventbridge: ...}]` entries of queues, each rule with its single target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.emit.hcl import Raw
+from generator.families.bus.model import EventBridgeEvent
+from generator.families.function.plan import failures_tf
+from generator.families.topic.plan import json_value
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+
+ASYNC = True  # EventBridge invokes Lambda asynchronously
+DEFAULT_BUS_ARN = "local.default_bus_arn"
+EVENTS = "events.amazonaws.com"
+# EventBridge retries *delivery* (throttling, a deleted function); bounded, then the DLQ.
+TARGET_RETRIES = 10
+TARGET_MAX_AGE = 3600
+
+
+@dataclass(frozen=True)
+class BusPlan:
+    name: str
+    tf: str
+    physical: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One EventBridge rule and its single target: a function or a queue."""
+
+    tf: str
+    physical: str
+    description: str
+    bus: Raw  # event_bus_name expression
+    pattern: Raw  # jsonencode(...)
+    target_arn: Raw
+    input_path: str | None
+    message_group_id: str | None  # FIFO queue targets
+    dead_letter_arn: Raw | None
+    function: object  # FunctionPlan for function targets, else None
+    statement_id: str
+    queue_ref: str  # the queue the rule sends to (or dead-letters into): its policy admits the rule
+    maximum_event_age_in_seconds: int = TARGET_MAX_AGE
+    maximum_retry_attempts: int = TARGET_RETRIES
+
+
+@dataclass(frozen=True)
+class BusPart:
+    buses: tuple[BusPlan, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    default_bus: bool = False  # local.default_bus_arn is referenced
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_cloudwatch_event_bus", b.tf): b.physical for b in self.buses}
+
+    def queue_sources(self) -> list[tuple[str, str, Raw]]:
+        return [(r.queue_ref, EVENTS, Raw(f"aws_cloudwatch_event_rule.{r.tf}.arn")) for r in self.rules]
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("events.tf", "events.tf.j2")]
+
+
+def rule_names(names: Names, owner: str, bus: str, ordinal: int, queue: bool = False) -> tuple[str, str]:
+    """(terraform id, physical name) of the `ordinal`-th rule (1-based) of a function or queue on a bus.
+
+    Counting per (owner, bus) keeps an address stable when rules on other buses come and go.
+    """
+    n = "" if ordinal == 1 else str(ordinal)
+    if queue:
+        return tf_id("queue", owner, bus, n), names.physical(owner, f"-{bus}-sqs" + (f"-{n}" if n else ""))
+    return tf_id(owner, bus, n), names.physical(owner, f"-{bus}" + (f"-{n}" if n else ""))
+
+
+def bus_ref(bus: str) -> tuple[Raw, Raw]:
+    """(event_bus_name, bus ARN) expressions."""
+    if bus == "default":
+        return Raw('"default"'), Raw(DEFAULT_BUS_ARN)
+    ref = f"aws_cloudwatch_event_bus.{tf_id(bus)}"
+    return Raw(f"{ref}.name"), Raw(f"{ref}.arn")
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    name_expr, arn = bus_ref(entry.bus)
+    return Access(
+        env={f"{env_prefix(entry.bus)}_BUS_NAME": name_expr},
+        grants=[(camel("bus", entry.bus, "publish"), g) for g in expand("bus", "publish", arn=str(arn))],
+        kms=(("bus", entry.access),),
+    )
+
+
+def _function_rules(ctx: PlanContext) -> list[Rule]:
+    rules = []
+    for fname in sorted(ctx.bp.functions):
+        fn = ctx.functions[fname]
+        per_bus: dict[str, int] = {}
+        for ev in ctx.bp.functions[fname].events:
+            if not isinstance(ev, EventBridgeEvent):
+                continue
+            bus = ev.eventbridge.bus
+            per_bus[bus] = per_bus.get(bus, 0) + 1
+            tf, physical = rule_names(ctx.names, fname, bus, per_bus[bus])
+            rules.append(
+                Rule(
+                    tf=tf,
+                    physical=physical,
+                    description=f"Routes {bus} bus events to {fn.physical}",
+                    bus=bus_ref(bus)[0],
+                    pattern=json_value(ev.eventbridge.pattern),
+                    target_arn=Raw(fn.target_arn),
+                    input_path=ev.input_path,
+                    message_group_id=None,
+                    dead_letter_arn=Raw(fn.failures_arn),
+                    function=fn,
+                    statement_id=f"AllowEvents{camel(tf)}",
+                    queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
+                )
+            )
+    return rules
+
+
+def _queue_rules(ctx: PlanContext) -> list[Rule]:
+    rules = []
+    for qname in sorted(ctx.bp.queues):
+        q = ctx.bp.queues[qname]
+        qref = f"aws_sqs_queue.{tf_id(qname)}"
+        per_bus: dict[str, int] = {}
+        for entry in q.subscribe:
+            spec = getattr(entry, "eventbridge", None)
+            if spec is None:
+                continue
+            per_bus[spec.bus] = per_bus.get(spec.bus, 0) + 1
+            tf, physical = rule_names(ctx.names, qname, spec.bus, per_bus[spec.bus], queue=True)
+            rules.append(
+                Rule(
+                    tf=tf,
+                    physical=physical,
+                    description=f"Routes {spec.bus} bus events into {ctx.names.queue(qname, q.fifo)}",
+                    bus=bus_ref(spec.bus)[0],
+                    pattern=json_value(spec.pattern),
+                    target_arn=Raw(f"{qref}.arn"),
+                    input_path=None,
+                    message_group_id=physical if q.fifo else None,
+                    dead_letter_arn=None,
+                    function=None,
+                    statement_id="",
+                    queue_ref=qref,
+                )
+            )
+    return rules
+
+
+def plan(ctx: PlanContext) -> BusPart | None:
+    buses = tuple(
+        BusPlan(name=n, tf=tf_id(n), physical=ctx.names.physical(n), description=ctx.bp.buses[n].description or "")
+        for n in sorted(ctx.bp.buses)
+    )
+    rules = _function_rules(ctx) + _queue_rules(ctx)
+    # A rule on the default bus, or `uses: {bus: default}` (events:PutEvents on local.default_bus_arn).
+    default_bus = any(str(r.bus) == '"default"' for r in rules) or any(
+        str(res) == DEFAULT_BUS_ARN for fn in ctx.functions.values() for st in fn.statements for res in st.resources
+    )
+    if not (buses or rules or default_bus):
+        return None
+    return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus)

@@ -1,0 +1,326 @@
+"""Plan Lambda functions: settings, environment, one least-privilege role each, and the on-failure
+queue of every asynchronously invoked function.
+
+`plan_functions` runs first of every plan step: each `uses` and `events` entry is handed to the
+family of its kind (`use()` / `event()` in that family's plan.py), which says what it adds to the
+function (environment, grants, key needs, an event source mapping).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families import by_event, by_use, event_kinds, kind_of, use_kinds
+from generator.families.function.settings import (
+    DEFAULTS,
+    DIST_DIR,
+    SYSTEM_LEVEL,
+    compiled_artifact,
+    default_code_dir,
+    default_handler,
+    language,
+    resolved,
+)
+from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
+from generator.plan.context import Access, PlanContext
+from generator.plan.iam import merge_statements
+from generator.plan.model import FailureQueue, Statement, async_kinds
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.security import KMS_ARN, function_skips, log_group_skips
+
+# Lambda's own retries of an async invocation that returned an error (0-2) and how long an event may
+# wait in the async queue (60-21600 s) before it goes to the on-failure queue.
+ASYNC_RETRIES = 2
+ASYNC_MAX_AGE = 3600
+FAILURES_RETENTION = 14 * 86400
+
+
+def failures_tf(function_tf: str) -> str:
+    """Terraform id of a function's on-failure queue (an address: never change it)."""
+    return f"{function_tf}_failures"
+
+
+def failures_name(names: Names, function: str) -> str:
+    return names.physical(function, "-failures")
+
+
+@dataclass(frozen=True)
+class FunctionPlan:
+    name: str
+    tf: str
+    physical: str
+    description: str
+    runtime: str
+    handler: str
+    architecture: str
+    memory: int
+    timeout: int
+    ephemeral_storage: int
+    tracing: bool
+    log_format: str
+    log_level: str
+    system_log_level: str
+    retention_days: int
+    log_group: str
+    environment: tuple[tuple[str, Any], ...]  # sorted (key, HCL value)
+    package: str  # path of the zip relative to the stage module
+    code_dir: str  # relative to the blueprint
+    language: str  # python | node | java | provided
+    role_name: str
+    statements: tuple[Statement, ...]
+    mappings: tuple[Any, ...] = ()  # event source mappings it owns (families.queue.plan.QueueTrigger)
+    reserved: int | None = None
+    provisioned: int | None = None
+    snapstart: bool = False
+    trigger_kinds: tuple[str, ...] = ()
+    artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
+    build_command: str | None = None  # how to build it, for the plan-time error when it is missing
+    kms_key_arn: Any = None  # HCL expression: the blueprint's kms_key encrypts the environment
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason) on the function
+    log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
+
+    # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
+    # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
+    # events to the `live` alias in one place.
+    @property
+    def alias(self) -> bool:
+        return bool(self.provisioned) or self.snapstart
+
+    @property
+    def alias_tf(self) -> str:
+        """Name of the `live` aws_lambda_alias (and of its provisioned concurrency config)."""
+        return f"{self.tf}_live"
+
+    @property
+    def async_invoked(self) -> bool:
+        return bool(async_kinds() & set(self.trigger_kinds))
+
+    @property
+    def failures_arn(self) -> str:
+        """ARN of the on-failure queue of an async-invoked function (planned below)."""
+        return f"aws_sqs_queue.{failures_tf(self.tf)}.arn"
+
+    @property
+    def arn(self) -> str:
+        """The unqualified function ARN (IAM resources, `uses: function`)."""
+        return f"aws_lambda_function.{self.tf}.arn"
+
+    @property
+    def target_arn(self) -> str:
+        """What triggers invoke: the `live` alias when there is one, else the function."""
+        return f"aws_lambda_alias.{self.tf}_live.arn" if self.alias else self.arn
+
+    @property
+    def invoke_arn(self) -> str:
+        """API Gateway integration URI."""
+        return f"aws_lambda_alias.{self.tf}_live.invoke_arn" if self.alias else f"aws_lambda_function.{self.tf}.invoke_arn"
+
+    @property
+    def permission_qualifier(self) -> str | None:
+        """`qualifier` for aws_lambda_permission when triggers go through the alias."""
+        return f"aws_lambda_alias.{self.tf}_live.name" if self.alias else None
+
+
+@dataclass(frozen=True)
+class AsyncFailureQueue:
+    """On-failure destination (and DLQ) of one async-invoked function."""
+
+    tf: str
+    physical: str
+    function: FunctionPlan
+    retention_seconds: int
+    maximum_retry_attempts: int
+    maximum_event_age_in_seconds: int
+    kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
+
+
+@dataclass(frozen=True)
+class FunctionPart:
+    """What the function family plans beyond the functions themselves (plan.functions)."""
+
+    functions: tuple[FunctionPlan, ...]
+    failure_queues: tuple[AsyncFailureQueue, ...] = ()
+
+    def dead_letters(self) -> list[FailureQueue]:
+        return [FailureQueue(q.tf, q.physical, f"async invocation failures of {q.function.name}") for q in self.failure_queues]
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        out = {}
+        for fn in self.functions:
+            out[("aws_lambda_function", fn.tf)] = fn.physical
+            out[("aws_iam_role", fn.tf)] = fn.role_name
+            out[("aws_cloudwatch_log_group", fn.tf)] = fn.log_group
+        for q in self.failure_queues:
+            out[("aws_sqs_queue", q.tf)] = q.physical
+        return out
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        files = []
+        if self.functions:
+            files += [("iam.tf", "iam.tf.j2"), ("lambda.tf", "lambda.tf.j2")]
+        if any(fn.alias for fn in self.functions):
+            files.append(("aliases.tf", "aliases.tf.j2"))
+        if self.failure_queues:
+            files.append(("async.tf", "async.tf.j2"))
+        return files
+
+
+# ---------------------------------------------------------------- uses: {function: NAME}
+def invoked_function(bp, name: str, names: Names) -> tuple[Raw, Raw]:
+    """(FUNCTION_NAME value, ARN) of a function another function (or itself) invokes.
+
+    Built from the physical name rather than `aws_lambda_function.x.arn`: a reference would make
+    a function that invokes itself, or two functions that invoke each other, a Terraform cycle
+    (function -> role policy -> other function -> its role policy -> ...). IAM does not need the
+    target to exist first. When the target routes events through its `live` alias (provisioned
+    concurrency, SnapStart), callers get the alias-qualified name so they hit warm capacity.
+    """
+    target = bp.functions[name]
+    live = bool((target.concurrency and target.concurrency.provisioned) or target.snapstart)
+    physical = names.physical(name)
+    arn = f"arn:${{local.partition}}:lambda:${{local.region}}:${{local.account_id}}:function:{physical}"
+    if live:
+        return Raw(f'"{physical}:live"'), Raw(f'"{arn}:live"')
+    return Raw(f'"{physical}"'), Raw(f'"{arn}"')
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    fn_name, fn_arn = invoked_function(ctx.bp, entry.function, ctx.names)
+    return Access(
+        env={f"{env_prefix(entry.function)}_FUNCTION_NAME": fn_name},
+        grants=[(camel("function", entry.function, "invoke"), g) for g in expand("function", "invoke", arn=fn_arn)],
+        kms=(("function", entry.access),),
+    )
+
+
+def extra_statements(iam) -> tuple[Statement, ...]:
+    """`iam:` statements as written, after the generated ones; `allow_wildcard` stays in the blueprint."""
+    return tuple(
+        Statement(sid=st.sid or f"Extra{i}", actions=tuple(st.actions), resources=tuple(st.resources), effect=st.effect)
+        for i, st in enumerate(iam)
+    )
+
+
+# ---------------------------------------------------------------- functions
+def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
+    bp, names, kms = ctx.bp, ctx.names, ctx.kms
+    ftf = tf_id(name)
+    runtime = resolved(fn, bp, "runtime")
+    logs_fn, logs_def = fn.logs, bp.defaults.logs
+
+    def log_setting(key: str, default_key: str):
+        for source in (logs_fn, logs_def):
+            value = getattr(source, key, None) if source else None
+            if value is not None:
+                return value
+        return DEFAULTS[default_key]
+
+    env: dict[str, object] = {}
+    env.update(bp.defaults.environment or {})
+    env.update(fn.environment or {})
+    grants: list[tuple[str, Grant]] = []
+    needs: set[tuple[str, str]] = set()
+    for entry in fn.uses:
+        access = by_use(kind_of(entry, use_kinds())).part("plan").use(entry, ctx, name)
+        env.update(access.env)
+        grants += access.grants
+        needs.update(access.kms)
+
+    mappings = []
+    kinds: list[str] = []
+    for ev in fn.events:
+        kind = kind_of(ev, event_kinds())
+        if kind not in kinds:
+            kinds.append(kind)
+        hook = getattr(by_event(kind).part("plan"), "event", None)
+        access = hook(ev, ctx, name) if hook else Access()
+        grants += access.grants
+        needs.update(access.kms)
+        if access.mapping is not None:
+            mappings.append(access.mapping)
+
+    is_async = bool(async_kinds() & set(kinds))
+    if is_async:  # the on-failure queue: Lambda's destination and DLQ
+        grants += [("FailureQueue", g) for g in expand("dead_letter", "send", arn=f"aws_sqs_queue.{failures_tf(ftf)}.arn")]
+        needs.add(("dead_letter", "send"))
+    grants.append(("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0]))
+    env_kms = kms if env else None
+    if kms:
+        if env_kms:
+            needs.add(("environment", "read"))
+        level = kms_level(needs)
+        if level:
+            grants += [("KmsKey", g) for g in expand("kms_key", level, arn=KMS_ARN)]
+    tracing = resolved(fn, bp, "tracing")
+    if tracing:
+        grants.append(("XRay", Grant(XRAY_ACTIONS, ("*",))))
+
+    code_dir = fn.code or default_code_dir(name)
+    artifact, build_command = compiled_artifact(fn, language(runtime), code_dir)
+    conc = fn.concurrency
+    log_level = log_setting("level", "log_level")
+    return FunctionPlan(
+        name=name,
+        tf=ftf,
+        physical=names.physical(name),
+        description=fn.description or "",
+        runtime=runtime,
+        handler=fn.handler or default_handler(runtime),
+        architecture=resolved(fn, bp, "architecture"),
+        memory=resolved(fn, bp, "memory"),
+        timeout=resolved(fn, bp, "timeout"),
+        ephemeral_storage=resolved(fn, bp, "ephemeral_storage"),
+        tracing=tracing,
+        log_format=log_setting("format", "log_format"),
+        log_level=log_level,
+        system_log_level=SYSTEM_LEVEL[log_level],
+        retention_days=log_setting("retention_days", "retention_days"),
+        log_group=names.log_group(name),
+        environment=tuple(sorted(env.items())),
+        package=posixpath.join("..", DIST_DIR, f"{name}.zip"),
+        code_dir=code_dir,
+        language=language(runtime),
+        role_name=names.physical(name),
+        statements=merge_statements(grants) + extra_statements(fn.iam),
+        mappings=tuple(mappings),
+        reserved=conc.reserved if conc else None,
+        provisioned=conc.provisioned if conc else None,
+        snapstart=bool(fn.snapstart),
+        trigger_kinds=tuple(kinds),
+        artifact=artifact,
+        build_command=build_command,
+        kms_key_arn=env_kms,
+        skips=function_skips(
+            reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms)
+        ),
+        log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(kms)),
+    )
+
+
+def plan_functions(ctx: PlanContext) -> tuple[FunctionPlan, ...]:
+    functions = tuple(plan_function(ctx, n, ctx.bp.functions[n]) for n in sorted(ctx.bp.functions))
+    ctx.functions.update((f.name, f) for f in functions)
+    return functions
+
+
+def plan(ctx: PlanContext) -> FunctionPart:
+    functions = tuple(ctx.functions[n] for n in sorted(ctx.functions))
+    return FunctionPart(
+        functions=functions,
+        failure_queues=tuple(
+            AsyncFailureQueue(
+                tf=failures_tf(fn.tf),
+                physical=failures_name(ctx.names, fn.name),
+                function=fn,
+                retention_seconds=FAILURES_RETENTION,
+                maximum_retry_attempts=ASYNC_RETRIES,
+                maximum_event_age_in_seconds=ASYNC_MAX_AGE,
+                kms_key_arn=ctx.kms,
+            )
+            for fn in functions
+            if fn.async_invoked
+        ),
+    )

@@ -1,0 +1,193 @@
+"""Plan SQS queues (dead-letter queues, derived visibility timeouts), `queue` events (an event source
+mapping with partial batch responses) and uses, and each queue's one policy for what fans into it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families.function.settings import resolved
+from generator.families.queue.model import QueueEvent
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.model import FailureQueue
+from generator.plan.naming import camel, env_prefix, tf_id
+
+SQS_DEFAULT_VISIBILITY = 30
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    tf: str
+    queue_tf: str
+    batch_size: int
+    batch_window: int
+    max_concurrency: int | None
+    fifo: bool
+
+
+@dataclass(frozen=True)
+class QueuePlan:
+    name: str
+    tf: str
+    physical: str
+    fifo: bool
+    content_based_deduplication: bool
+    visibility_timeout: int
+    retention_seconds: int
+    delay_seconds: int
+    dlq_tf: str | None
+    dlq_physical: str | None
+    dlq_retention_seconds: int
+    max_receives: int
+    kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    sid: str
+    service: str  # sns.amazonaws.com | events.amazonaws.com
+    source_arns: tuple[Raw, ...]
+
+    @property
+    def condition(self) -> dict:
+        # aws:SourceArn pins each service principal to exactly the topics / rules that feed the queue.
+        return {"ArnEquals": {"aws:SourceArn": list(self.source_arns)}}
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    """The one aws_sqs_queue_policy of a queue: sqs:SendMessage for exactly these sources."""
+
+    tf: str
+    queue_ref: str  # aws_sqs_queue.<tf>
+    sources: tuple[PolicySource, ...]
+
+
+@dataclass(frozen=True)
+class QueuePart:
+    queues: tuple[QueuePlan, ...] = ()
+    triggers: bool = False  # some function has a queue event (triggers.tf)
+    policies: tuple[QueuePolicy, ...] = ()
+
+    def dead_letters(self) -> list[FailureQueue]:
+        return [FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}") for q in self.queues if q.dlq_tf]
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        out = {("aws_sqs_queue", q.tf): q.physical for q in self.queues}
+        out.update({("aws_sqs_queue", q.dlq_tf): q.dlq_physical for q in self.queues if q.dlq_tf})
+        return out
+
+    def work_queues(self) -> list[str]:
+        """Terraform ids of the queues functions consume (dashboard depth widgets)."""
+        return [q.tf for q in self.queues]
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        wanted = (("triggers.tf", self.triggers), ("sqs.tf", self.queues), ("sqs_policies.tf", self.policies))
+        return [(f, f + ".j2") for f, present in wanted if present]
+
+
+def consumer_timeouts(bp) -> dict[str, tuple[int, int]]:
+    """queue name -> (longest consumer timeout, longest batch window)."""
+    out: dict[str, tuple[int, int]] = {}
+    for fn in bp.functions.values():
+        timeout = resolved(fn, bp, "timeout")
+        for ev in fn.events:
+            if isinstance(ev, QueueEvent):
+                t, w = out.get(ev.queue, (0, 0))
+                out[ev.queue] = (max(t, timeout), max(w, ev.batch_window or 0))
+    return out
+
+
+def queue_visibility(bp, name: str, timeouts: dict[str, tuple[int, int]] | None = None) -> int:
+    """Pass ``timeouts`` (from ``consumer_timeouts``) when asking for many queues: computing it
+    walks every function, so asking per queue without it is quadratic in the blueprint's size."""
+    q = bp.queues[name]
+    if q.visibility_timeout != "auto":
+        return q.visibility_timeout
+    if timeouts is None:
+        timeouts = consumer_timeouts(bp)
+    timeout, window = timeouts.get(name, (0, 0))
+    return 6 * timeout + window if timeout else SQS_DEFAULT_VISIBILITY
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    ref = f"aws_sqs_queue.{tf_id(entry.queue)}"
+    return Access(
+        env={f"{env_prefix(entry.queue)}_QUEUE_URL": Raw(f"{ref}.url")},
+        grants=[(camel("queue", entry.queue, entry.access), g) for g in expand("queue", entry.access, arn=f"{ref}.arn")],
+        kms=(("queue", entry.access),),
+    )
+
+
+def event(ev, ctx: PlanContext, function: str) -> Access:
+    qtf = tf_id(ev.queue)
+    trigger = QueueTrigger(
+        tf=tf_id(function, ev.queue),
+        queue_tf=qtf,
+        batch_size=ev.batch_size or 10,
+        batch_window=ev.batch_window or 0,
+        max_concurrency=ev.max_concurrency,
+        fifo=ctx.bp.queues[ev.queue].fifo,
+    )
+    grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=f"aws_sqs_queue.{qtf}.arn")]
+    return Access(grants=grants, kms=(("queue", "consume"),), mapping=trigger)
+
+
+def plan(ctx: PlanContext) -> QueuePart | None:
+    bp, names = ctx.bp, ctx.names
+    plans = []
+    timeouts = consumer_timeouts(bp)
+    for name in sorted(bp.queues):
+        q = bp.queues[name]
+        dlq = q.dead_letter
+        plans.append(
+            QueuePlan(
+                name=name,
+                tf=tf_id(name),
+                physical=names.queue(name, q.fifo),
+                fifo=q.fifo,
+                content_based_deduplication=bool(q.content_based_deduplication) and q.fifo,
+                visibility_timeout=queue_visibility(bp, name, timeouts),
+                retention_seconds=q.retention_days * 86400,
+                delay_seconds=q.delay_seconds,
+                dlq_tf=tf_id(name, "dlq") if dlq else None,
+                dlq_physical=names.dlq(name, q.fifo) if dlq else None,
+                dlq_retention_seconds=(dlq.retention_days * 86400) if dlq else 0,
+                max_receives=dlq.max_receives if dlq else 0,
+                kms_key_arn=ctx.kms,
+            )
+        )
+    triggers = any(fn.mappings for fn in ctx.functions.values())
+    return QueuePart(tuple(plans), triggers) if plans or triggers else None
+
+
+def finish(ctx: PlanContext, stage) -> QueuePart | None:
+    """Once every family is planned: one policy per queue admitting exactly the topics and rules that
+    send to it (parts offer them as `queue_sources()`: (queue ref, service principal, source ARN))."""
+    part = ctx.parts.get("queue")
+    sources: dict[str, dict[str, list[Raw]]] = {}
+    for other in ctx.parts.values():
+        for queue_ref, service, arn in other.queue_sources() if hasattr(other, "queue_sources") else ():
+            arns = sources.setdefault(queue_ref, {}).setdefault(service, [])
+            if arn not in arns:
+                arns.append(arn)
+    policies = tuple(
+        QueuePolicy(
+            tf=qref.split(".", 1)[1],
+            queue_ref=qref,
+            sources=tuple(
+                PolicySource(
+                    sid="FromSns" if service.startswith("sns") else "FromEventBridge",
+                    service=service,
+                    source_arns=tuple(sorted(by_service[service])),
+                )
+                for service in sorted(by_service)
+            ),
+        )
+        for qref, by_service in sorted(sources.items())
+    )
+    if not policies:
+        return part
+    return QueuePart(*(part.queues, part.triggers) if part else (), policies=policies)

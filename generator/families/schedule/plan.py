@@ -1,0 +1,110 @@
+"""Plan EventBridge Scheduler schedules (`schedule` events) and the role each scheduled function's
+schedules assume: invoke the function, dead-letter into its on-failure queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families.bus.plan import TARGET_MAX_AGE, TARGET_RETRIES
+from generator.families.schedule.model import ScheduleEvent
+from generator.families.topic.plan import json_value
+from generator.plan.access import KMS_ACCESS, expand
+from generator.plan.context import PlanContext
+from generator.plan.iam import merge_statements
+from generator.plan.model import Statement
+from generator.plan.naming import Names, tf_id
+from generator.plan.security import KMS_ARN, schedule_skips
+
+ASYNC = True  # Scheduler invokes Lambda asynchronously
+
+
+@dataclass(frozen=True)
+class Schedule:
+    tf: str
+    physical: str
+    description: str
+    expression: str
+    timezone: str | None
+    input: Raw | None
+    function: Any  # FunctionPlan
+    role_tf: str
+    maximum_event_age_in_seconds: int = TARGET_MAX_AGE
+    maximum_retry_attempts: int = TARGET_RETRIES
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+
+
+@dataclass(frozen=True)
+class SchedulerRole:
+    tf: str
+    name: str
+    function: Any  # FunctionPlan
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class SchedulePart:
+    schedules: tuple[Schedule, ...] = ()
+    scheduler_roles: tuple[SchedulerRole, ...] = ()
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_iam_role", r.tf): r.name for r in self.scheduler_roles}
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("schedules.tf", "schedules.tf.j2")]
+
+
+def schedule_names(names: Names, function: str, ordinal: int) -> tuple[str, str]:
+    n = "" if ordinal == 1 else str(ordinal)
+    return tf_id(function, "schedule", n), names.physical(function, "-schedule" + (f"-{n}" if n else ""))
+
+
+def scheduler_role_name(names: Names, function: str) -> str:
+    return names.physical(function, "-scheduler")
+
+
+def scheduler_role(ctx: PlanContext, fn) -> SchedulerRole:
+    targets = [fn.arn] + ([fn.target_arn] if fn.target_arn != fn.arn else [])
+    grants = [("InvokeFunction", g) for arn in targets for g in expand("function", "invoke", arn=arn)]
+    grants += [("DeadLetter", g) for g in expand("dead_letter", "send", arn=fn.failures_arn)]
+    if ctx.kms:  # the dead-letter queue is encrypted with the blueprint's key
+        grants += [("KmsKey", g) for g in expand("kms_key", KMS_ACCESS[("dead_letter", "send")], arn=KMS_ARN)]
+    return SchedulerRole(
+        tf=tf_id(fn.name, "scheduler"),
+        name=scheduler_role_name(ctx.names, fn.name),
+        function=fn,
+        statements=merge_statements(grants),
+    )
+
+
+def plan(ctx: PlanContext) -> SchedulePart | None:
+    schedules, roles = [], []
+    for fname in sorted(ctx.bp.functions):
+        fn = ctx.functions[fname]
+        n = 0
+        for ev in ctx.bp.functions[fname].events:
+            if not isinstance(ev, ScheduleEvent):
+                continue
+            n += 1
+            tf, physical = schedule_names(ctx.names, fname, n)
+            schedules.append(
+                Schedule(
+                    tf=tf,
+                    physical=physical,
+                    description=f"Invokes {fn.physical} on {ev.schedule.strip()}",
+                    expression=ev.schedule.strip(),
+                    timezone=ev.timezone,
+                    input=json_value(ev.input) if ev.input is not None else None,
+                    function=fn,
+                    role_tf=tf_id(fname, "scheduler"),
+                    kms_key_arn=ctx.kms,
+                    skips=schedule_skips(kms=bool(ctx.kms)),
+                )
+            )
+        if n:
+            roles.append(scheduler_role(ctx, fn))
+    if not schedules:
+        return None
+    return SchedulePart(tuple(sorted(schedules, key=lambda s: s.tf)), tuple(roles))

@@ -1,0 +1,95 @@
+"""Plan secrets: Secrets Manager secrets sls-gen creates (values set out of band) and existing SSM
+SecureString parameters it only references; the `secret` use passes the ARN or parameter name,
+never the value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.security import secret_skips
+
+
+@dataclass(frozen=True)
+class SecretPlan:
+    name: str
+    tf: str
+    physical: str
+    description: str
+    recovery_window_days: int
+    kms_key_arn: Any = None  # HCL expression, or None for aws/secretsmanager
+    skips: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ParameterPlan:
+    """An existing SSM SecureString parameter: nothing is created, only its ARN is built."""
+
+    name: str
+    parameter: str  # the parameter name as written, e.g. /orders/db-password
+    arn: Any  # HCL expression
+
+
+@dataclass(frozen=True)
+class SecretPart:
+    secrets: tuple[SecretPlan, ...] = ()
+    parameters: tuple[ParameterPlan, ...] = ()
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_secretsmanager_secret", s.tf): s.physical for s in self.secrets}
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("secrets.tf", "secrets.tf.j2")]
+
+
+def parameter_arn(parameter: str) -> Raw:
+    # `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading
+    # slash gets exactly one slash too.
+    path = parameter.lstrip("/")
+    return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{path}"')
+
+
+def secret_physical(names: Names, name: str) -> str:
+    return f"{names.service}/{names.stage}/{name}"
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    secret = ctx.bp.secrets[entry.secret]
+    if secret.ssm:  # an existing parameter is encrypted with its own key, not the blueprint's
+        arn = f'local.parameter_arns["{entry.secret}"]'
+        return Access(
+            env={f"{env_prefix(entry.secret)}_PARAMETER_NAME": secret.ssm},
+            grants=[(camel("parameter", entry.secret, "read"), g) for g in expand("parameter", "read", arn=arn)],
+            kms=(("parameter", entry.access),),
+        )
+    ref = f"aws_secretsmanager_secret.{tf_id(entry.secret)}"
+    return Access(
+        env={f"{env_prefix(entry.secret)}_SECRET_ARN": Raw(f"{ref}.arn")},
+        grants=[(camel("secret", entry.secret, "read"), g) for g in expand("secret", "read", arn=f"{ref}.arn")],
+        kms=(("secret", entry.access),),
+    )
+
+
+def plan(ctx: PlanContext) -> SecretPart | None:
+    names, kms = ctx.names, ctx.kms
+    secrets = tuple(
+        SecretPlan(
+            name=n,
+            tf=tf_id(n),
+            physical=secret_physical(names, n),
+            description=s.description or f"{n} of {names.prefix} (value set out of band)",
+            recovery_window_days=s.recovery_window_days,
+            kms_key_arn=kms,
+            skips=secret_skips(kms=bool(kms)),
+        )
+        for n, s in sorted(ctx.bp.secrets.items())
+        if not s.ssm
+    )
+    parameters = tuple(
+        ParameterPlan(name=n, parameter=s.ssm, arn=parameter_arn(s.ssm)) for n, s in sorted(ctx.bp.secrets.items()) if s.ssm
+    )
+    return SecretPart(secrets, parameters) if secrets or parameters else None

@@ -1,0 +1,204 @@
+"""Plan DynamoDB tables, the `table` use, and `stream` events (an event source mapping per function
+and table, with its own on-failure queue)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw
+from generator.families.table.model import StreamEvent
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.model import FailureQueue
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.security import table_skips
+
+STREAM_BATCH_SIZE = 100
+STREAM_MAX_RETRIES = 3
+# A failed batch is retried at most this long; then its pointer goes to the on-failure queue, while
+# the records themselves stay readable in the stream (24 h retention) for a replay.
+STREAM_MAX_RECORD_AGE = 21600
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    name: str
+    hash_key: str
+    range_key: str | None
+    projection: str
+    non_key_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    name: str
+    tf: str
+    physical: str
+    hash_key: str
+    range_key: str | None
+    attributes: tuple[tuple[str, str], ...]  # sorted (name, type)
+    billing_mode: str
+    read_capacity: int | None
+    write_capacity: int | None
+    ttl: str | None
+    stream_view_type: str | None
+    pitr: bool
+    deletion_protection: bool
+    indexes: tuple[IndexPlan, ...]
+    replicas: tuple[str, ...]
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    skips: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class StreamTrigger:
+    tf: str
+    function: Any  # FunctionPlan
+    table: str
+    table_tf: str
+    batch_size: int
+    batch_window: int
+    starting_position: str
+    filters: tuple[Any, ...]  # one event pattern (a dict) per filter
+    max_retries: int
+    max_record_age: int
+    failure_tf: str
+    failure_physical: str
+    kms_key_arn: Any = None  # the failure queue's key (None: SSE-SQS)
+
+
+@dataclass(frozen=True)
+class TablePart:
+    tables: tuple[TablePlan, ...] = ()
+    streams: tuple[StreamTrigger, ...] = ()
+
+    def dead_letters(self) -> list[FailureQueue]:
+        return [FailureQueue(s.failure_tf, s.failure_physical, f"stream failures of {s.function.name}") for s in self.streams]
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        out = {("aws_dynamodb_table", t.tf): t.physical for t in self.tables}
+        out.update({("aws_sqs_queue", s.failure_tf): s.failure_physical for s in self.streams})
+        return out
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [(f, f + ".j2") for f, present in (("dynamodb.tf", self.tables), ("streams.tf", self.streams)) if present]
+
+
+def failure_queue_name(names: Names, function: str, table: str) -> str:
+    return names.physical(f"{function}-{table}-stream-failures")
+
+
+def stream_tf(function: str, table: str) -> str:
+    # `_stream` keeps it apart from a queue trigger on a queue with the table's name.
+    return tf_id(function, table, "stream")
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    ref = f"aws_dynamodb_table.{tf_id(entry.table)}"
+    return Access(
+        env={f"{env_prefix(entry.table)}_TABLE_NAME": Raw(f"{ref}.name")},
+        grants=[(camel("table", entry.table, entry.access), g) for g in expand("table", entry.access, arn=f"{ref}.arn")],
+        kms=(("table", entry.access),),
+    )
+
+
+def event(ev, ctx: PlanContext, function: str) -> Access:
+    """Role grants for a stream event: read the stream, report to its failure queue."""
+    table = f"aws_dynamodb_table.{tf_id(ev.stream)}"
+    queue = f"aws_sqs_queue.{stream_tf(function, ev.stream)}_failures"
+    grants = [(camel("stream", ev.stream, "consume"), g) for g in expand("stream", "consume", stream_arn=f"{table}.stream_arn")]
+    grants += [(camel("stream", ev.stream, "failures"), g) for g in expand("queue", "on_failure", arn=f"{queue}.arn")]
+    return Access(grants=grants, kms=(("stream", "consume"), ("queue", "on_failure")))
+
+
+def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
+    plans = []
+    for name in sorted(ctx.bp.tables):
+        t = ctx.bp.tables[name]
+        attrs: dict[str, str] = {}
+
+        def key(spec: str | None) -> str | None:
+            if spec is None:
+                return None
+            attr, _, typ = spec.partition(":")
+            attrs[attr] = typ or "S"
+            return attr
+
+        hash_key, range_key = key(t.partition_key), key(t.sort_key)
+        indexes = []
+        for iname in sorted(t.indexes):
+            idx = t.indexes[iname]
+            proj = idx.projection
+            indexes.append(
+                IndexPlan(
+                    name=iname,
+                    hash_key=key(idx.partition_key),
+                    range_key=key(idx.sort_key),
+                    projection="INCLUDE" if isinstance(proj, list) else proj.upper(),
+                    non_key_attributes=tuple(sorted(proj)) if isinstance(proj, list) else (),
+                )
+            )
+        provisioned = not isinstance(t.billing, str)
+        stream = t.stream or ("new_and_old_images" if t.replicas else None)
+        plans.append(
+            TablePlan(
+                name=name,
+                tf=tf_id(name),
+                physical=ctx.names.physical(name),
+                hash_key=hash_key,
+                range_key=range_key,
+                attributes=tuple(sorted(attrs.items())),
+                billing_mode="PROVISIONED" if provisioned else "PAY_PER_REQUEST",
+                read_capacity=t.billing.read if provisioned else None,
+                write_capacity=t.billing.write if provisioned else None,
+                ttl=t.ttl,
+                stream_view_type=stream.upper() if stream else None,
+                pitr=t.point_in_time_recovery,
+                deletion_protection=t.deletion_protection,
+                indexes=tuple(indexes),
+                replicas=tuple(t.replicas),
+                kms_key_arn=ctx.kms,
+                skips=table_skips(kms=bool(ctx.kms), pitr=t.point_in_time_recovery, provisioned=provisioned),
+            )
+        )
+    return tuple(plans)
+
+
+def _filters(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _streams(ctx: PlanContext) -> tuple[StreamTrigger, ...]:
+    out = []
+    bp = ctx.bp
+    for fname in sorted(bp.functions):
+        for ev in bp.functions[fname].events:
+            if not isinstance(ev, StreamEvent):
+                continue
+            tf = stream_tf(fname, ev.stream)
+            out.append(
+                StreamTrigger(
+                    tf=tf,
+                    function=ctx.functions[fname],
+                    table=ev.stream,
+                    table_tf=tf_id(ev.stream),
+                    batch_size=ev.batch_size or STREAM_BATCH_SIZE,
+                    batch_window=ev.batch_window or 0,
+                    starting_position=(ev.starting_position or "latest").upper(),
+                    filters=_filters(ev.filter),
+                    max_retries=STREAM_MAX_RETRIES if ev.max_retries is None else ev.max_retries,
+                    max_record_age=STREAM_MAX_RECORD_AGE,
+                    failure_tf=f"{tf}_failures",
+                    failure_physical=failure_queue_name(ctx.names, fname, ev.stream),
+                    kms_key_arn=ctx.kms,
+                )
+            )
+    return tuple(out)
+
+
+def plan(ctx: PlanContext) -> TablePart | None:
+    part = TablePart(_tables(ctx), _streams(ctx))
+    return part if part.tables or part.streams else None

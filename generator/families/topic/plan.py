@@ -1,0 +1,132 @@
+"""Plan SNS topics, the `topic` use, and subscriptions: `topic` events of functions (with the
+function's on-failure queue as redrive) and `subscribe: [{topic: ...}]` entries of queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.emit.hcl import Raw, hcl
+from generator.families.function.plan import failures_tf
+from generator.families.topic.model import TopicEvent
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+
+ASYNC = True  # SNS invokes Lambda asynchronously
+SNS_MANAGED_KEY = "alias/aws/sns"
+SNS = "sns.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class TopicPlan:
+    name: str
+    tf: str
+    physical: str
+    fifo: bool
+    content_based_deduplication: bool
+    kms_master_key_id: Any  # alias/aws/sns, or the blueprint's kms_key (an HCL expression)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One SNS subscription: a function (protocol lambda) or a queue (protocol sqs)."""
+
+    tf: str
+    topic_tf: str
+    protocol: str  # lambda | sqs
+    endpoint: Raw
+    filter_policy: Raw | None  # jsonencode(...) of the blueprint's filter
+    raw_message_delivery: bool
+    redrive_arn: Raw | None  # SNS delivery failures (lambda endpoints: the function's failures queue)
+    function: Any  # FunctionPlan for lambda subscriptions (the invoke permission), else None
+    statement_id: str
+    queue_ref: str  # the queue SNS delivers to (or redrives into): its policy admits the topic
+
+
+@dataclass(frozen=True)
+class TopicPart:
+    topics: tuple[TopicPlan, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_sns_topic", t.tf): t.physical for t in self.topics}
+
+    def queue_sources(self) -> list[tuple[str, str, Raw]]:
+        return [(s.queue_ref, SNS, Raw(f"aws_sns_topic.{s.topic_tf}.arn")) for s in self.subscriptions]
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("sns.tf", "sns.tf.j2")]
+
+
+def topic_name(names: Names, topic: str, fifo: bool) -> str:
+    return names.physical(topic, ".fifo" if fifo else "")
+
+
+def json_value(value: Any) -> Raw:
+    return Raw(f"jsonencode({hcl(value)})")
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    ref = f"aws_sns_topic.{tf_id(entry.topic)}"
+    return Access(
+        env={f"{env_prefix(entry.topic)}_TOPIC_ARN": Raw(f"{ref}.arn")},
+        grants=[(camel("topic", entry.topic, "publish"), g) for g in expand("topic", "publish", arn=f"{ref}.arn")],
+        kms=(("topic", entry.access),),
+    )
+
+
+def plan(ctx: PlanContext) -> TopicPart | None:
+    bp = ctx.bp
+    topics = tuple(
+        TopicPlan(
+            name=name,
+            tf=tf_id(name),
+            physical=topic_name(ctx.names, name, t.fifo),
+            fifo=t.fifo,
+            content_based_deduplication=bool(t.content_based_deduplication) and t.fifo,
+            kms_master_key_id=ctx.kms or SNS_MANAGED_KEY,
+        )
+        for name, t in sorted(bp.topics.items())
+    )
+    subs = []
+    for fname in sorted(bp.functions):
+        fn = ctx.functions[fname]
+        for ev in bp.functions[fname].events:
+            if isinstance(ev, TopicEvent):
+                subs.append(
+                    Subscription(
+                        tf=tf_id(fname, ev.topic),
+                        topic_tf=tf_id(ev.topic),
+                        protocol="lambda",
+                        endpoint=Raw(fn.target_arn),
+                        filter_policy=json_value(ev.filter) if ev.filter else None,
+                        raw_message_delivery=False,
+                        redrive_arn=Raw(fn.failures_arn),
+                        function=fn,
+                        statement_id=f"AllowSns{camel(ev.topic)}",
+                        queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
+                    )
+                )
+    for qname in sorted(bp.queues):
+        qref = f"aws_sqs_queue.{tf_id(qname)}"
+        for entry in bp.queues[qname].subscribe:
+            topic = getattr(entry, "topic", None)
+            if topic is not None:
+                subs.append(
+                    Subscription(
+                        tf=tf_id("queue", qname, topic),
+                        topic_tf=tf_id(topic),
+                        protocol="sqs",
+                        endpoint=Raw(f"{qref}.arn"),
+                        filter_policy=json_value(entry.filter) if entry.filter else None,
+                        raw_message_delivery=entry.raw,
+                        redrive_arn=None,
+                        function=None,
+                        statement_id="",
+                        queue_ref=qref,
+                    )
+                )
+    if not topics and not subs:
+        return None
+    return TopicPart(topics, tuple(sorted(subs, key=lambda s: s.tf)))
