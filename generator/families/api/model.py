@@ -50,3 +50,28 @@ class Api(Strict):
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
 SECTION_FIELD = (Api | None, None)
 EVENT = HttpEvent
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.api": ("the service's API Gateway API (routes come from http events)", {"type": "http"}),
+    "Api.type": ("http (API Gateway v2, default) or rest (v1)", "http"),
+    "Api.cors": ("CORS settings; omit for no CORS", {"origins": ["https://example.com"]}),
+    "Api.throttling": ("stage-wide throttling", {"rate": 100, "burst": 200}),
+    "Api.authorizers": ("named JWT authorizers routes refer to with auth:", {"cognito": {"issuer": "https://issuer.example.com", "audience": ["api"]}}),
+    "Api.cache": ("REST API cache cluster", {"size_gb": 0.5, "ttl": 300}),
+    "ApiCache.size_gb": (None, 0.5),
+    "ApiCache.ttl": (None, 300),
+    "Authorizer.type": ("authorizer type (only jwt)", "jwt"),
+    "Authorizer.issuer": ("JWT issuer URL", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"),
+    "Authorizer.audience": ("accepted audiences (client ids)", ["my-client-id"]),
+    "Authorizer.identity_source": ("where the token is read from", "$request.header.Authorization"),
+    "Cors.origins": ("allowed origins", ["https://example.com"]),
+    "Cors.methods": ("allowed methods", ["GET", "POST"]),
+    "Cors.headers": ("allowed request headers", ["content-type", "authorization"]),
+    "Cors.allow_credentials": ("allow cookies and credentials", False),
+    "Cors.max_age": ("preflight cache seconds (0-86400)", 300),
+    "HttpEvent.auth": (None, "cognito"),
+    "HttpEvent.cache": (None, False),
+    "Throttling.rate": (None, 100),
+    "Throttling.burst": (None, 200),
+    "HttpEvent.http": (None, "POST /orders"),
+}

@@ -29,3 +29,15 @@ class Bucket(Strict):
 SECTION_FIELD = (dict[Name, Bucket], Field(default_factory=dict))
 USE = UseBucket
 EVENT = BucketEvent
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.buckets": ("S3 buckets by logical name", {"uploads": {}}),
+    "Bucket.versioning": ("object versioning (default true)", True),
+    "Bucket.bucket_name": (None, "acme-orders-uploads"),
+    "BucketEvent.bucket": (None, "uploads"),
+    "BucketEvent.on": (None, ["created"]),
+    "BucketEvent.prefix": (None, "incoming/"),
+    "BucketEvent.suffix": (None, ".csv"),
+    "UseBucket.bucket": ("bucket name", "uploads"),
+    "UseBucket.access": ("read, write or read_write", "read"),
+}

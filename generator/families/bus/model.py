@@ -31,3 +31,14 @@ class Bus(Strict):
 SECTION_FIELD = (dict[Name, Bus], Field(default_factory=dict))
 USE = UseBus
 EVENT = EventBridgeEvent
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.buses": ("custom EventBridge buses by logical name", {"orders": {}}),
+    "Bus.description": ("free text", "Order domain events"),
+    "EventBridgeEvent.eventbridge": ("the bus and the event pattern to match", {"bus": "orders", "pattern": {"source": ["orders"]}}),
+    "EventBridgeEvent.input_path": (None, "$.detail"),
+    "EventBridgeSpec.bus": (None, "default"),
+    "EventBridgeSpec.pattern": (None, {"source": ["orders"], "detail-type": ["OrderPlaced"]}),
+    "UseBus.bus": (None, "orders"),
+    "UseBus.access": ("publish", "publish"),
+}

@@ -92,3 +92,36 @@ class UseFunction(Strict):
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
 SECTION_FIELD = (dict[Name, Function], Field(default_factory=dict))
 USE = UseFunction
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.functions": ("Lambda functions by logical name", {"get-order": {"events": [{"http": "GET /orders/{id}"}]}}),
+    "Concurrency.reserved": (None, 10),
+    "Concurrency.provisioned": (None, 2),
+    "Function.description": ("free text", "Creates an order"),
+    "Function.code": (None, "src/create_order"),
+    "Function.handler": (None, "handler.handler"),
+    "Function.artifact": (None, "build/app.zip"),
+    "Function.events": ("what invokes the function: one key per entry", [{"http": "POST /orders"}]),
+    "Function.uses": ("resources the function may access (least-privilege IAM + env vars)", [{"table": "orders", "access": "read_write"}]),
+    "Function.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
+    "Function.concurrency": ("reserved and provisioned concurrency", {"reserved": 10}),
+    "Function.snapstart": (None, False),
+    "FunctionSettings.runtime": (None, "python3.13"),
+    "FunctionSettings.architecture": (None, "arm64"),
+    "FunctionSettings.memory": (None, 512),
+    "FunctionSettings.timeout": (None, 10),
+    "FunctionSettings.ephemeral_storage": (None, 512),
+    "FunctionSettings.tracing": (None, True),
+    "FunctionSettings.logs": ("log format, level and retention", {"level": "INFO", "retention_days": 30}),
+    "FunctionSettings.environment": (None, {"LOG_LEVEL": "INFO"}),
+    "IamStatement.sid": ("statement id (letters and digits)", "SendEmail"),
+    "IamStatement.effect": ("Allow (default) or Deny", "Allow"),
+    "IamStatement.actions": (None, ["ses:SendEmail"]),
+    "IamStatement.resources": (None, ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]),
+    "IamStatement.allow_wildcard": (None, "SES identities are created outside this service"),
+    "Logs.format": (None, "json"),
+    "Logs.level": (None, "INFO"),
+    "UseFunction.function": ("function name", "send-email"),
+    "UseFunction.access": ("invoke", "invoke"),
+    "Logs.retention_days": (None, 30),
+}

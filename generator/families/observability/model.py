@@ -26,3 +26,17 @@ class Observability(Strict):
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
 SECTION_FIELD = (Observability, Field(default_factory=Observability))
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.observability": ("alarms and dashboard", {"dashboard": True}),
+    "AlarmSettings.notify": (None, ["oncall@example.com"]),
+    "AlarmSettings.errors": (None, 1),
+    "AlarmSettings.throttles": ("throttles per 5 minutes that raise the alarm", 1),
+    "AlarmSettings.duration_pct": (None, 80),
+    "AlarmSettings.dead_letter_messages": ("messages in a dead-letter queue that raise the alarm", 1),
+    "AlarmSettings.iterator_age_seconds": ("stream iterator age (seconds) that raises the alarm", 60),
+    "AlarmSettings.provisioned_spillover": (None, 1),
+    "AlarmSettings.api_5xx": ("API 5xx responses per 5 minutes that raise the alarm", 1),
+    "Observability.alarms": ("CloudWatch alarms for functions, queues and the API", {"notify": ["oncall@example.com"]}),
+    "Observability.dashboard": ("a CloudWatch dashboard per stage", True),
+}

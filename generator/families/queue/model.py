@@ -80,3 +80,30 @@ class Queue(Strict):
 SECTION_FIELD = (dict[Name, Queue], Field(default_factory=dict))
 USE = UseQueue
 EVENT = QueueEvent
+# Fields that also accept null (the JSON Schema says so for editors).
+NULLABLE = {"Queue": ("subscribe", "dead_letter")}
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.queues": ("SQS queues by logical name", {"fulfilment": {}}),
+    "DeadLetter.max_receives": (None, 5),
+    "DeadLetter.retention_days": ("days the DLQ keeps messages (1-14)", 14),
+    "EventBridgeSubscription.eventbridge": ("the bus and the event pattern to deliver to the queue", {"pattern": {"source": ["orders"]}}),
+    "Spec.bus": ("a bus name or `default`", "default"),
+    "Spec.pattern": ("EventBridge event pattern", {"source": ["orders"]}),
+    "Queue.visibility_timeout": (None, "auto"),
+    "Queue.retention_days": ("days a message is kept (1-14)", 4),
+    "Queue.delay_seconds": ("delivery delay in seconds (0-900)", 0),
+    "Queue.fifo": ("FIFO queue (name gets .fifo)", False),
+    "Queue.content_based_deduplication": ("FIFO only: deduplicate by message body", True),
+    "Queue.dead_letter": ("dead-letter queue settings, or false for none", {"max_receives": 5}),
+    "Queue.subscribe": ("topics or EventBridge patterns delivered to this queue", [{"topic": "order-events"}]),
+    "QueueEvent.queue": (None, "fulfilment"),
+    "QueueEvent.batch_size": (None, 10),
+    "QueueEvent.batch_window": (None, 5),
+    "QueueEvent.max_concurrency": (None, 10),
+    "TopicSubscription.topic": ("topic name", "order-events"),
+    "TopicSubscription.filter": ("SNS filter policy (message attributes)", {"type": ["created"]}),
+    "TopicSubscription.raw": (None, True),
+    "UseQueue.queue": ("queue name", "fulfilment"),
+    "UseQueue.access": ("send or consume", "send"),
+}

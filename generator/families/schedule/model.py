@@ -16,3 +16,9 @@ class ScheduleEvent(Strict):
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
 EVENT = ScheduleEvent
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "ScheduleEvent.input": (None, {"job": "nightly"}),
+    "ScheduleEvent.schedule": (None, "rate(5 minutes)"),
+    "ScheduleEvent.timezone": (None, "Europe/Dublin"),
+}

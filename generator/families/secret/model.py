@@ -24,3 +24,12 @@ class Secret(Strict):
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
 SECTION_FIELD = (dict[Name, Secret], Field(default_factory=dict))
 USE = UseSecret
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.secrets": ("secrets by logical name (values are set out of band)", {"stripe-key": {}}),
+    "Secret.ssm": (None, "/orders/stripe-key"),
+    "Secret.description": ("free text", "Stripe API key"),
+    "Secret.recovery_window_days": (None, 30),
+    "UseSecret.secret": ("secret name", "stripe-key"),
+    "UseSecret.access": ("read", "read"),
+}

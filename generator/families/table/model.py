@@ -62,3 +62,31 @@ class UseTable(Strict):
 SECTION_FIELD = (dict[Name, Table], Field(default_factory=dict))
 USE = UseTable
 EVENT = StreamEvent
+# Fields that also accept null (the JSON Schema says so for editors).
+NULLABLE = {"Table": ("indexes", "replicas")}
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.tables": ("DynamoDB tables by logical name", {"orders": {"partition_key": "id"}}),
+    "Capacity.read": ("provisioned read capacity units", 5),
+    "Capacity.write": ("provisioned write capacity units", 5),
+    "Index.partition_key": (None, "customer_id"),
+    "Index.sort_key": ("index sort key, same syntax as partition_key", "created_at:N"),
+    "Index.projection": (None, "all"),
+    "StreamEvent.stream": (None, "orders"),
+    "StreamEvent.batch_size": (None, 100),
+    "StreamEvent.starting_position": (None, "latest"),
+    "StreamEvent.filter": (None, {"eventName": ["INSERT"]}),
+    "StreamEvent.max_retries": (None, 3),
+    "StreamEvent.batch_window": (None, 0),
+    "Table.partition_key": (None, "id"),
+    "Table.sort_key": ("sort key, same syntax as partition_key", "created_at:N"),
+    "Table.billing": (None, "on_demand"),
+    "Table.ttl": (None, "expires_at"),
+    "Table.stream": ("DynamoDB stream view type; needed by stream events", "new_and_old_images"),
+    "Table.point_in_time_recovery": ("continuous backups (default true)", True),
+    "Table.deletion_protection": (None, True),
+    "Table.indexes": ("global secondary indexes by name (3-255 characters)", {"by-customer": {"partition_key": "customer_id"}}),
+    "Table.replicas": (None, ["us-east-1"]),
+    "UseTable.table": ("table name", "orders"),
+    "UseTable.access": ("read, write or read_write", "read_write"),
+}

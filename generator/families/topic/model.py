@@ -27,3 +27,13 @@ class Topic(Strict):
 SECTION_FIELD = (dict[Name, Topic], Field(default_factory=dict))
 USE = UseTopic
 EVENT = TopicEvent
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.topics": ("SNS topics by logical name", {"order-events": {}}),
+    "Topic.fifo": ("FIFO topic (name gets .fifo)", False),
+    "Topic.content_based_deduplication": ("FIFO only: deduplicate by message body", True),
+    "TopicEvent.topic": (None, "order-events"),
+    "TopicEvent.filter": (None, {"type": ["created"]}),
+    "UseTopic.topic": ("topic name", "order-events"),
+    "UseTopic.access": ("publish", "publish"),
+}
