@@ -45,6 +45,7 @@ REGISTRY: tuple[Family, ...] = (
     Family("schedule", event="schedule"),
     Family("bucket", section="buckets", use="bucket", event="bucket"),
     Family("secret", section="secrets", use="secret"),
+    Family("parameter", section="parameters", use="parameter"),
     Family("observability", section="observability"),
     Family("function", section="functions", use="function"),
 )

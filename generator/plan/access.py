@@ -62,7 +62,8 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
         "write": [(("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"), ("{arn}/*",))],
     },
     "secret": {"read": [(("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), ("{arn}",))]},
-    "parameter": {"read": [(("ssm:GetParameter",), ("{arn}",))]},
+    # SSM parameters: an existing SecureString (secrets: {x: {ssm: ...}}) or a String the service owns.
+    "parameter": {"read": [(("ssm:GetParameter",), ("{arn}",))], "write": [(("ssm:PutParameter",), ("{arn}",))]},
     "function": {"invoke": [(("lambda:InvokeFunction",), ("{arn}",))]},
     "stream": {
         "consume": [

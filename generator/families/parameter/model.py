@@ -1,0 +1,33 @@
+"""SSM String parameters the service owns (`parameters:`) and the `parameter` use that reads or writes them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from generator.model.common import Name, Str, Strict
+
+
+class Parameter(Strict):
+    value: Str = Field(min_length=1, description="the value Terraform writes (standard tier: at most 4 KB)")
+    description: str | None = Field(None, description="free text")
+
+
+class UseParameter(Strict):
+    parameter: Name
+    access: Literal["read", "write"] = "read"
+
+
+# What the model stage plugs into the blueprint (generator/model/blueprint.py).
+SECTION_FIELD = (dict[Name, Parameter], Field(default_factory=dict))
+USE = UseParameter
+
+# "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
+FIELD_DOCS = {
+    "Blueprint.parameters": ("SSM String parameters this service owns, by logical name (not for secrets)", {"feature-flags": {"value": "{}"}}),
+    "Parameter.value": (None, '{"beta": false}'),
+    "Parameter.description": (None, "Feature flags read at cold start"),
+    "UseParameter.parameter": ("parameter name", "feature-flags"),
+    "UseParameter.access": ("read or write", "read"),
+}

@@ -1,0 +1,71 @@
+"""Plan SSM String parameters (`/{service}/{stage}/{name}`) and the `parameter` use: the variable
+`<NAME>_PARAM_NAME` and read (ssm:GetParameter) or write (ssm:PutParameter) on that one parameter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.emit.hcl import Raw
+from generator.plan.access import expand
+from generator.plan.context import Access, PlanContext
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+
+SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: secrets go under secrets:"),)
+
+
+@dataclass(frozen=True)
+class ParameterPlan:
+    name: str
+    tf: str
+    physical: str
+    value: str
+    description: str
+    written: bool  # some function writes it at run time: Terraform sets the first value only
+    skips: tuple[tuple[str, str], ...] = SKIPS
+
+
+@dataclass(frozen=True)
+class ParameterPart:
+    parameters: tuple[ParameterPlan, ...] = ()
+
+    def physicals(self) -> dict[tuple[str, str], str]:
+        return {("aws_ssm_parameter", p.tf): p.physical for p in self.parameters}
+
+    def terraform_files(self) -> list[tuple[str, str]]:
+        return [("parameters.tf", "parameters.tf.j2")]
+
+
+def parameter_name(names: Names, name: str) -> str:
+    return f"/{names.service}/{names.stage}/{name}"
+
+
+def use(entry, ctx: PlanContext, function: str) -> Access:
+    ref = f"aws_ssm_parameter.{tf_id(entry.parameter)}"
+    return Access(
+        env={f"{env_prefix(entry.parameter)}_PARAM_NAME": Raw(f"{ref}.name")},
+        grants=[
+            (camel("parameter", entry.parameter, entry.access), g)
+            for g in expand("parameter", entry.access, arn=f"{ref}.arn")
+        ],
+    )
+
+
+def plan(ctx: PlanContext) -> ParameterPart | None:
+    written = {
+        use.parameter
+        for fn in ctx.bp.functions.values()
+        for use in fn.uses
+        if getattr(use, "parameter", None) and use.access == "write"
+    }
+    parameters = tuple(
+        ParameterPlan(
+            name=n,
+            tf=tf_id(n),
+            physical=parameter_name(ctx.names, n),
+            value=p.value,
+            description=p.description or f"{n} of {ctx.names.prefix}",
+            written=n in written,
+        )
+        for n, p in sorted(ctx.bp.parameters.items())
+    )
+    return ParameterPart(parameters) if parameters else None
