@@ -118,9 +118,9 @@ INVALID_FOR_SCHEMA = ("unknown_key", "logical_names", "wrong_types", "duplicate_
 
 
 def _schema_errors(path: Path) -> list:
-    import pytest
+    from requires import require_module
 
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     from generator.loader import load_file
 
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_DOC.read_text()))
