@@ -145,6 +145,7 @@ def test_refused_blueprint_leaves_output_and_code_folders_exactly_as_they_were(t
     before_src["orders.yaml"] = hashlib.sha256(broken.encode()).hexdigest()
     second = CliRunner().invoke(main, ["render", str(src / "orders.yaml"), "-o", str(out)])
     assert second.exit_code == 2, second.output
+    check_exit(second, src / "orders.yaml")
     assert "SLS302" in second.output and "SLS313" in second.output
     assert _tree(out) == before_out
     assert _tree(src) == before_src
