@@ -11,7 +11,9 @@ from typing import Iterable, Literal, Sequence
 Path = tuple  # tuple[str | int, ...]
 
 # code -> short title. Ranges: 0xx loading, 1xx schema, 2xx references, 3xx AWS limits,
-# 4xx security, 5xx best-practice warnings, 6xx output folder, 9xx internal.
+# 4xx security, 5xx best-practice warnings, 6xx output folder. A bug is no diagnostic: the CLI
+# prints one line and exits 70. Retired codes (never reused): SLS204 (an access level the kind
+# lacks is a SLS102 type error), SLS901 (internal errors carry no code).
 CODES: dict[str, str] = {
     "SLS001": "cannot read blueprint file",
     "SLS002": "YAML syntax error",
@@ -28,7 +30,6 @@ CODES: dict[str, str] = {
     "SLS201": "unknown reference",
     "SLS202": "duplicate route",
     "SLS203": "stream event on a table without a stream",
-    "SLS204": "invalid access level for this resource kind",
     "SLS205": "duplicate subscription",
     "SLS301": "physical name breaks an AWS limit",
     "SLS302": "value out of the range AWS accepts",
@@ -56,7 +57,6 @@ CODES: dict[str, str] = {
     "SLS507": "too many readers on a DynamoDB stream",
     "SLS601": "output folder refused",
     "SLS602": "generated file edited by hand",
-    "SLS901": "internal error",
 }
 
 

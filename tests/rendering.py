@@ -51,9 +51,7 @@ def render_all(root: Path) -> dict[str, Path]:
     Returns '<case-x or blueprint-dir-stem>/<stage>' -> the stage's root module folder.
     """
     modules: dict[str, Path] = {}
-    sources = [(f"case-{c}", CASES / c, "blueprint.yaml") for c in case_names()]
-    sources += [(f"blueprint-{p.parent.name}-{p.stem}", p.parent, p.name) for p in bundled_blueprints()]
-    for label, folder, name in sources:
+    for label, folder, name in all_sources():
         result, out, _ = render_copy(folder, name, root / label)
         assert result.exit_code == 0, f"{label}: {result.output}"
         for stage_dir in sorted(p.parent for p in out.glob("*/versions.tf")):
@@ -87,3 +85,39 @@ def snapshot_tree(out: Path, src: Path, original: Path) -> dict[str, str]:
         if path.is_file() and not (original / rel).exists():
             tree["scaffolds/" + rel.as_posix()] = path.read_text(encoding="utf-8")
     return tree
+
+
+def all_sources() -> list[tuple[str, Path, str]]:
+    """(label, folder, blueprint file name) of every snapshot case and bundled blueprint."""
+    sources = [(f"case-{c}", CASES / c, "blueprint.yaml") for c in case_names()]
+    return sources + [(f"blueprint-{p.parent.name}-{p.stem}", p.parent, p.name) for p in bundled_blueprints()]
+
+
+_DRIVER = """
+import json, sys
+from generator.cli import main
+for args in json.loads(sys.argv[1]):
+    main(args, standalone_mode=False)  # an error exits the process non-zero
+"""
+
+
+def sls_gen_in_a_fresh_process(commands: list[list[str]], cwd: Path, hashseed: str, cache_dir: Path) -> None:
+    """Run sls-gen commands (argument lists) one after another in one new Python process.
+
+    It gets its own PYTHONHASHSEED (set and frozenset order differ between seeds) and its own
+    empty template cache, so nothing computed by another process or by the tests is reused.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": hashseed, "SLS_GEN_CACHE_DIR": str(cache_dir)}
+    proc = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps(commands)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"PYTHONHASHSEED={hashseed}: {proc.stderr}"
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    """relative path -> bytes of every file below `folder`."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

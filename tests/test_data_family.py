@@ -7,13 +7,13 @@ snapshots show only once (one notification per bucket, ARNs built right, alias r
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 
 import pytest
 from rendering import CASES, render_copy
+from requires import require_node
 
 from generator.diagnostics import BlueprintError
 from generator.loader import load_file
@@ -358,9 +358,7 @@ def test_fifo_queue_and_its_dead_letter_queue_are_both_fifo(tmp_path):
 # ------------------------------------------------------------------ scaffolds
 def run_scaffold_tests(code_dir):
     if (code_dir / "index.mjs").exists():
-        if not shutil.which("node"):
-            pytest.skip("node is not installed")
-        cmd = ["node", "--test"]
+        cmd = [require_node(), "--test"]
     else:
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")

@@ -101,8 +101,7 @@ def test_internal_error_is_one_line_exit_1(tmp_path, monkeypatch):
     monkeypatch.setattr("generator.checks.run_checks", boom)
     result = run("validate", str(bp))
     assert result.exit_code == 70  # not 1, which `diff` uses for "the output is out of date"
-    assert result.output.strip() == "sls-gen: internal error: RuntimeError: kaboom"
-    assert "Traceback" not in result.output
+    assert result.output == "sls-gen: internal error: RuntimeError: kaboom\n"  # one line, no traceback
 
 
 def test_strict_turns_warnings_into_exit_2(tmp_path):
@@ -118,9 +117,9 @@ INVALID_FOR_SCHEMA = ("unknown_key", "logical_names", "wrong_types", "duplicate_
 
 
 def _schema_errors(path: Path) -> list:
-    import pytest
+    from requires import require_module
 
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     from generator.loader import load_file
 
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_DOC.read_text()))

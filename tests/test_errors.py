@@ -1,16 +1,23 @@
 """The broken-blueprint corpus: tests/errors/<rule>.yaml, each with its exact diagnostics in <rule>.expected.
 
 A `.expected` line is `LINE:COL CODE key.path` for every finding (`--strict`, so warnings count),
-sorted as sls-gen reports them. SLS105 ("not yet supported") is left out so the corpus does not
-change as families land.
+sorted as sls-gen reports them. Codes a blueprint alone cannot produce (an unreadable file, a zip
+too large, a refused output folder...) have their own case in PRODUCERS below; together they
+produce every code docs/errors.md documents.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from rendering import CASES as SNAPSHOT_CASES
 
+from generator.cli import main
 from generator.diagnostics import BlueprintError, path_str
 from generator.pipeline import validate
 
@@ -21,7 +28,7 @@ CASES = sorted(p.stem for p in ERRORS.glob("*.yaml"))
 def findings(name: str) -> list[str]:
     with pytest.raises(BlueprintError) as info:
         validate(ERRORS / f"{name}.yaml", strict=True)
-    return [f"{d.line}:{d.col} {d.code} {path_str(d.path)}" for d in info.value.diagnostics if d.code != "SLS105"]
+    return [f"{d.line}:{d.col} {d.code} {path_str(d.path)}" for d in info.value.diagnostics]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -60,12 +67,116 @@ def test_limits_table_is_covered():
     table = text.split("## AWS rules", 1)[1]
     rows = re.findall(r"^\| (\d+) \| [^|]+ \| ([^|]+) \|", table, re.M)
     assert len(rows) >= 20
-    exercised = {line.split()[1] for p in ERRORS.glob("*.expected") for line in p.read_text().splitlines()}
-    others = {"SLS308", "SLS309"}  # owned by the scale checks
     for row, codes in rows:
         for code in re.findall(r"SLS\d{3}", codes):
             assert code in CODES, (row, code)
-            assert code in exercised or code in others, f"row {row}: {code} has no case in tests/errors"
+            assert code in corpus_codes(), f"row {row}: {code} has no case in tests/errors"
+
+
+# ----------------------------------------------------------------- every documented code is produced
+
+
+def corpus_codes() -> set[str]:
+    """Codes the corpus produces: test_broken_blueprint_reports_exactly_the_expected_diagnostics
+    checks each .expected line is really reported."""
+    return {line.split()[1] for p in ERRORS.glob("*.expected") for line in p.read_text().splitlines()}
+
+
+def _cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _validate_text(tmp_path: Path, text: str | bytes):
+    bp = tmp_path / "bp.yaml"
+    bp.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return _cli("validate", bp), bp
+
+
+def _unreadable(tmp_path):
+    return _cli("validate", tmp_path / "missing.yaml"), tmp_path / "missing.yaml"
+
+
+def _billion_laughs(tmp_path):
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"{n}: &{n} [" + ", ".join([f"*{p}"] * 9) + "]" for p, n in zip("abcdefghi", "bcdefghij")]
+    return _validate_text(tmp_path, "\n".join(lines) + "\n")
+
+
+def _large_zip(tmp_path):
+    code = tmp_path / "src" / "big"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (code / "blob.bin").write_bytes(os.urandom(5 * 1024 * 1024 + 1024))  # random bytes do not compress
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  big: {}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
+def _unbuilt_artifact(tmp_path):
+    shutil.copytree(SNAPSHOT_CASES / "java_function", tmp_path / "src")
+    bp = tmp_path / "src" / "blueprint.yaml"
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
+def _foreign_output_folder(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), tmp_path / "out"
+
+
+def _hand_edit(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    assert _cli("render", bp, "-o", tmp_path / "out").exit_code == 0
+    edited = tmp_path / "out" / "dev" / "lambda.tf"
+    edited.write_text(edited.read_text() + "# mine\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), edited
+
+
+# code -> (a case that produces it, the exit code, the severity), for codes the corpus cannot hold.
+PRODUCERS = {
+    "SLS001": (_unreadable, 2, "error"),
+    "SLS002": (lambda t: _validate_text(t, "service: demo\nfunctions:\n\ta: {}\n"), 2, "error"),
+    "SLS003": (lambda t: _validate_text(t, "service: demo\nservice: again\n"), 2, "error"),
+    "SLS004": (lambda t: _validate_text(t, "service: !!python/name:os.system demo\n"), 2, "error"),
+    "SLS005": (_billion_laughs, 2, "error"),
+    "SLS006": (lambda t: _validate_text(t, "# nothing but a comment\n"), 2, "error"),
+    "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
+    "SLS504": (_large_zip, 0, "warning"),
+    "SLS505": (_unbuilt_artifact, 0, "warning"),
+    "SLS601": (_foreign_output_folder, 3, "error"),
+    "SLS602": (_hand_edit, 3, "error"),
+}
+
+
+def test_every_documented_code_has_a_case_that_produces_it():
+    documented = set(_documented_codes())
+    covered = corpus_codes() | set(PRODUCERS)
+    assert sorted(documented - covered) == [], "documented codes nothing produces: add a case or retire the code"
+    assert sorted(covered - documented) == [], "cases for codes docs/errors.md does not document"
+
+
+@pytest.mark.parametrize("code", sorted(PRODUCERS))
+def test_code_is_produced(code, tmp_path):
+    produce, exit_code, severity = PRODUCERS[code]
+    result, where = produce(tmp_path)
+    assert result.exit_code == exit_code, result.output
+    pattern = rf"^{re.escape(str(where))}(:\d+:\d+)?: {severity}\[{code}\] "
+    assert [line for line in result.output.splitlines() if re.match(pattern, line)], result.output
+
+
+def test_an_access_level_the_kind_lacks_is_a_type_error(tmp_path):
+    """SLS204 is retired: the model types `access` per kind, so docs/errors.md lists this under SLS102."""
+    result, bp = _validate_text(
+        tmp_path, "service: demo\ntables:\n  t: {partition_key: pk}\nfunctions:\n  a:\n    uses:\n"
+        "      - table: t\n        access: publish\n"
+    )
+    assert result.output == (
+        f"{bp}:8:9: error[SLS102] functions.a.uses[0].access: Input should be 'read', 'write' or 'read_write' "
+        "(got publish)\n1 error(s); nothing was written.\n"
+    )
 
 
 def test_unknown_key_suggestions_come_from_the_keys_allowed_at_that_place(tmp_path):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rendering import all_sources, files_under, sls_gen_in_a_fresh_process
 from test_handlers import scaffold_blueprint
 
 from generator.emit.hcl import Raw
-from generator.events import POISON_BODY, sample_event, sample_events
+from generator.events import POISON_BODY, sample_event
 from generator.plan.resolve import Unresolved, resolve_value
 
 
@@ -53,9 +54,19 @@ def test_topic_bucket_eventbridge_schedule(tmp_path):
     assert sched["detail-type"] == "Scheduled Event" and sched["source"] == "aws.events"
 
 
-def test_samples_are_deterministic(tmp_path):
-    bp, _ = scaffold_blueprint(tmp_path, "queue", "python3.13")
-    assert sample_events(bp, "dev", poison=True) == sample_events(bp, "dev", poison=True)
+def test_sample_events_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
+    """`sls-gen events` of every case and bundled blueprint, by two processes with different PYTHONHASHSEEDs."""
+    trees = []
+    for seed in ("1", "2"):
+        work = tmp_path / f"seed-{seed}"
+        commands = [["events", str(folder / name), "-o", f"events/{label}"] for label, folder, name in all_sources()]
+        work.mkdir()
+        sls_gen_in_a_fresh_process(commands, work, seed, tmp_path / f"cache-{seed}")
+        trees.append(files_under(work))
+    one, two = trees
+    assert len(one) > 50, sorted(one)
+    assert sorted(one) == sorted(two)
+    assert [rel for rel in one if one[rel] != two[rel]] == []
 
 
 def test_resolve_refuses_what_it_cannot_name(tmp_path):

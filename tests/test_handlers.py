@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rendering import bundled_blueprints
+from requires import require_module, require_node
 
 from generator.emit.scaffold import SCAFFOLD_KINDS, scaffold_files
 from generator.events import sample_event
@@ -29,7 +29,7 @@ from generator.pipeline import validate
 from generator.plan.build import build_plan
 from generator.plan.resolve import resolve_value
 
-moto = pytest.importorskip("moto")
+moto = require_module("moto", allow_module_level=True)
 
 MOTO_ACCOUNT = "123456789012"  # moto's default account: ARNs and queue URLs must name it
 _counter = itertools.count()
@@ -277,10 +277,10 @@ def test_python_scaffold_own_unit_test_passes(kind, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not on PATH")
 @pytest.mark.parametrize("kind", EVENT_KINDS)
 def test_node_scaffold_handles_its_sample_event(kind, tmp_path):
     """Node.js scaffolds run through `sls-gen invoke`'s runner (a node child process)."""
+    require_node()
     bp, plan = scaffold_blueprint(tmp_path, kind, "nodejs22.x")
     write_scaffold(tmp_path, bp, plan, kind)
     inv = prepare(plan, "worker", tmp_path, account=MOTO_ACCOUNT)
@@ -293,14 +293,14 @@ def test_node_scaffold_handles_its_sample_event(kind, tmp_path):
         assert outcome.result == {"batchItemFailures": [{"itemIdentifier": sample.poison_id}]}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not on PATH")
 @pytest.mark.parametrize("kind", ["http", "queue", "schedule"])
 def test_node_scaffold_own_unit_test_passes(kind, tmp_path):
+    node = require_node()
     bp, plan = scaffold_blueprint(tmp_path, kind, "nodejs22.x")
     code_dir = write_scaffold(tmp_path, bp, plan, kind)
     tests = sorted(p.name for p in code_dir.glob("*.test.mjs"))
     assert tests
-    proc = subprocess.run(["node", "--test", *tests], cwd=code_dir, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([node, "--test", *tests], cwd=code_dir, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

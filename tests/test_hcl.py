@@ -12,11 +12,12 @@ import math
 import os
 import random
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
+from requires import skip_or_fail
+from tfharness import find_terraform
 
 from generator.emit.hcl import Raw, format_hcl, hcl
 
@@ -26,11 +27,9 @@ from generator.emit.hcl import Raw, format_hcl, hcl
 
 
 def _terraform() -> str:
-    exe = os.environ.get("SLS_GEN_TERRAFORM") or shutil.which("terraform")
+    exe = find_terraform()
     if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("terraform is not on PATH (required when CI=true)")
-        pytest.skip("terraform is not on PATH")
+        skip_or_fail("terraform is not on PATH (or $SLS_GEN_TERRAFORM)")
     return exe
 
 

@@ -1,23 +1,32 @@
-"""format_hcl's line-at-a-time route gives exactly what the token-level route gives, or stands aside.
+"""format_hcl's line-at-a-time route gives exactly what `terraform fmt` gives, or stands aside.
 
-The token route is checked against terraform fmt itself in test_hcl.py (those tests go through
-format_hcl, so they also cover this route whenever it engages).
+Every random and fixed input is compared with terraform fmt itself (tidied as format_hcl tidies):
+the line route's answer when it engages, the token route's when it stands aside. The inputs are
+formatted by one `terraform fmt` run over a folder of files (one process, not one per input).
 """
 
 from __future__ import annotations
 
 import random
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
+import test_hcl
+from test_hcl import MESSY_SNIPPETS, _messify, _random_body, _terraform, _tf_env, tidy_reference
 
 from generator.emit import hcl_lines
-from generator.emit.hcl import _format
+from generator.emit.hcl import _format, format_hcl
 from generator.emit.hcl_lines import format_by_lines
-from test_hcl import MESSY_SNIPPETS, _messify, _random_body
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+SEEDS = range(300)
+SNAPSHOT_FILES = sorted(SNAPSHOTS.rglob("*.tf"))
+# The two rewrites terraform fmt makes beyond spacing that the line route leaves to the token route.
+REWRITES = ("for ", '"${')
+terraform_fmt = pytest.mark.terraform
+pytestmark = pytest.mark.xdist_group("hcl-lines")  # one worker: one terraform fmt run for the module
 
 
 def token_route(text: str) -> str:
@@ -42,53 +51,90 @@ def cold_cache():
     hcl_lines._CACHE.clear()
 
 
-def test_generated_terraform_takes_the_line_route_and_matches():
-    files = sorted(SNAPSHOTS.rglob("*.tf"))
-    assert files, "no snapshot .tf files found"
-    engaged = 0
-    for path in files:
-        text = path.read_text()
-        for variant in (text, unformat(text)):
-            fast = format_by_lines(variant)
-            if fast is not None:
-                engaged += 1
-                assert fast == token_route(variant), path
-    # Only variables.tf (legacy type rewrites) and the like may need the token route.
-    assert engaged >= len(files)
-
-
-@pytest.mark.parametrize("seed", range(300))
-def test_random_messy_hcl_agrees_with_the_token_route(seed):
-    rng = random.Random(seed)
-    text = 'resource "r" "x" {\n' + _random_body(rng, 0) + "}\n"
-    messy = _messify(rng, text)
-    fast = format_by_lines(messy)
-    assert fast is None or fast == token_route(messy)
-
-
-def test_random_messy_hcl_without_rewrites_takes_the_line_route_and_agrees(monkeypatch):
-    """The same corpus without for-expressions and "${...}" values, so the line route engages."""
-    import test_hcl
-
-    monkeypatch.setattr(
-        test_hcl, "_EXPRS", [e for e in test_hcl._EXPRS if "for " not in e and not e.startswith('"${')]
-    )
-    engaged = 0
-    for seed in range(300):
+def messy_hcl(seed: int, rewrites: bool = True) -> str:
+    """test_hcl's random resource, messed up; without for-expressions and "${...}" values if not `rewrites`."""
+    with pytest.MonkeyPatch.context() as mp:
+        if not rewrites:
+            mp.setattr(test_hcl, "_EXPRS", [e for e in test_hcl._EXPRS if "for " not in e and not e.startswith('"${')])
         rng = random.Random(seed)
-        messy = _messify(rng, 'resource "r" "x" {\n' + _random_body(rng, 0) + "}\n")
-        fast = format_by_lines(messy)
-        if fast is not None:
-            engaged += 1
-            assert fast == token_route(messy), seed
-    assert engaged == 300
+        return _messify(rng, 'resource "r" "x" {\n' + _random_body(rng, 0) + "}\n")
 
 
-@pytest.mark.parametrize("name", sorted(MESSY_SNIPPETS))
-def test_fixed_snippets_agree_with_the_token_route(name):
-    text = MESSY_SNIPPETS[name].lstrip("\n")
+def inputs() -> dict[str, str]:
+    texts = {f"seed-{seed}": messy_hcl(seed) for seed in SEEDS}
+    texts |= {f"plain-{seed}": messy_hcl(seed, rewrites=False) for seed in SEEDS}
+    texts |= {f"snippet-{name}": MESSY_SNIPPETS[name].lstrip("\n") for name in MESSY_SNIPPETS}
+    texts |= {f"snapshot-{i}": unformat(path.read_text()) for i, path in enumerate(SNAPSHOT_FILES)}
+    return texts
+
+
+@pytest.fixture(scope="module")
+def terraform_says(tmp_path_factory) -> dict[str, str]:
+    """name -> what format_hcl must print for inputs()[name]: terraform fmt's output, tidied."""
+    folder = tmp_path_factory.mktemp("fmt")
+    texts = inputs()
+    for name, text in texts.items():
+        (folder / f"{name}.tf").write_bytes(text.encode())
+    proc = subprocess.run([_terraform(), "fmt", "-list=false", "-no-color", str(folder)],
+                          capture_output=True, env=_tf_env(), timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return {name: tidy_reference((folder / f"{name}.tf").read_bytes().decode()) for name in texts}
+
+
+def check_against_terraform(text: str, want: str) -> str:
+    """format_hcl and whichever route answers give terraform fmt's output; returns the route taken."""
+    assert format_hcl(text) == want
     fast = format_by_lines(text)
-    assert fast is None or fast == token_route(text)
+    if fast is None:
+        assert token_route(text) == want
+        return "token"
+    assert fast == want
+    return "line"
+
+
+def test_generated_terraform_takes_the_line_route_and_is_a_fixed_point():
+    """Snapshots pass terraform fmt -check (test_terraform.py): formatting them changes nothing."""
+    assert SNAPSHOT_FILES, "no snapshot .tf files found"
+    for path in SNAPSHOT_FILES:
+        text = path.read_text()
+        route = check_against_terraform(text, text)
+        # Only variables.tf (legacy type rewrites) may need the token route.
+        assert route == "line" or path.name == "variables.tf", path
+
+
+@terraform_fmt
+def test_unformatted_generated_terraform_matches_terraform_fmt(terraform_says):
+    for i, path in enumerate(SNAPSHOT_FILES):
+        route = check_against_terraform(unformat(path.read_text()), terraform_says[f"snapshot-{i}"])
+        assert route == "line" or path.name == "variables.tf", path
+
+
+@terraform_fmt
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_messy_hcl_matches_terraform_fmt(seed, terraform_says):
+    messy = messy_hcl(seed)
+    route = check_against_terraform(messy, terraform_says[f"seed-{seed}"])
+    # The line route stands aside only for the rewrites it leaves to the token route.
+    assert route == "line" or any(r in messy for r in REWRITES), messy
+
+
+@terraform_fmt
+def test_random_messy_hcl_without_rewrites_takes_the_line_route_and_matches_terraform_fmt(terraform_says):
+    """The same corpus without for-expressions and "${...}" values: the line route answers every time."""
+    for seed in SEEDS:
+        assert check_against_terraform(messy_hcl(seed, rewrites=False), terraform_says[f"plain-{seed}"]) == "line", seed
+
+
+@terraform_fmt
+@pytest.mark.parametrize("name", sorted(MESSY_SNIPPETS))
+def test_fixed_snippets_match_terraform_fmt(name, terraform_says):
+    check_against_terraform(MESSY_SNIPPETS[name].lstrip("\n"), terraform_says[f"snippet-{name}"])
+
+
+def test_both_routes_are_exercised():
+    """The corpus is not all one route: about half the seeds need the token route's rewrites."""
+    lines = sum(format_by_lines(messy_hcl(seed)) is not None for seed in SEEDS)
+    assert 0.25 * len(SEEDS) < lines < 0.75 * len(SEEDS), lines
 
 
 @pytest.mark.parametrize(

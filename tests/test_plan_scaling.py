@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.loader import load_text
 from generator.model import parse_blueprint
 from generator.families.queue import plan as build_module
@@ -37,8 +39,14 @@ def test_consumer_timeouts_are_computed_once_per_plan(monkeypatch):
     assert visibility == {**{f"q{i}": 6 * (10 + i) + i for i in range(6)}, "fixed": 45}
 
 
-def test_precomputed_timeouts_give_the_same_visibility():
+def test_precomputed_timeouts_give_each_queue_its_consumers_visibility(monkeypatch):
+    """6 x the longest consumer timeout + batch window; a fixed setting as written; no consumer: SQS's 30 s."""
     bp = _blueprint(3)
     timeouts = consumer_timeouts(bp)
-    for name in bp.queues:
-        assert queue_visibility(bp, name, timeouts) == queue_visibility(bp, name)
+    assert timeouts == {"q0": (10, 0), "q1": (11, 1), "q2": (12, 2)}
+    monkeypatch.setattr(build_module, "consumer_timeouts", lambda b: pytest.fail("recomputed despite `timeouts`"))
+    visibility = {name: queue_visibility(bp, name, timeouts) for name in bp.queues}
+    assert visibility == {"q0": 60, "q1": 67, "q2": 74, "fixed": 45}
+    # a queue nobody consumes keeps SQS's default of 30 s
+    lonely = parse_blueprint(load_text("service: scale\nqueues:\n  idle: {visibility_timeout: auto}\n"))
+    assert queue_visibility(lonely, "idle", consumer_timeouts(lonely)) == 30

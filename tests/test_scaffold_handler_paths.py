@@ -3,13 +3,12 @@ Python, lib/fn for Node.js) and an entry function other than `handler`."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
-
 from rendering import render_text
+from requires import require_node
 
 BLUEPRINT = """\
 service: hnd
@@ -43,12 +42,12 @@ def test_python_scaffold_imports_and_its_test_passes(src, fn, entry):
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=src / fn, check=True, capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
 @pytest.mark.parametrize("fn, module, entry", [("n1", "lib/fn.mjs", "handler"), ("n2", "index.mjs", "main")])
 def test_node_scaffold_exports_the_entry_and_its_test_passes(src, fn, module, entry):
+    node = require_node()
     check = f"import('./{module}').then(m => {{ if (typeof m.{entry} !== 'function') process.exit(1); }})"
-    subprocess.run(["node", "-e", check], cwd=src / fn, check=True)
-    subprocess.run(["node", "--test"], cwd=src / fn, check=True, capture_output=True)
+    subprocess.run([node, "-e", check], cwd=src / fn, check=True)
+    subprocess.run([node, "--test"], cwd=src / fn, check=True, capture_output=True)
 
 
 def test_invoke_runs_a_handler_written_with_a_slash(src):

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from rendering import SNAPSHOTS
+from requires import require_node
 
 
 FIXTURE_TEST = re.compile(r"^def test_\w+\(\s*\w", re.M)  # a test that asks pytest for a fixture
@@ -38,10 +39,7 @@ def test_scaffold_unit_test_passes(rel, tmp_path):
     work = tmp_path / "fn"
     shutil.copytree(SNAPSHOTS / rel, work)
     if (work / "package.json").is_file():
-        node = shutil.which("node")
-        if node is None:
-            pytest.skip("node is not installed")
-        cmd = [node, "--test"]
+        cmd = [require_node(), "--test"]
     elif any(FIXTURE_TEST.search(p.read_text()) for p in work.glob("test_*.py")):
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
     else:

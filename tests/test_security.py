@@ -271,9 +271,13 @@ def test_checkov_skips_follow_the_blueprint():
 
 def test_kms_key_that_is_no_key_is_refused(tmp_path):
     text = (CASES / "kms_key" / "blueprint.yaml").read_text().replace("alias/ledger-data", "ledger data")
-    result, _, _ = render_text(text, tmp_path)
-    assert result.exit_code != 0
-    assert "SLS102" in result.output and "kms_key" in result.output
+    result, _, src = render_text(text, tmp_path)
+    assert result.exit_code == 2
+    line = text.splitlines().index("kms_key: ledger data") + 1
+    assert result.output.splitlines()[0] == (
+        f"{src / 'blueprint.yaml'}:{line}:1: error[SLS102] kms_key: kms_key 'ledger data' is not a KMS key alias, "
+        "id or ARN (write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>)"
+    )
 
 
 def test_rendered_policies_pass_the_iam_audit(modules):
@@ -297,9 +301,12 @@ def test_rendered_policies_pass_the_iam_audit(modules):
 
 def test_kms_key_with_global_table_replicas_fails_loudly(tmp_path):
     text = "service: geo\nregion: eu-west-1\nkms_key: alias/geo\ntables:\n  items:\n    partition_key: pk\n    replicas: [us-east-1]\n"
-    result, _, _ = render_text(text, tmp_path)
-    assert result.exit_code != 0
-    assert "SLS105" in result.output and "replicas with kms_key" in result.output
+    result, _, src = render_text(text, tmp_path)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"{src / 'blueprint.yaml'}:7:5: error[SLS105] tables.items.replicas: not yet supported: global table "
+        "replicas with kms_key (each replica region needs its own key)\n1 error(s); nothing was written.\n"
+    )
 
 
 def test_with_kms_key_no_encryption_check_is_skipped(tmp_path):

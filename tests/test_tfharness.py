@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tfharness
+from requires import skip_or_fail
 from tfharness import (
     MotoServer,
     find_mirror,
@@ -120,7 +121,7 @@ def test_find_mirror_scan_is_cached(monkeypatch):
     monkeypatch.delenv(tfharness.MIRROR_ENV, raising=False)
     first = find_mirror()
     if first is None:
-        pytest.skip("no mirror on this machine")
+        skip_or_fail("no provider mirror on this machine")
     assert (first / "registry.terraform.io").is_dir()
     assert find_mirror() is first  # same cached object
     assert tfharness._scan_for_mirror.cache_info().hits >= 1

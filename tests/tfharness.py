@@ -9,6 +9,7 @@ Discovery
                              ($SLS_GEN_TF_MIRROR, else a bounded scan, cached per process)
     require_terraform()   -> (terraform, mirror); pytest.skip if missing, pytest.fail when CI=true
     require_moto()        -> pytest.skip / pytest.fail (CI=true) when moto's server can't be imported
+                             (both follow tests/requires.py, the suite's one rule for missing tools)
 
 Running terraform
     tf_env(tmp_root)      -> env dict for subprocesses (offline CLI config, automation vars)
@@ -195,16 +196,10 @@ def find_mirror() -> Path | None:
     return _scan_for_mirror()
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def _skip_or_fail(msg: str):
-    import pytest
+    from requires import skip_or_fail  # the one skip-or-fail-under-CI rule of the suite (tests/requires.py)
 
-    if _in_ci():
-        pytest.fail(f"{msg} (CI=true: refusing to skip)", pytrace=False)
-    pytest.skip(msg)
+    skip_or_fail(msg)
 
 
 def require_terraform() -> tuple[str, Path]:
