@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from generator.emit.templates import environment
+from generator.families import by_event, families
 from generator.families.function.plan import FunctionPlan
 
-SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream", "topic", "eventbridge", "schedule")
+# A trigger family's own handler: `scaffolds/<language>/<file>` in its folder (e.g.
+# generator/families/queue/scaffolds/python/handler.py.j2); a function whose triggers have none
+# gets the generic handler of the shared templates.
+HANDLERS = {"python": "handler.py.j2", "node": "index.mjs.j2"}
+GENERIC = {"python": "scaffolds/python/handler_generic.py.j2", "node": "scaffolds/node/index_generic.mjs.j2"}
+
+#: The event kinds whose family ships a handler scaffold.
+SCAFFOLD_KINDS = tuple(f.event for f in families() if f.event and (f.folder / "scaffolds").is_dir())
 
 
 def _kind(fn: FunctionPlan) -> str:
@@ -13,6 +21,12 @@ def _kind(fn: FunctionPlan) -> str:
         if kind in SCAFFOLD_KINDS:
             return kind
     return "generic"
+
+
+def _handler_template(kind: str, language: str) -> str:
+    if kind == "generic":
+        return GENERIC[language]
+    return by_event(kind).template(f"scaffolds/{language}/{HANDLERS[language]}")
 
 
 def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
@@ -78,7 +92,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         # code dir's root (on sys.path under pytest) and imports the dotted module.
         path = module.replace(".", "/")
         return {
-            f"{path}.py": env.get_template(f"scaffolds/python/handler_{kind}.py.j2").render(**ctx)
+            f"{path}.py": env.get_template(_handler_template(kind, "python")).render(**ctx)
             + _entry_alias(entry, f"\n\n# Lambda calls {entry} (the blueprint's handler).\n{entry} = handler\n"),
             f"test_{path.replace('/', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
             .render(**ctx)
@@ -89,7 +103,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         ctx["imports"] = []
         # lib/fn.handler: the module is lib/fn.mjs and its test sits next to it.
         return {
-            f"{module}.mjs": env.get_template(f"scaffolds/node/index_{kind}.mjs.j2").render(**ctx)
+            f"{module}.mjs": env.get_template(_handler_template(kind, "node")).render(**ctx)
             + _entry_alias(entry, f"\n// Lambda calls {entry} (the blueprint's handler).\nexport {{ handler as {entry} }};\n"),
             f"{module}.test.mjs": env.get_template("scaffolds/node/index.test.mjs.j2")
             .render(**ctx)

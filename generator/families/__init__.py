@@ -15,7 +15,12 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
+
+#: The folder holding one sub-folder per family; the Jinja environment names its files
+#: `families/<name>/<file>` (generator/emit/templates.py).
+FAMILIES_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,14 @@ class Family:
     def part(self, module: str) -> ModuleType | None:
         """The family's `module` (model, checks, plan, events), or None when it has none."""
         return _part(self.name, module)
+
+    @property
+    def folder(self) -> Path:
+        return FAMILIES_DIR / self.name
+
+    def template(self, file: str) -> str:
+        """The template name of `file` (a path inside the family's folder) for emit.templates.environment()."""
+        return f"families/{self.name}/{file}"
 
 
 # The registry, in the order of the blueprint's sections. Planning asks every family in this order
