@@ -1,6 +1,7 @@
 """The families' sample-event and scaffold parts: each event kind's family builds its own sample and
-ships its own handler templates, and the Jinja environment finds a family's files as
-`families/<name>/<file>`."""
+ships its own handler templates, the Jinja environment finds a family's files as
+`families/<name>/<file>`, and each family that adds environment keys says what a scaffold's init
+phase sets up for them."""
 
 from __future__ import annotations
 
@@ -59,6 +60,56 @@ def test_families_prefix_names_any_file_of_a_family_folder():
         env.get_template("families/queue/no-such.tf.j2")
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("families/../emit/scaffold.py")
+
+
+def test_scaffold_parts_declare_every_name_and_own_distinct_suffixes():
+    parts = {fam.name: fam.part("scaffold") for fam in families() if fam.part("scaffold")}
+    assert set(parts) == {"table", "queue", "topic", "bus", "bucket", "secret"}
+    owners: dict[str, str] = {}
+    for name, part in parts.items():
+        assert part.ENV_SUFFIXES and all(s.startswith("_") for s in part.ENV_SUFFIXES), name
+        assert isinstance(part.PYTHON_ORDER, int) and isinstance(part.SECRET, bool), name
+        assert part.PYTHON_CLIENT is None or isinstance(part.PYTHON_CLIENT, str), name
+        assert callable(part.python_line) and callable(part.node_line), name
+        for suffix in part.ENV_SUFFIXES:
+            clash = [s for s in owners if s.endswith(suffix) or suffix.endswith(s)]
+            assert not clash, f"{name}'s {suffix} overlaps {clash} of {[owners[s] for s in clash]}"
+            owners[suffix] = name
+
+
+ENV = tuple((key, None) for key in sorted([
+    "ALPHA_QUEUE_URL", "ITEMS_TABLE_NAME", "JOBS_QUEUE_URL", "NEWS_TOPIC_ARN", "ORDERS_BUS_NAME",
+    "UPLOADS_BUCKET_NAME", "STRIPE_SECRET_ARN", "DB_PARAMETER_NAME", "WORKER_FUNCTION_NAME", "LOG_LEVEL",
+]))
+
+
+def test_python_init_lines_keep_the_v1_layout():
+    """Tables and queues interleave in environment order, then SQS; topics then SNS; buses then
+    EVENTS. Buckets, secrets and other keys add no line."""
+    assert scaffold._python_clients(SimpleNamespace(environment=ENV)) == [
+        'ALPHA_QUEUE_URL = os.environ["ALPHA_QUEUE_URL"]',
+        'ITEMS_TABLE = boto3.resource("dynamodb").Table(os.environ["ITEMS_TABLE_NAME"])',
+        'JOBS_QUEUE_URL = os.environ["JOBS_QUEUE_URL"]',
+        'SQS = boto3.client("sqs")',
+        'NEWS_TOPIC_ARN = os.environ["NEWS_TOPIC_ARN"]',
+        'SNS = boto3.client("sns")',
+        'ORDERS_BUS_NAME = os.environ["ORDERS_BUS_NAME"]',
+        'EVENTS = boto3.client("events")',
+    ]
+    only_table = SimpleNamespace(environment=(("ITEMS_TABLE_NAME", None),))
+    assert scaffold._python_clients(only_table) == [
+        'ITEMS_TABLE = boto3.resource("dynamodb").Table(os.environ["ITEMS_TABLE_NAME"])'
+    ]
+
+
+def test_node_init_lines_and_secret_keys():
+    fn = SimpleNamespace(environment=ENV)
+    assert scaffold._node_clients(fn) == [
+        f"const {key} = process.env.{key};"
+        for key in ("ALPHA_QUEUE_URL", "ITEMS_TABLE_NAME", "JOBS_QUEUE_URL", "NEWS_TOPIC_ARN", "ORDERS_BUS_NAME",
+                    "STRIPE_SECRET_ARN", "UPLOADS_BUCKET_NAME")
+    ]
+    assert scaffold._secret_keys(fn) == ["DB_PARAMETER_NAME", "STRIPE_SECRET_ARN"]
 
 
 def _digest(root: Path) -> str:

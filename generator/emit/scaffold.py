@@ -37,35 +37,47 @@ def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
     return out
 
 
+# Each family that adds environment keys through `uses` has a `scaffold` part saying what a
+# handler's init phase sets up for them:
+#   ENV_SUFFIXES   the keys it owns, by suffix (a blueprint's own `environment` key with one counts)
+#   python_line(key), node_line(key)   the init line for one key, or None
+#   PYTHON_CLIENT  a line written once after its keys (the SDK client they share), or None
+#   PYTHON_ORDER   Python init lines come in blocks by this number; within a block, the keys'
+#                  lines in environment order, then the clients of the families that had a key
+#   SECRET         its keys name secrets: the scaffold's get_secret fetches them on first use
+def _scaffold_parts() -> list:
+    return [part for fam in families() if (part := fam.part("scaffold"))]
+
+
+def _owner(key: str, parts: list):
+    return next((part for part in parts if key.endswith(part.ENV_SUFFIXES)), None)
+
+
 def _secret_keys(fn: FunctionPlan) -> list[str]:
     """Environment keys holding a secret's ARN or parameter name: the scaffold fetches these lazily."""
-    return [key for key, _ in fn.environment if key.endswith(("_SECRET_ARN", "_PARAMETER_NAME"))]
+    parts = [part for part in _scaffold_parts() if part.SECRET]
+    return [key for key, _ in fn.environment if _owner(key, parts)]
 
 
 def _python_clients(fn: FunctionPlan) -> list[str]:
+    parts = _scaffold_parts()
     lines = []
-    for key, _ in fn.environment:
-        var = key.rsplit("_", 2)[0] if key.endswith(("_TABLE_NAME", "_QUEUE_URL")) else None
-        if key.endswith("_TABLE_NAME"):
-            lines.append(f'{var}_TABLE = boto3.resource("dynamodb").Table(os.environ["{key}"])')
-        elif key.endswith("_QUEUE_URL"):
-            lines.append(f'{var}_QUEUE_URL = os.environ["{key}"]')
-    if any(k.endswith("_QUEUE_URL") for k, _ in fn.environment):
-        lines.append('SQS = boto3.client("sqs")')
-    for suffix, client, service in (("_TOPIC_ARN", "SNS", "sns"), ("_BUS_NAME", "EVENTS", "events")):
-        keys = [k for k, _ in fn.environment if k.endswith(suffix)]
-        lines += [f'{k} = os.environ["{k}"]' for k in keys]
-        if keys:
-            lines.append(f'{client} = boto3.client("{service}")')
+    for order in sorted({part.PYTHON_ORDER for part in parts}):
+        block = [part for part in parts if part.PYTHON_ORDER == order]
+        used = []
+        for key, _ in fn.environment:
+            part = _owner(key, block)
+            line = part.python_line(key) if part else None
+            if line:
+                lines.append(line)
+                used.append(part)
+        lines += [part.PYTHON_CLIENT for part in block if part in used and part.PYTHON_CLIENT]
     return lines
 
 
 def _node_clients(fn: FunctionPlan) -> list[str]:
-    return [
-        f"const {key} = process.env.{key};"
-        for key, _ in fn.environment
-        if key.endswith(("_TABLE_NAME", "_QUEUE_URL", "_TOPIC_ARN", "_BUS_NAME", "_BUCKET_NAME", "_SECRET_ARN"))
-    ]
+    parts = _scaffold_parts()
+    return [line for key, _ in fn.environment if (part := _owner(key, parts)) and (line := part.node_line(key))]
 
 
 def _entry_alias(entry: str, alias: str) -> str:

@@ -2,7 +2,9 @@
 
 A family folder holds everything about its kind: `model.py` (the blueprint models), `checks.py`
 (cross-references and AWS limits), `plan.py` (resources, grants, environment, event sources),
-its Terraform templates (`*.tf.j2`), `events.py` (sample trigger events) and scaffold templates.
+its Terraform templates (`*.tf.j2`), `events.py` (sample trigger events), `scaffold.py` (what a
+handler's init phase sets up for the environment keys its `uses` add) and `scaffolds/` (handler
+templates of its event kind).
 The stages (model, checks, plan, emit, events, scaffolds) ask each family for its part through
 `families()`; none of them switches on a kind. Adding a kind is one folder plus one line below.
 
@@ -33,7 +35,7 @@ class Family:
     event: str | None = None  # key of an `events` entry that triggers a function
 
     def part(self, module: str) -> ModuleType | None:
-        """The family's `module` (model, checks, plan, events), or None when it has none."""
+        """The family's `module` (model, checks, plan, events, scaffold), or None when it has none."""
         return _part(self.name, module)
 
     @property
