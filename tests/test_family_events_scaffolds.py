@@ -122,13 +122,14 @@ def _digest(root: Path) -> str:
     return digest
 
 
-def test_code_digest_follows_family_templates(tmp_path):
+@pytest.mark.parametrize("template", ["scaffolds/python/handler.py.j2", "sqs.tf.j2"])
+def test_code_digest_follows_family_templates(template, tmp_path):
     """Family templates live in the package, not in templates/: editing one must still change the
     code digest, or a no-op re-render would replay output of the old template."""
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "generator", tmp_path / "generator", ignore=ignore)
     shutil.copytree(ROOT / "templates", tmp_path / "templates", ignore=ignore)
     first = _digest(tmp_path)
-    handler = tmp_path / "generator" / "families" / "queue" / "scaffolds" / "python" / "handler.py.j2"
-    handler.write_text(handler.read_text() + "# edited\n")
+    edited = tmp_path / "generator" / "families" / "queue" / template
+    edited.write_text(edited.read_text() + "# edited\n")
     assert _digest(tmp_path) != first
