@@ -27,7 +27,8 @@ STRENGTH = {"where": 0, "exists": 1, "artifact": 2, "code": 2}
 
 @lru_cache(maxsize=None)
 def code_digest() -> str:
-    """Version plus the contents of the generator package's .py files and of the templates folder.
+    """Version plus the contents of the generator package's .py and .j2 files (family templates live
+    in the family folders) and of the shared templates folder.
 
     Changes when a developer edits a template or a module in an editable install, so a render by
     changed code never replays an old one. Machine-independent (relative names and contents only):
@@ -37,9 +38,12 @@ def code_digest() -> str:
 
     digest = hashlib.sha256(f"sls-gen {__version__}\0".encode())
     package = Path(__file__).resolve().parent
-    for label, base, suffix in (("generator", package, ".py"), ("templates", templates_dir(), "")):
+    shared = templates_dir()  # inside the package in a wheel: walked once, under its own label
+    skip = str(shared)
+    for label, base, suffix in (("generator", package, (".py", ".j2")), ("templates", shared, "")):
         for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith(".")
+                                 and os.path.join(dirpath, d) != skip)
             rel_dir = Path(dirpath).relative_to(base).as_posix()
             for name in sorted(filenames):
                 if not name.endswith(suffix) or name.endswith((".pyc", ".pyo")) or name.startswith("."):

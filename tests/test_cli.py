@@ -140,18 +140,20 @@ def test_default_output_folder(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_plain_pip_install_renders(tmp_path):
-    """A wheel built from the tree carries the templates: `pip install .` into a fresh venv renders."""
+    """A wheel built from the tree carries the templates, the families' too: `pip install .` into a
+    fresh venv renders, and scaffolds a queue consumer from the queue family's handler."""
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
     subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], check=True, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-    shutil.copytree(CASES / "minimal", tmp_path / "app")
+    shutil.copytree(CASES / "sqs_consumer", tmp_path / "app")
     proc = subprocess.run(
         [str(env_dir / "bin" / "sls-gen"), "render", "app/blueprint.yaml", "-o", "rendered"],
         cwd=tmp_path, capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert (tmp_path / "rendered" / "dev" / "lambda.tf").is_file()
+    assert "batchItemFailures" in (tmp_path / "app" / "src" / "worker" / "handler.py").read_text()
     installed = subprocess.run([str(py), "-c", "import generator.emit.templates as t; print(t.templates_dir())"],
                                cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert "site-packages" in installed, installed

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from generator.emit.templates import environment
+from generator.families import by_event, families
 from generator.families.function.plan import FunctionPlan
 
-SCAFFOLD_KINDS = ("http", "queue", "bucket", "stream", "topic", "eventbridge", "schedule")
+# A trigger family's own handler: `scaffolds/<language>/<file>` in its folder (e.g.
+# generator/families/queue/scaffolds/python/handler.py.j2); a function whose triggers have none
+# gets the generic handler of the shared templates.
+HANDLERS = {"python": "handler.py.j2", "node": "index.mjs.j2"}
+GENERIC = {"python": "scaffolds/python/handler_generic.py.j2", "node": "scaffolds/node/index_generic.mjs.j2"}
+
+#: The event kinds whose family ships a handler scaffold.
+SCAFFOLD_KINDS = tuple(f.event for f in families() if f.event and (f.folder / "scaffolds").is_dir())
 
 
 def _kind(fn: FunctionPlan) -> str:
@@ -13,6 +21,12 @@ def _kind(fn: FunctionPlan) -> str:
         if kind in SCAFFOLD_KINDS:
             return kind
     return "generic"
+
+
+def _handler_template(kind: str, language: str) -> str:
+    if kind == "generic":
+        return GENERIC[language]
+    return by_event(kind).template(f"scaffolds/{language}/{HANDLERS[language]}")
 
 
 def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
@@ -23,35 +37,47 @@ def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:
     return out
 
 
+# Each family that adds environment keys through `uses` has a `scaffold` part saying what a
+# handler's init phase sets up for them:
+#   ENV_SUFFIXES   the keys it owns, by suffix (a blueprint's own `environment` key with one counts)
+#   python_line(key), node_line(key)   the init line for one key, or None
+#   PYTHON_CLIENT  a line written once after its keys (the SDK client they share), or None
+#   PYTHON_ORDER   Python init lines come in blocks by this number; within a block, the keys'
+#                  lines in environment order, then the clients of the families that had a key
+#   SECRET         its keys name secrets: the scaffold's get_secret fetches them on first use
+def _scaffold_parts() -> list:
+    return [part for fam in families() if (part := fam.part("scaffold"))]
+
+
+def _owner(key: str, parts: list):
+    return next((part for part in parts if key.endswith(part.ENV_SUFFIXES)), None)
+
+
 def _secret_keys(fn: FunctionPlan) -> list[str]:
     """Environment keys holding a secret's ARN or parameter name: the scaffold fetches these lazily."""
-    return [key for key, _ in fn.environment if key.endswith(("_SECRET_ARN", "_PARAMETER_NAME"))]
+    parts = [part for part in _scaffold_parts() if part.SECRET]
+    return [key for key, _ in fn.environment if _owner(key, parts)]
 
 
 def _python_clients(fn: FunctionPlan) -> list[str]:
+    parts = _scaffold_parts()
     lines = []
-    for key, _ in fn.environment:
-        var = key.rsplit("_", 2)[0] if key.endswith(("_TABLE_NAME", "_QUEUE_URL")) else None
-        if key.endswith("_TABLE_NAME"):
-            lines.append(f'{var}_TABLE = boto3.resource("dynamodb").Table(os.environ["{key}"])')
-        elif key.endswith("_QUEUE_URL"):
-            lines.append(f'{var}_QUEUE_URL = os.environ["{key}"]')
-    if any(k.endswith("_QUEUE_URL") for k, _ in fn.environment):
-        lines.append('SQS = boto3.client("sqs")')
-    for suffix, client, service in (("_TOPIC_ARN", "SNS", "sns"), ("_BUS_NAME", "EVENTS", "events")):
-        keys = [k for k, _ in fn.environment if k.endswith(suffix)]
-        lines += [f'{k} = os.environ["{k}"]' for k in keys]
-        if keys:
-            lines.append(f'{client} = boto3.client("{service}")')
+    for order in sorted({part.PYTHON_ORDER for part in parts}):
+        block = [part for part in parts if part.PYTHON_ORDER == order]
+        used = []
+        for key, _ in fn.environment:
+            part = _owner(key, block)
+            line = part.python_line(key) if part else None
+            if line:
+                lines.append(line)
+                used.append(part)
+        lines += [part.PYTHON_CLIENT for part in block if part in used and part.PYTHON_CLIENT]
     return lines
 
 
 def _node_clients(fn: FunctionPlan) -> list[str]:
-    return [
-        f"const {key} = process.env.{key};"
-        for key, _ in fn.environment
-        if key.endswith(("_TABLE_NAME", "_QUEUE_URL", "_TOPIC_ARN", "_BUS_NAME", "_BUCKET_NAME", "_SECRET_ARN"))
-    ]
+    parts = _scaffold_parts()
+    return [line for key, _ in fn.environment if (part := _owner(key, parts)) and (line := part.node_line(key))]
 
 
 def _entry_alias(entry: str, alias: str) -> str:
@@ -78,7 +104,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         # code dir's root (on sys.path under pytest) and imports the dotted module.
         path = module.replace(".", "/")
         return {
-            f"{path}.py": env.get_template(f"scaffolds/python/handler_{kind}.py.j2").render(**ctx)
+            f"{path}.py": env.get_template(_handler_template(kind, "python")).render(**ctx)
             + _entry_alias(entry, f"\n\n# Lambda calls {entry} (the blueprint's handler).\n{entry} = handler\n"),
             f"test_{path.replace('/', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
             .render(**ctx)
@@ -89,7 +115,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
         ctx["imports"] = []
         # lib/fn.handler: the module is lib/fn.mjs and its test sits next to it.
         return {
-            f"{module}.mjs": env.get_template(f"scaffolds/node/index_{kind}.mjs.j2").render(**ctx)
+            f"{module}.mjs": env.get_template(_handler_template(kind, "node")).render(**ctx)
             + _entry_alias(entry, f"\n// Lambda calls {entry} (the blueprint's handler).\nexport {{ handler as {entry} }};\n"),
             f"{module}.test.mjs": env.get_template("scaffolds/node/index.test.mjs.j2")
             .render(**ctx)

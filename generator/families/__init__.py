@@ -2,7 +2,9 @@
 
 A family folder holds everything about its kind: `model.py` (the blueprint models), `checks.py`
 (cross-references and AWS limits), `plan.py` (resources, grants, environment, event sources),
-its Terraform templates (`*.tf.j2`), `events.py` (sample trigger events) and scaffold templates.
+its Terraform templates (`*.tf.j2`), `events.py` (sample trigger events), `scaffold.py` (what a
+handler's init phase sets up for the environment keys its `uses` add) and `scaffolds/` (handler
+templates of its event kind).
 The stages (model, checks, plan, emit, events, scaffolds) ask each family for its part through
 `families()`; none of them switches on a kind. Adding a kind is one folder plus one line below.
 
@@ -15,7 +17,12 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
+
+#: The folder holding one sub-folder per family; the Jinja environment names its files
+#: `families/<name>/<file>` (generator/emit/templates.py).
+FAMILIES_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,16 @@ class Family:
     event: str | None = None  # key of an `events` entry that triggers a function
 
     def part(self, module: str) -> ModuleType | None:
-        """The family's `module` (model, checks, plan, events), or None when it has none."""
+        """The family's `module` (model, checks, plan, events, scaffold), or None when it has none."""
         return _part(self.name, module)
+
+    @property
+    def folder(self) -> Path:
+        return FAMILIES_DIR / self.name
+
+    def template(self, file: str) -> str:
+        """The template name of `file` (a path inside the family's folder) for emit.templates.environment()."""
+        return f"families/{self.name}/{file}"
 
 
 # The registry, in the order of the blueprint's sections. Planning asks every family in this order
