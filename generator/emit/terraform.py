@@ -6,6 +6,7 @@ import os
 import sys
 
 from generator.emit.hcl import format_hcl
+from generator.families import family as fam
 from generator.emit.templates import environment
 from generator.plan.model import StagePlan
 
@@ -24,7 +25,7 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str, object]]:
     write nothing."""
     files: list[tuple[str, str, object]] = [(name, template, None) for name, template in CORE_FILES]
     for family, part in plan.parts.items():
-        files += [(name, f"families/{family}/{template}", part) for name, template in part.terraform_files()]
+        files += [(name, fam(family).template(template), part) for name, template in part.terraform_files()]
     return files
 
 

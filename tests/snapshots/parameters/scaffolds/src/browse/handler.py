@@ -7,9 +7,15 @@ import json
 import logging
 import os
 
+import boto3
+
 # The log format (JSON) and level come from the function's logging config.
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"))
+
+# Init phase: clients and resource names are set up once per execution environment, not per event.
+FEATURE_FLAGS_PARAM_NAME = os.environ["FEATURE_FLAGS_PARAM_NAME"]
+SSM = boto3.client("ssm")
 
 
 def handler(event, context):
