@@ -29,6 +29,7 @@ _SLASHED_VARS = {
     "RoleNameWithPath",
     "UserNameWithPath",
     "SecretId",  # Secrets Manager names may contain "/" (sls-gen names secrets {service}/{stage}/{name})
+    "ParameterNameWithoutLeadingSlash",  # SSM hierarchies: /a/b/c is arn:...:parameter/a/b/c
 }
 
 

@@ -116,7 +116,7 @@ _REFERENCE_ARNS = {
     ("aws_scheduler_schedule", "arn"): "arn:aws:scheduler:{r}:{a}:schedule/default/{n}",
     ("aws_s3_bucket", "arn"): "arn:aws:s3:::{n}-bucket",
     ("aws_secretsmanager_secret", "arn"): "arn:aws:secretsmanager:{r}:{a}:secret:{n}-AbCdEf",
-    ("aws_ssm_parameter", "arn"): "arn:aws:ssm:{r}:{a}:parameter/{n}",
+    ("aws_ssm_parameter", "arn"): "arn:aws:ssm:{r}:{a}:parameter/svc/dev/{n}",
     ("aws_cloudwatch_log_group", "arn"): "arn:aws:logs:{r}:{a}:log-group:/aws/lambda/{n}",
     ("aws_lambda_function", "arn"): "arn:aws:lambda:{r}:{a}:function:{n}",
     ("aws_lambda_alias", "arn"): "arn:aws:lambda:{r}:{a}:function:{n}:live",

@@ -47,6 +47,7 @@ def _attribute(tf_type: str, physical: str, attr: str, region: str, account: str
         "aws_secretsmanager_secret": f"arn:aws:secretsmanager:{region}:{account}:secret:{physical}",
         "aws_iam_role": f"arn:aws:iam::{account}:role/{physical}",
         "aws_cloudwatch_log_group": f"arn:aws:logs:{region}:{account}:log-group:{physical}",
+        "aws_ssm_parameter": f"arn:aws:ssm:{region}:{account}:parameter/{physical.lstrip('/')}",
     }.get(tf_type)
     if attr == "arn":
         return arn

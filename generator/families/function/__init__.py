@@ -1,1 +1,1 @@
-"""The function family: lambda functions: their settings, `iam:` statements and the `uses: {function: ...}` grant."""
+"""The function family: Lambda functions: their settings, `iam:` statements and the `uses: {function: ...}` grant."""

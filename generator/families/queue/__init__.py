@@ -1,1 +1,1 @@
-"""The queue family: sQS queues, their dead-letter queues and `subscribe` fan-in; the `queue` event and use."""
+"""The queue family: SQS queues, their dead-letter queues and `subscribe` fan-in; the `queue` event and use."""

@@ -1,1 +1,1 @@
-"""The table family: dynamoDB tables (indexes, TTL, replicas, streams); the `table` use and the `stream` event."""
+"""The table family: DynamoDB tables (indexes, TTL, replicas, streams); the `table` use and the `stream` event."""

@@ -85,6 +85,12 @@ resource "aws_iam_role_policy" "fulfil_order" {
         Resource = ["${aws_cloudwatch_log_group.fulfil_order.arn}:*"]
       },
       {
+        Sid      = "ParameterCarriersRead"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameter"]
+        Resource = [aws_ssm_parameter.carriers.arn]
+      },
+      {
         Sid    = "QueueFulfilmentConsume"
         Effect = "Allow"
         Action = [

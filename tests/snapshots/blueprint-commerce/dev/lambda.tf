@@ -90,6 +90,7 @@ resource "aws_lambda_function" "fulfil_order" {
 
   environment {
     variables = {
+      CARRIERS_PARAM_NAME     = aws_ssm_parameter.carriers.name
       ORDERS_TABLE_NAME       = aws_dynamodb_table.orders.name
       ORDER_EVENTS_TOPIC_ARN  = aws_sns_topic.order_events.arn
       POWERTOOLS_SERVICE_NAME = "orders"
