@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
 from generator.families.queue.model import QueueEvent
 from generator.families.table.model import StreamEvent
@@ -34,8 +35,6 @@ GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    from generator.checks import per_stage
-
     return per_stage(ctx, _names, _functions, _queues, _tables, _tags)
 
 

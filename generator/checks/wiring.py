@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
 from generator.families.api.model import HttpEvent
 
@@ -15,8 +16,6 @@ _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    from generator.checks import per_stage
-
     return per_stage(ctx, _fifo_topics, _api_quotas, _routes, _api_settings)
 
 
