@@ -1,13 +1,16 @@
 """Stage 3 of the pipeline (checks): cross-references, AWS limits and best practices.
 
-Each check module exposes `check(ctx) -> Iterable[Diagnostic]`; `run_checks` runs them all
-and returns every finding at once (errors and warnings), so the user fixes a blueprint in one go.
+Each check module exposes `check(ctx) -> Iterable[Diagnostic]`. The modules here hold what is
+not about one kind; what is lives in its family (`generator/families/<kind>/checks.py`).
+`run_checks` runs the shared modules, then every registered family's checks, and returns every
+finding at once (errors and warnings), so the user fixes a blueprint in one go.
 """
 
 from __future__ import annotations
 
 from generator.checks.context import Context, per_stage
 from generator.diagnostics import Diagnostic
+from generator.families import families
 
 __all__ = ["Context", "per_stage", "run_checks"]
 
@@ -27,7 +30,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         patterns,
         practices,
         references,
-        schedules,
         support,
         wiring,
     )
@@ -36,7 +38,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
     for module in (
         references,
         limits,
-        schedules,
         environment,
         paths,
         practices,
@@ -52,5 +53,9 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         observability,
     ):
         found.extend(module.check(ctx))
+    for fam in families():
+        checks = fam.part("checks")
+        if checks is not None:
+            found.extend(checks.check(ctx))
     # A problem present in the base blueprint repeats in every stage: report it once.
     return sorted(set(found), key=Diagnostic.sort_key)

@@ -1,6 +1,6 @@
 """Rules of the messaging family AWS only enforces at apply: FIFO topic endpoints, one subscription
-per topic and endpoint, and the length of the names sls-gen derives for rules, schedules, roles and
-failure queues."""
+per topic and endpoint, and the length of the names sls-gen derives for rules and failure queues
+(schedule names: families/schedule/checks.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from typing import Iterable
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
 from generator.families.bus.model import EventBridgeEvent
-from generator.families.schedule.model import ScheduleEvent
 from generator.families.topic.model import TopicEvent
 from generator.families.bus.plan import rule_names
 from generator.families.function.plan import failures_name
-from generator.families.schedule.plan import schedule_names, scheduler_role_name
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names
 
-RULE_NAME_MAX = 64  # EventBridge rule and Scheduler schedule names
-ROLE_NAME_MAX = 64
+RULE_NAME_MAX = 64  # EventBridge rule names
 QUEUE_NAME_MAX = 80
 
 
@@ -82,7 +79,6 @@ def _names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
     for fname, fn in bp.functions.items():
         per_bus: dict[str, int] = {}
-        n_schedules = 0
         kinds = set()
         for i, ev in enumerate(fn.events):
             path = ("functions", fname, "events", i)
@@ -93,14 +89,6 @@ def _names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                 _, name = rule_names(names, fname, bus, per_bus[bus])
                 if len(name) > RULE_NAME_MAX:
                     yield _too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
-            elif isinstance(ev, ScheduleEvent):
-                n_schedules += 1
-                _, name = schedule_names(names, fname, n_schedules)
-                if len(name) > RULE_NAME_MAX:
-                    yield _too_long(ctx, path + ("schedule",), "schedule name", name, RULE_NAME_MAX)
-                role = scheduler_role_name(names, fname)
-                if n_schedules == 1 and len(role) > ROLE_NAME_MAX:
-                    yield _too_long(ctx, path + ("schedule",), "scheduler role name", role, ROLE_NAME_MAX)
         if kinds:
             name = failures_name(names, fname)
             path = ("functions", fname, "events")
