@@ -1,4 +1,4 @@
-"""AWS rules for buckets, secrets, streams, global tables and FIFO queues that Terraform does not
+"""AWS rules for buckets, streams, global tables and FIFO queues that Terraform does not
 catch before apply; each finding names the blueprint line."""
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap")
 IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
-PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
 QUEUE_NAME_MAX = 80
 FIFO_BATCH_MAX = 10
 STREAM_FILTERS_MAX = 5  # default Lambda quota: filters per event source mapping
@@ -34,7 +33,6 @@ def check(ctx) -> Iterable[Diagnostic]:
         yield from _streams(ctx, bp, names)
         yield from _replicas(ctx, bp, stage)
         yield from _fifo(ctx, bp)
-        yield from _secrets(ctx, bp)
         for bname, b in bp.buckets.items():
             if b.bucket_name:
                 overrides.setdefault(b.bucket_name, []).append((stage, bname))
@@ -227,32 +225,3 @@ def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
                     f"FIFO queue '{ev.queue}' takes no batch_window",
                     hint="remove batch_window",
                 )
-
-
-def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
-    for sname, s in bp.secrets.items():
-        path = ("secrets", sname)
-        if s.ssm is None:
-            continue
-        if "recovery_window_days" in s.model_fields_set:
-            yield ctx.diag(
-                "SLS102",
-                path + ("recovery_window_days",),
-                "recovery_window_days applies to Secrets Manager secrets, not to an existing SSM parameter",
-            )
-        name = s.ssm
-        problem = None
-        if not PARAMETER_NAME.match(name) or "//" in name:
-            problem = "may contain only a-z, A-Z, 0-9, '_', '.', '-' and single '/' separators"
-        elif name.endswith("/"):
-            problem = "must not end with '/'"
-        elif name.lstrip("/").lower().startswith(("aws", "ssm")):
-            problem = "must not begin with 'aws' or 'ssm'"
-        elif "/" in name.lstrip("/") and not name.startswith("/"):
-            problem = "must start with '/' when it has a path"
-        elif name.count("/") > 15:
-            problem = "has more than 15 levels"
-        elif len(name) > 1011:
-            problem = "is longer than 1011 characters"
-        if problem:
-            yield ctx.diag("SLS301", path + ("ssm",), f"SSM parameter name '{name}' {problem}")
