@@ -161,12 +161,6 @@ functions:
 """
 
 
-def test_stream_event_needs_the_table_stream(tmp_path):
-    found = problems(tmp_path, STREAM % "")
-    assert found == [("SLS203", 7, "table 'entries' has no stream")]
-    assert problems(tmp_path, STREAM % ", stream: keys_only") == []
-
-
 def test_stream_consumer_defaults_are_bounded(tmp_path):
     plan = plan_of(tmp_path, STREAM % ", stream: new_image")
     (s,) = plan.parts.table.streams
@@ -188,74 +182,11 @@ def test_stream_filter_takes_one_pattern_or_a_list(tmp_path):
     assert len(many.parts.table.streams[0].filters) == 2
 
 
-def test_stream_failure_queue_name_length_and_duplicates(tmp_path):
-    found = problems(
-        tmp_path,
-        """\
-        service: a-service-with-a-long-name
-        tables:
-          an-also-rather-long-table-name: {partition_key: pk, stream: new_image}
-        functions:
-          a-function-with-a-long-name-too:
-            events:
-              - stream: an-also-rather-long-table-name
-              - stream: an-also-rather-long-table-name
-        """,
-    )
-    assert [(c, line) for c, line, _ in found] == [("SLS301", 7), ("SLS102", 8), ("SLS301", 8)]
-
-
 # ------------------------------------------------------------------ global tables
 def test_replicas_turn_on_the_stream_aws_needs(tmp_path):
     plan = plan_of(tmp_path, "service: pp\ntables:\n  users: {partition_key: id, replicas: [us-east-1]}\n")
     (t,) = plan.parts.table.tables
     assert t.stream_view_type == "NEW_AND_OLD_IMAGES" and t.replicas == ("us-east-1",)
-
-
-def test_replica_rules(tmp_path):
-    found = problems(
-        tmp_path,
-        """\
-        service: pp
-        region: eu-west-1
-        tables:
-          users:
-            partition_key: id
-            stream: keys_only
-            billing: {read: 1, write: 1}
-            replicas:
-              - eu-west-1
-              - us-east-1
-              - us-east-1
-              - mars-1
-        """,
-    )
-    assert [(c, line) for c, line, _ in found] == [
-        ("SLS310", 6),
-        ("SLS310", 7),
-        ("SLS310", 9),
-        ("SLS310", 11),
-        ("SLS310", 12),
-    ]
-    assert "own region" in found[2][2] and "twice" in found[3][2]
-
-
-def test_replica_in_a_stage_region_is_refused_for_that_stage(tmp_path):
-    found = problems(
-        tmp_path,
-        """\
-        service: pp
-        region: eu-west-1
-        stages:
-          dev: {}
-          prod: {region: us-east-1}
-        tables:
-          users: {partition_key: id, replicas: [us-east-1]}
-        """,
-    )
-    assert found == [
-        ("SLS310", 7, "replica region 'us-east-1' is the table's own region in stage 'prod'"),
-    ]
 
 
 # ------------------------------------------------------------------ FIFO
@@ -320,30 +251,3 @@ def test_generated_scaffold_unit_tests_pass(case, tmp_path):
     assert dirs
     for code_dir in dirs:
         run_scaffold_tests(code_dir)
-
-
-def test_more_stream_readers_than_a_shard_serves_is_a_warning(tmp_path):
-    text = """\
-        service: ledger
-        tables:
-          t: {partition_key: pk, stream: new_and_old_images%s}
-        functions:
-          a: {events: [{stream: t}]}
-          b: {events: [{stream: t}]}
-          c: {events: [{stream: t}]}
-        """
-    bp = tmp_path / "bp.yaml"
-    bp.write_text(textwrap.dedent(text % ""))
-    _, _, _, warnings = validate(bp)
-    assert [(w.code, w.line) for w in warnings] == [("SLS507", 7)]
-    bp.write_text(textwrap.dedent(text % ", replicas: [us-west-2]"))
-    _, _, _, warnings = validate(bp)
-    assert [(w.code, w.line) for w in warnings] == [("SLS507", 6)]
-
-
-def test_more_filters_than_the_default_quota_is_a_warning(tmp_path):
-    bp = tmp_path / "bp.yaml"
-    patterns = ", ".join("{eventName: [INSERT]}" for _ in range(6))
-    bp.write_text(STREAM % ", stream: new_image" + f"        filter: [{patterns}]\n")
-    _, _, _, warnings = validate(bp)
-    assert [(w.code, w.line) for w in warnings] == [("SLS302", 8)]

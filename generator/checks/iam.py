@@ -72,14 +72,6 @@ def check(ctx) -> Iterable[Diagnostic]:
                     hint="write alias/<name> (resolved in each stage's region), or a key ARN of the stage's region "
                     "in stages.<stage>.overrides.kms_key",
                 )
-        if bp.kms_key:
-            for tname, t in bp.tables.items():
-                if t.replicas:  # each replica region needs its own key; one key ARN cannot serve them
-                    yield ctx.diag(
-                        "SLS105",
-                        ("tables", tname, "replicas"),
-                        "not yet supported: global table replicas with kms_key (each replica region needs its own key)",
-                    )
         for fname, fn in bp.functions.items():
             sids: set[str] = set()
             for i, st in enumerate(fn.iam):

@@ -12,16 +12,12 @@ from typing import Iterable
 from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
 from generator.families.queue.model import QueueEvent
-from generator.families.table.model import StreamEvent
 from generator.families.queue.plan import consumer_timeouts
 from generator.plan.naming import Names
 
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
 QUEUE_MAX = 80
 TOPIC_MAX = 256
-TABLE_MIN, TABLE_MAX = 3, 255
-KEY_ATTR_MAX = 255
-GSI_MAX = 20
 RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
     "memory": (128, 10240, "MB"),
     "timeout": (1, 900, "s"),
@@ -35,7 +31,7 @@ GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    return per_stage(ctx, _names, _functions, _queues, _tables, _tags)
+    return per_stage(ctx, _names, _functions, _queues, _tags)
 
 
 def _too_long(ctx, stage, path, what, physical, limit, hint=None):
@@ -67,15 +63,6 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         physical = names.physical(bname)
         if len(physical) > TOPIC_MAX:
             yield _too_long(ctx, stage, ("buses", bname), "event bus", physical, TOPIC_MAX)
-    for tname, t in bp.tables.items():
-        physical = names.physical(tname)
-        if len(physical) > TABLE_MAX:
-            yield _too_long(ctx, stage, ("tables", tname), "table", physical, TABLE_MAX)
-        for iname in t.indexes:
-            if not TABLE_MIN <= len(iname) <= TABLE_MAX:
-                yield ctx.stage_diag(stage, "SLS301", ("tables", tname, "indexes", iname),
-                                     f"index name '{iname}' must be {TABLE_MIN}-{TABLE_MAX} characters",
-                                     hint="DynamoDB index names are used as written: pick a longer name")
 
 
 def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -93,8 +80,6 @@ def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             path = ("functions", fname, "events", i)
             if isinstance(ev, QueueEvent):
                 yield from _queue_event(ctx, stage, bp, path, ev)
-            elif isinstance(ev, StreamEvent) and ev.batch_size and ev.batch_size > 10000:
-                yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), "stream batch_size must be at most 10000")
 
 
 def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
@@ -136,21 +121,6 @@ def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         if t.content_based_deduplication and not t.fifo:
             yield ctx.stage_diag(stage, "SLS306", ("topics", tname, "content_based_deduplication"),
                                  "content_based_deduplication needs a FIFO topic", hint="add fifo: true or remove it")
-
-
-def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
-    for tname, t in bp.tables.items():
-        path = ("tables", tname)
-        if len(t.indexes) > GSI_MAX:
-            yield ctx.stage_diag(stage, "SLS307", path + ("indexes",),
-                                 f"{len(t.indexes)} indexes; DynamoDB allows {GSI_MAX} global secondary indexes per table")
-        keys = [(path + ("partition_key",), t.partition_key), (path + ("sort_key",), t.sort_key)]
-        for iname, idx in t.indexes.items():
-            keys += [(path + ("indexes", iname, "partition_key"), idx.partition_key),
-                     (path + ("indexes", iname, "sort_key"), idx.sort_key)]
-        for kpath, spec in keys:
-            if spec and len(spec.partition(":")[0]) > KEY_ATTR_MAX:
-                yield ctx.stage_diag(stage, "SLS307", kpath, f"key attribute names are at most {KEY_ATTR_MAX} characters")
 
 
 def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:

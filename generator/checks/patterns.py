@@ -14,7 +14,6 @@ from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent
-from generator.families.table.model import StreamEvent
 from generator.families.topic.model import TopicEvent
 
 # Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
@@ -57,12 +56,17 @@ def shape_problem(value: Any, *, nested: bool = True) -> tuple[tuple, str] | Non
     return None
 
 
+def pattern_problems(ctx, stage: str, path: tuple, pattern: Any, *, nested: bool) -> Iterable[Diagnostic]:
+    """The finding (SLS102) of the pattern or filter policy at `path`, if its shape is wrong."""
+    found = shape_problem(pattern, nested=nested)
+    if found:
+        yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
+
+
 def check(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
         for path, pattern, nested in _patterns(bp):
-            found = shape_problem(pattern, nested=nested)
-            if found:
-                yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
+            yield from pattern_problems(ctx, stage, path, pattern, nested=nested)
         for fname, fn in bp.functions.items():
             for i, ev in enumerate(fn.events):
                 if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
@@ -84,12 +88,6 @@ def _patterns(bp) -> Iterable[tuple[tuple, Any, bool]]:
                 yield base + ("eventbridge", "pattern"), ev.eventbridge.pattern, True
             elif isinstance(ev, TopicEvent) and ev.filter:  # an empty policy is no policy
                 yield base + ("filter",), ev.filter, False
-            elif isinstance(ev, StreamEvent) and ev.filter is not None:
-                if isinstance(ev.filter, list):
-                    for j, one in enumerate(ev.filter):
-                        yield base + ("filter", j), one, True
-                else:
-                    yield base + ("filter",), ev.filter, True
     for qname, q in bp.queues.items():
         for i, sub in enumerate(q.subscribe):
             base = ("queues", qname, "subscribe", i)

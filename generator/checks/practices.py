@@ -9,7 +9,6 @@ from generator.families.api.model import HttpEvent
 from generator.families.function.settings import resolved
 
 API_TIMEOUT = {"http": 30, "rest": 29}  # seconds: HTTP API hard limit; REST default quota (rules 27, 28)
-PROD_STAGES = ("prod", "production", "prd")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -34,11 +33,3 @@ def check(ctx) -> Iterable[Diagnostic]:
                     "callers get a 504 while the function keeps running",
                     severity="warning", hint=f"use timeout: {limit} or less, or move the slow work to a queue",
                 )
-        if stage.lower() in PROD_STAGES:
-            for tname, t in bp.tables.items():
-                if not t.point_in_time_recovery:
-                    yield ctx.stage_diag(
-                        stage, "SLS503", ("tables", tname, "point_in_time_recovery"),
-                        f"table '{tname}' has no point-in-time recovery in stage '{stage}'", severity="warning",
-                        hint="remove point_in_time_recovery: false (or set it true in this stage's overrides)",
-                    )

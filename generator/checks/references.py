@@ -97,16 +97,8 @@ def _check_blueprint(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
                 yield _unknown(ctx, path + ("bucket",), "bucket", ev.bucket, bp.buckets)
             elif isinstance(ev, EventBridgeEvent) and ev.eventbridge.bus not in buses:
                 yield _unknown(ctx, path + ("eventbridge", "bus"), "bus", ev.eventbridge.bus, buses)
-            elif isinstance(ev, StreamEvent):
-                if ev.stream not in bp.tables:
-                    yield _unknown(ctx, path + ("stream",), "table", ev.stream, bp.tables)
-                elif bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
-                    yield ctx.diag(
-                        "SLS203",
-                        path + ("stream",),
-                        f"table '{ev.stream}' has no stream",
-                        hint=f"add stream: new_and_old_images to table '{ev.stream}'",
-                    )
+            elif isinstance(ev, StreamEvent) and ev.stream not in bp.tables:
+                yield _unknown(ctx, path + ("stream",), "table", ev.stream, bp.tables)
     for qname, q in bp.queues.items():
         for i, sub in enumerate(q.subscribe):
             path = ("queues", qname, "subscribe", i)
