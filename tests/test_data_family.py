@@ -190,23 +190,6 @@ def test_replicas_turn_on_the_stream_aws_needs(tmp_path):
 
 
 # ------------------------------------------------------------------ FIFO
-def test_fifo_consumer_limits(tmp_path):
-    found = problems(
-        tmp_path,
-        """\
-        service: billing
-        queues:
-          q: {fifo: true}
-          standard: {content_based_deduplication: true}
-        functions:
-          a:
-            events:
-              - {queue: q, batch_size: 11, batch_window: 5}
-        """,
-    )
-    assert [(c, line) for c, line, _ in found] == [("SLS306", 4), ("SLS306", 8), ("SLS306", 8)]
-
-
 def test_fifo_queue_and_its_dead_letter_queue_are_both_fifo(tmp_path):
     plan = plan_of(tmp_path, "service: billing\nqueues:\n  q: {fifo: true, content_based_deduplication: true}\n")
     (q,) = plan.parts.queue.queues

@@ -11,20 +11,15 @@ from typing import Iterable
 
 from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
-from generator.families.queue.model import QueueEvent
-from generator.families.queue.plan import consumer_timeouts
 from generator.plan.naming import Names
 
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
-QUEUE_MAX = 80
 TOPIC_MAX = 256
 RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
     "memory": (128, 10240, "MB"),
     "timeout": (1, 900, "s"),
     "ephemeral_storage": (512, 10240, "MB"),
 }
-VISIBILITY_MAX = 43200
-SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
 _TAG_RE = re.compile(r"^[\w\s.:/=+\-@]*$")
 TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
 GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
@@ -48,13 +43,6 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         physical = names.physical(fname)
         if len(physical) > FUNCTION_MAX:
             yield _too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
-    for qname, q in bp.queues.items():
-        physical = names.queue(qname, q.fifo)
-        if len(physical) > QUEUE_MAX:
-            yield _too_long(ctx, stage, ("queues", qname), "queue", physical, QUEUE_MAX)
-        elif q.dead_letter and len(names.dlq(qname, q.fifo)) > QUEUE_MAX:
-            yield _too_long(ctx, stage, ("queues", qname), "dead-letter queue", names.dlq(qname, q.fifo), QUEUE_MAX,
-                            hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
     for tname, t in bp.topics.items():
         physical = names.physical(tname, ".fifo" if t.fifo else "")
         if len(physical) > TOPIC_MAX:
@@ -76,47 +64,9 @@ def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             if value is not None and not low <= value <= high:
                 yield ctx.stage_diag(stage, "SLS302", ("functions", fname, key),
                                      f"{key} {value} {unit} is outside {low}-{high} {unit}")
-        for i, ev in enumerate(fn.events):
-            path = ("functions", fname, "events", i)
-            if isinstance(ev, QueueEvent):
-                yield from _queue_event(ctx, stage, bp, path, ev)
-
-
-def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
-    queue = bp.queues.get(ev.queue)
-    if queue is None:
-        return  # references.py reports it
-    window = ev.batch_window or 0
-    if queue.fifo:
-        return  # FIFO consumer limits: checks/data.py
-    if ev.batch_size and ev.batch_size > SQS_BATCH_MAX:
-        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), f"batch_size must be at most {SQS_BATCH_MAX}")
-    elif ev.batch_size and ev.batch_size > 10 and not window:
-        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",),
-                             f"batch_size {ev.batch_size} > 10 needs a batching window",
-                             hint="add batch_window: 1 (seconds) or more")
-    if window > WINDOW_MAX:
-        yield ctx.stage_diag(stage, "SLS302", path + ("batch_window",), f"batch_window must be at most {WINDOW_MAX} seconds")
 
 
 def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
-    consumers = consumer_timeouts(bp)
-    for qname, q in bp.queues.items():
-        path = ("queues", qname)
-        vis = q.visibility_timeout
-        if isinstance(vis, int):
-            if not 0 <= vis <= VISIBILITY_MAX:
-                yield ctx.stage_diag(stage, "SLS302", path + ("visibility_timeout",),
-                                     f"visibility_timeout must be 0-{VISIBILITY_MAX} seconds")
-            elif qname in consumers:
-                timeout, window = consumers[qname]
-                if vis < timeout + window:
-                    yield ctx.stage_diag(
-                        stage, "SLS305", path + ("visibility_timeout",),
-                        f"visibility_timeout {vis} s is below the consumer timeout {timeout} s"
-                        + (f" + batch window {window} s" if window else ""),
-                        hint=f"use visibility_timeout: auto ({6 * timeout + window} s) or at least {timeout + window}",
-                    )
     for tname, t in bp.topics.items():
         if t.content_based_deduplication and not t.fifo:
             yield ctx.stage_diag(stage, "SLS306", ("topics", tname, "content_based_deduplication"),
