@@ -26,7 +26,7 @@ GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    return per_stage(ctx, _names, _functions, _queues, _tags)
+    return per_stage(ctx, _names, _functions, _tags)
 
 
 def _too_long(ctx, stage, path, what, physical, limit, hint=None):
@@ -43,10 +43,6 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         physical = names.physical(fname)
         if len(physical) > FUNCTION_MAX:
             yield _too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
-    for tname, t in bp.topics.items():
-        physical = names.physical(tname, ".fifo" if t.fifo else "")
-        if len(physical) > TOPIC_MAX:
-            yield _too_long(ctx, stage, ("topics", tname), "topic", physical, TOPIC_MAX)
     for bname in bp.buses:
         physical = names.physical(bname)
         if len(physical) > TOPIC_MAX:
@@ -64,13 +60,6 @@ def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             if value is not None and not low <= value <= high:
                 yield ctx.stage_diag(stage, "SLS302", ("functions", fname, key),
                                      f"{key} {value} {unit} is outside {low}-{high} {unit}")
-
-
-def _queues(ctx, stage: str, bp) -> Iterable[Diagnostic]:
-    for tname, t in bp.topics.items():
-        if t.content_based_deduplication and not t.fifo:
-            yield ctx.stage_diag(stage, "SLS306", ("topics", tname, "content_based_deduplication"),
-                                 "content_based_deduplication needs a FIFO topic", hint="add fifo: true or remove it")
 
 
 def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:

@@ -9,9 +9,8 @@ from typing import Iterable
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
 from generator.families.bus.model import EventBridgeEvent
-from generator.families.topic.model import TopicEvent
-from generator.families.bus.plan import rule_names
 from generator.families.function.plan import failures_name
+from generator.families.bus.plan import rule_names
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names
 
@@ -21,48 +20,7 @@ QUEUE_NAME_MAX = 80
 
 def check(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
-        yield from _topics(ctx, bp)
         yield from _names(ctx, bp, Names(bp.service, stage))
-
-
-def _topics(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
-    for fname, fn in bp.functions.items():
-        seen: set[str] = set()
-        for i, ev in enumerate(fn.events):
-            if not isinstance(ev, TopicEvent) or ev.topic not in bp.topics:
-                continue
-            path = ("functions", fname, "events", i, "topic")
-            if bp.topics[ev.topic].fifo:
-                yield ctx.diag(
-                    "SLS306",
-                    path,
-                    f"FIFO topic '{ev.topic}' cannot invoke a function (SNS FIFO topics deliver only to SQS)",
-                    hint=f"subscribe a FIFO queue to '{ev.topic}' and consume that queue",
-                )
-            if ev.topic in seen:
-                yield ctx.diag(
-                    "SLS205",
-                    path,
-                    f"function '{fname}' subscribes to topic '{ev.topic}' twice (SNS keeps one subscription per endpoint)",
-                    hint="merge the filters into one event",
-                )
-            seen.add(ev.topic)
-    for qname, q in bp.queues.items():
-        seen = set()
-        for i, sub in enumerate(q.subscribe):
-            topic = getattr(sub, "topic", None)
-            if topic is None or topic not in bp.topics:
-                continue
-            path = ("queues", qname, "subscribe", i, "topic")
-            # FIFO/standard mismatches between topics and queues: checks/wiring.py.
-            if topic in seen:
-                yield ctx.diag(
-                    "SLS205",
-                    path,
-                    f"queue '{qname}' subscribes to topic '{topic}' twice (SNS keeps one subscription per endpoint)",
-                    hint="merge the filters into one entry",
-                )
-            seen.add(topic)
 
 
 def _too_long(ctx, path: tuple, what: str, name: str, limit: int) -> Diagnostic:

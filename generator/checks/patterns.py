@@ -14,7 +14,6 @@ from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent
-from generator.families.topic.model import TopicEvent
 
 # Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
 # service refuses the few it lacks, but an unknown name is a typo everywhere).
@@ -86,13 +85,8 @@ def _patterns(bp) -> Iterable[tuple[tuple, Any, bool]]:
             base = ("functions", fname, "events", i)
             if isinstance(ev, EventBridgeEvent):
                 yield base + ("eventbridge", "pattern"), ev.eventbridge.pattern, True
-            elif isinstance(ev, TopicEvent) and ev.filter:  # an empty policy is no policy
-                yield base + ("filter",), ev.filter, False
     for qname, q in bp.queues.items():
         for i, sub in enumerate(q.subscribe):
             base = ("queues", qname, "subscribe", i)
-            if getattr(sub, "topic", None) is not None:
-                if sub.filter:
-                    yield base + ("filter",), sub.filter, False
-            elif getattr(sub, "eventbridge", None) is not None:
+            if getattr(sub, "eventbridge", None) is not None:
                 yield base + ("eventbridge", "pattern"), sub.eventbridge.pattern, True

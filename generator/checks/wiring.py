@@ -16,22 +16,7 @@ _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    return per_stage(ctx, _fifo_topics, _api_quotas, _routes, _api_settings)
-
-
-def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
-    for qname, q in bp.queues.items():
-        for i, sub in enumerate(q.subscribe):
-            topic = bp.topics.get(getattr(sub, "topic", None) or "")
-            if topic is None or topic.fifo == q.fifo:
-                continue
-            kind = "FIFO" if topic.fifo else "standard"
-            yield ctx.stage_diag(
-                stage, "SLS306", ("queues", qname, "subscribe", i, "topic"),
-                f"{kind} topic '{sub.topic}' cannot deliver to {'a standard' if topic.fifo else 'a FIFO'} queue",
-                hint="make the queue and the topic both FIFO or both standard",
-            )
-    # A FIFO topic with a function subscriber is refused by checks/messaging.py.
+    return per_stage(ctx, _api_quotas, _routes, _api_settings)
 
 
 def route_path_problem(path: str) -> str | None:
