@@ -26,7 +26,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         messaging,
         observability,
         paths,
-        patterns,
         practices,
         references,
         support,
@@ -46,7 +45,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         api,
         compiled,
         messaging,
-        patterns,
         concurrency,
         observability,
     ):

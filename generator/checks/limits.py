@@ -14,7 +14,6 @@ from generator.diagnostics import Diagnostic
 from generator.plan.naming import Names
 
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
-TOPIC_MAX = 256
 RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
     "memory": (128, 10240, "MB"),
     "timeout": (1, 900, "s"),
@@ -43,10 +42,6 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         physical = names.physical(fname)
         if len(physical) > FUNCTION_MAX:
             yield _too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
-    for bname in bp.buses:
-        physical = names.physical(bname)
-        if len(physical) > TOPIC_MAX:
-            yield _too_long(ctx, stage, ("buses", bname), "event bus", physical, TOPIC_MAX)
 
 
 def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:

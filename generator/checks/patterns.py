@@ -1,24 +1,20 @@
-"""Shape of event patterns and filter policies: EventBridge patterns (events and queue
-subscriptions), SNS filter policies and Lambda stream filters.
+"""Shape of event patterns and filter policies, shared by the families that take them: EventBridge
+patterns (bus), SNS filter policies (topic) and Lambda stream filters (table).
 
 Terraform passes any JSON there; AWS refuses at apply a pattern whose field is a bare value
 (`source: orders` instead of `source: [orders]`), an empty pattern or list, a matcher it does not
-know, or (for SNS message-attribute policies) a nested object. An EventBridge `input_path` must be
-a JSONPath (`$.detail`).
+know, or (for SNS message-attribute policies) a nested object.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.families.bus.model import EventBridgeEvent
 
 # Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
 # service refuses the few it lacks, but an unknown name is a typo everywhere).
 MATCHERS = frozenset({"prefix", "suffix", "anything-but", "numeric", "exists", "cidr", "equals-ignore-case", "wildcard"})
-JSONPATH = re.compile(r"^\$(\.[A-Za-z0-9_@-]+|\[\d+\])*$")
 
 
 def shape_problem(value: Any, *, nested: bool = True) -> tuple[tuple, str] | None:
@@ -61,32 +57,3 @@ def pattern_problems(ctx, stage: str, path: tuple, pattern: Any, *, nested: bool
     if found:
         yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
 
-
-def check(ctx) -> Iterable[Diagnostic]:
-    for stage, bp in ctx.stages.items():
-        for path, pattern, nested in _patterns(bp):
-            yield from pattern_problems(ctx, stage, path, pattern, nested=nested)
-        for fname, fn in bp.functions.items():
-            for i, ev in enumerate(fn.events):
-                if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
-                    yield ctx.stage_diag(
-                        stage,
-                        "SLS102",
-                        ("functions", fname, "events", i, "input_path"),
-                        f"input_path '{ev.input_path}' is not a JSONPath",
-                        hint="start at the event's root, e.g. $.detail or $.detail.order",
-                    )
-
-
-def _patterns(bp) -> Iterable[tuple[tuple, Any, bool]]:
-    """(blueprint path, pattern, nested objects allowed) of every pattern and filter policy."""
-    for fname, fn in bp.functions.items():
-        for i, ev in enumerate(fn.events):
-            base = ("functions", fname, "events", i)
-            if isinstance(ev, EventBridgeEvent):
-                yield base + ("eventbridge", "pattern"), ev.eventbridge.pattern, True
-    for qname, q in bp.queues.items():
-        for i, sub in enumerate(q.subscribe):
-            base = ("queues", qname, "subscribe", i)
-            if getattr(sub, "eventbridge", None) is not None:
-                yield base + ("eventbridge", "pattern"), sub.eventbridge.pattern, True
