@@ -21,3 +21,14 @@ def problems(tmp_path, text: str) -> list[tuple[str, int, str]]:
 
 def codes_at(found, code):
     return [(line, msg) for c, line, msg in found if c == code]
+
+
+def cli_validate(tmp_path, text: str):
+    """(blueprint path, result) of `sls-gen validate` on a blueprint."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(text)
+    return bp, CliRunner().invoke(main, ["validate", str(bp)])

@@ -17,7 +17,6 @@ __all__ = ["Context", "per_stage", "run_checks"]
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
     from generator.checks import (
-        api,
         compiled,
         concurrency,
         environment,
@@ -26,10 +25,8 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         messaging,
         observability,
         paths,
-        practices,
         references,
         support,
-        wiring,
     )
 
     found: list[Diagnostic] = []
@@ -38,11 +35,8 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         limits,
         environment,
         paths,
-        practices,
-        wiring,
         support,
         iam,
-        api,
         compiled,
         messaging,
         concurrency,

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
+from generator.families.api.checks import route_of
 from generator.families.api.model import HttpEvent
 from generator.families.bucket.model import BucketEvent, UseBucket
 from generator.families.bus.model import EventBridgeEvent, UseBus
@@ -15,9 +16,6 @@ from generator.families.queue.model import QueueEvent, UseQueue
 from generator.families.secret.model import UseSecret
 from generator.families.table.model import StreamEvent, UseTable
 from generator.families.topic.model import TopicEvent, UseTopic
-
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
-
 
 def _unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
     declared = getattr(ctx.base, "buses" if kind == "bus" else f"{kind}s", None)
@@ -48,7 +46,6 @@ def _check_blueprint(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
         "function": bp.functions,
     }
     buses = set(bp.buses) | {"default"}
-    routes: dict[str, tuple] = {}
     authorizers = set(bp.api.authorizers) if bp.api else set()
     for fname, fn in bp.functions.items():
         base = ("functions", fname)
@@ -71,21 +68,8 @@ def _check_blueprint(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
         for i, ev in enumerate(fn.events):
             path = base + ("events", i)
             if isinstance(ev, HttpEvent):
-                method, _, route = ev.http.strip().partition(" ")
-                route = route.strip()
-                if method.upper() not in HTTP_METHODS or not route.startswith("/") or " " in route:
-                    yield ctx.diag(
-                        "SLS102",
-                        path + ("http",),
-                        f"'{ev.http[:60]}' is not a route",
-                        hint='write "METHOD /path", e.g. "GET /orders/{id}"',
-                    )
-                    continue
-                key = f"{method.upper()} {route}"
-                if key in routes:
-                    yield ctx.diag("SLS202", path + ("http",), f"route '{key}' is already used by function '{routes[key][1]}'")
-                else:
-                    routes[key] = (path, fname)
+                if route_of(ev) is None:
+                    continue  # not a route: families/api/checks.py reports it
                 auth = ev.auth or "none"
                 if auth not in ("none", "iam") and auth not in authorizers:
                     yield _unknown(ctx, path + ("auth",), "authorizer", auth, authorizers | {"none", "iam"})

@@ -46,7 +46,7 @@ def _events(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
     queue = bp.queues.get(ev.queue)
     if queue is None:
-        return  # references.py reports it
+        return  # checks/references.py reports it
     window = ev.batch_window or 0
     if queue.fifo:
         return  # FIFO consumer limits: _fifo below
