@@ -23,7 +23,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         iam,
         limits,
         messaging,
-        observability,
         paths,
         references,
         support,
@@ -40,7 +39,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
         compiled,
         messaging,
         concurrency,
-        observability,
     ):
         found.extend(module.check(ctx))
     for fam in families():
