@@ -19,7 +19,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
     from generator.checks import (
         compiled,
         concurrency,
-        environment,
         iam,
         limits,
         messaging,
@@ -32,7 +31,6 @@ def run_checks(ctx: Context) -> list[Diagnostic]:
     for module in (
         references,
         limits,
-        environment,
         paths,
         support,
         iam,

@@ -1,4 +1,5 @@
-"""Findings about the length of the physical names sls-gen derives (SLS301), shared by the families.
+"""Findings about the length of the physical names sls-gen derives (SLS301), shared by the families,
+and the bounds of the ARNs and URLs their generated environment variables resolve to.
 
 `too_long` reports a name built from a logical name (function, queue, table, ...) in one stage, at
 the override line when a stage wrote it; `derived_too_long` one sls-gen derives for a resource of
@@ -8,6 +9,12 @@ its own (a rule, a schedule, a role, a failure queue).
 from __future__ import annotations
 
 from generator.diagnostics import Diagnostic
+
+# Bounds of what a Terraform reference resolves to, for the 4 KB environment budget (SLS303): the
+# families' `env_lengths` count a generated variable's value at its longest.
+ACCOUNT = "123456789012"
+REGION_MAX = 14  # ap-southeast-4 and friends; a bound, not the stage's exact region
+ARN_PREFIX_MAX = len(f"arn:aws:xxx:{'x' * REGION_MAX}:{ACCOUNT}:")
 
 
 def too_long(ctx, stage, path, what, physical, limit, hint=None) -> Diagnostic:

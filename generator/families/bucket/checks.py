@@ -11,7 +11,7 @@ from generator.diagnostics import Diagnostic
 from generator.families.bucket.model import BucketEvent, UseBucket
 from generator.model.blueprint import Blueprint
 from generator.families.bucket.plan import bucket_name_length
-from generator.plan.naming import Names
+from generator.plan.naming import Names, env_prefix
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -105,3 +105,10 @@ def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
                     )
                     break
             seen.setdefault(ev.bucket, []).append((path, ev, fname))
+
+
+def env_lengths(bp, names: Names, use: UseBucket) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    b = bp.buckets.get(use.bucket)
+    return {f"{env_prefix(use.bucket)}_BUCKET_NAME": len(b.bucket_name) if b and b.bucket_name else 63}

@@ -10,10 +10,10 @@ from generator.checks.context import per_stage
 from generator.checks.names import derived_too_long, too_long
 from generator.checks.patterns import pattern_problems
 from generator.diagnostics import Diagnostic
-from generator.families.bus.model import EventBridgeEvent
+from generator.families.bus.model import EventBridgeEvent, UseBus
 from generator.model.blueprint import Blueprint
 from generator.families.bus.plan import rule_names
-from generator.plan.naming import Names
+from generator.plan.naming import Names, env_prefix
 
 BUS_MAX = 256
 RULE_NAME_MAX = 64  # EventBridge rule names
@@ -82,3 +82,9 @@ def _patterns(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                     f"input_path '{ev.input_path}' is not a JSONPath",
                     hint="start at the event's root, e.g. $.detail or $.detail.order",
                 )
+
+
+def env_lengths(bp, names: Names, use: UseBus) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    return {f"{env_prefix(use.bus)}_BUS_NAME": len("default") if use.bus == "default" else len(names.physical(use.bus))}

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import too_long
+from generator.checks.names import ACCOUNT, REGION_MAX, too_long
 from generator.diagnostics import Diagnostic
-from generator.families.queue.model import QueueEvent
+from generator.families.queue.model import QueueEvent, UseQueue
 from generator.model.blueprint import Blueprint
 from generator.families.queue.plan import consumer_timeouts
-from generator.plan.naming import Names
+from generator.plan.naming import Names, env_prefix
 
 QUEUE_MAX = 80
 VISIBILITY_MAX = 43200
@@ -107,3 +107,11 @@ def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
                     f"FIFO queue '{ev.queue}' takes no batch_window",
                     hint="remove batch_window",
                 )
+
+
+def env_lengths(bp, names: Names, use: UseQueue) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    fifo = use.queue in bp.queues and bp.queues[use.queue].fifo
+    url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/{names.queue(use.queue, fifo)}"
+    return {f"{env_prefix(use.queue)}_QUEUE_URL": len(url)}

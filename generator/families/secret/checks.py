@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from generator.checks.names import ARN_PREFIX_MAX
 from generator.diagnostics import Diagnostic
+from generator.families.secret.model import UseSecret
 from generator.model.blueprint import Blueprint
+from generator.plan.naming import Names, env_prefix
 
 PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
 
@@ -43,3 +46,12 @@ def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
             problem = "is longer than 1011 characters"
         if problem:
             yield ctx.diag("SLS301", path + ("ssm",), f"SSM parameter name '{name}' {problem}")
+
+
+def env_lengths(bp, names: Names, use: UseSecret) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    s = bp.secrets.get(use.secret)
+    if s and s.ssm:
+        return {f"{env_prefix(use.secret)}_PARAMETER_NAME": len(s.ssm)}
+    return {f"{env_prefix(use.secret)}_SECRET_ARN": ARN_PREFIX_MAX + len("secret:") + len(names.physical(use.secret)) + 7}

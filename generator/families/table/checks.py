@@ -11,10 +11,10 @@ from generator.checks.context import per_stage
 from generator.checks.names import too_long
 from generator.checks.patterns import pattern_problems
 from generator.diagnostics import Diagnostic
-from generator.families.table.model import StreamEvent
+from generator.families.table.model import StreamEvent, UseTable
 from generator.model.blueprint import Blueprint
 from generator.families.table.plan import failure_queue_name
-from generator.plan.naming import Names
+from generator.plan.naming import Names, env_prefix
 
 TABLE_MIN, TABLE_MAX = 3, 255
 KEY_ATTR_MAX = 255
@@ -195,3 +195,9 @@ def _kms_replicas(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
                     ("tables", tname, "replicas"),
                     "not yet supported: global table replicas with kms_key (each replica region needs its own key)",
                 )
+
+
+def env_lengths(bp, names: Names, use: UseTable) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    return {f"{env_prefix(use.table)}_TABLE_NAME": len(names.physical(use.table))}

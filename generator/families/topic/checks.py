@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import too_long
+from generator.checks.names import ARN_PREFIX_MAX, too_long
 from generator.checks.patterns import pattern_problems
 from generator.diagnostics import Diagnostic
-from generator.families.topic.model import TopicEvent
+from generator.families.topic.model import TopicEvent, UseTopic
 from generator.model.blueprint import Blueprint
-from generator.plan.naming import Names
+from generator.plan.naming import Names, env_prefix
 
 TOPIC_MAX = 256
 
@@ -100,3 +100,9 @@ def _filters(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         for i, sub in enumerate(q.subscribe):
             if getattr(sub, "topic", None) is not None and sub.filter:
                 yield from pattern_problems(ctx, stage, ("queues", qname, "subscribe", i, "filter"), sub.filter, nested=False)
+
+
+def env_lengths(bp, names: Names, use: UseTopic) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    return {f"{env_prefix(use.topic)}_TOPIC_ARN": ARN_PREFIX_MAX + len(names.physical(use.topic, ".fifo"))}

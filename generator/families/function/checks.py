@@ -1,4 +1,4 @@
-"""Lambda environment variables (rule 5) and secrets hygiene (SLS402).
+"""Function checks: Lambda environment variables (rule 5) and secrets hygiene (SLS402).
 
 The 4 KB budget counts what sls-gen will emit: the user's variables (defaults merged with the
 function's) plus the generated `<NAME>_TABLE_NAME`-style ones. A generated value is a Terraform
@@ -13,13 +13,8 @@ from collections import Counter
 from typing import Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.families.bucket.model import UseBucket
-from generator.families.bus.model import UseBus
+from generator.families import by_use, kind_of, use_kinds
 from generator.families.function.model import UseFunction
-from generator.families.queue.model import UseQueue
-from generator.families.secret.model import UseSecret
-from generator.families.table.model import UseTable
-from generator.families.topic.model import UseTopic
 from generator.plan.naming import Names, env_prefix
 
 ENV_MAX_BYTES = 4096
@@ -30,8 +25,6 @@ RESERVED = {
     "LAMBDA_RUNTIME_DIR", "TZ", "AWS_XRAY_CONTEXT_MISSING", "AWS_XRAY_DAEMON_ADDRESS", "_AWS_XRAY_DAEMON_ADDRESS",
     "_AWS_XRAY_DAEMON_PORT", "AWS_LAMBDA_RUNTIME_API",
 }
-ACCOUNT = "123456789012"
-REGION_MAX = 14  # ap-southeast-4 and friends; a bound, not the stage's exact region
 
 SECRET_HINT = "declare it under secrets: and grant it with uses: [{secret: NAME}]; the function reads it at runtime"
 _CREDENTIALS = (
@@ -69,31 +62,10 @@ def credential_kind(key: str, value: str) -> str | None:
 
 
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
-    """Generated variable -> the longest value it can resolve to (mirrors plan/build.py)."""
-    arn = len(f"arn:aws:xxx:{'x' * REGION_MAX}:{ACCOUNT}:")
+    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says."""
     out: dict[str, int] = {}
     for use in fn.uses:
-        if isinstance(use, UseTable):
-            out[f"{env_prefix(use.table)}_TABLE_NAME"] = len(names.physical(use.table))
-        elif isinstance(use, UseQueue):
-            fifo = use.queue in bp.queues and bp.queues[use.queue].fifo
-            url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/{names.queue(use.queue, fifo)}"
-            out[f"{env_prefix(use.queue)}_QUEUE_URL"] = len(url)
-        elif isinstance(use, UseTopic):
-            out[f"{env_prefix(use.topic)}_TOPIC_ARN"] = arn + len(names.physical(use.topic, ".fifo"))
-        elif isinstance(use, UseBus):
-            out[f"{env_prefix(use.bus)}_BUS_NAME"] = len("default") if use.bus == "default" else len(names.physical(use.bus))
-        elif isinstance(use, UseBucket):
-            b = bp.buckets.get(use.bucket)
-            out[f"{env_prefix(use.bucket)}_BUCKET_NAME"] = len(b.bucket_name) if b and b.bucket_name else 63
-        elif isinstance(use, UseSecret):
-            s = bp.secrets.get(use.secret)
-            if s and s.ssm:
-                out[f"{env_prefix(use.secret)}_PARAMETER_NAME"] = len(s.ssm)
-            else:
-                out[f"{env_prefix(use.secret)}_SECRET_ARN"] = arn + len("secret:") + len(names.physical(use.secret)) + 7
-        elif isinstance(use, UseFunction):
-            out[f"{env_prefix(use.function)}_FUNCTION_NAME"] = len(names.physical(use.function))
+        out.update(by_use(kind_of(use, use_kinds())).part("checks").env_lengths(bp, names, use))
     return out
 
 
@@ -136,3 +108,8 @@ def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
         yield ctx.stage_diag(stage, "SLS402", path,
                              f"the value looks like {kind}: credentials must not be written in a blueprint",
                              hint=SECRET_HINT)
+
+
+def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
+    """The variables a `uses: {function: ...}` entry adds, with the longest value each can resolve to."""
+    return {f"{env_prefix(use.function)}_FUNCTION_NAME": len(names.physical(use.function))}
