@@ -16,28 +16,10 @@ __all__ = ["Context", "per_stage", "run_checks"]
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import (
-        compiled,
-        concurrency,
-        iam,
-        limits,
-        messaging,
-        paths,
-        references,
-        support,
-    )
+    from generator.checks import kms, paths, references, support, tags
 
     found: list[Diagnostic] = []
-    for module in (
-        references,
-        limits,
-        paths,
-        support,
-        iam,
-        compiled,
-        messaging,
-        concurrency,
-    ):
+    for module in (references, tags, paths, support, kms):
         found.extend(module.check(ctx))
     for fam in families():
         checks = fam.part("checks")

@@ -1,8 +1,22 @@
-"""Function checks: Lambda environment variables (rule 5) and secrets hygiene (SLS402).
+"""Function checks Lambda and IAM enforce only at apply (or never, for a leaked credential):
 
-The 4 KB budget counts what sls-gen will emit: the user's variables (defaults merged with the
-function's) plus the generated `<NAME>_TABLE_NAME`-style ones. A generated value is a Terraform
-reference, so its length is bounded by the physical name (or URL / ARN) it resolves to.
+* names (SLS301: the function's name is also its role's) and settings in range (SLS302);
+* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303)
+  and credentials written in it (SLS402);
+* `iam:` escape-hatch statements: no wildcard actions, no `*` resource where AWS can scope
+  (SLS401). A statement may opt out with `allow_wildcard: "<reason>"`; the reason stays in the
+  blueprint (it is reviewed there) and is never emitted to IAM;
+* `artifact:` belongs to compiled runtimes only (sls-gen packages Python and Node.js itself);
+* concurrency and SnapStart (aws-limits.md rows 10-12): per stage, reservations leave 100 of
+  `account.concurrency_quota` unreserved (SLS308); SnapStart only on java17/java21/python3.12+,
+  never with provisioned concurrency or a /tmp above 512 MB; provisioned concurrency never above
+  the function's reserved concurrency (SLS309);
+* the name of the failure queue sls-gen adds for async triggers.
+
+The environment budget counts what sls-gen will emit: the user's variables (defaults merged with
+the function's) plus the generated `<NAME>_TABLE_NAME`-style ones. A generated value is a
+Terraform reference, so its length is bounded by the physical name (or URL / ARN) it resolves to;
+each family says which variables its `uses` entries add (`env_lengths`).
 """
 
 from __future__ import annotations
@@ -12,11 +26,28 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from generator.checks.context import per_stage
+from generator.checks.names import derived_too_long, too_long
+from generator.checks.stages import Finding
+from generator.checks.stages import per_stage as findings_per_stage
 from generator.diagnostics import Diagnostic
 from generator.families import by_use, kind_of, use_kinds
 from generator.families.function.model import UseFunction
+from generator.model.blueprint import Blueprint
+from generator.families.function.settings import DEFAULTS
+from generator.families.function.plan import failures_name
+from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
 
+FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
+RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
+    "memory": (128, 10240, "MB"),
+    "timeout": (1, 900, "s"),
+    "ephemeral_storage": (512, 10240, "MB"),
+}
+QUEUE_NAME_MAX = 80  # the failure queue's
+MIN_UNRESERVED = 100  # AWS keeps this much of the regional quota for functions without reservations
+SNAPSTART_RUNTIMES = ("java17", "java21", "python3.12", "python3.13")
 ENV_MAX_BYTES = 4096
 KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
 RESERVED = {
@@ -39,7 +70,76 @@ _SECRET_KEY_RE = re.compile(r"^[A-Za-z0-9/+]{40}$")  # AWS secret access key sha
 _SECRET_NAMES = re.compile(r"(?i)(^|_)(PASSWORD|PASSWD|SECRET_KEY|CLIENT_SECRET|PRIVATE_KEY|API_KEY|APIKEY|ACCESS_TOKEN|AUTH_TOKEN)$")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
 
+# Actions that accept no resource narrower than "*" (AWS's service authorization reference lists
+# no resource types for them). A `*` resource on any other action is too broad.
+UNSCOPED_ACTIONS = frozenset(
+    a.lower()
+    for a in (
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "cloudwatch:PutMetricData",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+        "sts:GetCallerIdentity",
+        "s3:ListAllMyBuckets",
+        "sqs:ListQueues",
+        "sns:ListTopics",
+        "dynamodb:ListTables",
+        "lambda:ListFunctions",
+        "kms:ListKeys",
+        "kms:ListAliases",
+        "secretsmanager:ListSecrets",
+        "secretsmanager:GetRandomPassword",
+        "ssm:DescribeParameters",
+        "logs:DescribeLogGroups",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcs",
+        "events:ListEventBuses",
+        "states:ListStateMachines",
+        "iam:ListRoles",
+    )
+)
 
+
+def check(ctx) -> Iterable[Diagnostic]:
+    yield from per_stage(ctx, _name, _ranges)
+    yield from _environment(ctx)
+    yield from _iam(ctx)
+    yield from _compiled(ctx)
+    yield from findings_per_stage(ctx, budget)
+    yield from findings_per_stage(ctx, snapstart)
+    for stage, bp in ctx.stages.items():
+        yield from _failure_queue(ctx, bp, Names(bp.service, stage))
+
+
+# ---------------------------------------------------------------- names and settings
+def _name(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names = Names(bp.service, stage)
+    for fname in bp.functions:
+        physical = names.physical(fname)
+        if len(physical) > FUNCTION_MAX:
+            yield too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
+
+
+def _ranges(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    for key, (low, high, unit) in RANGES.items():
+        value = getattr(bp.defaults, key)
+        if value is not None and not low <= value <= high:
+            yield ctx.stage_diag(stage, "SLS302", ("defaults", key), f"{key} {value} {unit} is outside {low}-{high} {unit}")
+    for fname, fn in bp.functions.items():
+        for key, (low, high, unit) in RANGES.items():
+            value = getattr(fn, key)
+            if value is not None and not low <= value <= high:
+                yield ctx.stage_diag(stage, "SLS302", ("functions", fname, key),
+                                     f"{key} {value} {unit} is outside {low}-{high} {unit}")
+
+
+# ---------------------------------------------------------------- environment
 def entropy(text: str) -> float:
     counts = Counter(text)
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
@@ -69,7 +169,7 @@ def generated_env(bp, names: Names, fn) -> dict[str, int]:
     return out
 
 
-def check(ctx) -> Iterable[Diagnostic]:
+def _environment(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
         names = Names(bp.service, stage)
         for key, value in (bp.defaults.environment or {}).items():
@@ -113,3 +213,147 @@ def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
     """The variables a `uses: {function: ...}` entry adds, with the longest value each can resolve to."""
     return {f"{env_prefix(use.function)}_FUNCTION_NAME": len(names.physical(use.function))}
+
+
+# ---------------------------------------------------------------- iam statements
+def is_wildcard_action(action: str) -> bool:
+    return "*" in action or "?" in action
+
+
+def _iam(ctx) -> Iterable[Diagnostic]:
+    for bp in ctx.stages.values():
+        for fname, fn in bp.functions.items():
+            sids: set[str] = set()
+            for i, st in enumerate(fn.iam):
+                if st.sid and st.sid in sids:
+                    yield ctx.diag("SLS102", ("functions", fname, "iam", i, "sid"), f"duplicate sid '{st.sid}'")
+                sids.add(st.sid or "")
+                if (st.allow_wildcard and st.allow_wildcard.strip()) or st.effect == "Deny":
+                    continue  # a reviewed reason, or a Deny: a broad Deny narrows access, never widens it
+                base = ("functions", fname, "iam", i)
+                hint = 'scope it, or add allow_wildcard: "<reason>" to the statement'
+                for j, action in enumerate(st.actions):
+                    if is_wildcard_action(action):
+                        yield ctx.diag("SLS401", base + ("actions", j), f"wildcard action '{action}'", hint=hint)
+                scoped = [a for a in st.actions if not is_wildcard_action(a) and a.lower() not in UNSCOPED_ACTIONS]
+                for k, resource in enumerate(st.resources):
+                    if resource.strip() == "*" and scoped:
+                        yield ctx.diag(
+                            "SLS401",
+                            base + ("resources", k),
+                            f"resource '*' for {', '.join(scoped[:3])}{' ...' if len(scoped) > 3 else ''}, "
+                            "which AWS lets you scope to ARNs",
+                            hint=hint,
+                        )
+
+
+# ---------------------------------------------------------------- compiled artifacts
+def _compiled(ctx) -> Iterable[Diagnostic]:
+    for bp in ctx.stages.values():
+        for fname, fn in bp.functions.items():
+            runtime = fn.runtime or bp.defaults.runtime or "python3.13"
+            if fn.artifact and not (runtime.startswith("java") or runtime == "provided.al2023"):
+                yield ctx.diag(
+                    "SLS102",
+                    ("functions", fname, "artifact"),
+                    f"artifact applies to java17, java21 and provided.al2023, not {runtime}",
+                    hint="sls-gen packages the code dir itself: remove artifact",
+                )
+            elif fn.artifact and (fn.artifact.startswith(("/", "\\")) or ":" in fn.artifact):
+                # An absolute path would land in the generated Terraform and differ per machine.
+                yield ctx.diag(
+                    "SLS313", ("functions", fname, "artifact"), "artifact must be relative to the blueprint"
+                )
+
+
+# ---------------------------------------------------------------- concurrency and SnapStart
+def budget(bp: Blueprint, where) -> Iterable[Finding]:
+    """Walk the functions in blueprint order; report the reservation that first breaks the budget.
+
+    Provisioned concurrency on a function without a reservation comes out of the unreserved pool
+    too (AWS rejects it with the same error), so it counts.
+    """
+    quota = bp.account.concurrency_quota
+    allowed = max(quota - MIN_UNRESERVED, 0)
+    total = 0
+    for fname, fn in bp.functions.items():
+        conc = fn.concurrency
+        if conc is None:
+            continue
+        if conc.reserved is not None:
+            amount, key, what = conc.reserved, "reserved", "reserved concurrency"
+        elif conc.provisioned:
+            amount, key, what = conc.provisioned, "provisioned", "provisioned concurrency"
+        else:
+            continue
+        total += amount
+        if amount and total > allowed:
+            yield (
+                "SLS308",
+                where(("functions", fname, "concurrency", key)),
+                f"{what} {amount} brings the stage's reservations to {total}, above {allowed}: AWS keeps "
+                f"{MIN_UNRESERVED} of the account's concurrency quota ({quota}) unreserved",
+                "lower the reservations, or set account.concurrency_quota to your account's real quota",
+            )
+            return
+
+
+def snapstart(bp: Blueprint, where) -> Iterable[Finding]:
+    for fname, fn in bp.functions.items():
+        base = ("functions", fname)
+        conc = fn.concurrency
+        if conc and conc.provisioned and conc.reserved is not None and conc.provisioned > conc.reserved:
+            yield (
+                "SLS309",
+                where(base + ("concurrency", "provisioned")),
+                f"provisioned concurrency {conc.provisioned} is above the function's reserved concurrency {conc.reserved}",
+                "AWS rejects it: raise reserved or lower provisioned",
+            )
+        if not fn.snapstart:
+            continue
+        runtime = fn.runtime or bp.defaults.runtime or DEFAULTS["runtime"]
+        if runtime not in SNAPSTART_RUNTIMES:
+            yield (
+                "SLS309",
+                where(base + ("snapstart",)),
+                f"SnapStart does not support runtime {runtime}",
+                f"SnapStart runs on {', '.join(SNAPSTART_RUNTIMES)}",
+            )
+        if conc and conc.provisioned:
+            yield (
+                "SLS309",
+                where(base + ("concurrency", "provisioned")),
+                "provisioned concurrency cannot be combined with SnapStart",
+                "use one of them: SnapStart for cheaper cold starts, provisioned concurrency for none at all",
+            )
+        storage = fn.ephemeral_storage if fn.ephemeral_storage is not None else bp.defaults.ephemeral_storage
+        if storage is not None and storage > 512:
+            path = base + ("ephemeral_storage",) if fn.ephemeral_storage is not None else ("defaults", "ephemeral_storage")
+            yield (
+                "SLS309",
+                where(path),
+                f"SnapStart does not support ephemeral storage above 512 MB (got {storage})",
+                None,
+            )
+
+
+# ---------------------------------------------------------------- failure queue
+def _failure_queue(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
+    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
+    for fname, fn in bp.functions.items():
+        kinds = set()
+        for ev in fn.events:
+            kinds |= {k for k in async_kinds() if hasattr(ev, k)}
+        if kinds:
+            name = failures_name(names, fname)
+            path = ("functions", fname, "events")
+            if len(name) > QUEUE_NAME_MAX:
+                yield derived_too_long(ctx, path, "failure queue name", name, QUEUE_NAME_MAX)
+            if name in declared:
+                yield ctx.diag(
+                    "SLS301",
+                    path,
+                    f"the failure queue of function '{fname}' would be named '{name}', like a declared queue",
+                    hint=f"rename the queue or the function (sls-gen names it {{service}}-{{stage}}-{fname}-failures)",
+                )
