@@ -4,26 +4,30 @@ Each check module exposes `check(ctx) -> Iterable[Diagnostic]`. The modules here
 not about one kind; what is lives in its family (`generator/families/<kind>/checks.py`).
 `run_checks` runs the shared modules, then every registered family's checks, and returns every
 finding at once (errors and warnings), so the user fixes a blueprint in one go.
+
+Shared modules: references (the generic reference walk; each family says what its entries refer
+to), tags, paths, kms, and helpers the families use: context (Context, per_stage), stages
+(per-stage findings located at override lines), names (name-length findings), patterns (event
+pattern and filter policy shapes). packaging runs in the pipeline after the zips are built.
+Family checks import these modules directly, never this package, which imports them.
 """
 
 from __future__ import annotations
 
-from generator.checks.context import Context, per_stage
+from generator.checks.context import Context
 from generator.diagnostics import Diagnostic
 from generator.families import families
 
-__all__ = ["Context", "per_stage", "run_checks"]
+__all__ = ["Context", "run_checks"]
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import kms, paths, references, support, tags
+    from generator.checks import kms, paths, references, tags
 
     found: list[Diagnostic] = []
-    for module in (references, tags, paths, support, kms):
+    for module in (references, tags, paths, kms):
         found.extend(module.check(ctx))
     for fam in families():
-        checks = fam.part("checks")
-        if checks is not None:
-            found.extend(checks.check(ctx))
+        found.extend(fam.part("checks").check(ctx))
     # A problem present in the base blueprint repeats in every stage: report it once.
     return sorted(set(found), key=Diagnostic.sort_key)

@@ -9,6 +9,7 @@ import re
 from typing import Iterable
 
 from generator.checks.context import per_stage
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.api.model import HttpEvent
 from generator.families.function.settings import resolved
@@ -226,3 +227,13 @@ def _practices(ctx, stage, bp) -> Iterable[Diagnostic]:
                 "callers get a 504 while the function keeps running",
                 severity="warning", hint=f"use timeout: {limit} or less, or move the slow work to a queue",
             )
+
+
+def event_refs(bp, ev: HttpEvent) -> Iterable[Reference]:
+    """A route names its authorizer (none and iam are built in); a malformed route is reported by
+    _declared_routes alone."""
+    if route_of(ev) is None:
+        return
+    auth = ev.auth or "none"
+    authorizers = set(bp.api.authorizers) if bp.api else set()
+    yield ("auth",), "authorizer", auth, authorizers | {"none", "iam"}

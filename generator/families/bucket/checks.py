@@ -5,8 +5,9 @@ bucket whose new objects invoke it)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Collection, Iterable
 
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bucket.model import BucketEvent, UseBucket
 from generator.model.blueprint import Blueprint
@@ -112,3 +113,12 @@ def env_lengths(bp, names: Names, use: UseBucket) -> dict[str, int]:
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     b = bp.buckets.get(use.bucket)
     return {f"{env_prefix(use.bucket)}_BUCKET_NAME": len(b.bucket_name) if b and b.bucket_name else 63}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a bucket may take (checks/references.py)."""
+    return bp.buckets
+
+
+def event_refs(bp, ev: BucketEvent) -> Iterable[Reference]:
+    yield ("bucket",), "bucket", ev.bucket, bp.buckets

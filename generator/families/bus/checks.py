@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.names import derived_too_long, too_long
 from generator.checks.patterns import pattern_problems
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent, UseBus
 from generator.model.blueprint import Blueprint
@@ -88,3 +89,13 @@ def env_lengths(bp, names: Names, use: UseBus) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     return {f"{env_prefix(use.bus)}_BUS_NAME": len("default") if use.bus == "default" else len(names.physical(use.bus))}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a bus may take (checks/references.py): the account's default bus too."""
+    return set(bp.buses) | {"default"}
+
+
+def event_refs(bp, entry) -> Iterable[Reference]:
+    """An eventbridge event, or a queue's eventbridge subscription, is a rule on a bus."""
+    yield ("eventbridge", "bus"), "bus", entry.eventbridge.bus, declared(bp)

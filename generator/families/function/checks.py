@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.names import derived_too_long, too_long
@@ -357,3 +357,8 @@ def _failure_queue(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                     f"the failure queue of function '{fname}' would be named '{name}', like a declared queue",
                     hint=f"rename the queue or the function (sls-gen names it {{service}}-{{stage}}-{fname}-failures)",
                 )
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a function may take (checks/references.py)."""
+    return bp.functions

@@ -4,11 +4,13 @@ queues (content-based deduplication, consumer batches)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.names import ACCOUNT, REGION_MAX, too_long
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
+from generator.families import by_event, event_kinds, kind_of
 from generator.families.queue.model import QueueEvent, UseQueue
 from generator.model.blueprint import Blueprint
 from generator.families.queue.plan import consumer_timeouts
@@ -115,3 +117,21 @@ def env_lengths(bp, names: Names, use: UseQueue) -> dict[str, int]:
     fifo = use.queue in bp.queues and bp.queues[use.queue].fifo
     url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/{names.queue(use.queue, fifo)}"
     return {f"{env_prefix(use.queue)}_QUEUE_URL": len(url)}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a queue may take (checks/references.py)."""
+    return bp.queues
+
+
+def event_refs(bp, ev: QueueEvent) -> Iterable[Reference]:
+    yield ("queue",), "queue", ev.queue, bp.queues
+
+
+def references(bp) -> Iterable[Reference]:
+    """A `subscribe` entry refers to what the event of the same key refers to (a topic, a bus)."""
+    kinds = event_kinds()
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            for below, kind, name, known in by_event(kind_of(sub, kinds)).part("checks").event_refs(bp, sub):
+                yield ("queues", qname, "subscribe", i) + below, kind, name, known

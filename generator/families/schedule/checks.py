@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from generator.checks.names import derived_too_long
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.schedule.model import ScheduleEvent
 from generator.families.schedule.plan import schedule_names, scheduler_role_name
@@ -140,3 +141,8 @@ def _names(ctx) -> Iterable[Diagnostic]:
                 role = scheduler_role_name(names, fname)
                 if n_schedules == 1 and len(role) > ROLE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("schedule",), "scheduler role name", role, ROLE_NAME_MAX)
+
+
+def event_refs(bp, ev: ScheduleEvent) -> Iterable[Reference]:
+    """A schedule refers to nothing but its function."""
+    return ()

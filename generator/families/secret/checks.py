@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.names import ARN_PREFIX_MAX
 from generator.diagnostics import Diagnostic
@@ -55,3 +55,8 @@ def env_lengths(bp, names: Names, use: UseSecret) -> dict[str, int]:
     if s and s.ssm:
         return {f"{env_prefix(use.secret)}_PARAMETER_NAME": len(s.ssm)}
     return {f"{env_prefix(use.secret)}_SECRET_ARN": ARN_PREFIX_MAX + len("secret:") + len(names.physical(use.secret)) + 7}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a secret may take (checks/references.py)."""
+    return bp.secrets

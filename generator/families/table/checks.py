@@ -5,11 +5,12 @@ the on-failure queue's name), global table replicas, and point-in-time recovery 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.names import too_long
 from generator.checks.patterns import pattern_problems
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.table.model import StreamEvent, UseTable
 from generator.model.blueprint import Blueprint
@@ -201,3 +202,13 @@ def env_lengths(bp, names: Names, use: UseTable) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     return {f"{env_prefix(use.table)}_TABLE_NAME": len(names.physical(use.table))}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a table may take (checks/references.py)."""
+    return bp.tables
+
+
+def event_refs(bp, ev: StreamEvent) -> Iterable[Reference]:
+    """A stream event reads the stream of a table."""
+    yield ("stream",), "table", ev.stream, bp.tables

@@ -4,11 +4,12 @@ topic and endpoint, and the shape of filter policies."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.names import ARN_PREFIX_MAX, too_long
 from generator.checks.patterns import pattern_problems
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.topic.model import TopicEvent, UseTopic
 from generator.model.blueprint import Blueprint
@@ -106,3 +107,13 @@ def env_lengths(bp, names: Names, use: UseTopic) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     return {f"{env_prefix(use.topic)}_TOPIC_ARN": ARN_PREFIX_MAX + len(names.physical(use.topic, ".fifo"))}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a topic may take (checks/references.py)."""
+    return bp.topics
+
+
+def event_refs(bp, entry) -> Iterable[Reference]:
+    """A topic event, or a queue's topic subscription, subscribes to a topic."""
+    yield ("topic",), "topic", entry.topic, bp.topics
