@@ -28,3 +28,31 @@ def test_the_full_name_is_at_most_1011_characters(tmp_path):
     found = problems(tmp_path, f"service: cat\nparameters:\n  {fits}q: {{value: x}}\n")
     assert [(c, line) for c, line, _ in found] == [("SLS301", 3)]
     assert "is 1012 characters; AWS allows at most 1011" in found[0][2]
+
+
+def test_references_to_parameters_must_exist_in_every_stage(tmp_path):
+    text = """\
+        service: cat
+        stages:
+          dev: {}
+          prod: {overrides: {parameters: {flags: null}}}
+        parameters:
+          flags: {value: x}
+        functions:
+          a:
+            uses: [{parameter: %s}]
+        """
+    assert problems(tmp_path, text % "flags") == [
+        ("SLS201", 9, "parameter 'flags' is removed (set to null) by a stage override, but this still refers to it"),
+    ]
+    assert problems(tmp_path, text.replace("prod: {overrides: {parameters: {flags: null}}}", "prod: {}") % "flagz") == [
+        ("SLS201", 9, "unknown parameter 'flagz'"),
+    ]
+
+
+def test_the_generated_variable_counts_in_the_environment(tmp_path):
+    text = "service: cat\nparameters:\n  flags: {value: x}\nfunctions:\n  a:\n    environment: {FLAGS_PARAM_NAME: x}\n"
+    assert problems(tmp_path, text + "    uses: [{parameter: flags}]\n") == [
+        ("SLS303", 6, "'FLAGS_PARAM_NAME' is set by sls-gen for function 'a' (from its uses:)")
+    ]
+    assert problems(tmp_path, text) == []
