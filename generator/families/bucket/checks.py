@@ -10,8 +10,8 @@ from typing import Collection, Iterable
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bucket.model import BucketEvent, UseBucket
-from generator.model.blueprint import Blueprint
 from generator.families.bucket.plan import bucket_name_length
+from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")

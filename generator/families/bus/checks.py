@@ -12,8 +12,8 @@ from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent, UseBus
-from generator.model.blueprint import Blueprint
 from generator.families.bus.plan import rule_names
+from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
 BUS_MAX = 256

@@ -33,9 +33,9 @@ from generator.checks.stages import per_stage as findings_per_stage
 from generator.diagnostics import Diagnostic
 from generator.families import by_use, kind_of, use_kinds
 from generator.families.function.model import UseFunction
-from generator.model.blueprint import Blueprint
-from generator.families.function.settings import DEFAULTS
 from generator.families.function.plan import failures_name
+from generator.families.function.settings import DEFAULTS
+from generator.model.blueprint import Blueprint
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
 

@@ -12,8 +12,8 @@ from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families import by_event, event_kinds, kind_of
 from generator.families.queue.model import QueueEvent, UseQueue
-from generator.model.blueprint import Blueprint
 from generator.families.queue.plan import consumer_timeouts
+from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
 QUEUE_MAX = 80

@@ -13,8 +13,8 @@ from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.table.model import StreamEvent, UseTable
-from generator.model.blueprint import Blueprint
 from generator.families.table.plan import failure_queue_name
+from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
 TABLE_MIN, TABLE_MAX = 3, 255
