@@ -148,36 +148,6 @@ def test_messaging_keys_are_rendered_not_refused(tmp_path):
     validate(bp)  # raises on any error
 
 
-def test_fifo_topic_cannot_invoke_a_function(tmp_path):
-    found = codes(
-        tmp_path,
-        """\
-        service: sv
-        topics: {t: {fifo: true}}
-        functions:
-          f:
-            events: [{topic: t}]
-        """,
-    )
-    assert ("SLS306", "FIFO topic 't' cannot invoke a function (SNS FIFO topics deliver only to SQS)") in found
-
-
-def test_duplicate_subscription_is_refused(tmp_path):
-    found = codes(
-        tmp_path,
-        """\
-        service: sv
-        topics: {t: {}}
-        queues:
-          q: {subscribe: [{topic: t}, {topic: t, filter: {k: [v]}}]}
-        functions:
-          f:
-            events: [{topic: t}, {topic: t}]
-        """,
-    )
-    assert sorted(c for c, _ in found) == ["SLS205", "SLS205"]
-
-
 def test_derived_names_respect_aws_limits(tmp_path):
     fn = "f" + "x" * 50
     found = codes(

@@ -14,7 +14,7 @@ from rendering import BLUEPRINTS, CASES, render_all, render_text
 from tf_audit import as_list, load_module, policies, statements, value
 
 from generator.families.function.model import FunctionSettings
-from generator.checks.iam import UNSCOPED_ACTIONS as UNSCOPED
+from generator.families.function.checks import UNSCOPED_ACTIONS as UNSCOPED
 from generator.plan.access import XRAY_ACTIONS
 from generator.plan.naming import tf_id
 

@@ -1,89 +1,33 @@
 """Stage 3 of the pipeline (checks): cross-references, AWS limits and best practices.
 
-Each check module exposes `check(ctx) -> Iterable[Diagnostic]`; `run_checks` runs them all
-and returns every finding at once (errors and warnings), so the user fixes a blueprint in one go.
+Each check module exposes `check(ctx) -> Iterable[Diagnostic]`. The modules here hold what is
+not about one kind; what is lives in its family (`generator/families/<kind>/checks.py`).
+`run_checks` runs the shared modules, then every registered family's checks, and returns every
+finding at once (errors and warnings), so the user fixes a blueprint in one go.
+
+Shared modules: references (the generic reference walk; each family says what its entries refer
+to), tags, paths, kms, and helpers the families use: context (Context, per_stage), stages
+(per-stage findings located at override lines), names (name-length findings), patterns (event
+pattern and filter policy shapes). packaging runs in the pipeline after the zips are built.
+Family checks import these modules directly, never this package, which imports them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from generator.checks.context import Context
+from generator.diagnostics import Diagnostic
+from generator.families import families
 
-from generator.diagnostics import CODES, Diagnostic
-from generator.loader import Document
-from generator.model.blueprint import Blueprint
-
-
-@dataclass(frozen=True)
-class Context:
-    doc: Document
-    base: Blueprint  # as written
-    stages: dict[str, Blueprint]  # one merged blueprint per stage
-
-    def diag(self, code: str, path: tuple, message: str, *, hint: str | None = None, severity: str = "error") -> Diagnostic:
-        return self.doc.diag(code, path, message, hint=hint, severity=severity)
-
-    def stage_diag(self, stage: str, code: str, path: tuple, message: str, *, hint: str | None = None,
-                   severity: str = "error") -> Diagnostic:
-        """A finding in one stage's merged blueprint, located at the override line when one wrote it."""
-        from generator.model.parse import locate_in_stage
-
-        if code not in CODES:
-            raise ValueError(f"unknown diagnostic code {code!r}")
-        line, col = locate_in_stage(self.doc, stage, tuple(path))
-        return Diagnostic(code=code, message=message, path=tuple(path), file=self.doc.file, line=line, col=col,
-                          severity=severity, hint=hint)
-
-    def region(self, stage: str) -> str:
-        return self.base.stages[stage].region or self.stages[stage].region
-
-
-def per_stage(ctx: Context, *rules) -> Iterable[Diagnostic]:
-    """Run `rule(ctx, stage, blueprint)` for every stage's merged blueprint."""
-    for stage, bp in ctx.stages.items():
-        for rule in rules:
-            yield from rule(ctx, stage, bp)
+__all__ = ["Context", "run_checks"]
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import (
-        api,
-        compiled,
-        concurrency,
-        data,
-        environment,
-        iam,
-        limits,
-        messaging,
-        observability,
-        paths,
-        patterns,
-        practices,
-        references,
-        schedules,
-        support,
-        wiring,
-    )
+    from generator.checks import kms, paths, references, tags
 
     found: list[Diagnostic] = []
-    for module in (
-        references,
-        limits,
-        schedules,
-        environment,
-        paths,
-        practices,
-        wiring,
-        support,
-        iam,
-        api,
-        compiled,
-        data,
-        messaging,
-        patterns,
-        concurrency,
-        observability,
-    ):
+    for module in (references, tags, paths, kms):
         found.extend(module.check(ctx))
+    for fam in families():
+        found.extend(fam.part("checks").check(ctx))
     # A problem present in the base blueprint repeats in every stage: report it once.
     return sorted(set(found), key=Diagnostic.sort_key)

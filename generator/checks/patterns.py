@@ -1,26 +1,20 @@
-"""Shape of event patterns and filter policies: EventBridge patterns (events and queue
-subscriptions), SNS filter policies and Lambda stream filters.
+"""Shape of event patterns and filter policies, shared by the families that take them: EventBridge
+patterns (bus), SNS filter policies (topic) and Lambda stream filters (table).
 
 Terraform passes any JSON there; AWS refuses at apply a pattern whose field is a bare value
 (`source: orders` instead of `source: [orders]`), an empty pattern or list, a matcher it does not
-know, or (for SNS message-attribute policies) a nested object. An EventBridge `input_path` must be
-a JSONPath (`$.detail`).
+know, or (for SNS message-attribute policies) a nested object.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostic
-from generator.families.bus.model import EventBridgeEvent
-from generator.families.table.model import StreamEvent
-from generator.families.topic.model import TopicEvent
 
 # Content-filtering matchers of EventBridge, SNS and Lambda event filtering (the union: each
 # service refuses the few it lacks, but an unknown name is a typo everywhere).
 MATCHERS = frozenset({"prefix", "suffix", "anything-but", "numeric", "exists", "cidr", "equals-ignore-case", "wildcard"})
-JSONPATH = re.compile(r"^\$(\.[A-Za-z0-9_@-]+|\[\d+\])*$")
 
 
 def shape_problem(value: Any, *, nested: bool = True) -> tuple[tuple, str] | None:
@@ -57,44 +51,9 @@ def shape_problem(value: Any, *, nested: bool = True) -> tuple[tuple, str] | Non
     return None
 
 
-def check(ctx) -> Iterable[Diagnostic]:
-    for stage, bp in ctx.stages.items():
-        for path, pattern, nested in _patterns(bp):
-            found = shape_problem(pattern, nested=nested)
-            if found:
-                yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
-        for fname, fn in bp.functions.items():
-            for i, ev in enumerate(fn.events):
-                if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
-                    yield ctx.stage_diag(
-                        stage,
-                        "SLS102",
-                        ("functions", fname, "events", i, "input_path"),
-                        f"input_path '{ev.input_path}' is not a JSONPath",
-                        hint="start at the event's root, e.g. $.detail or $.detail.order",
-                    )
+def pattern_problems(ctx, stage: str, path: tuple, pattern: Any, *, nested: bool) -> Iterable[Diagnostic]:
+    """The finding (SLS102) of the pattern or filter policy at `path`, if its shape is wrong."""
+    found = shape_problem(pattern, nested=nested)
+    if found:
+        yield ctx.stage_diag(stage, "SLS102", path + found[0], found[1])
 
-
-def _patterns(bp) -> Iterable[tuple[tuple, Any, bool]]:
-    """(blueprint path, pattern, nested objects allowed) of every pattern and filter policy."""
-    for fname, fn in bp.functions.items():
-        for i, ev in enumerate(fn.events):
-            base = ("functions", fname, "events", i)
-            if isinstance(ev, EventBridgeEvent):
-                yield base + ("eventbridge", "pattern"), ev.eventbridge.pattern, True
-            elif isinstance(ev, TopicEvent) and ev.filter:  # an empty policy is no policy
-                yield base + ("filter",), ev.filter, False
-            elif isinstance(ev, StreamEvent) and ev.filter is not None:
-                if isinstance(ev.filter, list):
-                    for j, one in enumerate(ev.filter):
-                        yield base + ("filter", j), one, True
-                else:
-                    yield base + ("filter",), ev.filter, True
-    for qname, q in bp.queues.items():
-        for i, sub in enumerate(q.subscribe):
-            base = ("queues", qname, "subscribe", i)
-            if getattr(sub, "topic", None) is not None:
-                if sub.filter:
-                    yield base + ("filter",), sub.filter, False
-            elif getattr(sub, "eventbridge", None) is not None:
-                yield base + ("eventbridge", "pattern"), sub.eventbridge.pattern, True

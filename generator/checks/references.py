@@ -1,26 +1,56 @@
-"""Every name a blueprint refers to (uses, events, subscribe, auth, replicas) must exist."""
+"""Every name a blueprint refers to must exist (SLS201).
+
+The walk is generic: it asks each entry's family what the entry refers to. A family's checks
+module (generator/families/<kind>/checks.py) answers with these functions:
+
+* `declared(bp)`: the names a `uses` entry of its kind may take (its section, and for buses the
+  default bus); a `uses` entry refers to one of them by the family's `use` key;
+* `event_refs(bp, entry)` (families with an event): what an `events` entry of its kind refers to,
+  as (path below the entry, kind, name, names it may take): a stream event names a table, an
+  eventbridge event a bus, an http route an authorizer;
+* `references(bp)` (optional): references from the family's own objects, as (path, kind, name,
+  names it may take): a queue's `subscribe` entries name topics and buses.
+"""
 
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from typing import Collection, Iterable
 
 from generator.diagnostics import Diagnostic
+from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.model.blueprint import Blueprint
-from generator.families.api.model import HttpEvent
-from generator.families.bucket.model import BucketEvent, UseBucket
-from generator.families.bus.model import EventBridgeEvent, UseBus
-from generator.families.function.model import UseFunction
-from generator.families.queue.model import QueueEvent, UseQueue
-from generator.families.secret.model import UseSecret
-from generator.families.table.model import StreamEvent, UseTable
-from generator.families.topic.model import TopicEvent, UseTopic
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+# (path, kind of what it names, name, names it may take)
+Reference = tuple[tuple, str, str, Collection[str]]
 
 
-def _unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
-    declared = getattr(ctx.base, "buses" if kind == "bus" else f"{kind}s", None)
+def check(ctx) -> Iterable[Diagnostic]:
+    for bp in ctx.stages.values():
+        for path, kind, name, known in references(bp):
+            if name not in known:
+                yield unknown(ctx, path, kind, name, known)
+
+
+def references(bp: Blueprint) -> Iterable[Reference]:
+    uses, events = use_kinds(), event_kinds()
+    for fname, fn in bp.functions.items():
+        base = ("functions", fname)
+        for i, use in enumerate(fn.uses):
+            fam = by_use(kind_of(use, uses))
+            yield base + ("uses", i, fam.use), fam.name, getattr(use, fam.use), fam.part("checks").declared(bp)
+        for i, ev in enumerate(fn.events):
+            for below, kind, name, known in by_event(kind_of(ev, events)).part("checks").event_refs(bp, ev):
+                yield base + ("events", i) + below, kind, name, known
+    for fam in families():
+        own = getattr(fam.part("checks"), "references", None)
+        if own is not None:
+            yield from own(bp)
+
+
+def unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
+    section = next((f.section for f in families() if f.name == kind), None)  # None: not a family (authorizer)
+    declared = getattr(ctx.base, section, None) if section else None
     if isinstance(declared, dict) and name in declared:  # declared, but a stage override removed it
         return ctx.diag(
             "SLS201",
@@ -29,90 +59,5 @@ def _unknown(ctx, path: tuple, kind: str, name: str, known: Iterable[str]) -> Di
             hint="remove the reference in that stage's overrides too",
         )
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else (f"declare it under '{kind}s:'" if kind != "authorizer" else None)
+    hint = f"did you mean '{close[0]}'?" if close else (f"declare it under '{kind}s:'" if section else None)
     return ctx.diag("SLS201", path, f"unknown {kind} '{name}'", hint=hint)
-
-
-def check(ctx) -> Iterable[Diagnostic]:
-    for bp in ctx.stages.values():
-        yield from _check_blueprint(ctx, bp)
-
-
-def _check_blueprint(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
-    resources = {
-        "table": bp.tables,
-        "queue": bp.queues,
-        "topic": bp.topics,
-        "bucket": bp.buckets,
-        "secret": bp.secrets,
-        "function": bp.functions,
-    }
-    buses = set(bp.buses) | {"default"}
-    routes: dict[str, tuple] = {}
-    authorizers = set(bp.api.authorizers) if bp.api else set()
-    for fname, fn in bp.functions.items():
-        base = ("functions", fname)
-        for i, use in enumerate(fn.uses):
-            path = base + ("uses", i)
-            for kind, attr_type in (
-                ("table", UseTable),
-                ("queue", UseQueue),
-                ("topic", UseTopic),
-                ("bucket", UseBucket),
-                ("secret", UseSecret),
-                ("function", UseFunction),
-            ):
-                if isinstance(use, attr_type):
-                    name = getattr(use, kind)
-                    if name not in resources[kind]:
-                        yield _unknown(ctx, path + (kind,), kind, name, resources[kind])
-            if isinstance(use, UseBus) and use.bus not in buses:
-                yield _unknown(ctx, path + ("bus",), "bus", use.bus, buses)
-        for i, ev in enumerate(fn.events):
-            path = base + ("events", i)
-            if isinstance(ev, HttpEvent):
-                method, _, route = ev.http.strip().partition(" ")
-                route = route.strip()
-                if method.upper() not in HTTP_METHODS or not route.startswith("/") or " " in route:
-                    yield ctx.diag(
-                        "SLS102",
-                        path + ("http",),
-                        f"'{ev.http[:60]}' is not a route",
-                        hint='write "METHOD /path", e.g. "GET /orders/{id}"',
-                    )
-                    continue
-                key = f"{method.upper()} {route}"
-                if key in routes:
-                    yield ctx.diag("SLS202", path + ("http",), f"route '{key}' is already used by function '{routes[key][1]}'")
-                else:
-                    routes[key] = (path, fname)
-                auth = ev.auth or "none"
-                if auth not in ("none", "iam") and auth not in authorizers:
-                    yield _unknown(ctx, path + ("auth",), "authorizer", auth, authorizers | {"none", "iam"})
-            elif isinstance(ev, QueueEvent) and ev.queue not in bp.queues:
-                yield _unknown(ctx, path + ("queue",), "queue", ev.queue, bp.queues)
-            elif isinstance(ev, TopicEvent) and ev.topic not in bp.topics:
-                yield _unknown(ctx, path + ("topic",), "topic", ev.topic, bp.topics)
-            elif isinstance(ev, BucketEvent) and ev.bucket not in bp.buckets:
-                yield _unknown(ctx, path + ("bucket",), "bucket", ev.bucket, bp.buckets)
-            elif isinstance(ev, EventBridgeEvent) and ev.eventbridge.bus not in buses:
-                yield _unknown(ctx, path + ("eventbridge", "bus"), "bus", ev.eventbridge.bus, buses)
-            elif isinstance(ev, StreamEvent):
-                if ev.stream not in bp.tables:
-                    yield _unknown(ctx, path + ("stream",), "table", ev.stream, bp.tables)
-                elif bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
-                    yield ctx.diag(
-                        "SLS203",
-                        path + ("stream",),
-                        f"table '{ev.stream}' has no stream",
-                        hint=f"add stream: new_and_old_images to table '{ev.stream}'",
-                    )
-    for qname, q in bp.queues.items():
-        for i, sub in enumerate(q.subscribe):
-            path = ("queues", qname, "subscribe", i)
-            topic = getattr(sub, "topic", None)
-            if topic is not None and topic not in bp.topics:
-                yield _unknown(ctx, path + ("topic",), "topic", topic, bp.topics)
-            eb = getattr(sub, "eventbridge", None)
-            if eb is not None and eb.bus not in buses:
-                yield _unknown(ctx, path + ("eventbridge", "bus"), "bus", eb.bus, buses)

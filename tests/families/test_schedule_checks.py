@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.checks.schedules import cron_problem
+from generator.families.schedule.checks import cron_problem
 
 
 @pytest.mark.parametrize(

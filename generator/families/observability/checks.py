@@ -1,4 +1,4 @@
-"""Logs and alarm settings AWS would reject only at apply (aws-limits.md row 38), plus alarm wiring.
+"""Observability checks: logs and alarm settings AWS would reject only at apply (aws-limits.md row 38), plus alarm wiring.
 
 * SLS302: `logs.retention_days` must be a value CloudWatch Logs accepts.
 * SLS102: `logs.level` next to `format: text` (Lambda applies levels to JSON logs only); an alarm

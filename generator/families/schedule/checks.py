@@ -1,4 +1,5 @@
-"""Schedule expressions (rules 30, 31, 34): EventBridge/Scheduler accept these only at apply time."""
+"""Schedule checks: expressions and time zones (rules 30, 31, 34), which EventBridge Scheduler accepts
+only at apply time, and the length of the schedule and scheduler role names sls-gen derives."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Iterable
 
+from generator.checks.names import derived_too_long
+from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.schedule.model import ScheduleEvent
+from generator.families.schedule.plan import schedule_names, scheduler_role_name
+from generator.plan.naming import Names
 
 _MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"
 UNITS = ("minute", "hour", "day")
+SCHEDULE_NAME_MAX = 64  # EventBridge Scheduler schedule names
+ROLE_NAME_MAX = 64
 HINT = 'e.g. "rate(5 minutes)", "cron(0 2 * * ? *)" or "at(2030-01-31T09:00:00)"'
 
 
@@ -96,6 +103,11 @@ def _timezones() -> frozenset[str]:
 
 
 def check(ctx) -> Iterable[Diagnostic]:
+    yield from _expressions(ctx)
+    yield from _names(ctx)
+
+
+def _expressions(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
         for fname, fn in bp.functions.items():
             for i, ev in enumerate(fn.events):
@@ -111,3 +123,26 @@ def check(ctx) -> Iterable[Diagnostic]:
                     if zones and ev.timezone not in zones:
                         yield ctx.stage_diag(stage, "SLS304", path + ("timezone",),
                                              f"unknown time zone '{ev.timezone}'", hint="use an IANA name, e.g. Europe/Dublin")
+
+
+def _names(ctx) -> Iterable[Diagnostic]:
+    for stage, bp in ctx.stages.items():
+        names = Names(bp.service, stage)
+        for fname, fn in bp.functions.items():
+            n_schedules = 0
+            for i, ev in enumerate(fn.events):
+                if not isinstance(ev, ScheduleEvent):
+                    continue
+                path = ("functions", fname, "events", i)
+                n_schedules += 1
+                _, name = schedule_names(names, fname, n_schedules)
+                if len(name) > SCHEDULE_NAME_MAX:
+                    yield derived_too_long(ctx, path + ("schedule",), "schedule name", name, SCHEDULE_NAME_MAX)
+                role = scheduler_role_name(names, fname)
+                if n_schedules == 1 and len(role) > ROLE_NAME_MAX:
+                    yield derived_too_long(ctx, path + ("schedule",), "scheduler role name", role, ROLE_NAME_MAX)
+
+
+def event_refs(bp, ev: ScheduleEvent) -> Iterable[Reference]:
+    """A schedule refers to nothing but its function."""
+    return ()

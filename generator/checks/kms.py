@@ -1,0 +1,32 @@
+"""The top-level `kms_key`: an alias, key id or ARN, and an ARN in the region of the stage that uses
+it. KMS is cross-cutting: every family that encrypts uses the one key (global table replicas with
+a key: families/table/checks.py)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from generator.diagnostics import Diagnostic
+from generator.plan.security import KMS_KEY_PATTERN
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    for stage, bp in ctx.stages.items():
+        if bp.kms_key and not KMS_KEY_PATTERN.match(bp.kms_key):
+            yield ctx.diag(
+                "SLS102",
+                ("kms_key",),
+                f"kms_key '{bp.kms_key}' is not a KMS key alias, id or ARN",
+                hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
+            )
+        elif bp.kms_key and bp.kms_key.startswith("arn:"):
+            key_region, region = bp.kms_key.split(":")[3], ctx.region(stage)
+            if key_region != region:  # KMS keys are regional: no service of this stage can use it
+                yield ctx.stage_diag(
+                    stage,
+                    "SLS314",
+                    ("kms_key",),
+                    f"stage {stage}: kms_key is a key in {key_region}, but the stage deploys to {region}",
+                    hint="write alias/<name> (resolved in each stage's region), or a key ARN of the stage's region "
+                    "in stages.<stage>.overrides.kms_key",
+                )

@@ -1,0 +1,33 @@
+"""Blueprint tags (`tags:`) within the limits AWS puts on every taggable resource."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from generator.checks.context import per_stage
+from generator.diagnostics import Diagnostic
+
+_TAG_RE = re.compile(r"^[\w\s.:/=+\-@]*$")
+TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
+GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    return per_stage(ctx, _tags)
+
+
+def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    if len(bp.tags) + GENERATED_TAGS > TAGS_MAX:
+        yield ctx.stage_diag(stage, "SLS302", ("tags",),
+                             f"{len(bp.tags)} tags plus {GENERATED_TAGS} sls-gen adds exceed the AWS limit of {TAGS_MAX}")
+    for key, value in bp.tags.items():
+        path = ("tags", key)
+        if not 1 <= len(key) <= TAG_KEY_MAX or not _TAG_RE.match(key) or key.lower().startswith("aws:"):
+            yield ctx.stage_diag(stage, "SLS302", path,
+                                 f"tag key '{key[:60]}' is not allowed: 1-{TAG_KEY_MAX} characters of letters, digits, "
+                                 "spaces and _.:/=+-@, not starting with aws:")
+        elif len(value) > TAG_VALUE_MAX or not _TAG_RE.match(value):
+            yield ctx.stage_diag(stage, "SLS302", path,
+                                 f"tag value of '{key}' is not allowed: at most {TAG_VALUE_MAX} characters of letters, "
+                                 "digits, spaces and _.:/=+-@")

@@ -1,0 +1,124 @@
+"""Bucket checks S3 enforces only at apply: bucket names (valid, at most 63 characters, unique across
+stages) and bucket events (no overlapping notifications; a warning when a function writes to the
+bucket whose new objects invoke it)."""
+
+from __future__ import annotations
+
+import re
+from typing import Collection, Iterable
+
+from generator.checks.references import Reference
+from generator.diagnostics import Diagnostic
+from generator.families.bucket.model import BucketEvent, UseBucket
+from generator.families.bucket.plan import bucket_name_length
+from generator.model.blueprint import Blueprint
+from generator.plan.naming import Names, env_prefix
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap")
+IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    overrides: dict[str, list[tuple[str, str]]] = {}
+    for stage, bp in ctx.stages.items():
+        yield from _buckets(ctx, bp, Names(bp.service, stage))
+        yield from _bucket_events(ctx, bp)
+        for bname, b in bp.buckets.items():
+            if b.bucket_name:
+                overrides.setdefault(b.bucket_name, []).append((stage, bname))
+    for physical, users in sorted(overrides.items()):
+        if len(users) > 1:
+            stage, bname = users[0]
+            where = ", ".join(f"{s}:{b}" for s, b in users)
+            yield ctx.diag(
+                "SLS301",
+                ("buckets", bname, "bucket_name"),
+                f"bucket name '{physical}' is used more than once ({where}); S3 bucket names are global",
+                hint="give each stage its own bucket_name under stages.<stage>.overrides, or drop bucket_name",
+            )
+
+
+def _bucket_name_problem(name: str) -> str | None:
+    if not BUCKET_NAME.match(name):
+        return "must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit"
+    if ".." in name or ".-" in name or "-." in name:
+        return "must not contain '..', '.-' or '-.'"
+    if IP_LIKE.match(name):
+        return "must not look like an IP address"
+    if name.startswith(BUCKET_RESERVED_PREFIXES) or name.endswith(BUCKET_RESERVED_SUFFIXES):
+        return "uses a prefix or suffix AWS reserves"
+    return None
+
+
+def _buckets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    for bname, b in bp.buckets.items():
+        if b.bucket_name:
+            problem = _bucket_name_problem(b.bucket_name)
+            if problem:
+                yield ctx.diag("SLS301", ("buckets", bname, "bucket_name"), f"bucket name '{b.bucket_name}' {problem}")
+            continue
+        length = bucket_name_length(names, bname)
+        if length > 63:
+            yield ctx.diag(
+                "SLS301",
+                ("buckets", bname),
+                f"bucket name '{names.physical(bname)}-<12-digit account id>' is {length} characters (S3 allows 63)",
+                hint="shorten the bucket, service or stage name, or set bucket_name",
+            )
+
+
+def _overlap(a: BucketEvent, b: BucketEvent) -> bool:
+    """S3 refuses two configurations whose event types and key filters can match the same object."""
+    if not set(a.on) & set(b.on):
+        return False
+    pa, pb = a.prefix or "", b.prefix or ""
+    sa, sb = a.suffix or "", b.suffix or ""
+    return (pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))
+
+
+def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    seen: dict[str, list[tuple[tuple, BucketEvent, str]]] = {}
+    for fname, fn in sorted(bp.functions.items()):
+        writes = {u.bucket for u in fn.uses if isinstance(u, UseBucket) and u.access != "read"}
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, BucketEvent) or ev.bucket not in bp.buckets:
+                continue
+            path = ("functions", fname, "events", i)
+            if ev.bucket in writes and "created" in ev.on:
+                yield ctx.diag(
+                    "SLS506",
+                    path + ("bucket",),
+                    f"'{fname}' writes to bucket '{ev.bucket}' whose new objects invoke it: each write can "
+                    "invoke it again",
+                    hint="write under keys the event's prefix/suffix excludes, or to another bucket",
+                    severity="warning",
+                )
+            for other_path, other, other_fn in seen.get(ev.bucket, []):
+                if _overlap(ev, other):
+                    yield ctx.diag(
+                        "SLS320",
+                        path + ("bucket",),
+                        f"these events on bucket '{ev.bucket}' overlap those of {other_fn} "
+                        f"(events[{other_path[-1]}]); S3 refuses overlapping notifications",
+                        hint="make the prefixes or suffixes disjoint, or the 'on' lists",
+                    )
+                    break
+            seen.setdefault(ev.bucket, []).append((path, ev, fname))
+
+
+def env_lengths(bp, names: Names, use: UseBucket) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    b = bp.buckets.get(use.bucket)
+    return {f"{env_prefix(use.bucket)}_BUCKET_NAME": len(b.bucket_name) if b and b.bucket_name else 63}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a bucket may take (checks/references.py)."""
+    return bp.buckets
+
+
+def event_refs(bp, ev: BucketEvent) -> Iterable[Reference]:
+    yield ("bucket",), "bucket", ev.bucket, bp.buckets

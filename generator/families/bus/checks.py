@@ -1,0 +1,101 @@
+"""Bus checks EventBridge enforces only at apply: bus names, the names sls-gen derives for rules
+(of functions and of queue subscriptions), the shape of event patterns and input paths."""
+
+from __future__ import annotations
+
+import re
+from typing import Collection, Iterable
+
+from generator.checks.context import per_stage
+from generator.checks.names import derived_too_long, too_long
+from generator.checks.patterns import pattern_problems
+from generator.checks.references import Reference
+from generator.diagnostics import Diagnostic
+from generator.families.bus.model import EventBridgeEvent, UseBus
+from generator.families.bus.plan import rule_names
+from generator.model.blueprint import Blueprint
+from generator.plan.naming import Names, env_prefix
+
+BUS_MAX = 256
+RULE_NAME_MAX = 64  # EventBridge rule names
+JSONPATH = re.compile(r"^\$(\.[A-Za-z0-9_@-]+|\[\d+\])*$")
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    yield from per_stage(ctx, _names, _patterns)
+    for stage, bp in ctx.stages.items():
+        yield from _rule_names(ctx, bp, Names(bp.service, stage))
+
+
+def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names = Names(bp.service, stage)
+    for bname in bp.buses:
+        physical = names.physical(bname)
+        if len(physical) > BUS_MAX:
+            yield too_long(ctx, stage, ("buses", bname), "event bus", physical, BUS_MAX)
+
+
+def _rule_names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        per_bus: dict[str, int] = {}
+        for i, ev in enumerate(fn.events):
+            path = ("functions", fname, "events", i)
+            if isinstance(ev, EventBridgeEvent):
+                bus = ev.eventbridge.bus
+                per_bus[bus] = per_bus.get(bus, 0) + 1
+                _, name = rule_names(names, fname, bus, per_bus[bus])
+                if len(name) > RULE_NAME_MAX:
+                    yield derived_too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
+    for qname, q in bp.queues.items():
+        per_bus = {}
+        for i, sub in enumerate(q.subscribe):
+            eb = getattr(sub, "eventbridge", None)
+            if eb is None:
+                continue
+            per_bus[eb.bus] = per_bus.get(eb.bus, 0) + 1
+            _, name = rule_names(names, qname, eb.bus, per_bus[eb.bus], queue=True)
+            if len(name) > RULE_NAME_MAX:
+                path = ("queues", qname, "subscribe", i, "eventbridge")
+                yield derived_too_long(ctx, path, "EventBridge rule name", name, RULE_NAME_MAX)
+
+
+def _patterns(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """Event patterns of rules (function events and queue subscriptions) and their input paths."""
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if isinstance(ev, EventBridgeEvent):
+                base = ("functions", fname, "events", i)
+                yield from pattern_problems(ctx, stage, base + ("eventbridge", "pattern"), ev.eventbridge.pattern,
+                                            nested=True)
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            if getattr(sub, "eventbridge", None) is not None:
+                base = ("queues", qname, "subscribe", i)
+                yield from pattern_problems(ctx, stage, base + ("eventbridge", "pattern"), sub.eventbridge.pattern,
+                                            nested=True)
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
+                yield ctx.stage_diag(
+                    stage,
+                    "SLS102",
+                    ("functions", fname, "events", i, "input_path"),
+                    f"input_path '{ev.input_path}' is not a JSONPath",
+                    hint="start at the event's root, e.g. $.detail or $.detail.order",
+                )
+
+
+def env_lengths(bp, names: Names, use: UseBus) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    return {f"{env_prefix(use.bus)}_BUS_NAME": len("default") if use.bus == "default" else len(names.physical(use.bus))}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a bus may take (checks/references.py): the account's default bus too."""
+    return set(bp.buses) | {"default"}
+
+
+def event_refs(bp, entry) -> Iterable[Reference]:
+    """An eventbridge event, or a queue's eventbridge subscription, is a rule on a bus."""
+    yield ("eventbridge", "bus"), "bus", entry.eventbridge.bus, declared(bp)

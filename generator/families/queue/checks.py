@@ -1,0 +1,137 @@
+"""Queue checks SQS and Lambda enforce only at apply: queue and dead-letter queue names, visibility
+timeouts (a range, and above the consumer's timeout), queue event batching, and the rules of FIFO
+queues (content-based deduplication, consumer batches)."""
+
+from __future__ import annotations
+
+from typing import Collection, Iterable
+
+from generator.checks.context import per_stage
+from generator.checks.names import ACCOUNT, REGION_MAX, too_long
+from generator.checks.references import Reference
+from generator.diagnostics import Diagnostic
+from generator.families import by_event, event_kinds, kind_of
+from generator.families.queue.model import QueueEvent, UseQueue
+from generator.families.queue.plan import consumer_timeouts
+from generator.model.blueprint import Blueprint
+from generator.plan.naming import Names, env_prefix
+
+QUEUE_MAX = 80
+VISIBILITY_MAX = 43200
+SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
+
+
+def check(ctx) -> Iterable[Diagnostic]:
+    yield from per_stage(ctx, _names, _events, _visibility)
+    for bp in ctx.stages.values():
+        yield from _fifo(ctx, bp)
+
+
+def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names = Names(bp.service, stage)
+    for qname, q in bp.queues.items():
+        physical = names.queue(qname, q.fifo)
+        if len(physical) > QUEUE_MAX:
+            yield too_long(ctx, stage, ("queues", qname), "queue", physical, QUEUE_MAX)
+        elif q.dead_letter and len(names.dlq(qname, q.fifo)) > QUEUE_MAX:
+            yield too_long(ctx, stage, ("queues", qname), "dead-letter queue", names.dlq(qname, q.fifo), QUEUE_MAX,
+                           hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
+
+
+def _events(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if isinstance(ev, QueueEvent):
+                yield from _queue_event(ctx, stage, bp, ("functions", fname, "events", i), ev)
+
+
+def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
+    queue = bp.queues.get(ev.queue)
+    if queue is None:
+        return  # checks/references.py reports it
+    window = ev.batch_window or 0
+    if queue.fifo:
+        return  # FIFO consumer limits: _fifo below
+    if ev.batch_size and ev.batch_size > SQS_BATCH_MAX:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), f"batch_size must be at most {SQS_BATCH_MAX}")
+    elif ev.batch_size and ev.batch_size > 10 and not window:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",),
+                             f"batch_size {ev.batch_size} > 10 needs a batching window",
+                             hint="add batch_window: 1 (seconds) or more")
+    if window > WINDOW_MAX:
+        yield ctx.stage_diag(stage, "SLS302", path + ("batch_window",), f"batch_window must be at most {WINDOW_MAX} seconds")
+
+
+def _visibility(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    consumers = consumer_timeouts(bp)
+    for qname, q in bp.queues.items():
+        path = ("queues", qname)
+        vis = q.visibility_timeout
+        if isinstance(vis, int):
+            if not 0 <= vis <= VISIBILITY_MAX:
+                yield ctx.stage_diag(stage, "SLS302", path + ("visibility_timeout",),
+                                     f"visibility_timeout must be 0-{VISIBILITY_MAX} seconds")
+            elif qname in consumers:
+                timeout, window = consumers[qname]
+                if vis < timeout + window:
+                    yield ctx.stage_diag(
+                        stage, "SLS305", path + ("visibility_timeout",),
+                        f"visibility_timeout {vis} s is below the consumer timeout {timeout} s"
+                        + (f" + batch window {window} s" if window else ""),
+                        hint=f"use visibility_timeout: auto ({6 * timeout + window} s) or at least {timeout + window}",
+                    )
+
+
+def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+    for qname, q in bp.queues.items():
+        if q.content_based_deduplication is not None and not q.fifo:
+            yield ctx.diag(
+                "SLS306",
+                ("queues", qname, "content_based_deduplication"),
+                "content-based deduplication exists only on FIFO queues",
+                hint="add fifo: true or remove content_based_deduplication",
+            )
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if not isinstance(ev, QueueEvent) or ev.queue not in bp.queues or not bp.queues[ev.queue].fifo:
+                continue
+            path = ("functions", fname, "events", i)
+            if ev.batch_size is not None and ev.batch_size > FIFO_BATCH_MAX:
+                yield ctx.diag(
+                    "SLS306",
+                    path + ("batch_size",),
+                    f"batch_size {ev.batch_size} on FIFO queue '{ev.queue}' (Lambda allows at most 10)",
+                )
+            if ev.batch_window:
+                yield ctx.diag(
+                    "SLS306",
+                    path + ("batch_window",),
+                    f"FIFO queue '{ev.queue}' takes no batch_window",
+                    hint="remove batch_window",
+                )
+
+
+def env_lengths(bp, names: Names, use: UseQueue) -> dict[str, int]:
+    """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
+    (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
+    fifo = use.queue in bp.queues and bp.queues[use.queue].fifo
+    url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/{names.queue(use.queue, fifo)}"
+    return {f"{env_prefix(use.queue)}_QUEUE_URL": len(url)}
+
+
+def declared(bp) -> Collection[str]:
+    """The names a reference to a queue may take (checks/references.py)."""
+    return bp.queues
+
+
+def event_refs(bp, ev: QueueEvent) -> Iterable[Reference]:
+    yield ("queue",), "queue", ev.queue, bp.queues
+
+
+def references(bp) -> Iterable[Reference]:
+    """A `subscribe` entry refers to what the event of the same key refers to (a topic, a bus)."""
+    kinds = event_kinds()
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            for below, kind, name, known in by_event(kind_of(sub, kinds)).part("checks").event_refs(bp, sub):
+                yield ("queues", qname, "subscribe", i) + below, kind, name, known
