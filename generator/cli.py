@@ -45,7 +45,11 @@ def _run(action):
         return action()
     except WriteRefused as exc:
         _print_diagnostics(exc.diagnostics, color)
-        click.echo(f"{len(exc.diagnostics)} file(s) refused; nothing was written.", err=True)
+        n = len(exc.diagnostics)
+        what = f"{n} file(s) refused" if all(d.code == "SLS602" for d in exc.diagnostics) else \
+            f"{n} output folder problem(s)"
+        done = "the render is committed: the next render finishes it" if exc.committed else "nothing was written"
+        click.echo(f"{what}; {done}.", err=True)
         sys.exit(EXIT_REFUSED)
     except BlueprintError as exc:
         _print_diagnostics(exc.diagnostics, color)

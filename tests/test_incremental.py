@@ -338,6 +338,9 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
     if damage == "missing":
         assert result.exit_code == 3  # no proof the folder is ours: refused, as before
     else:
+        if damage == "corrupt":  # a damaged manifest is refused (SLS603); --force adopts the folder as it is
+            assert result.exit_code == 3 and "SLS603" in result.output, result.output
+            result = run("render", bp, "-o", out, "--force")
         assert result.exit_code == 0, result.output
         assert not (out / JOURNAL).exists() and not (out / "dev" / ("main.tf" + TMP)).exists()
         assert "dev/extra.tf" not in json.loads((out / MANIFEST).read_text())["files"]
