@@ -85,7 +85,7 @@ def _out_options(fn):
     fn = click.option("--stage", help="Render only this stage (default: every stage).")(fn)
     fn = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                       help="Output folder (default: out/<service>/).")(fn)
-    return click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))(fn)
+    return click.argument("blueprint", type=click.Path(path_type=Path))(fn)  # a folder: SLS001 from the loader
 
 
 def _render_for_write(
@@ -197,7 +197,7 @@ def diff(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool)
 
 
 @main.command()
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(blueprint: Path, strict: bool) -> None:
     """Check BLUEPRINT and report every problem with its line; write nothing."""
@@ -241,7 +241,7 @@ def _stage_plan(blueprint: Path, stage: str | None):
 
 
 @main.command()
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("events"),
               show_default=True, help="Folder for the event files.")
 @click.option("--stage", help="Stage whose resource names the events carry (default: dev, else the first).")
@@ -279,7 +279,7 @@ def init(name: str) -> None:
 
 @main.command()
 @click.argument("function")
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("--event", "event_file", type=click.File("r", encoding="utf-8"),
               help="JSON file with the event to pass (`-` for stdin).")
 @click.option("--sample", is_flag=True, help="Pass a generated sample event of the function's first trigger.")

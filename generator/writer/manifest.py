@@ -110,14 +110,15 @@ def entries_for(files: dict[str, bytes], sources: dict[str, str] | None = None) 
     return entries
 
 
-def read_regular(path: Path | str) -> bytes | None:
-    """Bytes of a regular file that is not a symlink; None for a folder, a link, an unreadable file.
+def read_regular(path: Path | str, follow_symlinks: bool = False) -> bytes | None:
+    """Bytes of a regular file that is not a symlink (unless `follow_symlinks`); None for a folder,
+    a link, a FIFO or device (never waited on), an unreadable file.
     Raises FileNotFoundError (or NotADirectoryError) when nothing is there.
 
     One open, one fstat, reads: no lstat/isatty/lseek round trips (this runs once per output file).
     """
     try:  # O_NONBLOCK: a FIFO at the path must not block the open (it is then refused by fstat)
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | (0 if follow_symlinks else os.O_NOFOLLOW) | os.O_NONBLOCK | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError):
         raise
     except OSError:
