@@ -7,6 +7,7 @@ it is reported as `skip` whatever its content, with or without --force.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -43,7 +44,30 @@ def _not_a_folder(path: Path) -> str | None:
 def write_scaffolds(
     scaffolds: dict[str, dict[str, str]], blueprint_dir: Path, code_dirs: list[str] = ()
 ) -> list[tuple[str, str]]:
-    """Write missing scaffolds; each code folder appears whole or not at all (temp folder + rename)."""
+    """Write missing scaffolds; each code folder appears whole or not at all (temp folder + rename).
+    Renders of one blueprint into several output folders at once take turns here (an flock on the
+    blueprint's folder): a temp folder seen under the lock is a leftover of a killed run."""
+    with _locked(blueprint_dir):
+        return _write_scaffolds(scaffolds, blueprint_dir, code_dirs)
+
+
+@contextmanager
+def _locked(folder: Path):
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    except (ImportError, OSError):  # pragma: no cover - not POSIX, or an unreadable folder: no lock
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocking: writing scaffolds takes milliseconds
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_scaffolds(scaffolds, blueprint_dir: Path, code_dirs) -> list[tuple[str, str]]:
     import shutil
 
     statuses = scaffold_statuses(scaffolds, blueprint_dir, code_dirs)

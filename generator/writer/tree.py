@@ -71,11 +71,18 @@ def _not_a_folder(out_dir: Path) -> WriteRefused:
 
 
 def _in_the_way(out_dir: Path, found: dict[str, str]) -> WriteRefused:
-    """SLS604: a symlink or a file where the render needs a plain folder (or a folder where it needs a file)."""
+    """SLS604: a symlink or a file where the render needs a plain folder, or a folder, FIFO, ...
+    where it needs a file."""
+    def message(rel: str, what: str) -> str:
+        if what == "a symbolic link":
+            return f"'{rel}' is a symbolic link: sls-gen never writes or deletes through one, wherever it points"
+        if what == "a file":
+            return f"'{rel}' is a file where sls-gen needs a folder"
+        return f"'{rel}' is {what} where sls-gen writes a file"
+
     return WriteRefused([
-        Diagnostic("SLS604", f"'{rel}' is {what}: sls-gen never writes or deletes through a symlink, and only "
-                   "replaces regular files", file=str(out_dir / rel),
-                   hint="replace it with a plain folder (or move it away), or render into another --out")
+        Diagnostic("SLS604", message(rel, what), file=str(out_dir / rel),
+                   hint="make it a plain folder (or file) of the output folder, or move it away, or render into another --out")
         for rel, what in sorted(found.items())
     ])
 
