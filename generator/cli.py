@@ -83,7 +83,7 @@ def main() -> None:
 def _out_options(fn):
     fn = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(fn)
     fn = click.option("--stage", help="Render only this stage (default: every stage).")(fn)
-    fn = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    fn = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),  # a file: SLS601 from the writer
                       help="Output folder (default: out/<service>/).")(fn)
     return click.argument("blueprint", type=click.Path(path_type=Path))(fn)  # a folder: SLS001 from the loader
 
