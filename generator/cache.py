@@ -63,7 +63,7 @@ def _warn(path: Path | str, reason: str) -> None:
 
 def _not_private(st: os.stat_result, secret: bool = False) -> str | None:
     """Why a cache folder or file may not be trusted: another owner, or writable (secret: readable) by others."""
-    if st.st_uid != os.geteuid():
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():  # POSIX: Windows has no owner to compare
         return f"owned by uid {st.st_uid}, not by you (uid {os.geteuid()})"
     if st.st_mode & (0o077 if secret else 0o022):
         return f"mode {stat.S_IMODE(st.st_mode):o} lets {'others read' if secret else 'group or others write'} it"

@@ -102,7 +102,7 @@ class Document:
 def load_file(path: str | os.PathLike) -> Document:
     file = os.fspath(path)
     try:  # O_NONBLOCK: a FIFO opens without waiting for a writer, and is then refused below
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise BlueprintError([Diagnostic("SLS001", f"cannot read the blueprint: {reason}", file=file)])

@@ -98,7 +98,7 @@ def _os_errors(out_dir: Path):
         where = exc.filename or out_dir
         pending = os.path.lexists(out_dir / JOURNAL)
         refused = WriteRefused([Diagnostic(
-            "SLS605", f"cannot write the output folder: {exc.strerror or type(exc).__name__}", file=str(where),
+            "SLS605", f"cannot read or write the output folder: {exc.strerror or type(exc).__name__}", file=str(where),
             hint="make it writable (e.g. chmod u+w) and render again"
                  + ("; the render is committed and the next one finishes it" if pending else "; nothing was changed"),
         )])
