@@ -651,9 +651,9 @@ def _entries(world) -> list[Path]:
 def test_compiled_templates_run_only_when_signed_by_this_user(world, fresh_templates, monkeypatch, attack):
     import jinja2
 
-    name = "terraform/sqs.tf.j2"
+    name = "terraform/outputs.tf.j2"
     fresh_templates.environment().get_template(name)
-    fresh_templates.environment().get_template("terraform/versions.tf.j2")
+    fresh_templates.environment().get_template("terraform/main.tf.j2")
     entries = _entries(world)
     assert len(entries) == 2
     canary = world.canary / "code-ran.txt"
@@ -684,12 +684,12 @@ def test_compiled_templates_run_only_when_signed_by_this_user(world, fresh_templ
     fresh_templates.environment.cache_clear()
     calls = _compiles(fresh_templates, monkeypatch)
     fresh_templates.environment().get_template(name)
-    fresh_templates.environment().get_template("terraform/versions.tf.j2")
+    fresh_templates.environment().get_template("terraform/main.tf.j2")
     assert not canary.exists(), "code from the cache ran"
     if attack == "control":
         assert calls == [], "this user's own entries are loaded"
     else:
-        assert sorted(calls) == sorted([name, "terraform/versions.tf.j2"]), "compiled again, not loaded"
+        assert sorted(calls) == sorted([name, "terraform/main.tf.j2"]), "compiled again, not loaded"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
