@@ -51,7 +51,7 @@ class WriteRefused(BlueprintError):
     committed = False  # True only when a write failed after the commit point: the next render finishes it
 
 
-def _damaged(out_dir: Path, exc: Damaged, force_helps: bool) -> WriteRefused:
+def _damaged(out_dir: Path, exc: Damaged) -> WriteRefused:
     """SLS603: a manifest or journal sls-gen cannot trust, with the way out."""
     path = out_dir / exc.name
     if exc.name == JOURNAL:
@@ -62,7 +62,7 @@ def _damaged(out_dir: Path, exc: Damaged, force_helps: bool) -> WriteRefused:
                 "files that differ from the render are kept as <file>.orig, unlisted files are left alone")
     shown = exc.problems[:5] + ([f"and {len(exc.problems) - 5} more"] if len(exc.problems) > 5 else [])
     return WriteRefused([Diagnostic("SLS603", f"{exc.name} cannot be trusted: " + "; ".join(shown), file=str(path),
-                                    hint=hint if force_helps or exc.name == JOURNAL else None)])
+                                    hint=hint)])
 
 
 def _not_a_folder(out_dir: Path) -> WriteRefused:
@@ -191,10 +191,10 @@ def _plan_write(files, out_dir: Path, force: bool, scope, sources) -> WritePlan:
     try:
         load_journal(out_dir)  # the render would have to finish it: it must be one sls-gen wrote
     except Damaged as exc:
-        raise _damaged(out_dir, exc, False) from None
+        raise _damaged(out_dir, exc) from None
     old_entries, old_raw, problems = load_manifest(out_dir)
     if problems and not force:
-        raise _damaged(out_dir, Damaged(MANIFEST, problems), True)
+        raise _damaged(out_dir, Damaged(MANIFEST, problems))
     old_entries = old_entries or {}
     stale = [rel for rel in old_entries if rel not in files and (scope is None or scope(rel))]
     blocked = folders_in_the_way(out_dir, [*files, *stale, MANIFEST])
@@ -306,8 +306,8 @@ def _roll_forward(out_dir: Path, journal: dict) -> None:
         except OSError:
             st = None
         try:
-            if st is not None and stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) & 0o777 != 0o644:
-                os.chmod(out_dir / (rel + TMP), stat.S_IMODE(st.st_mode) & 0o777)  # e.g. a read-only file stays so
+            if st is not None and stat.S_ISREG(st.st_mode):  # the file keeps its mode (e.g. read-only stays so)
+                os.chmod(out_dir / (rel + TMP), stat.S_IMODE(st.st_mode) & 0o777)
             os.replace(out_dir / (rel + TMP), target)
         except FileNotFoundError:
             continue  # renamed by an earlier, interrupted roll-forward
@@ -340,7 +340,7 @@ def recover(out_dir: Path) -> bool:
     try:
         journal = load_journal(out_dir)
     except Damaged as exc:
-        raise _damaged(out_dir, exc, False) from None
+        raise _damaged(out_dir, exc) from None
     if journal is not None:
         _roll_forward(out_dir, journal)
         did = True
