@@ -693,7 +693,7 @@ def test_compiled_templates_run_only_when_signed_by_this_user(world, fresh_templ
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
-def test_a_cache_written_by_another_user_is_not_used(world, renders, nobody):
+def test_a_cache_written_by_another_user_is_not_used(world, renders, nobody, monkeypatch):
     """`nobody` renders with a shared cache folder; root then renders with the same folder."""
     shared = nobody.base / "shared-cache"
     app = nobody.base / "app"
@@ -705,7 +705,7 @@ def test_a_cache_written_by_another_user_is_not_used(world, renders, nobody):
     assert stat.S_IMODE(shared.stat().st_mode) == 0o700 and shared.stat().st_uid == NOBODY
     assert list(shared.rglob("*.code")) and list(shared.rglob("renders/*.json"))
     cached = snapshot(shared)
-    os.environ["SLS_GEN_CACHE_DIR"] = str(shared)  # restored by the world fixture's monkeypatch
+    monkeypatch.setenv("SLS_GEN_CACHE_DIR", str(shared))
     from generator.emit import templates
 
     templates.environment.cache_clear()
