@@ -45,7 +45,11 @@ def _run(action):
         return action()
     except WriteRefused as exc:
         _print_diagnostics(exc.diagnostics, color)
-        click.echo(f"{len(exc.diagnostics)} file(s) refused; nothing was written.", err=True)
+        n = len(exc.diagnostics)
+        what = f"{n} file(s) refused" if all(d.code == "SLS602" for d in exc.diagnostics) else \
+            f"{n} output folder problem(s)"
+        done = "the render is committed: the next render finishes it" if exc.committed else "nothing was written"
+        click.echo(f"{what}; {done}.", err=True)
         sys.exit(EXIT_REFUSED)
     except BlueprintError as exc:
         _print_diagnostics(exc.diagnostics, color)
@@ -79,9 +83,9 @@ def main() -> None:
 def _out_options(fn):
     fn = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(fn)
     fn = click.option("--stage", help="Render only this stage (default: every stage).")(fn)
-    fn = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    fn = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),  # a file: SLS601 from the writer
                       help="Output folder (default: out/<service>/).")(fn)
-    return click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))(fn)
+    return click.argument("blueprint", type=click.Path(path_type=Path))(fn)  # a folder: SLS001 from the loader
 
 
 def _render_for_write(
@@ -193,7 +197,7 @@ def diff(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool)
 
 
 @main.command()
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(blueprint: Path, strict: bool) -> None:
     """Check BLUEPRINT and report every problem with its line; write nothing."""
@@ -237,7 +241,7 @@ def _stage_plan(blueprint: Path, stage: str | None):
 
 
 @main.command()
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("events"),
               show_default=True, help="Folder for the event files.")
 @click.option("--stage", help="Stage whose resource names the events carry (default: dev, else the first).")
@@ -275,7 +279,7 @@ def init(name: str) -> None:
 
 @main.command()
 @click.argument("function")
-@click.argument("blueprint", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("blueprint", type=click.Path(path_type=Path))
 @click.option("--event", "event_file", type=click.File("r", encoding="utf-8"),
               help="JSON file with the event to pass (`-` for stdin).")
 @click.option("--sample", is_flag=True, help="Pass a generated sample event of the function's first trigger.")

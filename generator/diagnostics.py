@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "SLS005": "alias expansion too large",
     "SLS006": "empty blueprint or not a mapping",
     "SLS007": "blueprint too large",
+    "SLS008": "cannot read a function's code",
     "SLS101": "unknown key",
     "SLS102": "wrong type or value",
     "SLS103": "missing required key",
@@ -57,6 +58,9 @@ CODES: dict[str, str] = {
     "SLS507": "too many readers on a DynamoDB stream",
     "SLS601": "output folder refused",
     "SLS602": "generated file edited by hand",
+    "SLS603": "output folder bookkeeping damaged",
+    "SLS604": "symlink or other non-file in the way in the output folder",
+    "SLS605": "cannot write the output folder",
 }
 
 

@@ -56,8 +56,13 @@ def code_digest() -> str:
 
 
 def _file_sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:  # an unreadable artifact: SLS008, not a crash
+        from generator.emit.package import unreadable
+
+        raise unreadable(exc, path) from None
 
 
 def _resolve(full: str, parents: dict[str, str] | None) -> tuple[str, os.stat_result | None]:

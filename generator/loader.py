@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 import yaml
@@ -100,12 +101,28 @@ class Document:
 
 def load_file(path: str | os.PathLike) -> Document:
     file = os.fspath(path)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # bounded read: a huge or endless file costs nothing
+    try:  # O_NONBLOCK: a FIFO opens without waiting for a writer, and is then refused below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise BlueprintError([Diagnostic("SLS001", f"cannot read the blueprint: {reason}", file=file)])
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" \
+                if stat.S_ISSOCK(mode) else "a device"
+            raise BlueprintError([Diagnostic("SLS001", f"cannot read the blueprint: it is {what}, not a file",
+                                             file=file, hint="name the blueprint's YAML file")])
+        chunks, size = [], 0
+        while size <= MAX_BYTES and (chunk := os.read(fd, MAX_BYTES + 1 - size)):  # bounded: a huge file costs nothing
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise BlueprintError([Diagnostic("SLS001", f"cannot read the blueprint: {reason}", file=file)])
+    finally:
+        os.close(fd)
     if len(raw) > MAX_BYTES:
         raise BlueprintError([_too_big(file)])
     try:

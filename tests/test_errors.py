@@ -8,6 +8,7 @@ produce every code docs/errors.md documents.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -135,6 +136,55 @@ def _hand_edit(tmp_path):
     return _cli("render", bp, "-o", tmp_path / "out"), edited
 
 
+def _rendered(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    assert _cli("render", bp, "-o", tmp_path / "out").exit_code == 0
+    return bp, tmp_path / "out"
+
+
+def _unreadable_code(tmp_path):
+    """A file of a code folder the user may not read (root reads anything: the kernel's EACCES is
+    then injected for that one file; tests/test_hostile_fs.py reads it as `nobody` for real)."""
+    from unittest import mock
+
+    bp, out = _rendered(tmp_path)
+    secret = tmp_path / "src" / "a" / "secret.py"
+    secret.write_text("TOKEN = 1\n")
+    secret.chmod(0)
+    real_open = os.open
+
+    def denying(path, *args, **kwargs):
+        if os.fspath(path) == str(secret):
+            raise PermissionError(13, "Permission denied", str(secret))
+        return real_open(path, *args, **kwargs)
+
+    with mock.patch("os.open", denying):
+        return _cli("render", bp, "-o", out), secret
+
+
+def _damaged_journal(tmp_path):
+    bp, out = _rendered(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (out / ".sls-gen-journal.json").write_text(json.dumps({"put": [], "remove": {str(victim): "0" * 64}}))
+    return _cli("render", bp, "-o", out), out / ".sls-gen-journal.json"
+
+
+def _symlinked_stage(tmp_path):
+    bp, out = _rendered(tmp_path)
+    shutil.move(str(out / "dev"), str(tmp_path / "elsewhere"))
+    (out / "dev").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    return _cli("render", bp, "-o", out), out / "dev"
+
+
+def _unwritable_output(tmp_path):
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    (tmp_path / "file").write_text("a file where a folder of the output path goes\n")
+    return _cli("render", bp, "-o", tmp_path / "file" / "out"), (tmp_path / "file" / "out").absolute()
+
+
 # code -> (a case that produces it, the exit code, the severity), for codes the corpus cannot hold.
 PRODUCERS = {
     "SLS001": (_unreadable, 2, "error"),
@@ -144,10 +194,14 @@ PRODUCERS = {
     "SLS005": (_billion_laughs, 2, "error"),
     "SLS006": (lambda t: _validate_text(t, "# nothing but a comment\n"), 2, "error"),
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
+    "SLS008": (_unreadable_code, 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),
     "SLS602": (_hand_edit, 3, "error"),
+    "SLS603": (_damaged_journal, 3, "error"),
+    "SLS604": (_symlinked_stage, 3, "error"),
+    "SLS605": (_unwritable_output, 3, "error"),
 }
 
 

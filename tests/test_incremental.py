@@ -57,6 +57,18 @@ def record_file(out: Path) -> Path:
     return cache.render_record_path(out)[0]
 
 
+def record_doc(out: Path) -> dict:
+    """The JSON body of a render record file (after its signature line)."""
+    return json.loads(record_file(out).read_bytes().partition(b"\n")[2])
+
+
+def write_signed(out: Path, body: bytes) -> None:
+    """A record file with this body, signed with this user's key: what a buggy or older sls-gen could
+    have written. The body is then all that decides whether it is used."""
+    key = cache.signing_key()
+    record_file(out).write_bytes(cache._RENDERS_MAGIC + cache.sign(key, b"renders", body) + b"\n" + body)
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> tuple[Path, Path]:
     bp = tmp_path / "app" / "blueprint.yaml"
@@ -322,10 +334,10 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
         doc["files"]["dev/extra.tf"] = {"kind": "terraform", "sha256": "0" * 64}
         manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif damage == "odd_record":
-        doc = json.loads(record_file(out).read_text())
+        doc = record_doc(out)
         for record in doc["records"].values():
             record["report"] = "not a report"
-        record_file(out).write_text(json.dumps(doc))
+        write_signed(out, json.dumps(doc).encode())
     elif damage == "journal":
         (out / JOURNAL).write_text(json.dumps({"put": [], "remove": {}}))
     elif damage == "tmp":
@@ -338,6 +350,9 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
     if damage == "missing":
         assert result.exit_code == 3  # no proof the folder is ours: refused, as before
     else:
+        if damage == "corrupt":  # a damaged manifest is refused (SLS603); --force adopts the folder as it is
+            assert result.exit_code == 3 and "SLS603" in result.output, result.output
+            result = run("render", bp, "-o", out, "--force")
         assert result.exit_code == 0, result.output
         assert not (out / JOURNAL).exists() and not (out / "dev" / ("main.tf" + TMP)).exists()
         assert "dev/extra.tf" not in json.loads((out / MANIFEST).read_text())["files"]
@@ -429,19 +444,30 @@ def test_a_record_file_of_another_folder_is_not_used(app, spy):
     assert not rendered(bp, other, spy), "same manifest, same inputs, but the record names `out`"
 
 
-@pytest.mark.parametrize("damage", ["not_json", "not_a_dict", "other_format", "records_not_a_dict", "empty"])
+@pytest.mark.parametrize("damage", ["not_json", "not_a_dict", "other_format", "records_not_a_dict", "empty",
+                                    "unsigned", "other_key", "bad_signature"])
 def test_a_corrupt_cache_file_means_a_full_render(app, spy, damage):
     bp, out = app
     primed(bp, out, spy)
     path = record_file(out)
-    doc = json.loads(path.read_text())
-    path.write_text({
+    doc = record_doc(out)
+    body = {
         "not_json": "{not json",
         "not_a_dict": "[1, 2]",
         "other_format": json.dumps({**doc, "format": 99}),
         "records_not_a_dict": json.dumps({**doc, "records": ["x"]}),
         "empty": "",
-    }[damage])
+    }.get(damage)
+    if body is not None:
+        write_signed(out, body.encode())
+    elif damage == "unsigned":  # the JSON as an older sls-gen wrote it, or copied from elsewhere
+        path.write_text(json.dumps(doc))
+    elif damage == "other_key":  # a cache restored from another machine or CI job
+        body = json.dumps(doc).encode()
+        path.write_bytes(cache._RENDERS_MAGIC + cache.sign(os.urandom(32), b"renders", body) + b"\n" + body)
+    else:
+        raw = path.read_bytes()
+        path.write_bytes(raw.replace(b'"outputs":', b'"outputs":1', 1))  # edited after signing
     assert not rendered(bp, out, spy)
     assert sorted(spy.zips) == list(PY_FUNCTIONS)
     assert rendered(bp, out, spy), "the damaged file was replaced"

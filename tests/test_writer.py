@@ -316,8 +316,12 @@ def test_an_edited_manifest_cannot_reach_outside_the_folder(tmp_path):
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["files"]["../victim.txt"] = {"kind": "doc", "sha256": hashlib.sha256(b"keep me\n").hexdigest()}
     (out / MANIFEST).write_text(json.dumps(manifest))
-    assert run("render", bp, "-o", out).exit_code == 0
+    result = run("render", bp, "-o", out)
+    assert result.exit_code == 3 and "SLS603" in result.output  # a manifest is read like a blueprint
     assert victim.read_text() == "keep me\n"
+    assert run("render", bp, "-o", out, "--force").exit_code == 0  # adopt the folder: the entry is dropped
+    assert victim.read_text() == "keep me\n"
+    assert "../victim.txt" not in json.loads((out / MANIFEST).read_text())["files"]
 
 
 def test_diff_reports_a_pending_journal_and_render_finishes_it(tmp_path):

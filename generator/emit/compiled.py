@@ -15,7 +15,12 @@ def compiled_package(fn: FunctionPlan, root: Path, doc) -> tuple[bytes | None, D
     """(artifact bytes, None) when it is built, else (None, a warning naming the build command)."""
     path = root / fn.artifact
     if path.is_file():
-        return path.read_bytes(), None
+        try:
+            return path.read_bytes(), None
+        except OSError as exc:
+            from generator.emit.package import unreadable
+
+            raise unreadable(exc, str(path)) from None
     return None, doc.diag(
         "SLS505",
         ("functions", fn.name, "artifact"),

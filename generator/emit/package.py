@@ -108,8 +108,11 @@ def _included(src_dir: Path | str, real: str | None = None) -> list[tuple[str, s
     found: list[tuple[str, str, bool]] = []
 
     def walk(directory: str, dir_real: str, rel: tuple[str, ...], active: frozenset[str]) -> None:
-        with os.scandir(directory) as it:
-            entries = list(it)  # in any order: `found` is sorted once at the end
+        try:
+            with os.scandir(directory) as it:
+                entries = list(it)  # in any order: `found` is sorted once at the end
+        except OSError as exc:
+            raise unreadable(exc, directory) from None
         parent_name = rel[-1] if rel else ""
         for entry in entries:
             if entry.is_symlink():
@@ -145,6 +148,17 @@ def _included(src_dir: Path | str, real: str | None = None) -> list[tuple[str, s
     return found
 
 
+def unreadable(exc: OSError, path: str):
+    """SLS008: a file or folder of a function's code that cannot be read (an error, never a zip
+    silently missing it, never a crash)."""
+    from generator.diagnostics import BlueprintError, Diagnostic
+
+    return BlueprintError([Diagnostic(
+        "SLS008", f"cannot read this part of a function's code: {exc.strerror or type(exc).__name__}",
+        file=os.fspath(path), hint="make it readable by the user running sls-gen, or move it out of the code folder",
+    )])
+
+
 def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     """Zip of (arcname, content, executable) entries, in the order given."""
     import io
@@ -172,14 +186,17 @@ def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | Non
 
 
 def _read(path: str) -> bytes:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
     try:
-        chunks = []
-        while chunk := os.read(fd, _BUF):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
+        try:
+            chunks = []
+            while chunk := os.read(fd, _BUF):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise unreadable(exc, path) from None
 
 
 def build_zip_from_files(files: Mapping[str, str | bytes], executable: Iterable[str] = ()) -> bytes:
@@ -220,13 +237,16 @@ def source_hash(data: bytes) -> str:
 def _file_sha256(path: Path) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
     try:
-        while chunk := os.read(fd, _BUF):
-            size += len(chunk)
-            digest.update(chunk)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # plain reads: no buffering, isatty or seek calls
+        try:
+            while chunk := os.read(fd, _BUF):
+                size += len(chunk)
+                digest.update(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise unreadable(exc, path) from None
     return size, digest.hexdigest()
 
 

@@ -45,29 +45,63 @@ def _options_digest() -> str:
     return hashlib.sha256(json.dumps(SYNTAX, sort_keys=True).encode()).hexdigest()[:12]
 
 
+CODE_MAGIC = b"sls-gen-code 2\n"
+
+
 def _bytecode_cache(jinja2, version: str):
     """A Jinja bytecode cache in cache_dir(): compiling the templates costs ~0.1 s a process, loading
-    them ~5 ms. Jinja checks each entry against the template's source checksum and its own and
-    Python's version; the folder name adds sls-gen's version and a digest of the options that
-    change the compiled code (SYNTAX). A cache that cannot be read or written is left alone."""
-    root = cache_dir()
-    if root is None:
+    them ~5 ms. Compiled code runs when it is loaded, so an entry is loaded only from a cache folder
+    and file of the current user that nobody else can write, and only when it carries this user's
+    signature (generator/cache.py: a key kept outside the cache) over a digest of the template's
+    source, sls-gen's version, the Python and Jinja versions and the options that change the
+    compiled code (SYNTAX). No pickle: the file is a header and marshal data. A cache that cannot be
+    read, trusted or written is left alone: templates are compiled again."""
+    import hashlib
+    import importlib.util
+    import marshal
+    import sys
+    import types
+
+    from generator.cache import cache_subdir, read_private, sign, signing_key, verified
+
+    if cache_dir() is None:
         return None
+    folder = f"templates-{version}"
+    runtime = f"{version}\0{sys.implementation.cache_tag}\0{importlib.util.MAGIC_NUMBER.hex()}\0{jinja2.__version__}"
 
     class CodeCache(jinja2.BytecodeCache):
-        directory = root / f"templates-{version}"
+        def get_bucket(self, environment, name, filename, source):
+            bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
+            bucket.expect = hashlib.sha256(
+                f"{runtime}\0{bucket.key}\0".encode() + hashlib.sha256(source.encode("utf-8")).digest()
+            ).hexdigest().encode()
+            self.load_bytecode(bucket)
+            return bucket
 
         def load_bytecode(self, bucket) -> None:
+            directory = cache_subdir(folder)
+            raw = read_private(directory / f"{bucket.key}.code") if directory is not None else None
+            key = signing_key() if raw is not None else None
+            if raw is None or key is None or not raw.startswith(CODE_MAGIC):
+                return
+            mac, expect, payload = raw[len(CODE_MAGIC):][:64], raw[len(CODE_MAGIC) + 65:][:64], raw[len(CODE_MAGIC) + 130:]
+            if expect != bucket.expect or not verified(key, b"code", mac, expect + payload):
+                return  # another template, version or runtime; or not signed by this user: compile
             try:
-                with open(self.directory / f"{bucket.key}.code", "rb") as fh:
-                    bucket.load_bytecode(fh)
-            except OSError:
-                pass
-            except Exception:  # a damaged entry (Jinja only checks versions and checksums)
-                bucket.reset()
+                code = marshal.loads(payload)
+            except (ValueError, EOFError, TypeError):
+                return
+            if isinstance(code, types.CodeType):
+                bucket.code = code
 
         def dump_bytecode(self, bucket) -> None:
-            put(self.directory / f"{bucket.key}.code", bucket.write_bytecode)
+            key = signing_key(create=True)
+            directory = cache_subdir(folder, create=True) if key is not None else None
+            if directory is None:
+                return
+            payload = marshal.dumps(bucket.code)
+            mac = sign(key, b"code", bucket.expect + payload)
+            put(directory / f"{bucket.key}.code", CODE_MAGIC + mac + b"\n" + bucket.expect + b"\n" + payload)
 
     return CodeCache()
 

@@ -26,7 +26,9 @@ from pathlib import Path
 from generator.cache import cache_dir, read_render_records, write_render_records
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import MISSING, UNSETTLED, code_digest, inputs_digest, path_state, tree_of
-from generator.writer.manifest import JOURNAL, MANIFEST, TMP, entries_digest, read_regular, safe_rel, sha256
+from generator.writer.manifest import (
+    JOURNAL, TMP, entries_digest, folders_in_the_way, load_manifest, read_regular, sha256,
+)
 
 
 @dataclass
@@ -128,7 +130,9 @@ def replay(
     if cache_dir() is None:  # no records kept: nothing to prove it with
         return None
     try:
-        data = Path(blueprint).read_bytes()
+        data = read_regular(blueprint, follow_symlinks=True)  # a FIFO is not waited on: the full render refuses it
+        if data is None:
+            return None
         for target in _targets(out_dir, sha256(data)):
             found = _check(Path(blueprint), data, target, stage, strict, seen)
             if found is not None:
@@ -187,10 +191,9 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
     inputs = (read_render_records(target) or {}).get(options_key(stage, strict))
     if not isinstance(inputs, dict) or os.path.lexists(target / JOURNAL) or legacy_leftovers(target):
         return None
-    raw = _read(target / MANIFEST)
-    files = json.loads(raw)["files"] if raw is not None else None
-    if not isinstance(files, dict) or entries_digest(files) != inputs.get("files"):
-        return None  # not the manifest this record wrote (edited, pulled, rendered elsewhere)
+    files, _raw, problems = load_manifest(target)  # read like the full render reads it (SLS603/604)
+    if files is None or problems or folders_in_the_way(target, files) or entries_digest(files) != inputs.get("files"):
+        return None  # not the manifest this record wrote (edited, pulled, rendered elsewhere), or refused
     code, bp_sha = code_digest(), sha256(data)
     if inputs.get("code") != code or inputs.get("blueprint") != bp_sha:
         return None
@@ -217,8 +220,6 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
             return None
     prefix = os.path.join(target, "")
     for rel, entry in files.items():
-        if not safe_rel(rel) or not isinstance(entry, dict):
-            return None
         disk = _read(prefix + rel)
         if disk is None or hashlib.sha256(disk).hexdigest() != entry.get("sha256"):
             return None

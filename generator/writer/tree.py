@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -23,11 +24,14 @@ from generator.writer.manifest import (
     JOURNAL,
     MANIFEST,
     TMP,
+    Damaged,
     entries_for,
     file_sha256,
+    folders_in_the_way,
     fsync_dir,
+    load_journal,
+    load_manifest,
     manifest_bytes,
-    read_manifest,
     read_regular,
     sha256,
     write_all,
@@ -41,7 +45,65 @@ FSYNC_BATCH = 256  # temp files held open at once (well below the usual 1024 des
 
 
 class WriteRefused(BlueprintError):
-    """The output folder holds work sls-gen must not overwrite (SLS601/SLS602); nothing was written."""
+    """The output folder cannot take this render as it is (SLS6xx): it holds work sls-gen must not
+    overwrite, its bookkeeping is damaged, a symlink is in the way, or it cannot be written."""
+
+    committed = False  # True only when a write failed after the commit point: the next render finishes it
+
+
+def _damaged(out_dir: Path, exc: Damaged) -> WriteRefused:
+    """SLS603: a manifest or journal sls-gen cannot trust, with the way out."""
+    path = out_dir / exc.name
+    if exc.name == JOURNAL:
+        hint = (f"it is not a journal sls-gen wrote; check the folder (git status), then delete {path} and render "
+                "again: its temp files are swept, nothing else is touched")
+    else:
+        hint = (f"restore it (e.g. git checkout -- {path}), or pass --force to adopt the folder as it is: "
+                "files that differ from the render are kept as <file>.orig, unlisted files are left alone")
+    shown = exc.problems[:5] + ([f"and {len(exc.problems) - 5} more"] if len(exc.problems) > 5 else [])
+    return WriteRefused([Diagnostic("SLS603", f"{exc.name} cannot be trusted: " + "; ".join(shown), file=str(path),
+                                    hint=hint)])
+
+
+def _not_a_folder(out_dir: Path) -> WriteRefused:
+    return WriteRefused([Diagnostic("SLS601", "the output folder is not a folder (a file, or a symlink to nothing)",
+                                    file=str(out_dir), hint="pick another --out, or move it away")])
+
+
+def _in_the_way(out_dir: Path, found: dict[str, str]) -> WriteRefused:
+    """SLS604: a symlink or a file where the render needs a plain folder, or a folder, FIFO, ...
+    where it needs a file."""
+    def message(rel: str, what: str) -> str:
+        if what == "a symbolic link":
+            return f"'{rel}' is a symbolic link: sls-gen never writes or deletes through one, wherever it points"
+        if what == "a file":
+            return f"'{rel}' is a file where sls-gen needs a folder"
+        return f"'{rel}' is {what} where sls-gen writes a file"
+
+    return WriteRefused([
+        Diagnostic("SLS604", message(rel, what), file=str(out_dir / rel),
+                   hint="make it a plain folder (or file) of the output folder, or move it away, or render into another --out")
+        for rel, what in sorted(found.items())
+    ])
+
+
+@contextmanager
+def _os_errors(out_dir: Path):
+    """An OSError while reading or writing the output folder becomes SLS605 (exit 3), never a crash:
+    before the commit point nothing was changed (temp files are swept by the next render); after it
+    the next render finishes the journal."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out_dir
+        pending = os.path.lexists(out_dir / JOURNAL)
+        refused = WriteRefused([Diagnostic(
+            "SLS605", f"cannot read or write the output folder: {exc.strerror or type(exc).__name__}", file=str(where),
+            hint="make it writable (e.g. chmod u+w) and render again"
+                 + ("; the render is committed and the next one finishes it" if pending else "; nothing was changed"),
+        )])
+        refused.committed = pending
+        raise refused from None
 
 
 @dataclass
@@ -113,14 +175,31 @@ def plan_write(
     kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source, so
     only a change of content counts as a change."""
     out_dir = Path(out_dir)
+    with _os_errors(out_dir):
+        return _plan_write(files, out_dir, force, scope, sources)
+
+
+def _plan_write(files, out_dir: Path, force: bool, scope, sources) -> WritePlan:
+    if os.path.lexists(out_dir) and not out_dir.is_dir():
+        raise _not_a_folder(out_dir)
     if _foreign(out_dir) and not force:
         raise WriteRefused([Diagnostic(
             "SLS601", "output folder is not empty and was not written by sls-gen (no "
             f"{MANIFEST}); refusing to write into it", file=str(out_dir),
             hint="pick another --out, or pass --force to write beside its files; colliding files are kept as <file>.orig",
         )])
-    old_entries, old_raw = read_manifest(out_dir)
+    try:
+        load_journal(out_dir)  # the render would have to finish it: it must be one sls-gen wrote
+    except Damaged as exc:
+        raise _damaged(out_dir, exc) from None
+    old_entries, old_raw, problems = load_manifest(out_dir)
+    if problems and not force:
+        raise _damaged(out_dir, Damaged(MANIFEST, problems))
     old_entries = old_entries or {}
+    stale = [rel for rel in old_entries if rel not in files and (scope is None or scope(rel))]
+    blocked = folders_in_the_way(out_dir, [*files, *stale, MANIFEST])
+    if blocked:  # checked before any file is read: nothing is read through a symlink either
+        raise _in_the_way(out_dir, blocked)
     plan = WritePlan(out_dir, interrupted=os.path.lexists(out_dir / JOURNAL), old_manifest=old_raw)
     prefix = os.path.join(out_dir, "")
     for rel, content in files.items():
@@ -134,7 +213,17 @@ def plan_write(
         elif disk is not None and rel in old_entries and sha256(disk) == old_entries[rel].get("sha256"):
             plan.files.append(FileStatus("update", rel, content, disk))
         else:
+            if disk is None:
+                what = _not_a_file(prefix + rel)
+                if what:
+                    blocked[rel] = what
             plan.files.append(FileStatus("conflict", rel, content, disk))
+    for name in (MANIFEST, JOURNAL):
+        what = _not_a_file(prefix + name)
+        if what:
+            blocked[name] = what
+    if blocked:  # a folder, FIFO, socket or device where a file goes: --force cannot replace it either
+        raise _in_the_way(out_dir, blocked)
     entries = entries_for(files, sources)
     if sources is None:
         for rel, entry in entries.items():
@@ -147,17 +236,30 @@ def plan_write(
         if scope is not None and not scope(rel):
             entries[rel] = entry  # outside this render: still ours, untouched
             continue
-        disk_sha = file_sha256(out_dir / rel)
-        if disk_sha is None:
+        try:
+            disk = read_regular(prefix + rel)  # never follows a symlink: a link there is kept, not read
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        path = out_dir / rel
-        status = "remove" if disk_sha == entry.get("sha256") and not path.is_symlink() else "keep"
-        plan.files.append(FileStatus(status, rel, None, path.read_bytes() if status == "remove" else None))
+        status = "remove" if disk is not None and sha256(disk) == entry.get("sha256") else "keep"
+        plan.files.append(FileStatus(status, rel, None, disk if status == "remove" else None))
     plan.files.sort(key=lambda f: f.rel)
     plan.entries = entries
     plan.manifest = manifest_bytes(entries)
     plan.manifest_changed = plan.manifest != old_raw
     return plan
+
+
+def _not_a_file(path: str) -> str | None:
+    """What is at `path` when it is neither missing, a regular file nor a symlink (which are replaced
+    whole, never written through): "a folder", "a FIFO", ..."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return None
+    return "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" \
+        if stat.S_ISSOCK(mode) else "a device"
 
 
 def _backup(path: Path) -> Path:
@@ -192,9 +294,21 @@ def _parents(out_dir: Path, rels) -> list[Path]:
 
 
 def _roll_forward(out_dir: Path, journal: dict) -> None:
+    """Finish a committed render. `journal` is validated (load_journal, or built by apply_plan): every
+    path is a file sls-gen may write inside the folder; none is reached through a symlink."""
+    blocked = folders_in_the_way(out_dir, [*journal["put"], *journal["remove"]])
+    if blocked:
+        raise _in_the_way(out_dir, blocked)
     for rel in journal["put"]:
+        target = out_dir / rel
         try:
-            os.replace(out_dir / (rel + TMP), out_dir / rel)
+            st = os.lstat(target)
+        except OSError:
+            st = None
+        try:
+            if st is not None and stat.S_ISREG(st.st_mode):  # the file keeps its mode (e.g. read-only stays so)
+                os.chmod(out_dir / (rel + TMP), stat.S_IMODE(st.st_mode) & 0o777)
+            os.replace(out_dir / (rel + TMP), target)
         except FileNotFoundError:
             continue  # renamed by an earlier, interrupted roll-forward
         _crashpoint("rename")
@@ -223,9 +337,12 @@ def recover(out_dir: Path) -> bool:
     if not out_dir.is_dir():
         return False
     did = False
-    journal_path = out_dir / JOURNAL
-    if journal_path.exists():
-        _roll_forward(out_dir, json.loads(journal_path.read_bytes()))
+    try:
+        journal = load_journal(out_dir)
+    except Damaged as exc:
+        raise _damaged(out_dir, exc) from None
+    if journal is not None:
+        _roll_forward(out_dir, journal)
         did = True
     for dirpath, dirnames, filenames in os.walk(out_dir):
         dirnames[:] = [d for d in dirnames if d not in NEVER_WALKED and not os.path.islink(os.path.join(dirpath, d))]
@@ -348,6 +465,16 @@ def apply_plan(plan: WritePlan) -> None:
     _roll_forward(out_dir, {"put": puts, "remove": removes})
 
 
+def _read_only(out_dir: Path, rels: list[str]) -> list[Path]:
+    """Existing folders the render must create, rename or delete files in but may not: found before
+    anything is written, so a read-only stage folder refuses the render instead of breaking it."""
+    found = []
+    for folder in {out_dir, *_parents(out_dir, rels)}:
+        if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK):
+            found.append(folder)
+    return sorted(found)
+
+
 @contextmanager
 def _locked(out_dir: Path):
     """One writer per output folder: an flock on the folder itself (released if the process dies)."""
@@ -389,8 +516,23 @@ def write_tree(
     render, still under the folder's lock (the CLI records what the render read).
     """
     out_dir = Path(out_dir).absolute()
-    with _locked(out_dir):
-        return _write_locked(files, out_dir, force, scope, sources, before_commit, after_commit)
+    created = False
+    with _os_errors(out_dir):
+        if os.path.lexists(out_dir) and not out_dir.is_dir():
+            raise _not_a_folder(out_dir)
+        if not out_dir.exists():  # a first render: create it so that it can be locked like any other
+            out_dir.mkdir(parents=True, exist_ok=True)
+            created = True
+        try:
+            with _locked(out_dir):
+                return _write_locked(files, out_dir, force, scope, sources, before_commit, after_commit)
+        except BaseException:
+            if created:
+                try:
+                    out_dir.rmdir()  # only if this run left it empty
+                except OSError:
+                    pass
+            raise
 
 
 def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None, after_commit=None) -> WritePlan:
@@ -406,9 +548,24 @@ def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None
             )
             for f in plan.conflicts
         ])
+    if plan.changed:
+        read_only = _read_only(out_dir, [f.rel for f in plan.files if f.status in CHANGES])
+        if read_only:
+            raise WriteRefused([Diagnostic(
+                "SLS605", "cannot write the output folder: read-only folder", file=str(folder),
+                hint="make it writable (e.g. chmod u+w) and render again; nothing was changed",
+            ) for folder in read_only])
     if before_commit is not None:
         before_commit(plan)
-    apply_plan(plan)
+    try:
+        apply_plan(plan)
+    except OSError:
+        if not os.path.lexists(out_dir / JOURNAL):  # died before the commit: sweep this run's temp files now
+            try:
+                recover(out_dir)
+            except (OSError, WriteRefused):
+                pass
+        raise
     if after_commit is not None:
         after_commit(plan)
     return plan
