@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-RENDERS_FORMAT = 1
+RENDERS_FORMAT = 2  # 2: path states are typed values (generator/fingerprint.py), no longer "|"-joined strings
 
 
 def cache_dir() -> Path | None:

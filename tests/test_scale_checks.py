@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from generator.checks.packaging import ZIP_WARN_BYTES
+from generator.package.size import ZIP_WARN_BYTES
 from generator.diagnostics import BlueprintError
 from generator.pipeline import render, validate
 

@@ -6,9 +6,12 @@ sls-gen packages for Python and Node.js (see docs/decisions/compiled-artifacts.m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic
-from generator.plan.model import FunctionPlan
+
+if TYPE_CHECKING:
+    from generator.plan.model import FunctionPlan
 
 
 def compiled_package(fn: FunctionPlan, root: Path, doc) -> tuple[bytes | None, Diagnostic | None]:
