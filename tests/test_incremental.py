@@ -323,8 +323,8 @@ def test_an_unsure_folder_renders_in_full(app, spy, damage):
         manifest.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif damage == "odd_record":
         doc = json.loads(record_file(out).read_text())
-        for record in doc["records"].values():
-            record["report"] = "not a report"
+        for entry in doc["records"].values():
+            entry["report"] = "not a report"
         record_file(out).write_text(json.dumps(doc))
     elif damage == "journal":
         (out / JOURNAL).write_text(json.dumps({"put": [], "remove": {}}))
