@@ -179,6 +179,26 @@ def test_default_output_folder_is_found_without_rendering(app, spy, monkeypatch)
     assert "into out/shop:" in result.stdout and "nothing changed, nothing written" in result.stdout
 
 
+def test_the_no_op_check_is_one_call_with_one_typed_answer(app, spy):
+    bp, out = app
+    assert noop.check(bp, out, None, False) == noop.RenderInFull({}), "nothing rendered there yet"
+    primed(bp, out, spy)
+    answer = noop.check(bp, out, None, False)
+    assert isinstance(answer, noop.Unchanged)
+    assert (answer.target, answer.service, answer.stages) == (out, "shop", ["dev", "prod"])
+    assert answer.outputs == len(files(out)) - 1 and answer.skip == 4  # all but the manifest; 4 code folders
+    assert [w.code for w in answer.warnings] == ["SLS501"] * len(answer.warnings) and answer.warnings
+    assert noop.check(bp, out, None, False, force=True) == noop.RenderInFull({}), "--force trusts nothing"
+    assert noop.check(bp, bp.parent, None, False) == noop.RenderInFull({}), "a refused folder is the render's to report"
+
+    _edit_handler(bp, out)
+    answer = noop.check(bp, out, None, False)
+    assert isinstance(answer, noop.RenderInFull)
+    assert sorted(answer.seen) == [f"src/{n}" for n in PY_FUNCTIONS], "the code folders it read, for reuse"
+    for rel, state in answer.seen.items():
+        assert state == fingerprint.PathState(rel, fingerprint.Kind.DIR, package.tree_fingerprint(bp.parent / rel))
+
+
 # ------------------------------------------------------------------------------ not taken
 
 

@@ -71,3 +71,31 @@ def test_a_folder_named_like_the_outside_is_not_the_outside(tmp_path):
     os.symlink(elsewhere, app / "link")
     result = run("render", app / "blueprint.yaml", "-o", out)
     assert result.exit_code == 2 and "SLS313" in result.stderr, result.output
+
+
+def test_a_path_state_is_what_was_read_there_and_nothing_else(tmp_path):
+    import hashlib
+
+    from generator.fingerprint import UNSETTLED, Kind, Mode, PathState, path_state
+    from generator.package.zips import tree_fingerprint
+
+    root = tmp_path / "app"
+    (root / "src" / "a|b").mkdir(parents=True)
+    (root / "src" / "a|b" / "handler.py").write_text(HANDLER)
+    (root / "app.jar").write_bytes(b"PK")
+    os.symlink(tmp_path, root / "up")
+    states = {
+        ("src/a|b", Mode.WHERE): PathState("src/a|b"),
+        ("src/a|b", Mode.EXISTS): PathState("src/a|b", Kind.DIR),
+        ("src/a|b", Mode.CODE): PathState("src/a|b", Kind.DIR, tree_fingerprint(root / "src" / "a|b")),
+        ("app.jar", Mode.ARTIFACT): PathState("app.jar", Kind.FILE, hashlib.sha256(b"PK").hexdigest()),
+        ("app.jar", Mode.EXISTS): PathState("app.jar", Kind.FILE),
+        ("gone", Mode.CODE): PathState("gone", Kind.MISSING),
+        ("up", Mode.WHERE): PathState(None),  # a link out of the blueprint's folder
+        ("src/../src/a|b", Mode.WHERE): PathState("src/a|b"),
+        (".", Mode.EXISTS): PathState(".", Kind.DIR),
+    }
+    for (rel, mode), expected in states.items():
+        assert path_state(root, rel, mode) == expected, (rel, mode)
+    assert states[("src/a|b", Mode.CODE)].tree and states[("gone", Mode.CODE)].missing
+    assert UNSETTLED not in states.values()
