@@ -17,9 +17,9 @@ t0 = clock()
 from pathlib import Path  # noqa: E402
 
 from generator.emit.hcl import format_hcl  # noqa: E402
-from generator.emit.package import build_zip  # noqa: E402
 from generator.emit.templates import environment  # noqa: E402
 from generator.emit.terraform import stage_files  # noqa: E402
+from generator.package.zips import build_zip  # noqa: E402
 from generator.pipeline import validate  # noqa: E402
 from generator.plan.build import build_plan  # noqa: E402
 

@@ -25,8 +25,8 @@ import stat
 import sys
 from pathlib import Path
 
-RENDERS_FORMAT = 2
-_RENDERS_MAGIC = b"sls-gen-renders 2 "
+RENDERS_FORMAT = 3  # 3: signed, and path states are typed values (generator/fingerprint.py), not "|"-joined strings
+_RENDERS_MAGIC = b"sls-gen-renders 3 "
 KEY_NAME = "cache.key"
 _warned = False
 
@@ -249,7 +249,7 @@ def _count(value: object) -> bool:
 
 
 def record_problem(record: object) -> str | None:
-    """Why a render record is not one sls-gen writes (generator/writer/noop.py), or None. A record
+    """Why a render record is not one sls-gen writes (generator/record.py), or None. A record
     only ever decides whether to render: it names no file to write, and the paths it names are read
     (fingerprinted) only when they are relative and inside the blueprint's folder."""
     if not isinstance(record, dict):

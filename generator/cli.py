@@ -91,9 +91,9 @@ def _out_options(fn):
 def _render_for_write(
     blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True, seen=None
 ):
+    from generator.package.reuse import previous_zips
     from generator.pipeline import render as do_render
     from generator.writer.guard import check_output_dir
-    from generator.writer.reuse import previous_zips
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
@@ -128,21 +128,21 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
     """
 
     def action():
-        seen: dict[str, str] = {}  # code folders the fast path looked at: not read twice
-        if not force:  # nothing changed since the last render: say so without rendering
-            from generator.writer.noop import replay
+        from generator.noop import Unchanged, check
 
-            same = replay(blueprint, out_dir, stage, strict, seen)
-            if same is not None:
-                _print_diagnostics(same.warnings, sys.stderr.isatty())
-                counts = {"identical": same.outputs, "skip": same.skip}
-                _summary(same.service, same.stages, same.target, {k: n for k, n in counts.items() if n}, False)
-                return
+        answer = check(blueprint, out_dir, stage, strict, force)
+        if isinstance(answer, Unchanged):  # nothing changed since the last render: say so without rendering
+            _print_diagnostics(answer.warnings, sys.stderr.isatty())
+            counts = {"identical": answer.outputs, "skip": answer.skip}
+            _summary(answer.service, answer.stages, answer.target, {k: n for k, n in counts.items() if n}, False)
+            return
+        from generator import record
         from generator.writer import write_scaffolds, write_tree
-        from generator.writer.noop import record_render
         from generator.writer.tree import legacy_leftovers
 
-        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, reuse=not force, seen=seen)
+        rendered, target, scope = _render_for_write(
+            blueprint, out_dir, stage, strict, reuse=not force, seen=answer.seen
+        )
         for leftover in legacy_leftovers(target):
             click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
                        "it may hold your terraform state: check it, then delete it.", err=True)
@@ -152,7 +152,7 @@ def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: boo
             scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
 
         def after_commit(plan):  # then what was read, in the user's cache (never in the folder)
-            record_render(rendered, blueprint, stage, strict, plan)
+            record.save(rendered, blueprint, stage, strict, plan.out_dir, plan.entries)
 
         plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
                           before_commit=before_commit, after_commit=after_commit)

@@ -4,7 +4,7 @@ A render is a function of (sls-gen's code, the blueprint's bytes, the options, t
 at). Each render's record in the user cache (generator/cache.py) keeps a digest of those inputs
 (docs/decisions/incremental-render.md), so the next render can prove it would produce the same
 files without importing the pipeline at all.
-Cheap imports only (hashlib, os): this module runs on the no-op fast path.
+Cheap imports only (hashlib, os, enum): this module runs on the no-op fast path.
 """
 
 from __future__ import annotations
@@ -14,15 +14,68 @@ import json
 import os
 import posixpath
 import stat
+from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
 from generator import __version__
 
-MISSING = "missing"
-UNSETTLED = "unsettled"  # a state no path ever has: what was read changed while it was read
-#: How much of a path a mode reads: a path consulted twice keeps the strongest.
-STRENGTH = {"where": 0, "exists": 1, "artifact": 2, "code": 2}
+class Mode(Enum):
+    """How much of a consulted path a render reads; a path consulted twice keeps the strongest."""
+
+    WHERE = "where"  # where it resolves to, nothing more: decides SLS313 (an explicit `code:`/`artifact:`)
+    EXISTS = "exists"  # and what is there: a compiled function's code dir (scaffold it or not)
+    ARTIFACT = "artifact"  # and a file's sha256: a compiled function's artifact, copied into dist/
+    CODE = "code"  # and a folder's tree fingerprint: a function's code dir, the exact input of its zip
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+
+_STRENGTH = {Mode.WHERE: 0, Mode.EXISTS: 1, Mode.ARTIFACT: 2, Mode.CODE: 2}
+
+
+class Kind(Enum):
+    """What a path resolved to when it was read."""
+
+    MISSING = "missing"
+    DIR = "dir"
+    FILE = "file"
+    OTHER = "other"  # a socket, a device, ...
+    UNSETTLED = "unsettled"  # no path is ever read as this: what was read changed while it was read
+
+
+@dataclass(frozen=True, slots=True)
+class PathState:
+    """One consulted path, as read: equal states mean a render read the same there.
+
+    `where`: the resolved path relative to the blueprint folder ("." for the folder itself), None
+    when a symlink leads out of it; no absolute path is ever kept. `kind`: None for mode WHERE,
+    which looks no further. `digest`: a folder's tree fingerprint (mode CODE) or a file's sha256
+    (mode ARTIFACT), else None.
+    """
+
+    where: str | None
+    kind: Kind | None = None
+    digest: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.kind is Kind.MISSING
+
+    @property
+    def tree(self) -> str | None:
+        """The tree fingerprint of a folder read in mode CODE, else None."""
+        return self.digest if self.kind is Kind.DIR else None
+
+    def doc(self) -> list:
+        """As JSON values: what the inputs digest covers."""
+        return [self.where, self.kind.value if self.kind else None, self.digest]
+
+
+UNSETTLED = PathState(None, Kind.UNSETTLED)
 
 
 @lru_cache(maxsize=None)
@@ -60,7 +113,7 @@ def _file_sha256(path: str) -> str:
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:  # an unreadable artifact: SLS008, not a crash
-        from generator.emit.package import unreadable
+        from generator.package.zips import unreadable
 
         raise unreadable(exc, path) from None
 
@@ -84,18 +137,13 @@ def _resolve(full: str, parents: dict[str, str] | None) -> tuple[str, os.stat_re
 
 
 def path_state(
-    root: Path, rel: str, mode: str, real_root: str | None = None, parents: dict[str, str] | None = None,
+    root: Path, rel: str, mode: Mode, real_root: str | None = None, parents: dict[str, str] | None = None,
     contents: dict[str, list] | None = None,
-) -> str:
-    """One consulted path as a string that changes whenever what the render read there changes.
+) -> PathState:
+    """What a render reading `rel` (relative to the blueprint folder `root`) in `mode` reads there.
 
-    mode "code" (a function's code dir: its tree fingerprint, the exact input of its zip),
-    "artifact" (a compiled artifact: the file's sha256), "exists" (a compiled function's code dir:
-    only whether it is there, which decides its scaffold) or "where" (only where the path
-    resolves to, which decides SLS313). Every mode starts with where the path resolves to, relative
-    to the blueprint folder ("!outside" when a symlink leads out of it): no absolute path is kept.
     `parents`: a cache of resolved folders, shared by the calls of one render. `contents`: where a
-    "code" folder's files are kept as read (rel -> what build_zip takes), so zipping reads nothing again.
+    CODE folder's files are kept as read (rel -> what build_zip takes), so zipping reads nothing again.
     """
     real_root = real_root or os.path.realpath(root)
     normal = posixpath.normpath(rel.replace("\\", "/"))
@@ -107,36 +155,30 @@ def path_state(
     elif real.startswith(prefix):
         where = real[len(prefix):].replace(os.sep, "/")
     else:
-        where = "!outside"
-    if mode == "where":
-        return where
+        where = None
+    if mode is Mode.WHERE:
+        return PathState(where)
     try:
         st = st or os.stat(real)
     except OSError:
-        return f"{where}|{MISSING}"
+        return PathState(where, Kind.MISSING)
     if stat.S_ISDIR(st.st_mode):
-        if mode == "code":
-            from generator.emit.package import read_tree, tree_fingerprint
+        if mode is not Mode.CODE:
+            return PathState(where, Kind.DIR)
+        from generator.package.zips import read_tree, tree_fingerprint
 
-            if contents is None:
-                return f"{where}|dir|{tree_fingerprint(full, real)}"
-            tree, contents[rel] = read_tree(full, real)
-            return f"{where}|dir|{tree}"
-        return f"{where}|dir"
+        if contents is None:
+            return PathState(where, Kind.DIR, tree_fingerprint(full, real))
+        tree, contents[rel] = read_tree(full, real)
+        return PathState(where, Kind.DIR, tree)
     if stat.S_ISREG(st.st_mode):
-        return f"{where}|file|{_file_sha256(real)}" if mode == "artifact" else f"{where}|file"
-    return f"{where}|other"
-
-
-def tree_of(state: str) -> str | None:
-    """The tree fingerprint inside a "code" state of an existing folder, else None."""
-    parts = state.split("|")
-    return parts[2] if len(parts) == 3 and parts[1] == "dir" else None
+        return PathState(where, Kind.FILE, _file_sha256(real) if mode is Mode.ARTIFACT else None)
+    return PathState(where, Kind.OTHER)
 
 
 def inputs_digest(
     code: str, blueprint_sha256: str, blueprint_name: str, stage: str | None, strict: bool,
-    paths: dict[str, str], states: dict[str, str], report: dict,
+    modes: dict[str, Mode], states: dict[str, PathState], report: dict,
 ) -> str:
     """The digest a render record keeps: equal digests mean a render would give the same files and report."""
     doc = {
@@ -145,8 +187,8 @@ def inputs_digest(
         "blueprint_name": blueprint_name,
         "stage": stage,
         "strict": bool(strict),
-        "paths": sorted(paths.items()),
-        "states": sorted(states.items()),
+        "paths": sorted((rel, mode.value) for rel, mode in modes.items()),
+        "states": sorted((rel, state.doc()) for rel, state in states.items()),
         "report": report,
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

@@ -526,16 +526,17 @@ def test_a_cache_that_is_not_private_is_ignored_with_one_warning(world, renders,
 
 def _fake_record(w: World, key: bytes, **change) -> None:
     """A record that says the current blueprint renders to what is on disk, signed with `key`."""
-    from generator.fingerprint import code_digest, inputs_digest, path_state
-    from generator.writer.noop import options_key
+    from generator.fingerprint import Mode, code_digest, inputs_digest, path_state
+    from generator.record import options_key
 
     path = cache.render_record_path(w.out)[0]
     doc = json.loads(path.read_bytes().partition(b"\n")[2])
     rec = doc["records"][options_key(None, False)]
     rec["blueprint"] = hashlib.sha256(w.bp.read_bytes()).hexdigest()
     root = w.bp.parent
-    states = {rel: path_state(root, rel, mode, os.path.realpath(root)) for rel, mode in rec["paths"].items()}
-    rec["digest"] = inputs_digest(code_digest(), rec["blueprint"], w.bp.name, None, False, rec["paths"], states,
+    modes = {rel: Mode(mode) for rel, mode in rec["paths"].items()}
+    states = {rel: path_state(root, rel, mode, os.path.realpath(root)) for rel, mode in modes.items()}
+    rec["digest"] = inputs_digest(code_digest(), rec["blueprint"], w.bp.name, None, False, modes, states,
                                   rec["report"])
     rec.update(change)
     body = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()

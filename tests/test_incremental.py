@@ -1,4 +1,4 @@
-"""Incremental rendering: the no-op fast path (generator/writer/noop.py) and zip reuse.
+"""Incremental rendering: the no-op check (generator/noop.py) and zip reuse.
 
 The fast path must be taken when nothing a render reads changed, print exactly what a full render
 prints, and never be taken when anything it reads changed (docs/decisions/incremental-render.md).
@@ -17,11 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 import generator.cache as cache
-import generator.emit.package as package
 import generator.fingerprint as fingerprint
+import generator.noop as noop
+import generator.package.reuse as reuse
+import generator.package.zips as package
 import generator.pipeline as pipeline
-import generator.writer.noop as noop
-import generator.writer.reuse as reuse
+import generator.record as record
 from generator.cli import main
 from generator.writer.manifest import JOURNAL, MANIFEST, TMP
 
@@ -167,7 +168,7 @@ def test_fast_path_prints_exactly_what_a_full_render_prints(app, spy, monkeypatc
     fast = runner.invoke(main, ["render", str(bp), "-o", str(out)])
     assert spy.renders == 0
     assert "SLS501" in fast.stderr and "SLS505" not in fast.stderr  # warnings are replayed
-    monkeypatch.setattr(noop, "replay", lambda *a: None)  # now the same state, rendered in full
+    monkeypatch.setattr(noop, "check", lambda *a: noop.RenderInFull())  # now the same state, rendered in full
     full = runner.invoke(main, ["render", str(bp), "-o", str(out)])
     assert spy.renders == 1
     assert (fast.exit_code, fast.stdout, fast.stderr) == (full.exit_code, full.stdout, full.stderr)
@@ -189,6 +190,26 @@ def test_default_output_folder_is_found_without_rendering(app, spy, monkeypatch)
     result = run("render", bp)
     assert result.exit_code == 0 and spy.renders == 1, result.output
     assert "into out/shop:" in result.stdout and "nothing changed, nothing written" in result.stdout
+
+
+def test_the_no_op_check_is_one_call_with_one_typed_answer(app, spy):
+    bp, out = app
+    assert noop.check(bp, out, None, False) == noop.RenderInFull({}), "nothing rendered there yet"
+    primed(bp, out, spy)
+    answer = noop.check(bp, out, None, False)
+    assert isinstance(answer, noop.Unchanged)
+    assert (answer.target, answer.service, answer.stages) == (out, "shop", ["dev", "prod"])
+    assert answer.outputs == len(files(out)) - 1 and answer.skip == 4  # all but the manifest; 4 code folders
+    assert [w.code for w in answer.warnings] == ["SLS501"] * len(answer.warnings) and answer.warnings
+    assert noop.check(bp, out, None, False, force=True) == noop.RenderInFull({}), "--force trusts nothing"
+    assert noop.check(bp, bp.parent, None, False) == noop.RenderInFull({}), "a refused folder is the render's to report"
+
+    _edit_handler(bp, out)
+    answer = noop.check(bp, out, None, False)
+    assert isinstance(answer, noop.RenderInFull)
+    assert sorted(answer.seen) == [f"src/{n}" for n in PY_FUNCTIONS], "the code folders it read, for reuse"
+    for rel, state in answer.seen.items():
+        assert state == fingerprint.PathState(rel, fingerprint.Kind.DIR, package.tree_fingerprint(bp.parent / rel))
 
 
 # ------------------------------------------------------------------------------ not taken
@@ -216,7 +237,7 @@ def _change_artifact(bp, out):
 
 def _code_changed(monkeypatch):
     changed = lambda: "0" * 64  # noqa: E731 - what an edited template or module gives
-    for module in (fingerprint, noop, reuse):
+    for module in (fingerprint, noop, record, reuse):
         monkeypatch.setattr(module, "code_digest", changed)
 
 
@@ -384,7 +405,7 @@ def test_the_record_lives_in_the_cache_not_in_the_output_folder(app, spy, own_ca
     assert [p.name for p in (own_cache / "renders").iterdir()] == [record_file(out).name]
     assert record_file(out).stat().st_mode & 0o777 == 0o600
     assert (own_cache / "renders").stat().st_mode & 0o777 == 0o700
-    assert list(cache.read_render_records(out)) == [noop.options_key(None, False)]
+    assert list(cache.read_render_records(out)) == [record.options_key(None, False)]
 
 
 def test_manifest_is_byte_identical_whatever_sls_gen_code_wrote_it(app, spy, monkeypatch):
@@ -592,7 +613,7 @@ def test_one_edit_reads_only_the_edited_code_folder_twice(app, spy, monkeypatch)
 
 
 def test_an_artifact_rebuilt_while_it_is_read_is_looked_at_again(app, spy, monkeypatch):
-    import generator.emit.compiled as compiled
+    import generator.package.compiled as compiled
 
     bp, out = app
     real = compiled.compiled_package

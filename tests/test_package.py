@@ -1,4 +1,4 @@
-"""generator.emit.package: byte-for-byte reproducible deployment zips."""
+"""generator.package.zips: byte-for-byte reproducible deployment zips."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.emit.package import (
+from generator.package.zips import (
     build_zip,
     build_zip_from_files,
     included_files,

@@ -1,4 +1,4 @@
-"""Package size checks (generator/checks/packaging.py). Concurrency and SnapStart checks:
+"""Package size checks (generator/package/size.py). Concurrency and SnapStart checks:
 tests/families/test_function_checks.py; logs and alarms: tests/families/test_observability_checks.py."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from generator.checks.packaging import ZIP_WARN_BYTES
+from generator.package.size import ZIP_WARN_BYTES
 from generator.diagnostics import BlueprintError
 from generator.pipeline import render, validate
 

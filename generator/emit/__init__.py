@@ -1,1 +1,1 @@
-"""Stage 5 of the pipeline (emit): plan -> files (Terraform, scaffolds, zips), all in memory."""
+"""Stage 5 of the pipeline (emit): plan -> files (Terraform, scaffolds), all in memory."""

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from generator.emit import hcl as H
+from generator.emit import hcl_format as F
+from generator.emit import hcl_tokens as T
 
 # key (a line without its indent) -> summary tuple, or None when the line rules the fast route out:
 # (blank, net brackets, lead text, lead columns, assign text | None, assign columns, comment | None)
@@ -63,27 +64,27 @@ def _fast_summary(key: str) -> tuple | None:
     return None
 
 
-def _rewrite_sensitive(toks: list[H._Tok]) -> bool:
+def _rewrite_sensitive(toks: list[T._Tok]) -> bool:
     """True when terraform fmt's rewrites could change this line in some context (conservative)."""
     n = len(toks)
     for i, tok in enumerate(toks):
         typ = tok.type
-        if typ == H.COMMENT and tok.text.startswith("/*"):
+        if typ == T.COMMENT and tok.text.startswith("/*"):
             return True  # may span lines, and may sit between a block type and its labels
-        if typ == H.EQUAL and i + 2 < n and toks[i + 1].type == H.OQUOTE and toks[i + 2].type == H.INTERP:
+        if typ == T.EQUAL and i + 2 < n and toks[i + 1].type == T.OQUOTE and toks[i + 2].type == T.INTERP:
             if _interpolation_only(toks, i + 1):
                 return True  # x = "${expr}" becomes x = expr
-        if typ != H.IDENT:
+        if typ != T.IDENT:
             continue
         if tok.text == "variable":
             return True  # legacy type expressions are rewritten inside variable blocks
         j = i + 1
         while j < n:  # what block() would read as labels
-            if toks[j].type == H.IDENT:
+            if toks[j].type == T.IDENT:
                 return True  # a bare label gets quoted
-            if toks[j].type != H.OQUOTE:
+            if toks[j].type != T.OQUOTE:
                 break
-            label = H._normalize_label(toks, j)
+            label = F._normalize_label(toks, j)
             if label is None:
                 break
             new, end = label
@@ -93,54 +94,54 @@ def _rewrite_sensitive(toks: list[H._Tok]) -> bool:
     return False
 
 
-def _interpolation_only(toks: list[H._Tok], start: int) -> bool:
+def _interpolation_only(toks: list[T._Tok], start: int) -> bool:
     """Would terraform fmt unwrap the value starting at ``toks[start]`` (attribute() in hcl.py)?"""
     j, depth = start, 0
     while j < len(toks):
         tok = toks[j]
-        if depth == 0 and H._is_line_end(tok):
+        if depth == 0 and T._is_line_end(tok):
             break
-        depth += H._bracket_change(tok)
+        depth += T._bracket_change(tok)
         if depth < 0:
             break
         j += 1
     else:
         return True  # the value goes on past this line: leave it to the token route
     end = j
-    while end > start and toks[end - 1].type == H.COMMENT:
+    while end > start and toks[end - 1].type == T.COMMENT:
         end -= 1
     expr = toks[start:end]
-    return H._format_value_expr(expr) is not expr
+    return F._format_value_expr(expr) is not expr
 
 
 def _summarise(key: str) -> tuple | None:
     frames: list[int] = []
-    toks, _ = H._lex(key + "\n", frames)
+    toks, _ = T._lex(key + "\n", frames)
     if frames[0] or _rewrite_sensitive(toks):
         return None
-    lines = H._lines(toks)
+    lines = F._lines(toks)
     if len(lines) != 1 or not lines[0].lead:  # pragma: no cover - one line end per key
         return None
     line = lines[0]
-    H._format_spaces(lines)
+    F._format_spaces(lines)
     lead, assign, comment = line.lead, line.assign, line.comment
-    blank = lead[0].type == H.NEWLINE
+    blank = lead[0].type == T.NEWLINE
     net = 0
     for tok in lead:
-        net += H._bracket_change(tok)
+        net += T._bracket_change(tok)
     for tok in assign or ():
-        net += H._bracket_change(tok)
+        net += T._bracket_change(tok)
     lead[0].spaces = 0  # the indent, added per occurrence
-    lead_w = H._columns(lead)
+    lead_w = F._columns(lead)
     assign_w = 0
     if assign:
         assign[0].spaces = 0  # the alignment, added per occurrence
-        assign_w = H._columns(assign)
+        assign_w = F._columns(assign)
     if comment:
         comment[0].spaces = 0  # the alignment, added per occurrence
     for cell in (lead, comment or ()):  # _tidy: no trailing spaces inside line comments
         for tok in cell:
-            if tok.type == H.COMMENT:
+            if tok.type == T.COMMENT:
                 body = tok.text.rstrip("\r\n")
                 tok.text = body.rstrip(" \t") + tok.text[len(body):]
 
@@ -172,7 +173,7 @@ def format_by_lines(text: str) -> str | None:
     # _format_indent (a line that changes no bracket depth is at the current level)
     indents: list[int] = []
     indent = []
-    level = H._indent_level
+    level = F._indent_level
     for blank, net, *_rest in rows:
         indent.append(0 if blank else 2 * (len(indents) if net == 0 else level(indents, net)))
 

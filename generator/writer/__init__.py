@@ -1,4 +1,4 @@
-"""Stage 6 of the pipeline (write): put a render on disk without ever losing a user's work.
+"""Stage 7 of the pipeline (write): put a render on disk without ever losing a user's work.
 
 - manifest.py: which files of the output folder sls-gen owns, with their sha256.
 - tree.py: per-file statuses (create/identical/update/conflict/remove/keep) and a journaled,

@@ -1,5 +1,5 @@
 """`-o` never clobbers the blueprint's folder, home or root (SLS601). Cheap imports: it also runs on
-the no-op fast path (generator/writer/noop.py), before the pipeline is imported."""
+the no-op check (generator/noop.py), before the pipeline is imported."""
 
 from __future__ import annotations
 

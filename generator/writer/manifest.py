@@ -91,7 +91,7 @@ def kind(rel: str) -> str:
 def manifest_bytes(entries: dict[str, dict]) -> bytes:
     """entries: rel -> {"kind", "sha256", "source"?}. Sorted keys, trailing newline: byte-stable, and a
     function of the generated files alone (what a render read is kept in the user's cache instead,
-    generator/writer/noop.py), so identical outputs give identical bytes whichever sls-gen wrote them."""
+    generator/record.py), so identical outputs give identical bytes whichever sls-gen wrote them."""
     doc = {"format": FORMAT, "generator": "sls-gen", "files": dict(sorted(entries.items()))}
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
 

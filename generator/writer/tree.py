@@ -40,8 +40,6 @@ from generator.writer.manifest import (
 
 CHANGES = ("create", "update", "conflict", "remove")
 NEVER_WALKED = frozenset({".terraform", ".git"})  # big trees of the user's we never need to look into
-FSYNC_THREADS = 8  # fsync releases the GIL: temp files are flushed concurrently before the commit
-FSYNC_BATCH = 256  # temp files held open at once (well below the usual 1024 descriptors)
 
 
 class WriteRefused(BlueprintError):
@@ -374,15 +372,11 @@ def _syncfs():
 
 
 def _write_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) -> None:
-    """Write every `<file>.sls-gen-tmp` and make them durable before the commit point.
+    """Write every `<file>.sls-gen-tmp`, then make them all durable before the commit point.
 
-    On Linux one syncfs(2) of the output folder's filesystem flushes them all, names included:
-    ~0.01 s for 1,000 files where 1,000 fsyncs take 0.1-0.5 s. Elsewhere, or if syncfs fails,
-    each file is fsynced (_fsync_temp_files)."""
-    syncfs = _syncfs()
-    if syncfs is None:
-        _fsync_temp_files(out_dir, writes, puts)
-        return
+    One syncfs(2) of the output folder's filesystem (Linux) flushes them all, names included:
+    ~0.01 s for 1,000 files where fsyncing each took 0.06-0.3 s even spread over threads
+    (docs/decisions/speed-mechanisms.md). Where there is no syncfs, or it fails, each file is fsynced."""
     prefix = os.path.join(out_dir, "")
     for f in writes:
         fd = os.open(prefix + f.rel + TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
@@ -392,51 +386,20 @@ def _write_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) 
             os.close(fd)
         puts.append(f.rel)
         _crashpoint("tmp")
-    fd = os.open(out_dir, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        synced = syncfs(fd)
-    finally:
-        os.close(fd)
-    if not synced:
-        for f in writes:  # fsync works on a read-only descriptor
-            fd = os.open(prefix + f.rel + TMP, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-
-def _fsync_temp_files(out_dir: Path, writes: list[FileStatus], puts: list[str]) -> None:
-    """Write every `<file>.sls-gen-tmp`, then fsync them: in batches of open files, each batch's
-    fsyncs spread over a few threads (fsync releases the GIL; one task per thread, not per file)."""
-    from concurrent.futures import ThreadPoolExecutor  # lazily: the no-op paths never write
-
-    def flush(fds: list[int]) -> None:
+    syncfs = _syncfs()
+    if syncfs is not None:
+        fd = os.open(out_dir, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            if len(fds) > 1:
-                chunks = [fds[i::FSYNC_THREADS] for i in range(FSYNC_THREADS)]
-                list(pool.map(lambda chunk: [os.fsync(fd) for fd in chunk], chunks))
-            elif fds:
-                os.fsync(fds[0])
+            if syncfs(fd):
+                return
         finally:
-            for fd in fds:
-                os.close(fd)
-            fds.clear()
-
-    prefix = os.path.join(out_dir, "")
-    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-        batch: list[int] = []
+            os.close(fd)
+    for f in writes:  # fsync works on a read-only descriptor
+        fd = os.open(prefix + f.rel + TMP, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            for f in writes:
-                fd = os.open(prefix + f.rel + TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-                batch.append(fd)
-                write_all(fd, f.new)
-                puts.append(f.rel)
-                _crashpoint("tmp")
-                if len(batch) >= FSYNC_BATCH:
-                    flush(batch)
+            os.fsync(fd)
         finally:
-            flush(batch)
+            os.close(fd)
 
 
 def apply_plan(plan: WritePlan) -> None:

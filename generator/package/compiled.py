@@ -6,9 +6,12 @@ sls-gen packages for Python and Node.js (see docs/decisions/compiled-artifacts.m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic
-from generator.families.function.plan import FunctionPlan
+
+if TYPE_CHECKING:
+    from generator.families.function.plan import FunctionPlan
 
 
 def compiled_package(fn: FunctionPlan, root: Path, doc) -> tuple[bytes | None, Diagnostic | None]:
@@ -18,7 +21,7 @@ def compiled_package(fn: FunctionPlan, root: Path, doc) -> tuple[bytes | None, D
         try:
             return path.read_bytes(), None
         except OSError as exc:
-            from generator.emit.package import unreadable
+            from generator.package.zips import unreadable
 
             raise unreadable(exc, str(path)) from None
     return None, doc.diag(

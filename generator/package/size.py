@@ -1,6 +1,6 @@
 """Cold-start hygiene of what `render` packages: a large zip is a WARNING (SLS504).
 
-Runs in the pipeline after the zips are built (their size is unknown before). The threshold is
+Runs in the package stage (generator/package/stage.py) once a zip is built: its size is unknown before. The threshold is
 documented in docs/scale-and-observability.md.
 """
 

@@ -1,14 +1,14 @@
 """Zips only when their sources changed: hand the pipeline the previous render's zips to reuse.
 
 The manifest records, per `dist/<fn>.zip`, the tree fingerprint of the code it was built from
-(`source`, see generator.emit.package.tree_fingerprint: equal fingerprints mean byte-identical
+(`source`, see generator.package.zips.tree_fingerprint: equal fingerprints mean byte-identical
 zips). A zip is reused when its recorded source equals the current one, the manifest was written
 by this very sls-gen code (a change to the zip layout cannot leak through), no journal is
 pending, and the file on disk still has its recorded sha256. "Written by this code" is known only
 from a render record in the user's cache (generator/cache.py) naming this code and this very file
 list: the manifest itself does not say which sls-gen wrote it, so without such a record (fresh
 clone, cache off or wiped, a manifest pulled from another machine) every zip is built. Read-only:
-the writer stays the only one that writes the folder.
+the writer stays the only one that writes the folder; the CLI hands the lookup to the pipeline.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""The package stage: each function's deployment package (`dist/<fn>.zip`), and a scaffold where its
+code folder does not exist yet.
+
+A zip is reused from the previous render when its sources did not change (generator/package/reuse.py),
+else built (generator/package/zips.py); a compiled function's artifact is copied as built
+(generator/package/compiled.py). Everything read on disk is kept as typed states (reads.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic
+from generator.emit.scaffold import scaffold_files
+from generator.fingerprint import Kind, Mode, PathState
+from generator.package import compiled, zips
+from generator.package.reads import Reads
+from generator.package.size import zip_size_warning
+
+#: lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous render's zip of
+#: exactly those sources, or None: build it.
+ZipLookup = Callable[[str, str], "bytes | None"]
+
+
+@dataclass
+class Packaged:
+    """What the package stage adds to a render."""
+
+    zips: dict[str, bytes] = field(default_factory=dict)  # dist/<fn>.zip -> bytes
+    scaffolds: dict[str, dict[str, str]] = field(default_factory=dict)  # code dir -> {file: content}
+    code_dirs: list[str] = field(default_factory=list)  # every function code dir, existing or scaffolded
+    warnings: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # dist/<fn>.zip -> tree fingerprint it was built from
+    modes: dict[str, Mode] = field(default_factory=dict)  # what was read on disk: rel -> how much
+    states: dict[str, PathState] = field(default_factory=dict)  # and rel -> what was there
+
+
+def package(
+    blueprint: Path, doc, stages: Mapping, plans: Mapping, reuse: ZipLookup | None = None,
+    seen: Mapping[str, PathState] | None = None,
+) -> Packaged:
+    """Package every function of `plans` (stage name -> plan). `stages` (name -> stage blueprint) are
+    all the blueprint's stages: every explicit path of each was resolved by SLS313, so where each
+    resolves is part of what the render read. `seen`: code dir -> CODE state the no-op check just
+    read; a zip of exactly that state is reused without reading the folder a second time."""
+    reads = Reads(blueprint.parent)
+    for bp in stages.values():
+        for fn in bp.functions.values():
+            for value in (fn.code, fn.artifact):
+                if value is not None:
+                    reads.consult(value, Mode.WHERE)
+    out = Packaged()
+    built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
+    code_dirs: set[str] = set()
+    for plan in plans.values():
+        routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
+
+        def scaffold(fn, routes=routes) -> dict[str, str]:
+            return out.scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
+
+        for fn in plan.functions:
+            code_dirs.add(fn.code_dir)
+            if fn.artifact:
+                _compiled(fn, blueprint.parent, doc, reads, out, scaffold)
+                continue
+            rel = f"dist/{fn.name}.zip"
+            if fn.code_dir not in built:
+                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold)
+                big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
+                out.warnings += [big] if big else []
+            out.zips[rel], out.sources[rel] = built[fn.code_dir]
+    out.code_dirs = sorted(code_dirs)
+    out.modes, out.states = reads.modes, reads.states
+    return out
+
+
+def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> None:
+    """A compiled function: its code dir only decides whether to scaffold; the artifact is the package."""
+    if reads.consult(fn.code_dir, Mode.EXISTS).missing:
+        scaffold(fn)
+    artifact = reads.consult(fn.artifact, Mode.ARTIFACT)
+    data, warning = compiled.compiled_package(fn, root, doc)
+    if data is None:
+        settled = artifact.kind is not Kind.FILE
+    else:
+        settled = artifact.kind is Kind.FILE and artifact.digest == hashlib.sha256(data).hexdigest()
+    if not settled:  # rebuilt while we read it: the next render looks again
+        reads.unsettle(fn.artifact)
+    if data is not None:
+        out.zips[f"dist/{fn.name}.zip"] = data  # a jar is a zip; one name keeps the writer's rules
+    elif warning not in out.warnings:
+        out.warnings.append(warning)
+
+
+def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold) -> tuple[bytes, str]:
+    """(the zip of a function's code dir, the tree fingerprint it was built from)."""
+    if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
+        data = reuse(rel, looked.tree)  # a zip of what the no-op check just saw: no second read
+        if data is not None:
+            reads.adopt(fn.code_dir, looked)
+            return data, looked.tree
+    tree = reads.consult(fn.code_dir, Mode.CODE).tree
+    if tree is not None:
+        contents = reads.contents(fn.code_dir)
+        data = reuse(rel, tree) if reuse else None
+        return (data if data is not None else zips.build_zip(reads.root / fn.code_dir, contents)), tree
+    files = scaffold(fn)
+    tree = zips.files_fingerprint(files)
+    data = reuse(rel, tree) if reuse else None
+    return (data if data is not None else zips.build_zip_from_files(files)), tree
