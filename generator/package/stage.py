@@ -56,7 +56,8 @@ def package(
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
     code_dirs: set[str] = set()
     for plan in plans.values():
-        routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
+        # A function's sample route (and any other scaffold hint) comes from the parts that know it.
+        routes = {tf: route for part in plan.parts if hasattr(part, "sample_routes") for tf, route in part.sample_routes()}
 
         def scaffold(fn, routes=routes) -> dict[str, str]:
             return out.scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))

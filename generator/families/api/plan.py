@@ -59,6 +59,10 @@ class ApiPlan:
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
 
+    def sample_routes(self) -> list[tuple[str, str]]:
+        """(function tf id, route key) per route: an HTTP scaffold answers its (last) route."""
+        return [(r.function.tf, r.route_key) for r in self.routes]
+
 
 def _cors(cors, routes):
     """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
