@@ -53,6 +53,21 @@ def validate(blueprint: str | Path, strict: bool = False):
     return doc, base, stages, [d for d in findings if d.severity == "warning"]
 
 
+def stage_readme(plan, files: dict[str, str], base, bp, blueprint_name: str) -> str:
+    """The stage's README.md, with its differences from the blueprint as written (planned for this
+    stage without its overrides)."""
+    from generator.emit.readme import render_readme
+    from generator.plan.build import build_plan
+
+    base_plan, problem = None, None
+    if bp is not base:
+        try:
+            base_plan = build_plan(base, plan.stage, blueprint_name)
+        except Exception:  # noqa: BLE001 - only checked per stage: the base may need the overrides to plan
+            problem = "it needs them"
+    return render_readme(plan, files, base_plan, base.region, problem)
+
+
 def render(
     blueprint: str | Path, only_stage: str | None = None, strict: bool = False, previous_zips: ZipReuse | None = None,
     seen: dict[str, str] | None = None,
@@ -100,7 +115,9 @@ def render(
         if only_stage is not None and stage_name != only_stage:
             continue
         plan = build_plan(bp, stage_name, blueprint.name)
-        for name, text in render_stage(plan).items():
+        files = render_stage(plan)
+        files["README.md"] = stage_readme(plan, files, base, bp, blueprint.name)
+        for name, text in files.items():
             outputs[f"{stage_name}/{name}"] = text.encode()
         routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
         for fn in plan.functions:
