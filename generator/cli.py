@@ -293,7 +293,7 @@ def graph(blueprint: Path, stage: str | None, fmt: str, out_file: Path | None) -
         elif fmt == "png" and sys.stdout.isatty():
             raise click.UsageError("a PNG is binary: pass -o FILE (or redirect stdout)")
         else:
-            click.get_binary_stream("stdout").write(data)
+            click.echo(data, nl=False)
 
     _run(action)
 

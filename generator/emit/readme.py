@@ -97,7 +97,6 @@ def _permissions(plan: StagePlan) -> list[str]:
     lines = ["## Permissions", ""]
     if not plan.functions:
         return lines + ["No functions, no roles.", ""]
-    lines += ["Each function has its own role. What each one may do, and why:", ""]
     cells: dict[tuple[str, str], list[str]] = defaultdict(list)  # (function, column) -> access levels
     columns: dict[str, str] = {}  # column key -> header
     legend: dict[tuple[str, str], str] = {}  # (kind, access) -> what it expands to
@@ -130,7 +129,9 @@ def _permissions(plan: StagePlan) -> list[str]:
         header = ["function", "resource", "access"]
         rows = [[text(fn.name), text(columns[k]), text(" + ".join(cells[(fn.name, k)]))]
                 for fn in plan.functions for k in order if (fn.name, k) in cells]
-    lines += table(header, rows) + [""] if order else []
+    if order:
+        lines += ["Each function has its own role; what each may do to each resource (·: nothing):", ""]
+        lines += table(header, rows) + [""]
     if alike:
         held = "; ".join(f"{' + '.join(cells[(plan.functions[0].name, k)])} on {columns[k]}" for k in alike)
         lines += [f"Every function also holds: {text(held)}.", ""]
