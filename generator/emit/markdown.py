@@ -18,25 +18,18 @@ _INLINE = frozenset("\\`*_[]|~$")
 # punctuation keeps it text.
 _BLOCK_START = re.compile(r"^(?:\d+(?=[.)])|(?=[#>+=-]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_CONTROL = {i: " " for i in (*range(32), 127)}
+_TEXT = str.maketrans({**_CONTROL, **{ord(c): "\\" + c for c in _INLINE}, **{ord(c): e for c, e in _HTML.items()}, 10: "<br>"})
+_CODE = str.maketrans(_CONTROL)
 
 
 def text(value: object, start: bool = False) -> str:
     """Plain text for a paragraph or a table cell: rendered exactly as given, on one line (line breaks
     become `<br>`). `start`: the text begins a line, where `# `, `- `, `1. ` ... would start a block."""
-    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for ch in s:
-        if ch in _HTML:
-            out.append(_HTML[ch])
-        elif ch in _INLINE:
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("<br>")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(" ")
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    s = str(value)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    escaped = s.translate(_TEXT)
     if start and (m := _BLOCK_START.match(escaped)):
         escaped = escaped[: m.end()] + "\\" + escaped[m.end():]
     return escaped
@@ -46,11 +39,10 @@ def code(value: object, table: bool = True) -> str:
     """A code span of `value`: fenced with more backticks than it holds in a row, padded when it starts
     or ends with one; in a table cell `|` is escaped (GitHub reads `\\|` as `|` there, even in code).
     Code spans show HTML and other Markdown literally, so nothing else needs escaping."""
-    s = " ".join(str(value).replace("\r", "\n").split("\n"))
-    s = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in s)
+    s = str(value).translate(_CODE)  # line breaks included: a code span is one line
     if table:
         s = s.replace("|", "\\|")
-    runs = [len(r) for r in re.findall(r"`+", s)]
+    runs = [len(r) for r in re.findall(r"`+", s)] if "`" in s else []
     fence = "`" * ((max(runs) if runs else 0) + 1)
     pad = " " if s.startswith("`") or s.endswith("`") or (s.startswith(" ") and s.endswith(" ") and s.strip()) else ""
     return f"{fence}{pad}{s}{pad}{fence}" if s else "` `"
