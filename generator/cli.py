@@ -16,6 +16,7 @@ EXIT_INVALID = 2
 EXIT_INTERNAL = 70  # a bug in sls-gen (EX_SOFTWARE); distinct from `diff`'s "changes" (1)
 EXIT_CHANGES = 1  # `diff`: the output folder is out of date
 EXIT_REFUSED = 3  # the output folder holds work sls-gen will not overwrite (SLS601/SLS602)
+EXIT_UNAVAILABLE = 69  # a tool a command needs is not installed (EX_UNAVAILABLE): `graph --format svg` without Graphviz
 
 
 def _print_diagnostics(diags, color: bool) -> None:
@@ -225,7 +226,7 @@ def schema() -> None:
 
 
 def _stage_plan(blueprint: Path, stage: str | None):
-    """(stage blueprint, plan) of one stage: `--stage`, else `dev` if it exists, else the first."""
+    """(stage blueprint, plan, stage name, document) of one stage: `--stage`, else `dev` if it exists, else the first."""
     from generator.diagnostics import BlueprintError, Diagnostic
     from generator.pipeline import validate as do_validate
     from generator.plan.build import build_plan
@@ -237,7 +238,7 @@ def _stage_plan(blueprint: Path, stage: str | None):
         raise BlueprintError(
             [Diagnostic("SLS201", f"unknown stage '{stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
-    return stages[stage], build_plan(stages[stage], stage, blueprint.name), stage
+    return stages[stage], build_plan(stages[stage], stage, blueprint.name), stage, doc
 
 
 @main.command()
@@ -252,13 +253,66 @@ def events(blueprint: Path, out_dir: Path, stage: str | None) -> None:
         from generator.events import dumps, sample_events
         from generator.invoke import account_id
 
-        bp, plan, stage_name = _stage_plan(blueprint, stage)
+        bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
         samples = sample_events(bp, stage_name, region=plan.region, account=account_id())
         out_dir.mkdir(parents=True, exist_ok=True)
         for sample in samples:
             (out_dir / sample.filename).write_text(dumps(sample.event), encoding="utf-8")
             click.echo(f"  {out_dir / sample.filename}")
         click.echo(f"Wrote {len(samples)} sample event(s) for {bp.service} ({stage_name}) into {out_dir}.")
+
+    _run(action)
+
+
+@main.command()
+@click.argument("blueprint", type=click.Path(path_type=Path))
+@click.option("--stage", help="Stage to draw (default: dev, else the first).")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]), default="mermaid", show_default=True,
+              help="mermaid and dot are text; svg and png are drawn by Graphviz (`dot` on PATH).")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+def graph(blueprint: Path, stage: str | None, fmt: str, out_file: Path | None) -> None:
+    """Draw BLUEPRINT's service: triggers -> functions -> what they use, grouped by kind, edges labelled by
+    access level (the diagram of the stage README)."""
+
+    def action():
+        from generator.graph import GraphvizFailed, GraphvizMissing, condense, render
+        from generator.plan.views import service_graph
+
+        _bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
+        try:
+            data = render(condense(service_graph(plan)), fmt, f"{plan.service}-{stage_name}")
+        except GraphvizMissing as exc:
+            click.echo(f"sls-gen: {exc}.", err=True)
+            sys.exit(EXIT_UNAVAILABLE)
+        except GraphvizFailed as exc:
+            raise click.ClickException(str(exc)) from None
+        if out_file is not None:
+            out_file.write_bytes(data)
+            click.echo(f"Wrote the {fmt} diagram of {plan.service} ({stage_name}) to {out_file}.", err=True)
+        elif fmt == "png" and sys.stdout.isatty():
+            raise click.UsageError("a PNG is binary: pass -o FILE (or redirect stdout)")
+        else:
+            click.echo(data, nl=False)
+
+    _run(action)
+
+
+@main.command()
+@click.argument("blueprint", type=click.Path(path_type=Path))
+@click.argument("function")
+@click.option("--stage", help="Stage to explain (default: dev, else the first).")
+def explain(blueprint: Path, function: str, stage: str | None) -> None:
+    """Everything about FUNCTION: its events, what it can touch and which blueprint line granted it, its
+    alarms and its environment."""
+
+    def action():
+        from generator.explain import explain as describe
+
+        bp, plan, _stage_name, doc = _stage_plan(blueprint, stage)
+        if function not in bp.functions:
+            raise click.UsageError(f"no function '{function}' in {blueprint} (functions: {', '.join(sorted(bp.functions))})")
+        click.echo(describe(plan, doc, function), nl=False)
 
     _run(action)
 
@@ -300,7 +354,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         from generator.events import sample_event
         from generator.invoke import InvokeError, account_id, prepare, run
 
-        bp, plan, stage_name = _stage_plan(blueprint, stage)
+        bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
         if function not in bp.functions:
             raise click.UsageError(f"no function '{function}' in {blueprint} (functions: {', '.join(sorted(bp.functions))})")
         if sample:

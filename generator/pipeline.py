@@ -64,6 +64,7 @@ def render(
     """Render in memory. `previous_zips` lets a zip whose sources did not change be reused, not rebuilt;
     `seen` (code dir -> its state, from the no-op check that just looked) spares reading those folders
     again when a zip of exactly that state can be reused."""
+    from generator.emit.readme import stage_readme
     from generator.emit.terraform import render_stage
     from generator.package.stage import package
     from generator.plan.build import build_plan
@@ -76,9 +77,11 @@ def render(
         )
     chosen = {name: bp for name, bp in stages.items() if only_stage in (None, name)}
     plans = {name: build_plan(bp, name, blueprint.name) for name, bp in chosen.items()}
-    outputs = {
-        f"{name}/{file}": text.encode() for name, plan in plans.items() for file, text in render_stage(plan).items()
-    }
+    outputs: dict[str, bytes] = {}
+    for name, plan in plans.items():
+        files = render_stage(plan)
+        files["README.md"] = stage_readme(plan, files, base, chosen[name], blueprint.name)
+        outputs.update((f"{name}/{file}", text.encode()) for file, text in files.items())
     packaged = package(blueprint, doc, stages, plans, previous_zips(base.service) if previous_zips else None, seen)
     warnings += packaged.warnings
     if strict and any(w.code == "SLS504" for w in warnings):

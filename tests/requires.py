@@ -47,3 +47,19 @@ def require_module(name: str, *, allow_module_level: bool = False):
         return importlib.import_module(name)
     except ImportError as exc:
         skip_or_fail(f"{name} cannot be imported ({exc}); pip install -e '.[test]'", allow_module_level=allow_module_level)
+
+
+def optional_tool(name: str, env_var: str | None = None, *, covered_by: str) -> str:
+    """Path of executable `name` (`$env_var` first), else skip, also under CI=true.
+
+    Only for a test that cross-checks with an outside tool what another test checks without it, in
+    CI too (`covered_by` names that test, for the skip reason): Graphviz's `dot` and mermaid-cli
+    re-check the diagrams that the subset parsers of tests/test_graph.py check everywhere, so CI does
+    not have to install a layout engine or a headless browser, and a missing one leaves nothing
+    unchecked.
+    """
+    explicit = os.environ.get(env_var) if env_var else None
+    exe = shutil.which(explicit or name)
+    if exe is None:
+        pytest.skip(f"{explicit or name} not found (optional: {covered_by} checks the same without it)")
+    return exe

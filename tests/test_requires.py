@@ -41,3 +41,17 @@ def test_a_present_tool_is_found_by_path_and_by_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("SLS_GEN_MYTOOL", str(exe))
     assert require_tool("othername", "SLS_GEN_MYTOOL") == str(exe)
     assert require_module("json").dumps([]) == "[]"
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_a_missing_optional_tool_skips_even_in_ci_and_names_what_covers_it(monkeypatch, tmp_path, ci):
+    from requires import optional_tool
+
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(pytest.skip.Exception, match=r"dot not found \(optional: test_x checks the same without it\)"):
+        optional_tool("dot", covered_by="test_x")
+    exe = tmp_path / "dot"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    assert optional_tool("dot", covered_by="test_x") == str(exe)

@@ -111,7 +111,7 @@ def test_unchanged_rerender_touches_nothing(tmp_path):
     result = run("render", bp, "-o", out)
     assert result.exit_code == 0, result.output
     # the scaffold folder exists now: skipped, not identical
-    assert result.output == f"Rendered hello (dev) into {out}: 7 identical, 1 skip; nothing changed, nothing written.\n"
+    assert result.output == f"Rendered hello (dev) into {out}: 8 identical, 1 skip; nothing changed, nothing written.\n"
     assert stats(out) == before
 
 

@@ -125,9 +125,9 @@ def check_after_crash(tmp_path: Path, out: Path, renders) -> str:
 
 @pytest.mark.parametrize(
     "point, stop, expected",
-    # 53 files + the manifest are written and renamed, 50 stale zips removed (counted for NEW over OLD)
+    # 54 files (the README among them) + the manifest are written and renamed, 50 stale zips removed (NEW over OLD)
     [("tmp:1", "tmp:1", "old"), ("tmp:53", "tmp:53", "old"), ("commit", "rename:0", "new"),
-     ("rename:30", "rename:30", "new"), ("rename:54", "remove:0", "new"), ("remove:50", "remove:50", "new")],
+     ("rename:30", "rename:30", "new"), ("rename:55", "remove:0", "new"), ("remove:50", "remove:50", "new")],
 )
 def test_crash_at_named_points(tmp_path, renders, point, stop, expected):
     out = prepared(tmp_path)

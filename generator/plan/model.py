@@ -22,12 +22,28 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a function holds some grants or environment variables: one `uses`, `events` or `iam`
+    entry of the blueprint (`path`), or something sls-gen adds itself (`path` is empty). It is what
+    `sls-gen explain` and the stage README show; the role's statements are built from the same grants."""
+
+    what: str  # uses | events | iam | logs | tracing | kms | failures
+    path: tuple = ()  # blueprint path of the entry, e.g. ("functions", "get-order", "uses", 0)
+    family: str = ""  # the family of the resource it refers to (a registry name), if any
+    target: str | None = None  # that resource's logical name, if any
+    access: str = ""  # access level, e.g. read, read_write, send, consume
+    grants: tuple[tuple[str, Any], ...] = ()  # (Sid stem, plan.access.Grant)
+    env: tuple[str, ...] = ()  # environment variables it adds
+
+
+@dataclass(frozen=True)
 class FailureQueue:
     """A queue that holds what failed (DLQ, stream or async on-failure): it gets a depth alarm."""
 
     tf: str  # name of its aws_sqs_queue resource
     physical: str
     purpose: str  # for the alarm description, e.g. "dead-letter queue of fulfilment"
+    functions: tuple[str, ...] = ()  # the functions whose failures it holds (the alarm concerns them)
 
 
 @lru_cache(maxsize=None)

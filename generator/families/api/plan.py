@@ -13,6 +13,7 @@ from generator.families.function.settings import DEFAULTS
 from generator.plan.context import PlanContext
 from generator.plan.naming import route_id, tf_id
 from generator.plan.security import http_route_skips, log_group_skips
+from generator.plan.views import Edge, Node, Trigger, node_id
 
 SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
 
@@ -29,6 +30,7 @@ class HttpRoute:
     source_arn: Any  # HCL expression for the invoke permission
     cache: bool = True
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+    event_path: tuple = ()  # the `http` event it comes from
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,35 @@ class ApiPlan:
         """(function tf id, route key) per route: an HTTP scaffold answers its (last) route."""
         return [(r.function.tf, r.route_key) for r in self.routes]
 
+    @property
+    def title(self) -> str:
+        return "HTTP API" if self.type == "http" else "REST API"
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes, edges = [], []
+        for r in self.routes:
+            rid = node_id("api", r.route_key)
+            nodes.append(Node(rid, "route", self.title, r.route_key, _auth(r), facts=(("auth", _auth(r)),), rank=0))
+            edges.append(Edge(rid, node_id("function", r.function.name), "invoke"))
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        api = [f"{self.title}"]
+        if self.throttling:
+            api.append(f"throttled at {self.throttling.rate:g} requests/s, bursts of {self.throttling.burst}")
+        out = []
+        for r in self.routes:
+            settings = [_auth(r), *api]
+            if self.rest and any(m.cached and m.tf == r.tf for m in self.rest.methods):
+                settings.append(f"cached {self.rest.cache_ttl} s")
+            out.append(Trigger(r.function.name, "http", r.route_key, "; ".join(settings),
+                               "synchronous: the caller gets the error, nothing is retried", r.event_path))
+        return out
+
+
+def _auth(route: HttpRoute) -> str:
+    return {"none": "public (no auth)", "iam": "IAM (SigV4)"}.get(route.auth, f"JWT authorizer {route.auth}")
+
 
 def _cors(cors, routes):
     """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
@@ -76,7 +107,7 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
     bp, functions = ctx.bp, ctx.functions
     routes = []
     for fname in sorted(bp.functions):
-        for ev in bp.functions[fname].events:
+        for i, ev in enumerate(bp.functions[fname].events):
             if not isinstance(ev, HttpEvent):
                 continue
             method, _, path = ev.http.strip().partition(" ")
@@ -95,6 +126,7 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
                     source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
                     cache=ev.cache is not False,
                     skips=http_route_skips(auth),
+                    event_path=("functions", fname, "events", i),
                 )
             )
     if not routes and bp.api is None:

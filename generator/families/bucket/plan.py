@@ -8,10 +8,12 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.bucket.model import BucketEvent
+from generator.families.function.plan import async_failure
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import bucket_skips
+from generator.plan.views import Edge, Node, Trigger, node_id
 
 ASYNC = True  # S3 invokes Lambda asynchronously
 S3_EVENTS = {"created": "s3:ObjectCreated:*", "removed": "s3:ObjectRemoved:*"}
@@ -27,6 +29,7 @@ class BucketNotification:
     events: tuple[str, ...]
     prefix: str | None
     suffix: str | None
+    event_path: tuple = ()  # the `bucket` event it comes from
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,27 @@ class BucketPart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("s3.tf", "s3.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes = [
+            Node(node_id("bucket", b.name), "bucket", "Buckets", b.name, shape="cylinder",
+                 facts=(("versioning", "on" if b.versioning else "off"),))
+            for b in self.buckets
+        ]
+        edges = [
+            Edge(node_id("bucket", b.name), node_id("function", n.function.name), "async invoke")
+            for b in self.buckets for n in b.notifications
+        ]
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        out = []
+        for b in self.buckets:
+            for n in b.notifications:
+                settings = ", ".join(n.events)
+                settings += "".join(f"; {k} {v}" for k, v in (("prefix", n.prefix), ("suffix", n.suffix)) if v)
+                out.append(Trigger(n.function.name, "bucket", f"bucket {b.name}", settings, async_failure(n.function), n.event_path))
+        return out
 
 
 def bucket_physical(bucket_name: str | None, names: Names, name: str) -> Any:
@@ -95,6 +119,7 @@ def plan(ctx: PlanContext) -> BucketPart | None:
                     events=tuple(S3_EVENTS[k] for k in sorted(set(ev.on))),
                     prefix=ev.prefix,
                     suffix=ev.suffix,
+                    event_path=("functions", fname, "events", i),
                 )
             )
             perms.setdefault(ev.bucket, {}).setdefault(

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.bus.model import EventBridgeEvent
-from generator.families.function.plan import failures_tf
+from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.views import Edge, Node, Trigger, clip, compact_json, duration, node_id
 
 ASYNC = True  # EventBridge invokes Lambda asynchronously
 DEFAULT_BUS_ARN = "local.default_bus_arn"
@@ -47,6 +49,10 @@ class Rule:
     queue_ref: str  # the queue the rule sends to (or dead-letters into): its policy admits the rule
     maximum_event_age_in_seconds: int = TARGET_MAX_AGE
     maximum_retry_attempts: int = TARGET_RETRIES
+    bus_name: str = ""  # logical names and the pattern as written, for the README and `sls-gen graph`
+    queue: str = ""  # queue targets: the queue
+    pattern_doc: Any = None
+    event_path: tuple = ()  # function rules: the `eventbridge` event it comes from
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,36 @@ class BusPart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("events.tf", "events.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes = [Node(node_id("bus", b.name), "event bus", "Event buses", b.name, shape="hexagon") for b in self.buses]
+        if self.default_bus:
+            nodes.append(Node(node_id("bus", "default"), "event bus", "Event buses", "default", "the account's bus", shape="hexagon"))
+        edges = []
+        for r in self.rules:
+            rid = node_id("rule", r.tf)
+            nodes.append(Node(rid, "rule", "Rules", r.physical[len(plan.prefix) + 1:], clip(compact_json(r.pattern_doc)), rank=1,
+                              facts=(("pattern", compact_json(r.pattern_doc)),)))
+            edges.append(Edge(node_id("bus", r.bus_name), rid, "matches"))
+            if r.function:
+                edges.append(Edge(rid, node_id("function", r.function.name), "async invoke"))
+            else:
+                edges.append(Edge(rid, node_id("queue", r.queue), "deliver"))
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        out = []
+        for r in self.rules:
+            if not r.function:
+                continue
+            settings = f"bus {r.bus_name}; pattern {compact_json(r.pattern_doc)}"
+            if r.input_path:
+                settings += f"; input path {r.input_path}"
+            failure = (f"EventBridge retries delivery {r.maximum_retry_attempts} times within "
+                       f"{duration(r.maximum_event_age_in_seconds)}, then sends the event to {r.function.failures_physical}; "
+                       f"{async_failure(r.function)}")
+            out.append(Trigger(r.function.name, "eventbridge", f"rule {r.physical[len(plan.prefix) + 1:]}", settings, failure, r.event_path))
+        return out
 
 
 def rule_names(names: Names, owner: str, bus: str, ordinal: int, queue: bool = False) -> tuple[str, str]:
@@ -98,7 +134,7 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
     for fname in sorted(ctx.bp.functions):
         fn = ctx.functions[fname]
         per_bus: dict[str, int] = {}
-        for ev in ctx.bp.functions[fname].events:
+        for i, ev in enumerate(ctx.bp.functions[fname].events):
             if not isinstance(ev, EventBridgeEvent):
                 continue
             bus = ev.eventbridge.bus
@@ -118,6 +154,9 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                     function=fn,
                     statement_id=f"AllowEvents{camel(tf)}",
                     queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
+                    bus_name=bus,
+                    pattern_doc=ev.eventbridge.pattern,
+                    event_path=("functions", fname, "events", i),
                 )
             )
     return rules
@@ -149,6 +188,9 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                     function=None,
                     statement_id="",
                     queue_ref=qref,
+                    bus_name=spec.bus,
+                    queue=qname,
+                    pattern_doc=spec.pattern,
                 )
             )
     return rules

@@ -27,8 +27,9 @@ from generator.families.function.settings import (
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.context import Access, PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import FailureQueue, Statement, async_kinds
+from generator.plan.model import FailureQueue, Reason, Statement, async_kinds
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.views import Edge, Node, duration, node_id
 from generator.plan.security import KMS_ARN, function_skips, log_group_skips
 
 # Lambda's own retries of an async invocation that returned an error (0-2) and how long an event may
@@ -81,6 +82,13 @@ class FunctionPlan:
     kms_key_arn: Any = None  # HCL expression: the blueprint's kms_key encrypts the environment
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason) on the function
     log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
+    reasons: tuple[Reason, ...] = ()  # why it holds each grant and variable (explain, README)
+    env_sources: tuple[tuple[str, tuple], ...] = ()  # (variable, blueprint path that set it), sorted
+
+    @property
+    def failures_physical(self) -> str:
+        """Physical name of the on-failure queue of an async-invoked function."""
+        return f"{self.physical}-failures"
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
@@ -145,7 +153,27 @@ class FunctionPart:
     failure_queues: tuple[AsyncFailureQueue, ...] = ()
 
     def dead_letters(self) -> list[FailureQueue]:
-        return [FailureQueue(q.tf, q.physical, f"async invocation failures of {q.function.name}") for q in self.failure_queues]
+        return [
+            FailureQueue(q.tf, q.physical, f"async invocation failures of {q.function.name}", (q.function.name,))
+            for q in self.failure_queues
+        ]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        """Functions (the hubs), what their `uses` reach, and their on-failure queues."""
+        nodes = [
+            Node(node_id("function", fn.name), "function", "Functions", fn.name, f"{fn.runtime}, {fn.memory} MB, {fn.timeout} s",
+                 shape="round", facts=function_facts(fn), rank=2, hub=True)
+            for fn in self.functions
+        ]
+        edges = [
+            Edge(node_id("function", fn.name), node_id(r.family, r.target), r.access)
+            for fn in self.functions for r in fn.reasons if r.what == "uses"
+        ]
+        for q in self.failure_queues:
+            nodes.append(Node(node_id("failures", q.tf), "failure queue", "Failure queues", q.physical[len(plan.prefix) + 1:],
+                              shape="queue", facts=(("retention", duration(q.retention_seconds)),), rank=4))
+            edges.append(Edge(node_id("function", q.function.name), node_id("failures", q.tf), "on failure", failure=True))
+        return nodes, edges
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {}
@@ -166,6 +194,31 @@ class FunctionPart:
         if self.failure_queues:
             files.append(("async.tf", "async.tf.j2"))
         return files
+
+
+def function_facts(fn: FunctionPlan) -> tuple[tuple[str, str], ...]:
+    facts = [
+        ("runtime", f"{fn.runtime} ({fn.architecture})"),
+        ("memory", f"{fn.memory} MB"),
+        ("timeout", f"{fn.timeout} s"),
+        ("/tmp", f"{fn.ephemeral_storage} MB"),
+        ("logs", f"{fn.log_format}, {fn.log_level}, {fn.retention_days} days"),
+        ("tracing", "X-Ray active" if fn.tracing else "off"),
+    ]
+    if fn.reserved is not None:
+        facts.append(("reserved concurrency", str(fn.reserved)))
+    if fn.provisioned:
+        facts.append(("provisioned concurrency", f"{fn.provisioned} on the live alias"))
+    if fn.snapstart:
+        facts.append(("SnapStart", "on published versions (live alias)"))
+    facts.append(("code", fn.artifact or fn.code_dir))
+    return tuple(facts)
+
+
+def async_failure(fn: FunctionPlan) -> str:
+    """What Lambda does with an async invocation that keeps failing (every async trigger says it)."""
+    return (f"Lambda retries {ASYNC_RETRIES} times within {duration(ASYNC_MAX_AGE)}, "
+            f"then the event goes to {fn.failures_physical}")
 
 
 # ---------------------------------------------------------------- uses: {function: NAME}
@@ -219,44 +272,65 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         return DEFAULTS[default_key]
 
     env: dict[str, object] = {}
-    env.update(bp.defaults.environment or {})
-    env.update(fn.environment or {})
+    env_from: dict[str, tuple] = {}
+    for path, values in ((("defaults", "environment"), bp.defaults.environment), (("functions", name, "environment"), fn.environment)):
+        env.update(values or {})
+        env_from.update((key, (*path, key)) for key in values or {})
     grants: list[tuple[str, Grant]] = []
     needs: set[tuple[str, str]] = set()
-    for entry in fn.uses:
-        access = by_use(kind_of(entry, use_kinds())).part("plan").use(entry, ctx, name)
+    reasons: list[Reason] = []
+    for i, entry in enumerate(fn.uses):
+        kind = kind_of(entry, use_kinds())
+        family = by_use(kind)
+        access = family.part("plan").use(entry, ctx, name)
         env.update(access.env)
+        path = ("functions", name, "uses", i)
+        env_from.update((key, path) for key in access.env)
         grants += access.grants
         needs.update(access.kms)
+        reasons.append(Reason("uses", path, family.name, getattr(entry, kind), entry.access, tuple(access.grants), tuple(access.env)))
 
     mappings = []
     kinds: list[str] = []
-    for ev in fn.events:
+    for i, ev in enumerate(fn.events):
         kind = kind_of(ev, event_kinds())
         if kind not in kinds:
             kinds.append(kind)
-        hook = getattr(by_event(kind).part("plan"), "event", None)
+        family = by_event(kind)
+        hook = getattr(family.part("plan"), "event", None)
         access = hook(ev, ctx, name) if hook else Access()
         grants += access.grants
         needs.update(access.kms)
         if access.mapping is not None:
             mappings.append(access.mapping)
+        value = getattr(ev, kind)
+        reasons.append(Reason("events", ("functions", name, "events", i), family.name,
+                              value if isinstance(value, str) else None, kind, tuple(access.grants)))
+
+    def builtin(what: str, new: list[tuple[str, Grant]], access: str = "") -> None:
+        grants.extend(new)
+        reasons.append(Reason(what, access=access, grants=tuple(new)))
 
     is_async = bool(async_kinds() & set(kinds))
     if is_async:  # the on-failure queue: Lambda's destination and DLQ
-        grants += [("FailureQueue", g) for g in expand("dead_letter", "send", arn=f"aws_sqs_queue.{failures_tf(ftf)}.arn")]
+        builtin("failures", [("FailureQueue", g) for g in expand("dead_letter", "send", arn=f"aws_sqs_queue.{failures_tf(ftf)}.arn")], "send")
         needs.add(("dead_letter", "send"))
-    grants.append(("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0]))
+    builtin("logs", [("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0])], "write")
     env_kms = kms if env else None
     if kms:
         if env_kms:
             needs.add(("environment", "read"))
         level = kms_level(needs)
         if level:
-            grants += [("KmsKey", g) for g in expand("kms_key", level, arn=KMS_ARN)]
+            builtin("kms", [("KmsKey", g) for g in expand("kms_key", level, arn=KMS_ARN)], level)
     tracing = resolved(fn, bp, "tracing")
     if tracing:
-        grants.append(("XRay", Grant(XRAY_ACTIONS, ("*",))))
+        builtin("tracing", [("XRay", Grant(XRAY_ACTIONS, ("*",)))], "write")
+    extra = extra_statements(fn.iam)
+    reasons += [
+        Reason("iam", ("functions", name, "iam", i), access=st.effect, grants=((st.sid, Grant(st.actions, st.resources)),))
+        for i, st in enumerate(extra)
+    ]
 
     code_dir = fn.code or default_code_dir(name)
     artifact, build_command = compiled_artifact(fn, language(runtime), code_dir)
@@ -284,7 +358,7 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         code_dir=code_dir,
         language=language(runtime),
         role_name=names.physical(name),
-        statements=merge_statements(grants) + extra_statements(fn.iam),
+        statements=merge_statements(grants) + extra,
         mappings=tuple(mappings),
         reserved=conc.reserved if conc else None,
         provisioned=conc.provisioned if conc else None,
@@ -297,6 +371,8 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
             reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms)
         ),
         log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(kms)),
+        reasons=tuple(reasons),
+        env_sources=tuple(sorted(env_from.items())),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.plan.model import StagePlan
+from generator.plan.views import Alert
 
 PERIOD = 300  # seconds: the 5-minute window every alarm evaluates
 TOPIC = "aws_sns_topic.alarms"
@@ -29,6 +30,7 @@ class AlarmPlan:
     threshold: int | float
     comparison: str
     period: int = PERIOD
+    concerns: tuple[str, ...] = ()  # the functions it is about (README, `sls-gen explain`)
 
     @property
     def extended(self) -> bool:
@@ -52,6 +54,12 @@ class ObservabilityPlan:
     def terraform_files(self) -> list[tuple[str, str]]:
         wanted = (("alarms.tf", self.topic), ("dashboard.tf", self.dashboard))
         return [(f, f + ".j2") for f, present in wanted if present]
+
+    def alerts(self, plan) -> list[Alert]:
+        if self.topic is None:
+            return []
+        notify = f"SNS topic {self.topic.name}" + (f" (e-mail: {', '.join(self.topic.notify)})" if self.topic.notify else "")
+        return [Alert(a.name, a.description, notify, a.concerns) for a in self.alarms]
 
 
 def function_name(fn) -> Raw:
@@ -92,19 +100,19 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"fn_{fn.tf}_errors",
                 f"{fn.physical}-errors",
                 f"{fn.name}: {settings.errors} or more errors in 5 minutes",
-                "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold",
+                "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_throttles",
                 f"{fn.physical}-throttles",
                 f"{fn.name}: {settings.throttles} or more throttled invocations in 5 minutes",
-                "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold",
+                "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_duration",
                 f"{fn.physical}-duration",
                 f"{fn.name}: p99 duration above {settings.duration_pct}% of the {fn.timeout} s timeout",
-                "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold",
+                "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold", concerns=(fn.name,),
             ),
         ]
     for fn in plan.functions:
@@ -116,7 +124,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                     f"{fn.name}: {settings.provisioned_spillover} or more invocations beyond the provisioned "
                     f"{fn.provisioned} in 5 minutes (cold starts)",
                     "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", live_dimensions(fn), "Sum",
-                    settings.provisioned_spillover, "GreaterThanOrEqualToThreshold",
+                    settings.provisioned_spillover, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                 )
             )
     for fn in stream_consumers(plan):
@@ -126,7 +134,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.physical}-iterator-age",
                 f"{fn.name}: stream records older than {settings.iterator_age_seconds} s when read",
                 "AWS/Lambda", "IteratorAge", (("FunctionName", function_name(fn)),), "Maximum",
-                settings.iterator_age_seconds * 1000, "GreaterThanThreshold",
+                settings.iterator_age_seconds * 1000, "GreaterThanThreshold", concerns=(fn.name,),
             )
         )
     for q in plan.failure_queues:
@@ -136,7 +144,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{q.physical}-depth",
                 f"{q.purpose}: {settings.dead_letter_messages} or more messages waiting",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", Raw(f"aws_sqs_queue.{q.tf}.name")),),
-                "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold",
+                "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold", concerns=q.functions,
             )
         )
     api = api_metrics(plan)
@@ -148,6 +156,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{plan.api.name}-5xx",
                 f"API: {settings.api_5xx} or more 5xx responses in 5 minutes",
                 "AWS/ApiGateway", metric, dims, "Sum", settings.api_5xx, "GreaterThanOrEqualToThreshold",
+                concerns=tuple(fn.name for fn in plan.api.integrations),
             )
         )
     return tuple(out)

@@ -9,6 +9,7 @@ from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.views import Edge, Node, node_id
 
 SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: secrets go under secrets:"),)
 
@@ -33,6 +34,14 @@ class ParameterPart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("parameters.tf", "parameters.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        return [
+            Node(node_id("parameter", p.name), "parameter", "Parameters", p.name, p.physical, shape="note",
+                 facts=(("name", p.physical), ("value", "set by Terraform once, then by the functions that write it"
+                                               if p.written else "set by Terraform")))
+            for p in self.parameters
+        ], []
 
 
 def parameter_name(names: Names, name: str) -> str:

@@ -13,6 +13,7 @@ from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import FailureQueue
 from generator.plan.naming import camel, env_prefix, tf_id
+from generator.plan.views import Edge, Node, Trigger, duration, node_id
 
 SQS_DEFAULT_VISIBILITY = 30
 
@@ -42,6 +43,7 @@ class QueuePlan:
     dlq_retention_seconds: int
     max_receives: int
     kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
+    consumers: tuple[str, ...] = ()  # functions with a `queue` event on it
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class QueuePart:
     policies: tuple[QueuePolicy, ...] = ()
 
     def dead_letters(self) -> list[FailureQueue]:
-        return [FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}") for q in self.queues if q.dlq_tf]
+        return [
+            FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}", q.consumers) for q in self.queues if q.dlq_tf
+        ]
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_sqs_queue", q.tf): q.physical for q in self.queues}
@@ -86,6 +90,53 @@ class QueuePart:
     def terraform_files(self) -> list[tuple[str, str]]:
         wanted = (("triggers.tf", self.triggers), ("sqs.tf", self.queues), ("sqs_policies.tf", self.policies))
         return [(f, f + ".j2") for f, present in wanted if present]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes, edges = [], []
+        for q in self.queues:
+            qid = node_id("queue", q.name)
+            nodes.append(Node(qid, "queue", "Queues", q.name, "FIFO" if q.fifo else "", shape="queue", facts=queue_facts(q)))
+            if q.dlq_tf:
+                did = node_id("failures", q.dlq_tf)
+                nodes.append(Node(did, "dead-letter queue", "Failure queues", q.dlq_physical[len(plan.prefix) + 1:],
+                                  shape="queue", rank=4))
+                edges.append(Edge(qid, did, f"after {q.max_receives} receives", failure=True))
+        by_tf = {q.tf: q for q in self.queues}
+        for fn, trig, path in self._mappings(plan):
+            edges.append(Edge(node_id("queue", by_tf[trig.queue_tf].name), node_id("function", fn.name), "poll"))
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        out, by_tf = [], {q.tf: q for q in self.queues}
+        for fn, trig, path in self._mappings(plan):
+            q = by_tf[trig.queue_tf]
+            settings = [f"batch {trig.batch_size}", f"window {trig.batch_window} s"]
+            if trig.max_concurrency:
+                settings.append(f"at most {trig.max_concurrency} concurrent")
+            settings.append("reports partial batch failures")
+            failure = f"a failed message is visible again after {q.visibility_timeout} s; "
+            failure += (f"after {q.max_receives} receives it goes to {q.dlq_physical}" if q.dlq_tf else
+                        f"no dead-letter queue: retried until its {duration(q.retention_seconds)} retention ends")
+            out.append(Trigger(fn.name, "queue", f"queue {q.name}", "; ".join(settings), failure, path))
+        return out
+
+    @staticmethod
+    def _mappings(plan) -> list[tuple[Any, QueueTrigger, tuple]]:
+        """(function, mapping, path of its `queue` event): a function's mappings are in event order."""
+        out = []
+        for fn in plan.functions:
+            paths = [r.path for r in fn.reasons if r.what == "events" and r.access == "queue"]
+            out += [(fn, m, path) for m, path in zip([m for m in fn.mappings if isinstance(m, QueueTrigger)], paths)]
+        return out
+
+
+def queue_facts(q: QueuePlan) -> tuple[tuple[str, str], ...]:
+    facts = [("type", "FIFO" if q.fifo else "standard"), ("visibility timeout", f"{q.visibility_timeout} s"),
+             ("retention", duration(q.retention_seconds))]
+    if q.delay_seconds:
+        facts.append(("delay", f"{q.delay_seconds} s"))
+    facts.append(("dead-letter queue", f"after {q.max_receives} receives" if q.dlq_tf else "none"))
+    return tuple(facts)
 
 
 def consumer_timeouts(bp) -> dict[str, tuple[int, int]]:
@@ -139,6 +190,11 @@ def plan(ctx: PlanContext) -> QueuePart | None:
     bp, names = ctx.bp, ctx.names
     plans = []
     timeouts = consumer_timeouts(bp)
+    consumers: dict[str, list[str]] = {}
+    for fname in sorted(bp.functions):
+        for ev in bp.functions[fname].events:
+            if isinstance(ev, QueueEvent) and fname not in consumers.setdefault(ev.queue, []):
+                consumers[ev.queue].append(fname)
     for name in sorted(bp.queues):
         q = bp.queues[name]
         dlq = q.dead_letter
@@ -157,6 +213,7 @@ def plan(ctx: PlanContext) -> QueuePart | None:
                 dlq_retention_seconds=(dlq.retention_days * 86400) if dlq else 0,
                 max_receives=dlq.max_receives if dlq else 0,
                 kms_key_arn=ctx.kms,
+                consumers=tuple(consumers.get(name, ())),
             )
         )
     triggers = any(fn.mappings for fn in ctx.functions.values())

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.bus.plan import TARGET_MAX_AGE, TARGET_RETRIES
+from generator.families.function.plan import async_failure
 from generator.families.schedule.model import ScheduleEvent
 from generator.families.topic.plan import json_value
 from generator.plan.access import KMS_ACCESS, expand
@@ -16,6 +17,7 @@ from generator.plan.iam import merge_statements
 from generator.plan.model import Statement
 from generator.plan.naming import Names, tf_id
 from generator.plan.security import KMS_ARN, schedule_skips
+from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
 
 ASYNC = True  # Scheduler invokes Lambda asynchronously
 
@@ -34,6 +36,8 @@ class Schedule:
     maximum_retry_attempts: int = TARGET_RETRIES
     kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+    input_doc: Any = None  # the input as written, for the README
+    event_path: tuple = ()  # the `schedule` event it comes from
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,25 @@ class SchedulePart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("schedules.tf", "schedules.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes, edges = [], []
+        for s in self.schedules:
+            sid = node_id("schedule", s.tf)
+            nodes.append(Node(sid, "schedule", "Schedules", s.expression, s.timezone or "UTC", shape="stadium", rank=0))
+            edges.append(Edge(sid, node_id("function", s.function.name), "async invoke"))
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        out = []
+        for s in self.schedules:
+            settings = f"{s.expression} ({s.timezone or 'UTC'})"
+            if s.input_doc is not None:
+                settings += f"; input {compact_json(s.input_doc)}"
+            failure = (f"Scheduler retries {s.maximum_retry_attempts} times within {duration(s.maximum_event_age_in_seconds)}, "
+                       f"then sends the event to {s.function.failures_physical}; {async_failure(s.function)}")
+            out.append(Trigger(s.function.name, "schedule", f"schedule {s.physical[len(plan.prefix) + 1:]}", settings, failure, s.event_path))
+        return out
 
 
 def schedule_names(names: Names, function: str, ordinal: int) -> tuple[str, str]:
@@ -84,7 +107,7 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
     for fname in sorted(ctx.bp.functions):
         fn = ctx.functions[fname]
         n = 0
-        for ev in ctx.bp.functions[fname].events:
+        for i, ev in enumerate(ctx.bp.functions[fname].events):
             if not isinstance(ev, ScheduleEvent):
                 continue
             n += 1
@@ -101,6 +124,8 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
                     role_tf=tf_id(fname, "scheduler"),
                     kms_key_arn=ctx.kms,
                     skips=schedule_skips(kms=bool(ctx.kms)),
+                    input_doc=ev.input,
+                    event_path=("functions", fname, "events", i),
                 )
             )
         if n:

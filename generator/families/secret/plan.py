@@ -12,6 +12,7 @@ from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import secret_skips
+from generator.plan.views import Edge, Node, node_id
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,19 @@ class SecretPart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("secrets.tf", "secrets.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes = [
+            Node(node_id("secret", s.name), "secret", "Secrets", s.name, "Secrets Manager", shape="note",
+                 facts=(("store", "Secrets Manager (value set out of band)"), ("recovery window", f"{s.recovery_window_days} days")))
+            for s in self.secrets
+        ]
+        nodes += [
+            Node(node_id("secret", p.name), "secret", "Secrets", p.name, p.parameter, shape="note",
+                 facts=(("store", f"existing SSM SecureString {p.parameter}"),))
+            for p in self.parameters
+        ]
+        return nodes, []
 
 
 def parameter_arn(parameter: str) -> Raw:

@@ -13,6 +13,7 @@ from generator.plan.context import Access, PlanContext
 from generator.plan.model import FailureQueue
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import table_skips
+from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
 
 STREAM_BATCH_SIZE = 100
 STREAM_MAX_RETRIES = 3
@@ -66,6 +67,7 @@ class StreamTrigger:
     failure_tf: str
     failure_physical: str
     kms_key_arn: Any = None  # the failure queue's key (None: SSE-SQS)
+    event_path: tuple = ()  # the `stream` event it comes from
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,10 @@ class TablePart:
     streams: tuple[StreamTrigger, ...] = ()
 
     def dead_letters(self) -> list[FailureQueue]:
-        return [FailureQueue(s.failure_tf, s.failure_physical, f"stream failures of {s.function.name}") for s in self.streams]
+        return [
+            FailureQueue(s.failure_tf, s.failure_physical, f"stream failures of {s.function.name}", (s.function.name,))
+            for s in self.streams
+        ]
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_dynamodb_table", t.tf): t.physical for t in self.tables}
@@ -83,6 +88,45 @@ class TablePart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [(f, f + ".j2") for f, present in (("dynamodb.tf", self.tables), ("streams.tf", self.streams)) if present]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes = [
+            Node(node_id("table", t.name), "table", "Tables", t.name, shape="cylinder", facts=table_facts(t)) for t in self.tables
+        ]
+        edges = []
+        for s in self.streams:
+            fid, qid = node_id("function", s.function.name), node_id("failures", s.failure_tf)
+            nodes.append(Node(qid, "failure queue", "Failure queues", s.failure_physical[len(plan.prefix) + 1:], shape="queue", rank=4))
+            edges += [Edge(node_id("table", s.table), fid, "stream poll"), Edge(fid, qid, "on failure", failure=True)]
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        out = []
+        for s in self.streams:
+            settings = [f"batch {s.batch_size}", f"window {s.batch_window} s", f"from {s.starting_position}",
+                        "reports partial batch failures, bisects a failing batch"]
+            settings += [f"filter {compact_json(f)}" for f in s.filters]
+            failure = (f"{s.max_retries} retries, records older than {duration(s.max_record_age)} are skipped; "
+                       f"the failed batch's position goes to {s.failure_physical}")
+            out.append(Trigger(s.function.name, "stream", f"stream of table {s.table}", "; ".join(settings), failure, s.event_path))
+        return out
+
+
+def table_facts(t: TablePlan) -> tuple[tuple[str, str], ...]:
+    keys = t.hash_key + (f" / {t.range_key}" if t.range_key else "")
+    facts = [("keys", keys)]
+    facts.append(("billing", "on demand" if t.billing_mode == "PAY_PER_REQUEST" else
+                  f"provisioned {t.read_capacity} read / {t.write_capacity} write"))
+    if t.stream_view_type:
+        facts.append(("stream", t.stream_view_type.lower()))
+    if t.ttl:
+        facts.append(("ttl", t.ttl))
+    if t.indexes:
+        facts.append(("indexes", ", ".join(i.name for i in t.indexes)))
+    facts.append(("point-in-time recovery", "on" if t.pitr else "off"))
+    if t.replicas:
+        facts.append(("replicas", ", ".join(t.replicas)))
+    return tuple(facts)
 
 
 def failure_queue_name(names: Names, function: str, table: str) -> str:
@@ -175,7 +219,7 @@ def _streams(ctx: PlanContext) -> tuple[StreamTrigger, ...]:
     out = []
     bp = ctx.bp
     for fname in sorted(bp.functions):
-        for ev in bp.functions[fname].events:
+        for i, ev in enumerate(bp.functions[fname].events):
             if not isinstance(ev, StreamEvent):
                 continue
             tf = stream_tf(fname, ev.stream)
@@ -194,6 +238,7 @@ def _streams(ctx: PlanContext) -> tuple[StreamTrigger, ...]:
                     failure_tf=f"{tf}_failures",
                     failure_physical=failure_queue_name(ctx.names, fname, ev.stream),
                     kms_key_arn=ctx.kms,
+                    event_path=("functions", fname, "events", i),
                 )
             )
     return tuple(out)

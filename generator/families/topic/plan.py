@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw, hcl
-from generator.families.function.plan import failures_tf
+from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.model import TopicEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
 
 ASYNC = True  # SNS invokes Lambda asynchronously
 SNS_MANAGED_KEY = "alias/aws/sns"
@@ -42,6 +43,10 @@ class Subscription:
     function: Any  # FunctionPlan for lambda subscriptions (the invoke permission), else None
     statement_id: str
     queue_ref: str  # the queue SNS delivers to (or redrives into): its policy admits the topic
+    topic: str = ""  # logical names, for the README and `sls-gen graph`
+    queue: str = ""  # sqs subscriptions: the subscribed queue
+    filter: Any = None  # the filter policy as written
+    event_path: tuple = ()  # lambda subscriptions: the `topic` event it comes from
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,27 @@ class TopicPart:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("sns.tf", "sns.tf.j2")]
+
+    def graph(self, plan) -> tuple[list[Node], list[Edge]]:
+        nodes = [
+            Node(node_id("topic", t.name), "topic", "Topics", t.name, "FIFO" if t.fifo else "", shape="hexagon",
+                 facts=(("type", "FIFO" if t.fifo else "standard"),))
+            for t in self.topics
+        ]
+        edges = [
+            Edge(node_id("topic", s.topic), node_id("function", s.function.name) if s.function else node_id("queue", s.queue),
+                 "async invoke" if s.function else "deliver")
+            for s in self.subscriptions
+        ]
+        return nodes, edges
+
+    def invocations(self, plan) -> list[Trigger]:
+        return [
+            Trigger(s.function.name, "topic", f"topic {s.topic}",
+                    f"filter {compact_json(s.filter)}" if s.filter else "every message",
+                    f"SNS redrives undeliverable messages to {s.function.failures_physical}; {async_failure(s.function)}", s.event_path)
+            for s in self.subscriptions if s.function
+        ]
 
 
 def topic_name(names: Names, topic: str, fifo: bool) -> str:
@@ -92,7 +118,7 @@ def plan(ctx: PlanContext) -> TopicPart | None:
     subs = []
     for fname in sorted(bp.functions):
         fn = ctx.functions[fname]
-        for ev in bp.functions[fname].events:
+        for i, ev in enumerate(bp.functions[fname].events):
             if isinstance(ev, TopicEvent):
                 subs.append(
                     Subscription(
@@ -106,6 +132,9 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         function=fn,
                         statement_id=f"AllowSns{camel(ev.topic)}",
                         queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
+                        topic=ev.topic,
+                        filter=ev.filter,
+                        event_path=("functions", fname, "events", i),
                     )
                 )
     for qname in sorted(bp.queues):
@@ -125,6 +154,9 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         function=None,
                         statement_id="",
                         queue_ref=qref,
+                        topic=topic,
+                        queue=qname,
+                        filter=entry.filter,
                     )
                 )
     if not topics and not subs:
