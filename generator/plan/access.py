@@ -68,10 +68,13 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
     "stream": {
         "consume": [
             (
-                # No dynamodb:ListStreams: it acts only on "*", and the mapping names its stream.
                 ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
                 ("{stream_arn}",),
-            )
+            ),
+            # AWS's stream-processing policies grant ListStreams too (AWSLambdaDynamoDBExecutionRole,
+            # on "*"); the DynamoDB developer guide's Lambda example scopes it to the table's streams
+            # ("IAM policy to allow an AWS Lambda function to access DynamoDB stream records").
+            (("dynamodb:ListStreams",), ("{arn}/stream/*",)),
         ]
     },
     "log_group": {"write": [(("logs:CreateLogStream", "logs:PutLogEvents"), ("{arn}:*",))]},
@@ -125,7 +128,7 @@ class Grant:
 
 
 # A resource pattern's tail -> the scope its grant is named by (see Grant).
-SCOPES = {"{arn}/index/*": "Indexes", "{arn}/*": "Objects"}
+SCOPES = {"{arn}/index/*": "Indexes", "{arn}/*": "Objects", "{arn}/stream/*": "Streams"}
 
 
 def _resource(pattern: str, refs: dict[str, str]) -> str:

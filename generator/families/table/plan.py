@@ -107,7 +107,10 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
     """Role grants for a stream event: read the stream, report to its failure queue."""
     table = f"aws_dynamodb_table.{tf_id(ev.stream)}"
     queue = f"aws_sqs_queue.{stream_tf(function, ev.stream)}_failures"
-    grants = [(camel("stream", ev.stream, "consume"), g) for g in expand("stream", "consume", stream_arn=f"{table}.stream_arn")]
+    grants = [
+        (camel("stream", ev.stream, "consume"), g)
+        for g in expand("stream", "consume", arn=f"{table}.arn", stream_arn=f"{table}.stream_arn")
+    ]
     grants += [(camel("stream", ev.stream, "failures"), g) for g in expand("queue", "on_failure", arn=f"{queue}.arn")]
     return Access(grants=grants, kms=(("stream", "consume"), ("queue", "on_failure")))
 
