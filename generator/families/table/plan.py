@@ -47,7 +47,7 @@ class TablePlan:
     deletion_protection: bool
     indexes: tuple[IndexPlan, ...]
     replicas: tuple[str, ...]
-    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS managed key aws/dynamodb
     skips: tuple[tuple[str, str], ...] = ()
 
 
