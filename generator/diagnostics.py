@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "SLS505": "compiled artifact not built yet",
     "SLS506": "function may trigger itself through its bucket",
     "SLS507": "too many readers on a DynamoDB stream",
+    "SLS508": "queue visibility timeout below 6 x the consumer timeout",
     "SLS601": "output folder refused",
     "SLS602": "generated file edited by hand",
     "SLS603": "output folder bookkeeping damaged",

@@ -1,6 +1,6 @@
 """Queue checks SQS and Lambda enforce only at apply: queue and dead-letter queue names, visibility
-timeouts (a range, and above the consumer's timeout), queue event batching, and the rules of FIFO
-queues (content-based deduplication, consumer batches)."""
+timeouts (a range, and above the consumer's timeout; below AWS's 6 x guidance is a warning), queue
+event batching, and the rules of FIFO queues (content-based deduplication, consumer batches)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,17 @@ def _visibility(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                         f"visibility_timeout {vis} s is below the consumer timeout {timeout} s"
                         + (f" + batch window {window} s" if window else ""),
                         hint=f"use visibility_timeout: auto ({6 * timeout + window} s) or at least {timeout + window}",
+                    )
+                elif vis < 6 * timeout + window:
+                    wanted = 6 * timeout + window
+                    yield ctx.stage_diag(
+                        stage, "SLS508", path + ("visibility_timeout",),
+                        f"visibility_timeout {vis} s is below 6 x the consumer timeout {timeout} s"
+                        + (f" + batch window {window} s" if window else "")
+                        + f" ({wanted} s): a message whose batch is retried can reappear while a consumer "
+                        "still works on it",
+                        hint=f"use visibility_timeout: auto ({wanted} s), as AWS recommends for Lambda consumers",
+                        severity="warning",
                     )
 
 
