@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "SLS312": "invalid runtime",
     "SLS313": "invalid path",
     "SLS314": "kms_key ARN in another region than the stage",
+    "SLS315": "queue event concurrency above the function's reserved concurrency",
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in environment",
