@@ -237,3 +237,14 @@ def event_refs(bp, ev: HttpEvent) -> Iterable[Reference]:
     auth = ev.auth or "none"
     authorizers = set(bp.api.authorizers) if bp.api else set()
     yield ("auth",), "authorizer", auth, authorizers | {"none", "iam"}
+
+
+def invoke_permissions(bp, names, region: str, fname: str, fn):
+    """What this function's routes add to its resource-based policy: one statement for the API
+    (families/api/plan.py grants per function, never per route)."""
+    from generator.checks.names import arn
+    from generator.families.function.checks import Permission
+
+    if any(isinstance(ev, HttpEvent) for ev in fn.events):
+        yield Permission("AllowApiGateway", "apigateway.amazonaws.com",
+                         arn("execute-api", region, "abcdefghij/*/*/*"), False, "API")

@@ -8,13 +8,14 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.api.model import HttpEvent
-from generator.families.api.rest import arn_path, rest_plan
+from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
 from generator.plan.context import PlanContext
 from generator.plan.naming import route_id, tf_id
 from generator.plan.security import http_route_skips, log_group_skips
 
 SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
+EXECUTION_ARN = {"http": "aws_apigatewayv2_api.api.execution_arn", "rest": "aws_api_gateway_rest_api.api.execution_arn"}
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,29 @@ class HttpRoute:
     function: Any  # FunctionPlan
     auth: str  # "none" | "iam" | authorizer name
     authorizer_tf: str | None
-    source_arn: Any  # HCL expression for the invoke permission
     cache: bool = True
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+
+
+@dataclass(frozen=True)
+class ApiPermission:
+    """API Gateway may invoke one function: one statement in its resource-based policy, whatever
+    the number of its routes (docs/decisions/api-permissions.md)."""
+
+    tf: str
+    function: Any  # FunctionPlan
+    source_arn: Any  # HCL expression: the API's execution ARN, any stage, method and path
+
+    statement_id = "AllowApiGateway"
+
+
+def permissions(functions, execution_arn: str) -> tuple[ApiPermission, ...]:
+    """One invoke permission per function behind the API, scoped to the API with a wildcard for
+    stage, method and path (`<execution arn>/<stage>/<METHOD>/<path>`)."""
+    return tuple(
+        ApiPermission(tf=tf_id("api", fn.tf), function=fn, source_arn=Raw(f'"${{{execution_arn}}}/*/*/*"'))
+        for fn in functions
+    )
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,7 @@ class ApiPlan:
     throttling: Any  # Throttling | None
     cache: Any  # ApiCache | None
     integrations: tuple[Any, ...]  # FunctionPlans with at least one route
+    permissions: tuple[ApiPermission, ...]  # one per function in integrations
     log_group: str
     log_retention_days: int
     rest: Any = None  # families.api.rest.RestPlan when type == "rest"
@@ -82,7 +104,6 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
             method, _, path = ev.http.strip().partition(" ")
             method, path = method.upper(), path.strip()
             auth = ev.auth or "none"
-            arn_method = "*" if method == "ANY" else method
             routes.append(
                 HttpRoute(
                     tf=route_id(f"{method} {path}"),
@@ -92,7 +113,6 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
                     function=functions[fname],
                     auth=auth,
                     authorizer_tf=tf_id(auth) if auth not in ("none", "iam") else None,
-                    source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
                     cache=ev.cache is not False,
                     skips=http_route_skips(auth),
                 )
@@ -102,12 +122,14 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
     api = bp.api
     log_retention = (bp.defaults.logs.retention_days if bp.defaults.logs else None) or DEFAULTS["retention_days"]
     routes.sort(key=lambda r: (r.path, r.method))
+    api_type = api.type if api else "http"
+    integrations = tuple(functions[n] for n in sorted({r.function.name for r in routes}))
     authorizers = tuple(
         Authorizer(tf_id(n), n, a.issuer, tuple(a.audience), a.identity_source)
         for n, a in sorted((api.authorizers if api else {}).items())
     )
     plan = ApiPlan(
-        type=api.type if api else "http",
+        type=api_type,
         tf="api",
         name=ctx.names.physical("api"),
         routes=tuple(routes),
@@ -115,7 +137,8 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         cors=_cors(api.cors, routes) if api and api.cors else None,
         throttling=api.throttling if api else None,
         cache=api.cache if api else None,
-        integrations=tuple(functions[n] for n in sorted({r.function.name for r in routes})),
+        integrations=integrations,
+        permissions=permissions(integrations, EXECUTION_ARN[api_type]),
         log_group=f"/aws/apigateway/{ctx.names.physical('api')}",
         log_retention_days=log_retention,
         log_skips=log_group_skips(retention_days=log_retention, kms=bool(ctx.kms), key="defaults.logs.retention_days"),

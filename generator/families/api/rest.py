@@ -1,4 +1,4 @@
-"""REST API (API Gateway v1) plan: the resource tree, methods, caching and permissions from the routes.
+"""REST API (API Gateway v1) plan: the resource tree, methods and caching from the routes.
 
 The HTTP API needs no more than ApiPlan; a REST API also needs one aws_api_gateway_resource per
 path segment, which is derived here so the template only loops.
@@ -79,11 +79,6 @@ def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
-def arn_path(path: str) -> str:
-    """Path parameters become `*` in the permission's source ARN (the way SAM scopes them)."""
-    return "/" + "/".join("*" if _PARAM.match(s) else s for s in segments(path))
-
-
 def resource_id(path: str) -> Raw:
     if not segments(path):
         return Raw(f"{REST_API}.root_resource_id")
@@ -91,7 +86,7 @@ def resource_id(path: str) -> Raw:
 
 
 def rest_plan(api, stage: str):
-    """ApiPlan for `type: rest`: REST source ARNs on the routes plus the resource tree."""
+    """ApiPlan for `type: rest`: the resource tree, methods, CORS preflights and caching."""
     resources: dict[str, RestResource] = {}
     for r in api.routes:
         parts = segments(r.path)
@@ -100,11 +95,8 @@ def rest_plan(api, stage: str):
             if path not in resources:
                 parent = "/" + "/".join(parts[: depth - 1])
                 resources[path] = RestResource(resource_tf(path), path, parts[depth - 1], resource_id(parent))
-    routes, methods = [], []
+    methods = []
     for r in api.routes:
-        arn_method = "*" if r.method == "ANY" else r.method
-        r = replace(r, source_arn=Raw(f'"${{{REST_API}.execution_arn}}/*/{arn_method}{arn_path(r.path)}"'))
-        routes.append(r)
         params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.match(s)))
         authorization = "AWS_IAM" if r.auth == "iam" else "NONE"
         methods.append(
@@ -121,7 +113,7 @@ def rest_plan(api, stage: str):
         )
     cors = ()
     if api.cors:
-        paths = sorted({r.path for r in routes})
+        paths = sorted({r.path for r in api.routes})
         cors = tuple(CorsMethod(tf_id("cors", resource_tf(p) if segments(p) else "root"), resource_id(p)) for p in paths)
     redeploy = [f"aws_api_gateway_resource.{res.tf}" for res in sorted(resources.values(), key=lambda x: x.tf)]
     for m in methods:
@@ -147,7 +139,7 @@ def rest_plan(api, stage: str):
         ),
         **(_cors_headers(api.cors) if api.cors else {}),
     )
-    return replace(api, routes=tuple(routes), rest=rest)
+    return replace(api, rest=rest)
 
 
 def _size(gb: float) -> str:

@@ -99,3 +99,21 @@ def declared(bp) -> Collection[str]:
 def event_refs(bp, entry) -> Iterable[Reference]:
     """An eventbridge event, or a queue's eventbridge subscription, is a rule on a bus."""
     yield ("eventbridge", "bus"), "bus", entry.eventbridge.bus, declared(bp)
+
+
+def invoke_permissions(bp, names: Names, region: str, fname: str, fn):
+    """One statement per rule that targets the function (families/bus/plan.py)."""
+    from generator.checks.names import arn
+    from generator.families.function.checks import Permission
+    from generator.plan.naming import camel
+
+    per_bus: dict[str, int] = {}
+    for ev in fn.events:
+        if not isinstance(ev, EventBridgeEvent):
+            continue
+        bus = ev.eventbridge.bus
+        per_bus[bus] = per_bus.get(bus, 0) + 1
+        tf, physical = rule_names(names, fname, bus, per_bus[bus])
+        path = physical if bus == "default" else f"{names.physical(bus)}/{physical}"
+        yield Permission(f"AllowEvents{camel(tf)}", "events.amazonaws.com", arn("events", region, f"rule/{path}"),
+                         False, "EventBridge rule")

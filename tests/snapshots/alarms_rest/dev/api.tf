@@ -44,12 +44,13 @@ resource "aws_api_gateway_integration" "get_items_id" {
   uri                     = aws_lambda_function.get_item.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_items_id" {
-  statement_id  = "AllowApiGateway-get_items_id"
+# Every route of catalog-dev-get-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_item" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_deployment" "api" {

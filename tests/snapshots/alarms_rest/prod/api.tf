@@ -44,13 +44,14 @@ resource "aws_api_gateway_integration" "get_items_id" {
   uri                     = aws_lambda_alias.get_item_live.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_items_id" {
-  statement_id  = "AllowApiGateway-get_items_id"
+# Every route of catalog-prod-get-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_item" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   qualifier     = aws_lambda_alias.get_item_live.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_deployment" "api" {

@@ -54,14 +54,6 @@ resource "aws_api_gateway_integration" "get_root" {
   uri                     = aws_lambda_function.list_products.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_root" {
-  statement_id  = "AllowApiGateway-get_root"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_products.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/"
-}
-
 resource "aws_api_gateway_method" "any_legacy_proxy" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -83,14 +75,6 @@ resource "aws_api_gateway_integration" "any_legacy_proxy" {
   uri                     = aws_lambda_function.get_product.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_any_legacy_proxy" {
-  statement_id  = "AllowApiGateway-any_legacy_proxy"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/legacy/*"
-}
-
 resource "aws_api_gateway_method" "get_products" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -109,14 +93,6 @@ resource "aws_api_gateway_integration" "get_products" {
   uri                     = aws_lambda_function.list_products.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway-get_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_products.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/products"
-}
-
 resource "aws_api_gateway_method" "post_products" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   rest_api_id   = aws_api_gateway_rest_api.api.id
@@ -132,14 +108,6 @@ resource "aws_api_gateway_integration" "post_products" {
   integration_http_method = "POST"
   type                    = "AWS_PROXY"
   uri                     = aws_lambda_function.create_product.invoke_arn
-}
-
-resource "aws_lambda_permission" "api_post_products" {
-  statement_id  = "AllowApiGateway-post_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.create_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/POST/products"
 }
 
 resource "aws_api_gateway_method" "get_products_id" {
@@ -163,12 +131,31 @@ resource "aws_api_gateway_integration" "get_products_id" {
   uri                     = aws_lambda_function.get_product.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_products_id" {
-  statement_id  = "AllowApiGateway-get_products_id"
+# Every route of shop-dev-create-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_create_product" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.create_product.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-get-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_product" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/products/*"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-list-products on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_list_products" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.list_products.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_method" "cors_root" {

@@ -47,14 +47,6 @@ resource "aws_api_gateway_integration" "get_items" {
   uri                     = aws_lambda_function.list_items.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_items" {
-  statement_id  = "AllowApiGateway-get_items"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_items.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items"
-}
-
 resource "aws_api_gateway_method" "get_items_id" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -77,14 +69,6 @@ resource "aws_api_gateway_integration" "get_items_id" {
   cache_key_parameters    = ["method.request.path.id"]
 }
 
-resource "aws_lambda_permission" "api_get_items_id" {
-  statement_id  = "AllowApiGateway-get_items_id"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_item.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*"
-}
-
 resource "aws_api_gateway_method" "put_items_id" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   rest_api_id   = aws_api_gateway_rest_api.api.id
@@ -103,14 +87,6 @@ resource "aws_api_gateway_integration" "put_items_id" {
   integration_http_method = "POST"
   type                    = "AWS_PROXY"
   uri                     = aws_lambda_function.put_item.invoke_arn
-}
-
-resource "aws_lambda_permission" "api_put_items_id" {
-  statement_id  = "AllowApiGateway-put_items_id"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.put_item.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/PUT/items/*"
 }
 
 resource "aws_api_gateway_method" "get_items_id_reviews" {
@@ -135,12 +111,31 @@ resource "aws_api_gateway_integration" "get_items_id_reviews" {
   cache_key_parameters    = ["method.request.path.id"]
 }
 
-resource "aws_lambda_permission" "api_get_items_id_reviews" {
-  statement_id  = "AllowApiGateway-get_items_id_reviews"
+# Every route of catalog-dev-get-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_item" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*/reviews"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of catalog-dev-list-items on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_list_items" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.list_items.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of catalog-dev-put-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_put_item" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.put_item.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_deployment" "api" {
