@@ -58,9 +58,14 @@ def package(
     for plan in plans.values():
         # A function's sample route (and any other scaffold hint) comes from the parts that know it.
         routes = {tf: route for part in plan.parts if hasattr(part, "sample_routes") for tf, route in part.sample_routes()}
+        hints: dict[str, dict] = {}
+        for part in plan.parts:
+            for tf, hint in part.scaffold_hints() if hasattr(part, "scaffold_hints") else ():
+                hints.setdefault(tf, {}).update(hint)
 
-        def scaffold(fn, routes=routes) -> dict[str, str]:
-            return out.scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
+        def scaffold(fn, routes=routes, hints=hints) -> dict[str, str]:
+            files = scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /"), hints.get(fn.tf))
+            return out.scaffolds.setdefault(fn.code_dir, files)
 
         for fn in plan.functions:
             code_dirs.add(fn.code_dir)

@@ -106,13 +106,41 @@ def rest_method_skips(authorization: str) -> tuple[Skip, ...]:
     return tuple(sorted(skips))
 
 
-def rest_stage_skips(cached: bool) -> tuple[Skip, ...]:
+def rest_stage_skips(cached: bool, logging) -> tuple[Skip, ...]:
+    """`logging`: the blueprint's api.logging (families/api/model.py ApiLogging)."""
     skips: list[Skip] = [
         ("CKV2_AWS_29", "no WAF web ACL in the blueprint"),
         ("CKV2_AWS_51", "Lambda proxy backend: client certificates authenticate HTTP backends only"),
     ]
     if not cached:
         skips.append(("CKV_AWS_120", "no api.cache in the blueprint (cache cluster cost; dynamic responses)"))
+    if logging.execution == "off":
+        skips.append((
+            "CKV2_AWS_4",
+            "REST execution logging is off by default: it needs the account's API Gateway CloudWatch role; "
+            "api.logging.execution: error or info turns it on",
+        ))
+    elif not logging.metrics:
+        skips.append(("CKV2_AWS_4", "api.logging.metrics: false in the blueprint"))
+    if not logging.access:
+        skips.append(("CKV_AWS_76", "api.logging.access: false in the blueprint"))
+    return tuple(sorted(skips))
+
+
+def http_stage_skips(logging) -> tuple[Skip, ...]:
+    if not logging.access:
+        return (("CKV_AWS_76", "api.logging.access: false in the blueprint"),)
+    return ()
+
+
+def rest_settings_skips(cached: bool, logging) -> tuple[Skip, ...]:
+    skips: list[Skip] = [
+        ("CKV_AWS_225", "caching is turned on per cached GET route, never for writes")
+        if cached
+        else ("CKV_AWS_225", "no api.cache in the blueprint (cache cluster cost; dynamic responses)")
+    ]
+    if logging.data_trace:
+        skips.append(("CKV_AWS_276", "api.logging.data_trace: true in the blueprint (full requests and responses are logged)"))
     return tuple(sorted(skips))
 
 

@@ -3,18 +3,21 @@ from `http` events, JWT authorizers, CORS, throttling and caching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.api.model import HttpEvent
 from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
-from generator.plan.context import PlanContext
+from generator.plan.context import Access, PlanContext
 from generator.plan.naming import route_id, tf_id
-from generator.plan.security import http_route_skips, log_group_skips
+from generator.families.api.model import ApiLogging
+from generator.plan.naming import Names
+from generator.plan.security import http_route_skips, http_stage_skips, log_group_skips
 
 SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
+CORS_ORIGIN_VAR, CORS_CREDENTIALS_VAR = "CORS_ALLOW_ORIGIN", "CORS_ALLOW_CREDENTIALS"
 EXECUTION_ARN = {"http": "aws_apigatewayv2_api.api.execution_arn", "rest": "aws_api_gateway_rest_api.api.execution_arn"}
 
 
@@ -77,6 +80,9 @@ class ApiPlan:
     log_retention_days: int
     rest: Any = None  # families.api.rest.RestPlan when type == "rest"
     log_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the access log group
+    logging: ApiLogging = field(default_factory=ApiLogging)  # api.logging as merged for the stage
+    account_role: str | None = None  # name of the API Gateway CloudWatch role sls-gen creates, if any
+    stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the HTTP API stage
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
@@ -85,6 +91,16 @@ class ApiPlan:
         """(function tf id, route key) per route: an HTTP scaffold answers its (last) route."""
         return [(r.function.tf, r.route_key) for r in self.routes]
 
+    def scaffold_hints(self) -> list[tuple[str, dict]]:
+        """(function tf id, template variables): a REST API's handlers get the Lambda proxy payload
+        1.0 and answer with the CORS headers (families/api/scaffolds/)."""
+        return [(fn.tf, {"api_type": self.type}) for fn in self.integrations]
+
+
+def account_role_name(names: Names) -> str:
+    """The account's API Gateway CloudWatch role when `api.logging.account_role: create`."""
+    return names.physical("api-gateway-logs")
+
 
 def _cors(cors, routes):
     """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
@@ -92,6 +108,22 @@ def _cors(cors, routes):
     if "headers" in cors.model_fields_set or not any(r.auth == "iam" for r in routes):
         return cors
     return cors.model_copy(update={"headers": [*cors.headers, *SIGV4_HEADERS]})
+
+
+def cors_environment(api) -> dict[str, str]:
+    """What a handler behind a REST API with CORS reads to answer with the CORS headers itself: a
+    Lambda proxy integration passes the function's response through, so API Gateway adds nothing.
+    (An HTTP API adds them to every response: its handlers need nothing.)"""
+    if api is None or api.type != "rest" or api.cors is None:
+        return {}
+    env = {CORS_ORIGIN_VAR: api.cors.origins[0]}
+    if api.cors.allow_credentials:
+        env[CORS_CREDENTIALS_VAR] = "true"
+    return env
+
+
+def event(ev, ctx: PlanContext, function: str) -> Access:
+    return Access(env=cors_environment(ctx.bp.api))
 
 
 def plan(ctx: PlanContext) -> ApiPlan | None:
@@ -121,6 +153,7 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         return None
     api = bp.api
     log_retention = (bp.defaults.logs.retention_days if bp.defaults.logs else None) or DEFAULTS["retention_days"]
+    logging = api.logging if api else ApiLogging()
     routes.sort(key=lambda r: (r.path, r.method))
     api_type = api.type if api else "http"
     integrations = tuple(functions[n] for n in sorted({r.function.name for r in routes}))
@@ -142,5 +175,8 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         log_group=f"/aws/apigateway/{ctx.names.physical('api')}",
         log_retention_days=log_retention,
         log_skips=log_group_skips(retention_days=log_retention, kms=bool(ctx.kms), key="defaults.logs.retention_days"),
+        logging=logging,
+        account_role=account_role_name(ctx.names) if api_type == "rest" and logging.account_role == "create" else None,
+        stage_skips=http_stage_skips(logging),
     )
     return rest_plan(plan, ctx.stage) if plan.type == "rest" else plan

@@ -35,7 +35,7 @@ from generator.checks.names import arn, derived_too_long, too_long
 from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
 from generator.diagnostics import Diagnostic
-from generator.families import by_use, families, kind_of, use_kinds
+from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.model import UseFunction
 from generator.families.function.plan import failures_name
 from generator.families.function.settings import DEFAULTS
@@ -168,10 +168,24 @@ def credential_kind(key: str, value: str) -> str | None:
 
 
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
-    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says."""
+    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says,
+    and each event's family whose trigger needs a variable (`event_env_lengths`)."""
+    return {**_uses_env(bp, names, fn), **_events_env(bp, names, fn)}
+
+
+def _uses_env(bp, names: Names, fn) -> dict[str, int]:
     out: dict[str, int] = {}
     for use in fn.uses:
         out.update(by_use(kind_of(use, use_kinds())).part("checks").env_lengths(bp, names, use))
+    return out
+
+
+def _events_env(bp, names: Names, fn) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ev in fn.events:
+        hook = getattr(by_event(kind_of(ev, event_kinds())).part("checks"), "event_env_lengths", None)
+        if hook is not None:
+            out.update(hook(bp, names, ev))
     return out
 
 
@@ -185,11 +199,13 @@ def _environment(ctx) -> Iterable[Diagnostic]:
             for key, value in (fn.environment or {}).items():
                 yield from _variable(ctx, stage, path + (key,), key, value)
             user = {**(bp.defaults.environment or {}), **(fn.environment or {})}
-            generated = generated_env(bp, names, fn)
+            from_events = _events_env(bp, names, fn)
+            generated = {**_uses_env(bp, names, fn), **from_events}
             for key in sorted(set(user) & set(generated)):
                 where = path + (key,) if key in (fn.environment or {}) else ("defaults", "environment", key)
+                source = "events" if key in from_events else "uses"
                 yield ctx.stage_diag(stage, "SLS303", where,
-                                     f"'{key}' is set by sls-gen for function '{fname}' (from its uses:)",
+                                     f"'{key}' is set by sls-gen for function '{fname}' (from its {source}:)",
                                      hint="rename the variable; sls-gen's value would replace yours")
             total = sum(len(k.encode()) + len(v.encode()) for k, v in user.items() if k not in generated)
             total += sum(len(k) + n for k, n in generated.items())

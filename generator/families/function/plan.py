@@ -237,6 +237,7 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
             kinds.append(kind)
         hook = getattr(by_event(kind).part("plan"), "event", None)
         access = hook(ev, ctx, name) if hook else Access()
+        env.update(access.env)
         grants += access.grants
         needs.update(access.kms)
         if access.mapping is not None:

@@ -186,6 +186,7 @@ resource "aws_api_gateway_method_response" "cors_root" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -198,6 +199,7 @@ resource "aws_api_gateway_integration_response" "cors_root" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_root]
@@ -231,6 +233,7 @@ resource "aws_api_gateway_method_response" "cors_legacy_proxy" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -243,6 +246,7 @@ resource "aws_api_gateway_integration_response" "cors_legacy_proxy" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_legacy_proxy]
@@ -276,6 +280,7 @@ resource "aws_api_gateway_method_response" "cors_products" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -288,6 +293,7 @@ resource "aws_api_gateway_integration_response" "cors_products" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_products]
@@ -321,6 +327,7 @@ resource "aws_api_gateway_method_response" "cors_products_id" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -333,9 +340,34 @@ resource "aws_api_gateway_integration_response" "cors_products_id" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_products_id]
+}
+
+# API Gateway's own 4XX answers (authorization, throttling, integration errors) come
+# from no handler: they carry the CORS headers here, or the browser hides the error from the page.
+resource "aws_api_gateway_gateway_response" "cors_default_4xx" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  response_type = "DEFAULT_4XX"
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
+    "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
+    "gatewayresponse.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+  }
+}
+
+# API Gateway's own 5XX answers (authorization, throttling, integration errors) come
+# from no handler: they carry the CORS headers here, or the browser hides the error from the page.
+resource "aws_api_gateway_gateway_response" "cors_default_5xx" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  response_type = "DEFAULT_5XX"
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
+    "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
+    "gatewayresponse.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+  }
 }
 
 resource "aws_api_gateway_deployment" "api" {
@@ -374,6 +406,8 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_integration.cors_products_id,
       aws_api_gateway_method_response.cors_products_id,
       aws_api_gateway_integration_response.cors_products_id,
+      aws_api_gateway_gateway_response.cors_default_4xx,
+      aws_api_gateway_gateway_response.cors_default_5xx,
     ]))
   }
 
@@ -389,10 +423,11 @@ resource "aws_cloudwatch_log_group" "api_access" {
   retention_in_days = 30
 }
 
-# Stage logging needs the account's API Gateway CloudWatch role (aws_api_gateway_account), an
-# account-wide setting sls-gen does not manage: see docs/decisions/rest-api.md.
+# Access and execution logs need the account's API Gateway CloudWatch role, which the blueprint
+# expects to exist (api.logging.account_role: existing, the default): docs/decisions/rest-api.md.
 resource "aws_api_gateway_stage" "api" {
   #checkov:skip=CKV2_AWS_29:no WAF web ACL in the blueprint
+  #checkov:skip=CKV2_AWS_4:REST execution logging is off by default: it needs the account's API Gateway CloudWatch role; api.logging.execution: error or info turns it on
   #checkov:skip=CKV2_AWS_51:Lambda proxy backend: client certificates authenticate HTTP backends only
   #checkov:skip=CKV_AWS_120:no api.cache in the blueprint (cache cluster cost; dynamic responses)
   rest_api_id          = aws_api_gateway_rest_api.api.id
@@ -424,7 +459,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled        = true
-    logging_level          = "INFO"
+    logging_level          = "OFF"
     data_trace_enabled     = false
     throttling_burst_limit = 100
     throttling_rate_limit  = 50.0
