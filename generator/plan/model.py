@@ -19,6 +19,15 @@ class Statement:
     actions: tuple[str, ...]
     resources: tuple[Any, ...]  # HCL expressions (Raw)
     effect: str = "Allow"
+    conditions: tuple[tuple[str, str, Any], ...] = ()  # (operator, key, HCL value), sorted
+
+    @property
+    def condition(self) -> dict[str, dict[str, Any]]:
+        """The IAM Condition block: {operator: {key: value}}."""
+        out: dict[str, dict[str, Any]] = {}
+        for operator, key, value in self.conditions:
+            out.setdefault(operator, {})[key] = value
+        return out
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ KMS_KEY_PATTERN = re.compile(
 
 
 
-def kms_key_arn(kms_key: str) -> tuple[bool, str]:
-    """(whether main.tf looks the key up, HCL expression of its ARN) for the blueprint's kms_key.
+def kms_key_arn(kms_key: str, data: str = KMS_DATA) -> tuple[bool, str]:
+    """(whether the key is looked up with `data`, HCL expression of its ARN) for a kms_key (the
+    blueprint's, looked up once in main.tf, or a secret's own).
 
     An alias (name or ARN) is looked up with data "aws_kms_key": IAM grants and most resources
     need the key ARN, which an alias does not give. A key ARN is used as written and a key id is
@@ -36,7 +37,7 @@ def kms_key_arn(kms_key: str) -> tuple[bool, str]:
     would fail `terraform validate` there although KMS accepts it.
     """
     if kms_key.startswith("alias/") or ":alias/" in kms_key:
-        return True, f"{KMS_DATA}.arn"
+        return True, f"{data}.arn"
     if kms_key.startswith("arn:"):
         return False, '"' + kms_key + '"'
     return False, '"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/' + kms_key + '"'
