@@ -39,6 +39,20 @@ class FailureQueue:
     purpose: str  # for the alarm description, e.g. "dead-letter queue of fulfilment"
 
 
+@dataclass(frozen=True)
+class DeliveryMetric:
+    """A count of deliveries AWS gave up on while no function failed (a dead letter or destination
+    that could not be written, a rule target that could not be invoked): observability alarms on
+    it when `observability.alarms.delivery_failures` is on. Parts offer them as `delivery_metrics()`."""
+
+    tf: str  # the alarm's Terraform id
+    name: str  # the alarm's name
+    description: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, Any], ...]  # (name, HCL value)
+
+
 @lru_cache(maxsize=None)
 def async_kinds() -> frozenset[str]:
     """Event kinds AWS invokes asynchronously (a family's plan says `ASYNC = True`): their

@@ -12,7 +12,7 @@ from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent, UseBus
-from generator.families.bus.plan import rule_names
+from generator.families.bus.plan import rule_dlq_names, rule_names
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
@@ -46,7 +46,22 @@ def _rule_names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                 _, name = rule_names(names, fname, bus, per_bus[bus])
                 if len(name) > RULE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
+    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
+    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
     for qname, q in bp.queues.items():
+        subs = [i for i, sub in enumerate(q.subscribe) if getattr(sub, "eventbridge", None) is not None]
+        if subs:  # the dead-letter queue of the rules that fan into this queue
+            # Its name (`<queue>-events-dlq`, SQS: 80) is never longer than a rule's name on the
+            # default bus (`<queue>-default-sqs`, EventBridge: 64), checked below: only a clash remains.
+            _, dlq = rule_dlq_names(names, qname)
+            path = ("queues", qname, "subscribe", subs[0])
+            if dlq in declared:
+                yield ctx.diag(
+                    "SLS301", path,
+                    f"the dead-letter queue of the rules that deliver into '{qname}' would be named '{dlq}', like a "
+                    "declared queue",
+                    hint=f"rename one of the queues (sls-gen names it {{service}}-{{stage}}-{qname}-events-dlq)",
+                )
         per_bus = {}
         for i, sub in enumerate(q.subscribe):
             eb = getattr(sub, "eventbridge", None)
