@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "SLS202": "duplicate route",
     "SLS203": "stream event on a table without a stream",
     "SLS205": "duplicate subscription",
+    "SLS206": "stage override or addition that does not match the blueprint",
     "SLS301": "physical name breaks an AWS limit",
     "SLS302": "value out of the range AWS accepts",
     "SLS303": "environment variables break an AWS rule",
