@@ -33,6 +33,18 @@ _SLASHED_VARS = {
 }
 
 
+# Actions AWS's own documentation grants on a resource type that parliament's snapshot of the
+# Service Authorization Reference lists for no resource: (action, resource regex, where AWS says so).
+DOCUMENTED_SCOPES = (
+    (
+        "dynamodb:liststreams",
+        re.compile(r"^arn:aws[a-z-]*:dynamodb:[^:]+:\d{12}:table/[^/]+/stream/.+$"),
+        "DynamoDB developer guide, 'IAM policy to allow an AWS Lambda function to access DynamoDB "
+        "stream records' (Resource table/<name>/stream/*)",
+    ),
+)
+
+
 @functools.lru_cache(maxsize=None)
 def _format_regex(arn_format: str) -> re.Pattern:
     """An IAM ARN format as a regex over a *literal* ARN (a `*` in the ARN is one character)."""
@@ -64,10 +76,11 @@ def _allowed_actions(resource: str) -> frozenset[str]:
             for m in candidates
             if m not in typed and any(m["resource"]["arn"].startswith(f + sep) for f in formats for sep in ":/")
         ]
+    documented = {action for action, pattern, _where in DOCUMENTED_SCOPES if pattern.match(resource)}
     return frozenset(
         f"{p['privilege_prefix']}:{p['privilege_name']}".lower()
         for p in get_privilege_matches_for_resource_type(typed)
-    )
+    ) | documented
 
 
 def audit_policy(doc: dict | str, where: str = "policy") -> list[str]:

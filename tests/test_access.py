@@ -72,3 +72,13 @@ def test_an_access_level_needing_several_statements_names_each_by_its_scope():
     assert sids == [
         "BucketDocsReadWrite", "BucketDocsReadWriteObjects", "TableOrdersRead", "TableOrdersReadIndexes"
     ]
+
+
+def test_stream_consumers_may_list_the_tables_streams():
+    """AWS's stream-processing policy (AWSLambdaDynamoDBExecutionRole) has dynamodb:ListStreams; the
+    DynamoDB developer guide scopes it to the table's streams (`table/<name>/stream/*`)."""
+    grants = expand("stream", "consume", arn="aws_dynamodb_table.t.arn", stream_arn="aws_dynamodb_table.t.stream_arn")
+    by_action = {a: [str(r) for r in g.resources] for g in grants for a in g.actions}
+    assert by_action["dynamodb:ListStreams"] == ['"${aws_dynamodb_table.t.arn}/stream/*"']
+    assert by_action["dynamodb:GetRecords"] == ["aws_dynamodb_table.t.stream_arn"]
+    assert [g.scope for g in grants] == ["", "Streams"]

@@ -185,6 +185,12 @@ def _unwritable_output(tmp_path):
     return _cli("render", bp, "-o", tmp_path / "file" / "out"), (tmp_path / "file" / "out").absolute()
 
 
+def _many_rules(tmp_path):
+    """70 EventBridge rules on one function: a blueprint too long for the corpus."""
+    rules = "".join(f"      - eventbridge: {{pattern: {{detail-type: [Event{i}]}}}}\n" for i in range(70))
+    return _validate_text(tmp_path, "service: demo\nfunctions:\n  listener:\n    events:\n" + rules)
+
+
 # code -> (a case that produces it, the exit code, the severity), for codes the corpus cannot hold.
 PRODUCERS = {
     "SLS001": (_unreadable, 2, "error"),
@@ -195,6 +201,7 @@ PRODUCERS = {
     "SLS006": (lambda t: _validate_text(t, "# nothing but a comment\n"), 2, "error"),
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
     "SLS008": (_unreadable_code, 2, "error"),
+    "SLS316": (_many_rules, 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

@@ -212,7 +212,7 @@ TRIGGERS = {
 }
 
 
-def scaffold_blueprint(tmp_path: Path, kind: str, runtime: str):
+def scaffold_blueprint(tmp_path: Path, kind: str, runtime: str, api: dict | None = None):
     """A blueprint with one function triggered by `kind` that uses a table (so clients are set up)."""
     doc = {
         "service": "scaf",
@@ -224,6 +224,8 @@ def scaffold_blueprint(tmp_path: Path, kind: str, runtime: str):
         "buckets": {"uploads": {}},
         "functions": {"worker": {"runtime": runtime, "uses": [{"table": "items", "access": "read_write"}], **TRIGGERS[kind]}},
     }
+    if api is not None:
+        doc["api"] = api
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "scaf.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
@@ -239,7 +241,8 @@ def write_scaffold(tmp_path: Path, bp, plan, kind: str) -> Path:
     route = bp.functions["worker"].events[0].http if kind == "http" else ""
     code_dir = tmp_path / fn.code_dir
     code_dir.mkdir(parents=True)
-    for name, text in scaffold_files(fn, "scaf.yaml", route).items():
+    hints = dict(plan.api.scaffold_hints()).get(fn.tf) if plan.api else None
+    for name, text in scaffold_files(fn, "scaf.yaml", route, hints).items():
         (code_dir / name).write_text(text)
     return code_dir
 
@@ -311,3 +314,50 @@ def test_invocation_failure_is_reported(tmp_path):
     (code_dir / "handler.py").write_text("def handler(event, context):\n    raise RuntimeError('boom')\n")
     outcome = run(prepare(plan, "worker", tmp_path), {}, base_env={"PATH": "/usr/bin:/bin"})
     assert not outcome.ok and outcome.returncode == 1 and "RuntimeError: boom" in outcome.stderr
+
+
+# ------------------------------------------------------------------ REST scaffolds: payload 1.0 and CORS
+REST_API = {"type": "rest", "cors": {"origins": ["https://app.example.com"], "allow_credentials": True}}
+
+
+def test_rest_python_scaffold_speaks_payload_v1_and_answers_with_the_cors_origin(tmp_path, aws, monkeypatch):
+    """A REST API (Lambda proxy) passes the handler's response through: the scaffold reads the v1
+    request (no routeKey) and sets the CORS headers from the environment sls-gen gives it."""
+    bp, plan = scaffold_blueprint(tmp_path, "http", "python3.13", api=REST_API)
+    create_stage_resources(plan)
+    code_dir = write_scaffold(tmp_path, bp, plan, "http")
+    assert "routeKey" not in (code_dir / "handler.py").read_text()
+    inv = prepare(plan, "worker", tmp_path, account=MOTO_ACCOUNT)
+    handler = load_handler(inv.code_dir, inv.function.handler, inv.env, monkeypatch)
+    sample = sample_event(bp, "dev", "worker", 1, region=plan.region, account=MOTO_ACCOUNT)
+    assert "routeKey" not in sample.event and sample.event["httpMethod"] == "POST"
+    result = handler(sample.event, None)
+    assert result["statusCode"] == 200 and json.loads(result["body"])["received"] == {"hello": "world"}
+    assert result["headers"]["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert result["headers"]["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_rest_python_scaffold_own_unit_test_passes(tmp_path):
+    bp, plan = scaffold_blueprint(tmp_path, "http", "python3.13", api=REST_API)
+    code_dir = write_scaffold(tmp_path, bp, plan, "http")
+    env = {"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": plan.region}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_handler.py"],
+                          cwd=code_dir, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_rest_node_scaffold_speaks_payload_v1_and_answers_with_the_cors_origin(tmp_path):
+    node = require_node()
+    bp, plan = scaffold_blueprint(tmp_path, "http", "nodejs22.x", api=REST_API)
+    code_dir = write_scaffold(tmp_path, bp, plan, "http")
+    assert "routeKey" not in (code_dir / "index.mjs").read_text()
+    inv = prepare(plan, "worker", tmp_path, account=MOTO_ACCOUNT)
+    sample = sample_event(bp, "dev", "worker", 1, region=plan.region, account=MOTO_ACCOUNT)
+    outcome = run(inv, sample.event, base_env={"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test",
+                                                "AWS_SECRET_ACCESS_KEY": "test"})
+    assert outcome.ok, outcome.stderr
+    assert outcome.result["headers"]["Access-Control-Allow-Origin"] == "https://app.example.com"
+    proc = subprocess.run([node, "--test", "index.test.mjs"], cwd=code_dir, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+

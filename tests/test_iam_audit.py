@@ -26,6 +26,8 @@ def test_clean_policy_passes():
         st(["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"]),
         st(["s3:GetObject"], ["arn:aws:s3:::b-123/*"]),
         st(["s3:ListBucket"], ["arn:aws:s3:::b-123"]),
+        # parliament lists no resource type for ListStreams; AWS's DynamoDB guide scopes it so
+        st(["dynamodb:ListStreams"], [TABLE + "/stream/*"]),
     )) == []
 
 
@@ -39,6 +41,7 @@ def test_clean_policy_passes():
     (st(["dynamodb:GetItem"], [TABLE + "/index/*"]), "does not act on"),  # items live in tables, not indexes
     (st(["s3:ListBucket"], ["arn:aws:s3:::b-123/*"]), "does not act on"),  # objects, not the bucket
     (st(["s3:GetObject"], ["arn:aws:s3:::b-123"]), "does not act on"),
+    (st(["dynamodb:ListStreams"], [TABLE]), "does not act on"),  # the documented scope is the table's streams
 ])
 def test_violations_are_reported(statement, needle):
     problems = audit_policy(doc(statement))

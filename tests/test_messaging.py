@@ -90,11 +90,15 @@ def test_queue_policy_admits_exactly_the_feeding_topics_and_rules():
             },
         }
     )
-    (policy,) = plan.parts.queue.policies
+    policy, dead_letters = plan.parts.queue.policies  # the queue's, and its rules' dead-letter queue's
     assert policy.queue_ref == "aws_sqs_queue.q"
     got = {(s.service, tuple(map(str, s.source_arns))) for s in policy.sources}
     assert got == {
         ("sns.amazonaws.com", ("aws_sns_topic.a.arn", "aws_sns_topic.b.arn")),
+        ("events.amazonaws.com", ("aws_cloudwatch_event_rule.queue_q_default.arn",)),
+    }
+    assert dead_letters.queue_ref == "aws_sqs_queue.q_events_dlq"
+    assert {(s.service, tuple(map(str, s.source_arns))) for s in dead_letters.sources} == {
         ("events.amazonaws.com", ("aws_cloudwatch_event_rule.queue_q_default.arn",)),
     }
     text = render_stage(plan)["sqs_policies.tf"]

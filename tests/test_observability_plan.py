@@ -36,6 +36,7 @@ def test_alarm_set_covers_functions_dlqs_streams_and_api():
     plan = plan_of(BASE)
     assert sorted(by_tf(plan)) == [
         "api_5xx",
+        "bare_oldest_message",  # work queues: delivery_failures is on with the alarms
         "fn_api_duration",
         "fn_api_errors",
         "fn_api_throttles",
@@ -45,6 +46,7 @@ def test_alarm_set_covers_functions_dlqs_streams_and_api():
         "fn_project_throttles",
         "project_orders_stream_failures_depth",  # the stream mapping's on-failure queue (plan.data)
         "work_dlq_depth",
+        "work_oldest_message",
     ]
     assert plan.parts.observability.topic.notify == ("a@example.com", "b@example.com")
     assert plan.parts.observability.topic.name == "demo-dev-alarms"
@@ -155,3 +157,59 @@ def test_provisioned_functions_get_a_spillover_alarm_on_the_alias():
     assert (spill.metric, spill.threshold) == ("ProvisionedConcurrencySpilloverInvocations", 7)
     assert dict(spill.dimensions)["Resource"] == '"${aws_lambda_alias.api_live.function_name}:${aws_lambda_alias.api_live.name}"'
     assert "fn_project_spillover" not in alarms_  # no provisioned concurrency, no spillover
+
+
+DELIVERY = {
+    "service": "demo",
+    "observability": {"alarms": {"notify": ["a@example.com"]}},
+    "buses": {"commerce": {}},
+    "topics": {"news": {}},
+    "queues": {
+        "inbox": {"subscribe": [{"eventbridge": {"bus": "commerce", "pattern": {"source": ["shop"]}}}]},
+    },
+    "functions": {
+        "on-news": {"events": [{"topic": "news"}]},
+        "on-order": {"events": [{"eventbridge": {"pattern": {"source": ["shop"]}}}]},
+        "worker": {"events": [{"queue": "inbox"}]},
+    },
+}
+
+
+def test_silent_delivery_failures_get_alarms():
+    """Deliveries AWS gives up on without any function failing: an async function's dead letters and
+    destinations that could not be written, rule targets EventBridge could not invoke (or whose
+    event it could not dead-letter), and a work queue whose oldest message keeps ageing."""
+    plan = plan_of(DELIVERY)
+    alarms_ = by_tf(plan)
+    dead_letter = alarms_["fn_on_news_dead_letter_errors"]
+    assert (dead_letter.namespace, dead_letter.metric, dead_letter.statistic, dead_letter.threshold) == (
+        "AWS/Lambda", "DeadLetterErrors", "Sum", 1
+    )
+    assert [k for k, _ in dead_letter.dimensions] == ["FunctionName"]
+    assert alarms_["fn_on_order_destination_delivery_failures"].metric == "DestinationDeliveryFailures"
+    assert "fn_worker_dead_letter_errors" not in alarms_  # polled, not invoked asynchronously
+    default_rule = alarms_["rule_on_order_default_failed_invocations"]
+    assert (default_rule.namespace, default_rule.metric) == ("AWS/Events", "FailedInvocations")
+    assert [k for k, _ in default_rule.dimensions] == ["RuleName"]  # default bus: RuleName only
+    custom_rule = alarms_["rule_queue_inbox_commerce_dlq_failures"]
+    assert custom_rule.metric == "InvocationsFailedToBeSentToDlq"
+    assert [k for k, _ in custom_rule.dimensions] == ["EventBusName", "RuleName"]  # a custom bus: both
+    age = alarms_["inbox_oldest_message"]
+    assert (age.namespace, age.metric, age.statistic, age.threshold, age.comparison) == (
+        "AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 3600, "GreaterThanThreshold"
+    )
+    # the rule that fans into the queue dead-letters what it cannot deliver, and that queue is watched
+    rule = next(r for r in plan.parts.bus.rules if r.tf == "queue_inbox_commerce")
+    assert str(rule.dead_letter_arn) == "aws_sqs_queue.inbox_events_dlq.arn"
+    assert "inbox_events_dlq_depth" in alarms_
+    policies = {p.tf: p for p in plan.parts.queue.policies}
+    assert [str(a) for s in policies["inbox_events_dlq"].sources for a in s.source_arns] == [
+        "aws_cloudwatch_event_rule.queue_inbox_commerce.arn"
+    ]
+
+
+def test_delivery_failure_alarms_can_be_turned_off():
+    data = {**DELIVERY, "observability": {"alarms": {"delivery_failures": False, "oldest_message_seconds": 60}}}
+    alarms_ = by_tf(plan_of(data))
+    assert not [tf for tf in alarms_ if tf.startswith("rule_") or tf.endswith(("_oldest_message", "_dead_letter_errors"))]
+    assert "inbox_events_dlq_depth" in alarms_  # a queue holding failures keeps its depth alarm

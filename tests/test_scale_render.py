@@ -36,7 +36,7 @@ def test_prod_routes_create_order_through_the_provisioned_alias(modules):
     assert pc["provisioned_concurrent_executions"] == 5
     assert "aws_lambda_alias.create_order_live" in pc["qualifier"]
     assert "aws_lambda_alias.create_order_live.invoke_arn" in prod["aws_apigatewayv2_integration.create_order"]["integration_uri"]
-    assert "aws_lambda_alias.create_order_live.name" in prod["aws_lambda_permission.api_post_orders"]["qualifier"]
+    assert "aws_lambda_alias.create_order_live.name" in prod["aws_lambda_permission.api_create_order"]["qualifier"]
     # functions without provisioned concurrency keep $LATEST
     assert "publish" not in prod["aws_lambda_function.get_order"]
     assert "aws_lambda_function.get_order.invoke_arn" in prod["aws_apigatewayv2_integration.get_order"]["integration_uri"]

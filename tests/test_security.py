@@ -349,3 +349,27 @@ def test_main_tf_defines_the_key_arn_every_resource_uses(modules):
     snapshots = CASES.parent / "snapshots"
     assert "kms_key_arn = data.aws_kms_key.custom.arn" in (snapshots / "kms_key" / "dev" / "main.tf").read_text()
     assert 'kms_key_arn = "arn:aws:kms:us-east-2:' in (snapshots / "kms_key_arn" / "dev" / "main.tf").read_text()
+
+
+
+def test_dynamodb_encryption_code_skip_and_docs_agree(modules):
+    """`server_side_encryption { enabled = true }` without a key is DynamoDB's AWS managed key
+    (aws/dynamodb, KMS request charges), not the AWS owned key: the rendered table, its checkov skip
+    reason and docs/security.md say the same thing (docs/decisions/encryption-keys.md)."""
+    from rendering import ROOT, SNAPSHOTS
+
+    seen = 0
+    for label, resources in modules.items():
+        for address, table in _of_type(resources, "aws_dynamodb_table").items():
+            sse = as_list(table.get("server_side_encryption"))[0]
+            assert value(sse.get("enabled")) is True, f"{label}/{address}"
+            seen += "kms_key_arn" not in sse
+    assert seen
+    rendered = (SNAPSHOTS / "dynamodb_table" / "dev" / "dynamodb.tf").read_text()
+    skip = next(line for line in rendered.splitlines() if "CKV_AWS_119" in line)
+    assert "AWS managed key aws/dynamodb" in skip and "owned" not in skip, skip
+    security = (ROOT / "docs" / "security.md").read_text()
+    row = next(line for line in security.splitlines() if line.startswith("| DynamoDB tables |"))
+    assert "AWS managed key `aws/dynamodb`" in row and "owned" not in row, row
+    skip_row = next(line for line in security.splitlines() if line.startswith("| CKV_AWS_119 |"))
+    assert "AWS managed key" in skip_row and "owned" not in skip_row, skip_row

@@ -12,21 +12,29 @@ from generator.plan.security import KMS_KEY_PATTERN
 
 def check(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
-        if bp.kms_key and not KMS_KEY_PATTERN.match(bp.kms_key):
-            yield ctx.diag(
-                "SLS102",
-                ("kms_key",),
-                f"kms_key '{bp.kms_key}' is not a KMS key alias, id or ARN",
-                hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
+        if bp.kms_key:
+            yield from key_problems(ctx, stage, bp.kms_key, ("kms_key",))
+
+
+def key_problems(ctx, stage: str, kms_key: str, path: tuple) -> Iterable[Diagnostic]:
+    """A key written in the blueprint (the top-level one, a secret's): an alias, key id or ARN, and
+    an ARN in the region of the stage."""
+    if not KMS_KEY_PATTERN.match(kms_key):
+        yield ctx.stage_diag(
+            stage,
+            "SLS102",
+            path,
+            f"kms_key '{kms_key}' is not a KMS key alias, id or ARN",
+            hint="write alias/<name>, a key id, or arn:aws:kms:<region>:<account>:key/<id>",
+        )
+    elif kms_key.startswith("arn:"):
+        key_region, region = kms_key.split(":")[3], ctx.region(stage)
+        if key_region != region:  # KMS keys are regional: no service of this stage can use it
+            yield ctx.stage_diag(
+                stage,
+                "SLS314",
+                path,
+                f"stage {stage}: kms_key is a key in {key_region}, but the stage deploys to {region}",
+                hint="write alias/<name> (resolved in each stage's region), or a key ARN of the stage's region "
+                f"in stages.<stage>.overrides.{'.'.join(map(str, path))}",
             )
-        elif bp.kms_key and bp.kms_key.startswith("arn:"):
-            key_region, region = bp.kms_key.split(":")[3], ctx.region(stage)
-            if key_region != region:  # KMS keys are regional: no service of this stage can use it
-                yield ctx.stage_diag(
-                    stage,
-                    "SLS314",
-                    ("kms_key",),
-                    f"stage {stage}: kms_key is a key in {key_region}, but the stage deploys to {region}",
-                    hint="write alias/<name> (resolved in each stage's region), or a key ARN of the stage's region "
-                    "in stages.<stage>.overrides.kms_key",
-                )

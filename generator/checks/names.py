@@ -17,6 +17,15 @@ REGION_MAX = 14  # ap-southeast-4 and friends; a bound, not the stage's exact re
 ARN_PREFIX_MAX = len(f"arn:aws:xxx:{'x' * REGION_MAX}:{ACCOUNT}:")
 
 
+def partition(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def arn(service: str, region: str, resource: str) -> str:
+    """An ARN in the stage's region (a 12-digit account stands in for the one Terraform resolves)."""
+    return f"arn:{partition(region)}:{service}:{region}:{ACCOUNT}:{resource}"
+
+
 def too_long(ctx, stage, path, what, physical, limit, hint=None) -> Diagnostic:
     return ctx.stage_diag(
         stage, "SLS301", path,

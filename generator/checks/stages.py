@@ -1,7 +1,8 @@
 """Run a check on every stage's merged blueprint and point each finding at the line that set the value.
 
-A value set in `stages.<name>.overrides` is reported at the override line; a finding shared by
-every stage is reported once; one that only some stages have starts with their names.
+A value set in `stages.<name>.overrides` is reported at the override line, one in an object the stage
+adds (`stages.<name>.add`) where it was added; a finding shared by every stage is reported once; one
+that only some stages have starts with their names.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ Finding = tuple[str, tuple, str, "str | None"]
 
 
 def stage_path(ctx, stage: str, path: tuple) -> tuple:
-    """The override path when the stage's overrides wrote `path`, else `path` itself."""
-    override = ("stages", stage, "overrides") + tuple(path)
-    return override if override in ctx.doc.locations else tuple(path)
+    """The override path when the stage's overrides wrote `path`, the `add` path when the stage added
+    the object `path` is in, else `path` itself."""
+    path = tuple(path)
+    override = ("stages", stage, "overrides") + path
+    if override in ctx.doc.locations:
+        return override
+    added = ("stages", stage, "add")
+    if len(path) >= 2 and added + path[:2] in ctx.doc.locations and path[:2] not in ctx.doc.locations:
+        return added + path
+    return path
 
 
 def per_stage(ctx, check: Callable[[Blueprint, Callable[[tuple], tuple]], Iterable[Finding]]) -> Iterable[Diagnostic]:

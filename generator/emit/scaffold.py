@@ -85,13 +85,16 @@ def _entry_alias(entry: str, alias: str) -> str:
     return "" if entry == "handler" else alias
 
 
-def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "") -> dict[str, str]:
-    """Relative file name (inside the function's code dir) -> content."""
+def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "", hints=None) -> dict[str, str]:
+    """Relative file name (inside the function's code dir) -> content. `hints` come from the parts
+    that know the function's triggers (`scaffold_hints()`): `api_type: rest` makes the http scaffold
+    speak the Lambda proxy payload 1.0 and answer with the CORS headers."""
     env = environment()
     kind = _kind(fn)
     ctx = {
         "fn": fn,
         "kind": kind,
+        "rest": kind == "http" and (hints or {}).get("api_type") == "rest",
         "blueprint_name": blueprint_name,
         "env": _sample_env(fn),
         "sample_route": sample_route,

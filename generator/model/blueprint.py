@@ -51,7 +51,15 @@ Function.model_rebuild(_types_namespace={"Event": Event, "Use": Use})
 
 class Stage(Strict):
     region: str | None = Field(None, pattern=REGION_PATTERN)
-    overrides: dict[str, Any] = Field(default_factory=dict, description="deep-merged over the blueprint; a key set to null is removed for this stage")
+    add: dict[str, Any] = Field(
+        default_factory=dict,
+        description="objects that exist in this stage only, in the top level's shape (functions, tables, queues, ...)",
+    )
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="deep-merged over the blueprint; changes only what the blueprint (or add) declares; "
+        "a key set to null is removed for this stage",
+    )
 
 
 class Account(Strict):
@@ -65,6 +73,10 @@ def _sections() -> dict[str, tuple]:
 SECTIONS = _sections()
 # Sections holding objects by logical name (`tables: {orders: ...}`), and the stages map.
 MAP_SECTIONS = tuple(k for k, (tp, _) in SECTIONS.items() if get_origin(tp) is dict) + ("stages",)
+# Sections a stage may `add` objects to (and whose objects an override must name): by logical name.
+NAMED_SECTIONS = tuple(k for k in MAP_SECTIONS if k != "stages")
+# The singular noun of each, for messages ("function 'x'").
+SECTION_NOUNS = {fam.section: fam.name for fam in families() if fam.section in NAMED_SECTIONS}
 # Sections holding one object: an empty key means its defaults.
 OBJECT_SECTIONS = ("defaults", "account", "tags") + tuple(
     k for k, (tp, default) in SECTIONS.items() if get_origin(tp) is not dict and default is not None

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from generator.diagnostics import BlueprintError, Diagnostic
 from generator.loader import Document
 from generator.model.blueprint import Blueprint
-from generator.model.blueprint import EVENT_KINDS, USE_KINDS
+from generator.model.blueprint import EVENT_KINDS, NAMED_SECTIONS, SECTION_NOUNS, USE_KINDS
 
 _TAG_SUFFIXES = ("~event", "~use", "~sub")
 
@@ -216,7 +216,8 @@ def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list
 def locate_in_stage(doc: Document, stage: str, path: tuple) -> tuple:
     """(line, col) of `path` in the blueprint merged for `stage`.
 
-    The override wins when it wrote this path, or replaced (not merged) an ancestor of it.
+    The override wins when it wrote this path, or replaced (not merged) an ancestor of it; an
+    object the stage adds (`stages.<stage>.add`) is located where it was added.
     """
     prefix = ("stages", stage, "overrides")
     path = tuple(path)
@@ -226,6 +227,9 @@ def locate_in_stage(doc: Document, stage: str, path: tuple) -> tuple:
             if cut == len(path) or not isinstance(value, dict) or path not in doc.locations:
                 return doc.locate(prefix + path[:cut])
             break
+    added = ("stages", stage, "add") + path[:2]
+    if len(path) >= 2 and added in doc.locations and path[:2] not in doc.locations:
+        return doc.locate(("stages", stage, "add") + path)
     return doc.locate(path)
 
 
@@ -244,27 +248,94 @@ def _override_problems(doc: Document) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for stage, spec in (stages or {}).items() if isinstance(stages, dict) else ():
         overrides = spec.get("overrides") if isinstance(spec, dict) else None
+        add = spec.get("add") if isinstance(spec, dict) else None
         if not isinstance(overrides, dict) or not overrides:
+            overrides = {}
+        added = {k: v for k, v in add.items() if k in NAMED_SECTIONS and isinstance(v, dict)} if isinstance(add, dict) else {}
+        if not overrides and not added:
             continue
-        prefix = ("stages", stage, "overrides")
-        within = {loc for path, loc in doc.locations.items() if path[: len(prefix)] == prefix and len(path) > len(prefix)}
+        prefixes = (("stages", stage, "overrides"), ("stages", stage, "add"))
+        within = {
+            loc for path, loc in doc.locations.items()
+            for prefix in prefixes if path[: len(prefix)] == prefix and len(path) > len(prefix)
+        }
+        merged = deep_merge(deep_merge(doc.data, added), overrides)
         try:
-            Blueprint.model_validate(deep_merge(doc.data, overrides))
+            Blueprint.model_validate(merged)
         except ValidationError as exc:
-            diags = _diagnostics(exc, doc, deep_merge(doc.data, overrides), lambda p, s=stage: locate_in_stage(doc, s, p))
+            diags = _diagnostics(exc, doc, merged, lambda p, s=stage: locate_in_stage(doc, s, p))
             found += [d for d in diags if (d.line, d.col) in within]
     return found
 
 
+def _stage_data(doc: Document, stage_name: str, stage) -> tuple[dict, list[Diagnostic]]:
+    """The blueprint data of one stage: the base, plus the objects the stage adds, with its overrides
+    deep-merged; and what `add` and `overrides` get wrong.
+
+    An override changes (or, set to null, removes) what the blueprint or this stage's `add`
+    declares: one that names nothing is refused with a did-you-mean, never turned into a new object
+    (v1 did that, so a typo created a function in one stage). An object of one stage only goes under
+    `add` (named sections only: functions, tables, queues, ...), which may not redeclare a base object.
+    """
+    problems: list[Diagnostic] = []
+    stage_path = ("stages", stage_name)
+    added: dict[str, dict] = {}
+    for section, items in stage.add.items():
+        where = stage_path + ("add", section)
+        if section not in NAMED_SECTIONS:
+            close = difflib.get_close_matches(section, NAMED_SECTIONS, n=1, cutoff=0.6)
+            problems.append(doc.diag(
+                "SLS101", where, f"unknown key '{section}'",
+                hint=f"did you mean '{close[0]}'?" if close else f"a stage adds objects to: {', '.join(NAMED_SECTIONS)}",
+            ))
+            continue
+        if not isinstance(items, dict):
+            problems.append(doc.diag("SLS102", where, f"add.{section} maps names to objects, like the top-level {section}"))
+            continue
+        declared = doc.data.get(section) or {}
+        for name, spec in items.items():
+            if name in declared:
+                problems.append(doc.diag(
+                    "SLS206", where + (name,),
+                    f"stage {stage_name} adds {SECTION_NOUNS[section]} '{name}', which the blueprint already declares",
+                    hint=f"change it under stages.{stage_name}.overrides.{section}.{name}",
+                ))
+            else:
+                added.setdefault(section, {})[name] = spec
+    data = deep_merge(doc.data, added) if added else doc.data
+    overrides = dict(stage.overrides)
+    for section, items in stage.overrides.items():
+        if section not in NAMED_SECTIONS or not isinstance(items, dict):
+            continue
+        declared = data.get(section) or {}
+        kept = {}
+        for name, spec in items.items():
+            if name in declared:
+                kept[name] = spec
+                continue
+            noun = SECTION_NOUNS[section]
+            close = difflib.get_close_matches(str(name), [str(n) for n in declared], n=1, cutoff=0.6)
+            problems.append(doc.diag(
+                "SLS206", stage_path + ("overrides", section, name),
+                f"stage {stage_name} overrides {noun} '{name}', which the blueprint does not declare",
+                hint=(f"did you mean '{close[0]}'? " if close else "")
+                + f"A {noun} that exists in this stage only goes under stages.{stage_name}.add.{section}.{name} "
+                "(v2: overrides change only what the blueprint declares)",
+            ))
+        overrides[section] = kept
+    return (deep_merge(data, overrides) if overrides else data), problems
+
+
 def stage_blueprints(doc: Document, base: Blueprint) -> dict[str, Blueprint]:
-    """One validated blueprint per stage, with that stage's `overrides` deep-merged."""
+    """One validated blueprint per stage, with the objects it `add`s and its `overrides` deep-merged."""
     result: dict[str, Blueprint] = {}
     problems: list[Diagnostic] = []
     for stage_name, stage in base.stages.items():
-        if not stage.overrides:
+        if not stage.overrides and not stage.add:
             result[stage_name] = base
             continue
-        merged = deep_merge(doc.data, stage.overrides)
+        merged, found = _stage_data(doc, stage_name, stage)
+        problems += found
 
         def locate(path: tuple, _stage=stage_name) -> tuple:
             return locate_in_stage(doc, _stage, path)

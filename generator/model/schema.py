@@ -24,6 +24,7 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "Blueprint.kms_key": (None, "alias/orders"),
     "Stage.region": ("AWS region of this stage (default: the blueprint's region)", "eu-west-1"),
     "Stage.overrides": (None, {"defaults": {"memory": 1024}}),
+    "Stage.add": (None, {"functions": {"replay": {"events": [{"queue": "replays"}]}}, "queues": {"replays": {}}}),
 }
 
 

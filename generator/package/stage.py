@@ -56,11 +56,17 @@ def package(
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
     code_dirs: set[str] = set()
     for plan in plans.values():
-        # A function's sample route (and any other scaffold hint) comes from the parts that know it.
-        routes = {tf: route for part in plan.parts if hasattr(part, "sample_routes") for tf, route in part.sample_routes()}
+        # What a scaffold needs to know of its triggers (sample route, API type) comes from the parts
+        # that know them (`scaffold_hints()`); a later hint for the same function wins.
+        hints: dict[str, dict] = {}
+        for part in plan.parts:
+            for tf, hint in part.scaffold_hints() if hasattr(part, "scaffold_hints") else ():
+                hints.setdefault(tf, {}).update(hint)
 
-        def scaffold(fn, routes=routes) -> dict[str, str]:
-            return out.scaffolds.setdefault(fn.code_dir, scaffold_files(fn, blueprint.name, routes.get(fn.tf, "GET /")))
+        def scaffold(fn, hints=hints) -> dict[str, str]:
+            hint = dict(hints.get(fn.tf, {}))
+            files = scaffold_files(fn, blueprint.name, hint.pop("sample_route", "GET /"), hint or None)
+            return out.scaffolds.setdefault(fn.code_dir, files)
 
         for fn in plan.functions:
             code_dirs.add(fn.code_dir)

@@ -1,7 +1,9 @@
-"""Least-privilege IAM kept as data: resource kind x access level -> actions and ARN patterns.
+"""Least-privilege IAM kept as data: resource kind x access level -> actions and ARN patterns
+(and, where a grant holds only in a context, its IAM conditions).
 
-`{arn}` is the resource's ARN expression and `{stream_arn}` a table's stream ARN; `expand`
-substitutes them. Nothing else in sls-gen invents IAM actions for `uses` or triggers.
+`{arn}` is the resource's ARN expression, `{stream_arn}` a table's stream ARN and `{region}` the
+stage's region; `expand` substitutes them. Nothing else in sls-gen invents IAM actions for `uses`
+or triggers.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from dataclasses import dataclass
 
 from generator.emit.hcl import Raw
 
-# kind -> access -> list of (actions, resource patterns)
-ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
+# kind -> access -> list of (actions, resource patterns) or (actions, resource patterns, conditions)
+ACCESS: dict[str, dict[str, list[tuple]]] = {
     "table": {
         "read": [
             (
@@ -68,10 +70,21 @@ ACCESS: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {
     "stream": {
         "consume": [
             (
-                # No dynamodb:ListStreams: it acts only on "*", and the mapping names its stream.
                 ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
                 ("{stream_arn}",),
-            )
+            ),
+            # AWS's stream-processing policies grant ListStreams too (AWSLambdaDynamoDBExecutionRole,
+            # on "*"); the DynamoDB developer guide's Lambda example scopes it to the table's streams
+            # ("IAM policy to allow an AWS Lambda function to access DynamoDB stream records").
+            (("dynamodb:ListStreams",), ("{arn}/stream/*",)),
+        ]
+    },
+    # The customer key of an existing SSM SecureString (`secrets: {x: {ssm: ..., kms_key: ...}}`):
+    # GetParameter with decryption has SSM call kms:Decrypt as the caller; the grant holds only for
+    # calls SSM makes in the stage's region, never for direct KMS calls.
+    "parameter_key": {
+        "decrypt": [
+            (("kms:Decrypt",), ("{arn}",), {"StringEquals": {"kms:ViaService": "ssm.{region}.amazonaws.com"}}),
         ]
     },
     "log_group": {"write": [(("logs:CreateLogStream", "logs:PutLogEvents"), ("{arn}:*",))]},
@@ -122,10 +135,13 @@ class Grant:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     scope: str = ""
+    # IAM conditions as sorted (operator, key, HCL value) triples: grants with different conditions
+    # never merge into one statement.
+    conditions: tuple[tuple[str, str, str], ...] = ()
 
 
 # A resource pattern's tail -> the scope its grant is named by (see Grant).
-SCOPES = {"{arn}/index/*": "Indexes", "{arn}/*": "Objects"}
+SCOPES = {"{arn}/index/*": "Indexes", "{arn}/*": "Objects", "{arn}/stream/*": "Streams"}
 
 
 def _resource(pattern: str, refs: dict[str, str]) -> str:
@@ -141,9 +157,25 @@ def _resource(pattern: str, refs: dict[str, str]) -> str:
     return Raw('"' + pattern + '"')
 
 
+REGION = "local.region"  # the stage's region, as main.tf resolves it
+
+
+def _conditions(conditions: dict, refs: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted(
+        (operator, key, _resource(pattern, {"region": REGION, **refs}))
+        for operator, pairs in conditions.items()
+        for key, pattern in pairs.items()
+    ))
+
+
 def expand(kind: str, access: str, **refs: str) -> list[Grant]:
     """Grants for `kind`/`access` with placeholders replaced by Terraform expressions."""
     return [
-        Grant(tuple(sorted(actions)), tuple(_resource(p, refs) for p in patterns), SCOPES.get(patterns[0], ""))
-        for actions, patterns in ACCESS[kind][access]
+        Grant(
+            tuple(sorted(row[0])),
+            tuple(_resource(p, refs) for p in row[1]),
+            SCOPES.get(row[1][0], ""),
+            _conditions(row[2], refs) if len(row) > 2 else (),
+        )
+        for row in ACCESS[kind][access]
     ]

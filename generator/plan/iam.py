@@ -9,12 +9,12 @@ from generator.plan.model import Statement
 
 
 def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
-    """Merge grants with the same resources; sort actions, resources and statements."""
+    """Merge grants with the same resources (and conditions); sort actions, resources and statements."""
     by_resources: dict[tuple, tuple[list[str], set[str]]] = {}
     order: list[tuple] = []
     for sid, grant in grants:
         sid += grant.scope
-        key = tuple(sorted(str(r) for r in grant.resources))
+        key = tuple(sorted(str(r) for r in grant.resources)) + tuple(map(str, grant.conditions))
         if key not in by_resources:
             by_resources[key] = ([], set())
             order.append(key)
@@ -22,10 +22,11 @@ def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
         if sid not in sids:
             sids.append(sid)
         actions.update(grant.actions)
-    resources_by_key = {}
+    resources_by_key, conditions_by_key = {}, {}
     for _, grant in grants:
-        key = tuple(sorted(str(r) for r in grant.resources))
+        key = tuple(sorted(str(r) for r in grant.resources)) + tuple(map(str, grant.conditions))
         resources_by_key.setdefault(key, tuple(sorted(grant.resources, key=str)))
+        conditions_by_key.setdefault(key, grant.conditions)
     statements = []
     used: defaultdict[str, int] = defaultdict(int)
     for key in order:
@@ -34,5 +35,5 @@ def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
         used[sid] += 1
         if used[sid] > 1:
             sid = f"{sid}{used[sid]}"
-        statements.append(Statement(sid, tuple(sorted(actions)), resources_by_key[key]))
+        statements.append(Statement(sid, tuple(sorted(actions)), resources_by_key[key], conditions=conditions_by_key[key]))
     return tuple(sorted(statements, key=lambda s: s.sid))

@@ -19,6 +19,15 @@ class Statement:
     actions: tuple[str, ...]
     resources: tuple[Any, ...]  # HCL expressions (Raw)
     effect: str = "Allow"
+    conditions: tuple[tuple[str, str, Any], ...] = ()  # (operator, key, HCL value), sorted
+
+    @property
+    def condition(self) -> dict[str, dict[str, Any]]:
+        """The IAM Condition block: {operator: {key: value}}."""
+        out: dict[str, dict[str, Any]] = {}
+        for operator, key, value in self.conditions:
+            out.setdefault(operator, {})[key] = value
+        return out
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,20 @@ class FailureQueue:
     physical: str
     purpose: str  # for the alarm description, e.g. "dead-letter queue of fulfilment"
     functions: tuple[str, ...] = ()  # the functions whose failures it holds (the alarm concerns them)
+
+
+@dataclass(frozen=True)
+class DeliveryMetric:
+    """A count of deliveries AWS gave up on while no function failed (a dead letter or destination
+    that could not be written, a rule target that could not be invoked): observability alarms on
+    it when `observability.alarms.delivery_failures` is on. Parts offer them as `delivery_metrics()`."""
+
+    tf: str  # the alarm's Terraform id
+    name: str  # the alarm's name
+    description: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, Any], ...]  # (name, HCL value)
 
 
 @lru_cache(maxsize=None)

@@ -26,8 +26,9 @@ KMS_KEY_PATTERN = re.compile(
 
 
 
-def kms_key_arn(kms_key: str) -> tuple[bool, str]:
-    """(whether main.tf looks the key up, HCL expression of its ARN) for the blueprint's kms_key.
+def kms_key_arn(kms_key: str, data: str = KMS_DATA) -> tuple[bool, str]:
+    """(whether the key is looked up with `data`, HCL expression of its ARN) for a kms_key (the
+    blueprint's, looked up once in main.tf, or a secret's own).
 
     An alias (name or ARN) is looked up with data "aws_kms_key": IAM grants and most resources
     need the key ARN, which an alias does not give. A key ARN is used as written and a key id is
@@ -36,7 +37,7 @@ def kms_key_arn(kms_key: str) -> tuple[bool, str]:
     would fail `terraform validate` there although KMS accepts it.
     """
     if kms_key.startswith("alias/") or ":alias/" in kms_key:
-        return True, f"{KMS_DATA}.arn"
+        return True, f"{data}.arn"
     if kms_key.startswith("arn:"):
         return False, '"' + kms_key + '"'
     return False, '"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/' + kms_key + '"'
@@ -82,7 +83,10 @@ def log_group_skips(*, retention_days: int, kms: bool, key: str = "logs.retentio
 def table_skips(*, kms: bool, pitr: bool, provisioned: bool) -> tuple[Skip, ...]:
     skips: list[Skip] = []
     if not kms:
-        skips.append(("CKV_AWS_119", "no kms_key in the blueprint: DynamoDB encrypts at rest with an AWS owned key"))
+        skips.append((
+            "CKV_AWS_119",
+            "no kms_key in the blueprint: encrypted at rest with the AWS managed key aws/dynamodb",
+        ))
     if not pitr:
         skips.append(("CKV_AWS_28", "point_in_time_recovery: false in the blueprint"))
     if provisioned:
@@ -103,13 +107,41 @@ def rest_method_skips(authorization: str) -> tuple[Skip, ...]:
     return tuple(sorted(skips))
 
 
-def rest_stage_skips(cached: bool) -> tuple[Skip, ...]:
+def rest_stage_skips(cached: bool, logging) -> tuple[Skip, ...]:
+    """`logging`: the blueprint's api.logging (families/api/model.py ApiLogging)."""
     skips: list[Skip] = [
         ("CKV2_AWS_29", "no WAF web ACL in the blueprint"),
         ("CKV2_AWS_51", "Lambda proxy backend: client certificates authenticate HTTP backends only"),
     ]
     if not cached:
         skips.append(("CKV_AWS_120", "no api.cache in the blueprint (cache cluster cost; dynamic responses)"))
+    if logging.execution == "off":
+        skips.append((
+            "CKV2_AWS_4",
+            "REST execution logging is off by default: it needs the account's API Gateway CloudWatch role; "
+            "api.logging.execution: error or info turns it on",
+        ))
+    elif not logging.metrics:
+        skips.append(("CKV2_AWS_4", "api.logging.metrics: false in the blueprint"))
+    if not logging.access:
+        skips.append(("CKV_AWS_76", "api.logging.access: false in the blueprint"))
+    return tuple(sorted(skips))
+
+
+def http_stage_skips(logging) -> tuple[Skip, ...]:
+    if not logging.access:
+        return (("CKV_AWS_76", "api.logging.access: false in the blueprint"),)
+    return ()
+
+
+def rest_settings_skips(cached: bool, logging) -> tuple[Skip, ...]:
+    skips: list[Skip] = [
+        ("CKV_AWS_225", "caching is turned on per cached GET route, never for writes")
+        if cached
+        else ("CKV_AWS_225", "no api.cache in the blueprint (cache cluster cost; dynamic responses)")
+    ]
+    if logging.data_trace:
+        skips.append(("CKV_AWS_276", "api.logging.data_trace: true in the blueprint (full requests and responses are logged)"))
     return tuple(sorted(skips))
 
 

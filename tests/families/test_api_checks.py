@@ -67,3 +67,60 @@ def test_rest_api_without_routes_is_an_error(tmp_path):
     bp, result = validate(tmp_path, "service: demo\napi:\n  type: rest\nfunctions:\n  a: {}\n")
     assert result.exit_code == 2
     assert f"{bp}:3:3: error[SLS311] api.type: a REST API needs at least one http route" in result.output
+
+
+def test_rest_only_logging_keys_on_an_http_api_are_errors_at_their_line(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api:\n"
+        "  type: http\n"
+        "  logging: {execution: info, account_role: create, data_trace: true}\n"
+        "functions:\n"
+        "  a:\n"
+        "    events:\n"
+        "      - http: GET /x\n",
+    )
+    assert result.exit_code == 2
+    for key, col in (("execution", 13), ("account_role", 30), ("data_trace", 52)):
+        assert f"{bp}:4:{col}: error[SLS311] api.logging.{key}: HTTP APIs have no execution logs" in result.output, result.output
+
+
+def test_data_trace_needs_execution_logging(tmp_path):
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api:\n"
+        "  type: rest\n"
+        "  logging: {data_trace: true, account_role: existing}\n"
+        "functions:\n"
+        "  a:\n"
+        "    events:\n"
+        "      - http: GET /x\n",
+    )
+    assert result.exit_code == 2
+    assert (
+        f"{bp}:4:13: error[SLS311] api.logging.data_trace: data trace writes full requests and responses into "
+        "execution logs, which are off (execution: off)" in result.output
+    ), result.output
+
+
+def test_the_cors_variable_is_sls_gens_on_rest_routes(tmp_path):
+    """SLS303: a user variable named like the one sls-gen generates for REST CORS would be replaced."""
+    bp, result = validate(
+        tmp_path,
+        "service: demo\n"
+        "api:\n"
+        "  type: rest\n"
+        "  cors: {origins: ['https://a.example.com']}\n"
+        "functions:\n"
+        "  a:\n"
+        "    environment: {CORS_ALLOW_ORIGIN: '*'}\n"
+        "    events:\n"
+        "      - http: GET /x\n",
+    )
+    assert result.exit_code == 2
+    assert (
+        f"{bp}:7:19: error[SLS303] functions.a.environment.CORS_ALLOW_ORIGIN: 'CORS_ALLOW_ORIGIN' is set by "
+        "sls-gen for function 'a' (from its events:)" in result.output
+    ), result.output

@@ -207,3 +207,59 @@ def test_absolute_artifact_path_is_an_error(tmp_path):
     bp, result = validate(tmp_path, "service: demo\nfunctions:\n  a:\n    runtime: java21\n    artifact: /home/me/a.jar\n")
     assert result.exit_code == 2
     assert f"{bp}:5:5: error[SLS313] functions.a.artifact: artifact must be relative to the blueprint" in result.output
+
+
+# ---------------------------------------------------------------- SLS316 resource-based policy
+def test_resource_policy_counts_every_trigger_and_stops_at_20_kb(tmp_path):
+    """Each rule, topic subscription and bucket adds a statement to the function's resource-based
+    policy (API Gateway one per API, whatever its routes): above Lambda's 20 KB, AddPermission fails
+    at apply (PolicyLengthExceededException). The error is at the function's line."""
+    rules = "".join(
+        f"      - eventbridge: {{bus: commerce, pattern: {{source: [shop], detail-type: [Event{i}]}}}}\n"
+        for i in range(60)
+    )
+    routes = "".join(f"      - http: GET /items{i}\n" for i in range(100))
+    found = problems(
+        tmp_path,
+        "service: demo\n"
+        "buses:\n  commerce: {}\n"
+        "functions:\n"
+        "  routed:\n    events:\n" + routes
+        + "  listener:\n    events:\n" + rules,
+    )
+    assert [(c, line) for c, line, _ in found] == [("SLS316", 107)]
+    message = found[0][2]
+    assert message.startswith("function 'listener' gets 60 invoke permissions from its triggers (60 EventBridge rules): about ")
+    assert message.endswith(" bytes of resource-based policy; Lambda allows 20480 (20 KB) and refuses the rest at apply")
+
+
+def test_resource_policy_of_a_function_within_the_limit_passes(tmp_path):
+    rules = "".join(
+        f"      - eventbridge: {{bus: commerce, pattern: {{source: [shop], detail-type: [Event{i}]}}}}\n"
+        for i in range(30)
+    )
+    topics = "".join(f"      - topic: t{i}\n" for i in range(10))
+    ok(tmp_path, "service: demo\nbuses:\n  commerce: {}\ntopics:\n"
+       + "".join(f"  t{i}: {{}}\n" for i in range(10))
+       + "functions:\n  listener:\n    events:\n" + rules + topics)
+
+
+def test_resource_policy_estimate_matches_the_statement_lambda_stores():
+    """The estimate is the compact JSON policy document AddPermission builds (GetPolicy returns it):
+    one statement per permission inside {"Version", "Id", "Statement"}."""
+    import json
+
+    from generator.families.function.checks import policy_bytes
+
+    statement = {
+        "Sid": "AllowApiGateway",
+        "Effect": "Allow",
+        "Principal": {"Service": "apigateway.amazonaws.com"},
+        "Action": "lambda:InvokeFunction",
+        "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-a",
+        "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:eu-west-1:123456789012:abcdefghij/*/*/*"}},
+    }
+    expected = len(json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": [statement]}, separators=(",", ":")))
+    perm = ("AllowApiGateway", "apigateway.amazonaws.com",
+            "arn:aws:execute-api:eu-west-1:123456789012:abcdefghij/*/*/*", False)
+    assert policy_bytes("arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-a", [perm]) == expected

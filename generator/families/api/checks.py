@@ -17,6 +17,7 @@ from generator.families.function.settings import resolved
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
 AUTHORIZERS_MAX = 10
+ROLE_NAME_MAX = 64  # IAM role names
 API_TIMEOUT = {"http": 30, "rest": 29}  # seconds: HTTP API hard limit; REST default quota (rules 27, 28)
 _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$")
 
@@ -33,7 +34,7 @@ def route_of(ev: HttpEvent) -> tuple[str, str] | None:
 def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         yield from _declared_routes(ctx, bp)
-    yield from per_stage(ctx, _api_quotas, _routes, _api_settings, _practices)
+    yield from per_stage(ctx, _api_quotas, _routes, _api_settings, _practices, _logging)
     yield from rest_paths(ctx)
     yield from _settings(ctx)
 
@@ -205,6 +206,34 @@ def _api_settings(ctx, stage, bp) -> Iterable[Diagnostic]:
                                  hint="e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>")
 
 
+def _logging(ctx, stage, bp) -> Iterable[Diagnostic]:
+    """`api.logging`: execution logs (and their data trace and account role) exist on REST APIs only;
+    a data trace is written into execution logs; the role sls-gen may create has an IAM name."""
+    from generator.checks.names import too_long
+    from generator.families.api.plan import account_role_name
+    from generator.plan.naming import Names
+
+    if bp.api is None:
+        return
+    logging = bp.api.logging
+    base = ("api", "logging")
+    if bp.api.type != "rest":
+        for key in ("execution", "data_trace", "account_role"):
+            if key in logging.model_fields_set:
+                yield ctx.stage_diag(stage, "SLS311", base + (key,), "HTTP APIs have no execution logs",
+                                     hint="remove it (HTTP APIs log access only), or use api.type: rest")
+        return
+    if logging.data_trace and logging.execution == "off":
+        yield ctx.stage_diag(
+            stage, "SLS311", base + ("data_trace",),
+            "data trace writes full requests and responses into execution logs, which are off (execution: off)",
+            hint="set execution: info, or remove data_trace",
+        )
+    role = account_role_name(Names(bp.service, stage))
+    if logging.account_role == "create" and len(role) > ROLE_NAME_MAX:
+        yield too_long(ctx, stage, base + ("account_role",), "API Gateway CloudWatch role", role, ROLE_NAME_MAX)
+
+
 def _practices(ctx, stage, bp) -> Iterable[Diagnostic]:
     """Best practices AWS accepts: warnings with codes; `--strict` makes them errors."""
     api_type = bp.api.type if bp.api else "http"
@@ -237,3 +266,22 @@ def event_refs(bp, ev: HttpEvent) -> Iterable[Reference]:
     auth = ev.auth or "none"
     authorizers = set(bp.api.authorizers) if bp.api else set()
     yield ("auth",), "authorizer", auth, authorizers | {"none", "iam"}
+
+
+def invoke_permissions(bp, names, region: str, fname: str, fn):
+    """What this function's routes add to its resource-based policy: one statement for the API
+    (families/api/plan.py grants per function, never per route)."""
+    from generator.checks.names import arn
+    from generator.families.function.checks import Permission
+
+    if any(isinstance(ev, HttpEvent) for ev in fn.events):
+        yield Permission("AllowApiGateway", "apigateway.amazonaws.com",
+                         arn("execute-api", region, "abcdefghij/*/*/*"), False, "API")
+
+
+def event_env_lengths(bp, names, ev: HttpEvent) -> dict[str, int]:
+    """The variables a route adds to its function (families/api/plan.py cors_environment), with
+    their length (counted in the function's 4 KB environment, SLS303)."""
+    from generator.families.api.plan import cors_environment
+
+    return {key: len(value) for key, value in cors_environment(bp.api).items()}

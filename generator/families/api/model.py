@@ -39,12 +39,21 @@ class ApiCache(Strict):
     ttl: Int = Field(300, ge=0, le=3600, description="seconds")
 
 
+class ApiLogging(Strict):
+    access: bool = True
+    execution: Literal["off", "error", "info"] = "off"
+    data_trace: bool = False
+    metrics: bool = True
+    account_role: Literal["create", "existing"] = "existing"
+
+
 class Api(Strict):
     type: Literal["http", "rest"] = "http"
     cors: Cors | None = None
     throttling: Throttling | None = None
     authorizers: dict[Name, Authorizer] = Field(default_factory=dict)
     cache: ApiCache | None = None
+    logging: ApiLogging = Field(default_factory=ApiLogging)
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -58,6 +67,19 @@ FIELD_DOCS = {
     "Api.throttling": ("stage-wide throttling", {"rate": 100, "burst": 200}),
     "Api.authorizers": ("named JWT authorizers routes refer to with auth:", {"cognito": {"issuer": "https://issuer.example.com", "audience": ["api"]}}),
     "Api.cache": ("REST API cache cluster", {"size_gb": 0.5, "ttl": 300}),
+    "Api.logging": ("access logs, execution logs (REST), metrics", {"execution": "error", "account_role": "create"}),
+    "ApiLogging.access": ("access logs to the API's own log group (default true)", True),
+    "ApiLogging.execution": (
+        "REST execution logging: off (default), error or info; needs the account's API Gateway CloudWatch role",
+        "error",
+    ),
+    "ApiLogging.data_trace": ("REST: log full requests and responses in execution logs (default false)", False),
+    "ApiLogging.metrics": ("detailed CloudWatch metrics per method or route (default true)", True),
+    "ApiLogging.account_role": (
+        "REST: create the account's API Gateway CloudWatch role (one per account and region) or use the existing one "
+        "(default)",
+        "existing",
+    ),
     "ApiCache.size_gb": (None, 0.5),
     "ApiCache.ttl": (None, 300),
     "Authorizer.type": ("authorizer type (only jwt)", "jwt"),

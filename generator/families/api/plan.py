@@ -3,19 +3,23 @@ from `http` events, JWT authorizers, CORS, throttling and caching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.families.api.model import HttpEvent
-from generator.families.api.rest import arn_path, rest_plan
+from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
-from generator.plan.context import PlanContext
+from generator.plan.context import Access, PlanContext
 from generator.plan.naming import route_id, tf_id
-from generator.plan.security import http_route_skips, log_group_skips
+from generator.families.api.model import ApiLogging
+from generator.plan.naming import Names
+from generator.plan.security import http_route_skips, http_stage_skips, log_group_skips
 from generator.plan.views import Edge, Node, Trigger, node_id
 
 SIGV4_HEADERS = ("x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
+CORS_ORIGIN_VAR, CORS_CREDENTIALS_VAR = "CORS_ALLOW_ORIGIN", "CORS_ALLOW_CREDENTIALS"
+EXECUTION_ARN = {"http": "aws_apigatewayv2_api.api.execution_arn", "rest": "aws_api_gateway_rest_api.api.execution_arn"}
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,30 @@ class HttpRoute:
     function: Any  # FunctionPlan
     auth: str  # "none" | "iam" | authorizer name
     authorizer_tf: str | None
-    source_arn: Any  # HCL expression for the invoke permission
     cache: bool = True
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
     event_path: tuple = ()  # the `http` event it comes from
+
+
+@dataclass(frozen=True)
+class ApiPermission:
+    """API Gateway may invoke one function: one statement in its resource-based policy, whatever
+    the number of its routes (docs/decisions/api-permissions.md)."""
+
+    tf: str
+    function: Any  # FunctionPlan
+    source_arn: Any  # HCL expression: the API's execution ARN, any stage, method and path
+
+    statement_id = "AllowApiGateway"
+
+
+def permissions(functions, execution_arn: str) -> tuple[ApiPermission, ...]:
+    """One invoke permission per function behind the API, scoped to the API with a wildcard for
+    stage, method and path (`<execution arn>/<stage>/<METHOD>/<path>`)."""
+    return tuple(
+        ApiPermission(tf=tf_id("api", fn.tf), function=fn, source_arn=Raw(f'"${{{execution_arn}}}/*/*/*"'))
+        for fn in functions
+    )
 
 
 @dataclass(frozen=True)
@@ -53,17 +77,18 @@ class ApiPlan:
     throttling: Any  # Throttling | None
     cache: Any  # ApiCache | None
     integrations: tuple[Any, ...]  # FunctionPlans with at least one route
+    permissions: tuple[ApiPermission, ...]  # one per function in integrations
     log_group: str
     log_retention_days: int
     rest: Any = None  # families.api.rest.RestPlan when type == "rest"
     log_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the access log group
+    logging: ApiLogging = field(default_factory=ApiLogging)  # api.logging as merged for the stage
+    account_role: str | None = None  # name of the API Gateway CloudWatch role sls-gen creates, if any
+    stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the HTTP API stage
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
 
-    def sample_routes(self) -> list[tuple[str, str]]:
-        """(function tf id, route key) per route: an HTTP scaffold answers its (last) route."""
-        return [(r.function.tf, r.route_key) for r in self.routes]
 
     @property
     def title(self) -> str:
@@ -90,10 +115,16 @@ class ApiPlan:
                                "synchronous: the caller gets the error, nothing is retried", r.event_path))
         return out
 
+    def scaffold_hints(self) -> list[tuple[str, dict]]:
+        """(function tf id, template variables): an HTTP scaffold answers its (last) route; a REST
+        API's handlers get the Lambda proxy payload 1.0 and answer with the CORS headers
+        (families/api/scaffolds/)."""
+        hints = [(r.function.tf, {"sample_route": r.route_key}) for r in self.routes]  # the last route wins
+        return hints + [(fn.tf, {"api_type": self.type}) for fn in self.integrations]
+
 
 def _auth(route: HttpRoute) -> str:
     return {"none": "public (no auth)", "iam": "IAM (SigV4)"}.get(route.auth, f"JWT authorizer {route.auth}")
-
 
 def _cors(cors, routes):
     """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
@@ -101,6 +132,22 @@ def _cors(cors, routes):
     if "headers" in cors.model_fields_set or not any(r.auth == "iam" for r in routes):
         return cors
     return cors.model_copy(update={"headers": [*cors.headers, *SIGV4_HEADERS]})
+
+
+def cors_environment(api) -> dict[str, str]:
+    """What a handler behind a REST API with CORS reads to answer with the CORS headers itself: a
+    Lambda proxy integration passes the function's response through, so API Gateway adds nothing.
+    (An HTTP API adds them to every response: its handlers need nothing.)"""
+    if api is None or api.type != "rest" or api.cors is None:
+        return {}
+    env = {CORS_ORIGIN_VAR: api.cors.origins[0]}
+    if api.cors.allow_credentials:
+        env[CORS_CREDENTIALS_VAR] = "true"
+    return env
+
+
+def event(ev, ctx: PlanContext, function: str) -> Access:
+    return Access(env=cors_environment(ctx.bp.api))
 
 
 def plan(ctx: PlanContext) -> ApiPlan | None:
@@ -113,7 +160,6 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
             method, _, path = ev.http.strip().partition(" ")
             method, path = method.upper(), path.strip()
             auth = ev.auth or "none"
-            arn_method = "*" if method == "ANY" else method
             routes.append(
                 HttpRoute(
                     tf=route_id(f"{method} {path}"),
@@ -123,7 +169,6 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
                     function=functions[fname],
                     auth=auth,
                     authorizer_tf=tf_id(auth) if auth not in ("none", "iam") else None,
-                    source_arn=Raw(f'"${{aws_apigatewayv2_api.api.execution_arn}}/*/{arn_method}{arn_path(path)}"'),
                     cache=ev.cache is not False,
                     skips=http_route_skips(auth),
                     event_path=("functions", fname, "events", i),
@@ -133,13 +178,16 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         return None
     api = bp.api
     log_retention = (bp.defaults.logs.retention_days if bp.defaults.logs else None) or DEFAULTS["retention_days"]
+    logging = api.logging if api else ApiLogging()
     routes.sort(key=lambda r: (r.path, r.method))
+    api_type = api.type if api else "http"
+    integrations = tuple(functions[n] for n in sorted({r.function.name for r in routes}))
     authorizers = tuple(
         Authorizer(tf_id(n), n, a.issuer, tuple(a.audience), a.identity_source)
         for n, a in sorted((api.authorizers if api else {}).items())
     )
     plan = ApiPlan(
-        type=api.type if api else "http",
+        type=api_type,
         tf="api",
         name=ctx.names.physical("api"),
         routes=tuple(routes),
@@ -147,9 +195,18 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         cors=_cors(api.cors, routes) if api and api.cors else None,
         throttling=api.throttling if api else None,
         cache=api.cache if api else None,
-        integrations=tuple(functions[n] for n in sorted({r.function.name for r in routes})),
+        integrations=integrations,
+        permissions=permissions(integrations, EXECUTION_ARN[api_type]),
         log_group=f"/aws/apigateway/{ctx.names.physical('api')}",
         log_retention_days=log_retention,
         log_skips=log_group_skips(retention_days=log_retention, kms=bool(ctx.kms), key="defaults.logs.retention_days"),
+        logging=logging,
+        account_role=account_role_name(ctx.names) if api_type == "rest" and logging.account_role == "create" else None,
+        stage_skips=http_stage_skips(logging),
     )
     return rest_plan(plan, ctx.stage) if plan.type == "rest" else plan
+
+
+def account_role_name(names: Names) -> str:
+    """The account's API Gateway CloudWatch role when `api.logging.account_role: create`."""
+    return names.physical("api-gateway-logs")

@@ -1,4 +1,4 @@
-"""REST API (API Gateway v1) plan: the resource tree, methods, caching and permissions from the routes.
+"""REST API (API Gateway v1) plan: the resource tree, methods and caching from the routes.
 
 The HTTP API needs no more than ApiPlan; a REST API also needs one aws_api_gateway_resource per
 path segment, which is derived here so the template only loops.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from generator.emit.hcl import Raw
 from generator.plan.naming import tf_id
-from generator.plan.security import rest_method_skips, rest_stage_skips
+from generator.plan.security import rest_method_skips, rest_settings_skips, rest_stage_skips
 
 REST_API = "aws_api_gateway_rest_api.api"
 _PARAM = re.compile(r"^\{([A-Za-z0-9._-]+)(\+?)\}$")
@@ -61,6 +61,11 @@ class RestPlan:
     cors_origin: str = ""  # CORS preflight header values, single-quoted as API Gateway wants them
     cors_methods: str = ""
     cors_headers: str = ""
+    cors_max_age: str = ""
+    cors_credentials: str = ""  # "'true'" with allow_credentials, else no header
+    # (terraform id, DEFAULT_4XX | DEFAULT_5XX): API Gateway's own answers carry the CORS headers too
+    gateway_responses: tuple[tuple[str, str], ...] = ()
+    logging_level: str = "OFF"  # method settings: OFF | ERROR | INFO (api.logging.execution)
     stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips: plan/security.py
     settings_skips: tuple[tuple[str, str], ...] = ()
     cors_skips: tuple[tuple[str, str], ...] = CORS_SKIPS
@@ -68,6 +73,22 @@ class RestPlan:
     @property
     def cached_methods(self) -> tuple[RestMethod, ...]:
         return tuple(m for m in self.methods if m.cached)
+
+    @property
+    def cors_parameters(self) -> tuple[tuple[str, str], ...]:
+        """(header, single-quoted value) of every CORS header, sorted: the preflight's method and
+        integration responses and the gateway responses send the same set."""
+        headers = {
+            "Access-Control-Allow-Headers": self.cors_headers,
+            "Access-Control-Allow-Methods": self.cors_methods,
+            "Access-Control-Allow-Origin": self.cors_origin,
+            "Access-Control-Allow-Credentials": self.cors_credentials,
+        }
+        return tuple(sorted((k, v) for k, v in headers.items() if v))
+
+    @property
+    def preflight_parameters(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(self.cors_parameters + (("Access-Control-Max-Age", self.cors_max_age),)))
 
 
 def resource_tf(path: str) -> str:
@@ -79,11 +100,6 @@ def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
-def arn_path(path: str) -> str:
-    """Path parameters become `*` in the permission's source ARN (the way SAM scopes them)."""
-    return "/" + "/".join("*" if _PARAM.match(s) else s for s in segments(path))
-
-
 def resource_id(path: str) -> Raw:
     if not segments(path):
         return Raw(f"{REST_API}.root_resource_id")
@@ -91,7 +107,7 @@ def resource_id(path: str) -> Raw:
 
 
 def rest_plan(api, stage: str):
-    """ApiPlan for `type: rest`: REST source ARNs on the routes plus the resource tree."""
+    """ApiPlan for `type: rest`: the resource tree, methods, CORS preflights and caching."""
     resources: dict[str, RestResource] = {}
     for r in api.routes:
         parts = segments(r.path)
@@ -100,11 +116,8 @@ def rest_plan(api, stage: str):
             if path not in resources:
                 parent = "/" + "/".join(parts[: depth - 1])
                 resources[path] = RestResource(resource_tf(path), path, parts[depth - 1], resource_id(parent))
-    routes, methods = [], []
+    methods = []
     for r in api.routes:
-        arn_method = "*" if r.method == "ANY" else r.method
-        r = replace(r, source_arn=Raw(f'"${{{REST_API}.execution_arn}}/*/{arn_method}{arn_path(r.path)}"'))
-        routes.append(r)
         params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.match(s)))
         authorization = "AWS_IAM" if r.auth == "iam" else "NONE"
         methods.append(
@@ -121,7 +134,7 @@ def rest_plan(api, stage: str):
         )
     cors = ()
     if api.cors:
-        paths = sorted({r.path for r in routes})
+        paths = sorted({r.path for r in api.routes})
         cors = tuple(CorsMethod(tf_id("cors", resource_tf(p) if segments(p) else "root"), resource_id(p)) for p in paths)
     redeploy = [f"aws_api_gateway_resource.{res.tf}" for res in sorted(resources.values(), key=lambda x: x.tf)]
     for m in methods:
@@ -131,6 +144,8 @@ def rest_plan(api, stage: str):
             f"aws_api_gateway_{kind}.{c.tf}"
             for kind in ("method", "integration", "method_response", "integration_response")
         ]
+    gateway_responses = tuple((gateway_response_tf(t), t) for t in ("DEFAULT_4XX", "DEFAULT_5XX")) if api.cors else ()
+    redeploy += [f"aws_api_gateway_gateway_response.{tf}" for tf, _ in gateway_responses]
     rest = RestPlan(
         resources=tuple(sorted(resources.values(), key=lambda x: x.path)),
         methods=tuple(methods),
@@ -139,19 +154,22 @@ def rest_plan(api, stage: str):
         cache_size=_size(api.cache.size_gb) if api.cache else None,
         cache_ttl=api.cache.ttl if api.cache else 0,
         redeploy=tuple(redeploy),
-        stage_skips=rest_stage_skips(bool(api.cache)),
-        settings_skips=(
-            ("CKV_AWS_225", "caching is turned on per cached GET route, never for writes")
-            if api.cache
-            else ("CKV_AWS_225", "no api.cache in the blueprint (cache cluster cost; dynamic responses)"),
-        ),
+        gateway_responses=gateway_responses,
+        logging_level=api.logging.execution.upper(),
+        stage_skips=rest_stage_skips(bool(api.cache), api.logging),
+        settings_skips=rest_settings_skips(bool(api.cache), api.logging),
         **(_cors_headers(api.cors) if api.cors else {}),
     )
-    return replace(api, routes=tuple(routes), rest=rest)
+    return replace(api, rest=rest)
 
 
 def _size(gb: float) -> str:
     return str(int(gb)) if float(gb).is_integer() else str(gb)
+
+
+def gateway_response_tf(response_type: str) -> str:
+    """`DEFAULT_4XX` -> `cors_default_4xx`."""
+    return tf_id("cors", response_type)
 
 
 def _cors_headers(cors) -> dict[str, str]:
@@ -160,4 +178,6 @@ def _cors_headers(cors) -> dict[str, str]:
         "cors_origin": f"'{cors.origins[0]}'",
         "cors_methods": "'" + ",".join(methods) + "'",
         "cors_headers": "'" + ",".join(cors.headers) + "'",
+        "cors_max_age": f"'{cors.max_age}'",
+        "cors_credentials": "'true'" if cors.allow_credentials else "",
     }

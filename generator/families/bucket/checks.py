@@ -122,3 +122,17 @@ def declared(bp) -> Collection[str]:
 
 def event_refs(bp, ev: BucketEvent) -> Iterable[Reference]:
     yield ("bucket",), "bucket", ev.bucket, bp.buckets
+
+
+def invoke_permissions(bp, names: Names, region: str, fname: str, fn):
+    """One statement per bucket whose events invoke the function (families/bucket/plan.py); S3
+    permissions also pin the account."""
+    from generator.checks.names import ACCOUNT, partition
+    from generator.families.function.checks import Permission
+
+    for ev in fn.events:
+        if isinstance(ev, BucketEvent):
+            b = bp.buckets.get(ev.bucket)
+            physical = b.bucket_name if b and b.bucket_name else f"{names.physical(ev.bucket)}-{ACCOUNT}"
+            yield Permission(f"AllowS3-{ev.bucket}"[:100], "s3.amazonaws.com",
+                             f"arn:{partition(region)}:s3:::{physical}", True, "bucket")

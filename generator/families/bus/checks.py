@@ -12,7 +12,7 @@ from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent, UseBus
-from generator.families.bus.plan import rule_names
+from generator.families.bus.plan import rule_dlq_names, rule_names
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
@@ -46,7 +46,22 @@ def _rule_names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                 _, name = rule_names(names, fname, bus, per_bus[bus])
                 if len(name) > RULE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
+    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
+    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
     for qname, q in bp.queues.items():
+        subs = [i for i, sub in enumerate(q.subscribe) if getattr(sub, "eventbridge", None) is not None]
+        if subs:  # the dead-letter queue of the rules that fan into this queue
+            # Its name (`<queue>-events-dlq`, SQS: 80) is never longer than a rule's name on the
+            # default bus (`<queue>-default-sqs`, EventBridge: 64), checked below: only a clash remains.
+            _, dlq = rule_dlq_names(names, qname)
+            path = ("queues", qname, "subscribe", subs[0])
+            if dlq in declared:
+                yield ctx.diag(
+                    "SLS301", path,
+                    f"the dead-letter queue of the rules that deliver into '{qname}' would be named '{dlq}', like a "
+                    "declared queue",
+                    hint=f"rename one of the queues (sls-gen names it {{service}}-{{stage}}-{qname}-events-dlq)",
+                )
         per_bus = {}
         for i, sub in enumerate(q.subscribe):
             eb = getattr(sub, "eventbridge", None)
@@ -99,3 +114,21 @@ def declared(bp) -> Collection[str]:
 def event_refs(bp, entry) -> Iterable[Reference]:
     """An eventbridge event, or a queue's eventbridge subscription, is a rule on a bus."""
     yield ("eventbridge", "bus"), "bus", entry.eventbridge.bus, declared(bp)
+
+
+def invoke_permissions(bp, names: Names, region: str, fname: str, fn):
+    """One statement per rule that targets the function (families/bus/plan.py)."""
+    from generator.checks.names import arn
+    from generator.families.function.checks import Permission
+    from generator.plan.naming import camel
+
+    per_bus: dict[str, int] = {}
+    for ev in fn.events:
+        if not isinstance(ev, EventBridgeEvent):
+            continue
+        bus = ev.eventbridge.bus
+        per_bus[bus] = per_bus.get(bus, 0) + 1
+        tf, physical = rule_names(names, fname, bus, per_bus[bus])
+        path = physical if bus == "default" else f"{names.physical(bus)}/{physical}"
+        yield Permission(f"AllowEvents{camel(tf)}", "events.amazonaws.com", arn("events", region, f"rule/{path}"),
+                         False, "EventBridge rule")

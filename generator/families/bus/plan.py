@@ -12,6 +12,7 @@ from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import DeliveryMetric, FailureQueue
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, Trigger, clip, compact_json, duration, node_id
 
@@ -21,6 +22,24 @@ EVENTS = "events.amazonaws.com"
 # EventBridge retries *delivery* (throttling, a deleted function); bounded, then the DLQ.
 TARGET_RETRIES = 10
 TARGET_MAX_AGE = 3600
+DEAD_LETTER_RETENTION = 14 * 86400
+
+
+@dataclass(frozen=True)
+class RuleDeadLetterQueue:
+    """Where EventBridge puts the events it could not deliver into a queue (retries exhausted, the
+    queue policy or key refusing it): one per queue that rules fan into. Always a standard queue."""
+
+    tf: str
+    physical: str
+    queue: str  # the logical queue the rules target
+    kms_key_arn: object = None  # HCL expression, or None for SSE-SQS
+    retention_seconds: int = DEAD_LETTER_RETENTION
+
+
+def rule_dlq_names(names: Names, queue: str) -> tuple[str, str]:
+    """(terraform id, physical name) of the dead-letter queue of the rules that target `queue`."""
+    return tf_id(queue, "events_dlq"), names.physical(queue, "-events-dlq")
 
 
 @dataclass(frozen=True)
@@ -49,10 +68,11 @@ class Rule:
     queue_ref: str  # the queue the rule sends to (or dead-letters into): its policy admits the rule
     maximum_event_age_in_seconds: int = TARGET_MAX_AGE
     maximum_retry_attempts: int = TARGET_RETRIES
-    bus_name: str = ""  # logical names and the pattern as written, for the README and `sls-gen graph`
+    bus_name: str = "default"  # the logical bus: README and graph; metrics on a custom bus carry EventBusName
     queue: str = ""  # queue targets: the queue
     pattern_doc: Any = None
     event_path: tuple = ()  # function rules: the `eventbridge` event it comes from
+    dead_letter_ref: str | None = None  # a queue target's own DLQ, whose policy admits the rule too
 
 
 @dataclass(frozen=True)
@@ -60,12 +80,45 @@ class BusPart:
     buses: tuple[BusPlan, ...] = ()
     rules: tuple[Rule, ...] = ()
     default_bus: bool = False  # local.default_bus_arn is referenced
+    dead_letter_queues: tuple[RuleDeadLetterQueue, ...] = ()
 
     def physicals(self) -> dict[tuple[str, str], str]:
-        return {("aws_cloudwatch_event_bus", b.tf): b.physical for b in self.buses}
+        out = {("aws_cloudwatch_event_bus", b.tf): b.physical for b in self.buses}
+        out.update({("aws_sqs_queue", q.tf): q.physical for q in self.dead_letter_queues})
+        return out
 
     def queue_sources(self) -> list[tuple[str, str, Raw]]:
-        return [(r.queue_ref, EVENTS, Raw(f"aws_cloudwatch_event_rule.{r.tf}.arn")) for r in self.rules]
+        sources = [(r.queue_ref, EVENTS, Raw(f"aws_cloudwatch_event_rule.{r.tf}.arn")) for r in self.rules]
+        sources += [
+            (r.dead_letter_ref, EVENTS, Raw(f"aws_cloudwatch_event_rule.{r.tf}.arn")) for r in self.rules if r.dead_letter_ref
+        ]
+        return sources
+
+    def dead_letters(self) -> list[FailureQueue]:
+        return [FailureQueue(q.tf, q.physical, f"events the rules could not deliver into {q.queue}") for q in self.dead_letter_queues]
+
+    def delivery_metrics(self) -> list[DeliveryMetric]:
+        """Per rule: events whose target could not be invoked after the retries, and events that could
+        not even be written to the rule's dead-letter queue. Metrics of a custom bus's rules carry
+        EventBusName and RuleName, of the default bus's RuleName only (AWS/Events)."""
+        out = []
+        for r in self.rules:
+            dims = (("RuleName", Raw(f"aws_cloudwatch_event_rule.{r.tf}.name")),)
+            if r.bus_name != "default":
+                dims = (("EventBusName", r.bus),) + dims
+            out += [
+                DeliveryMetric(
+                    f"rule_{r.tf}_failed_invocations", f"{r.physical}-failed-invocations",
+                    f"rule {r.physical}: events its target could not take after the retries",
+                    "AWS/Events", "FailedInvocations", dims,
+                ),
+                DeliveryMetric(
+                    f"rule_{r.tf}_dlq_failures", f"{r.physical}-dlq-failures",
+                    f"rule {r.physical}: undelivered events that could not be written to its dead-letter queue (lost)",
+                    "AWS/Events", "InvocationsFailedToBeSentToDlq", dims,
+                ),
+            ]
+        return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("events.tf", "events.tf.j2")]
@@ -174,6 +227,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                 continue
             per_bus[spec.bus] = per_bus.get(spec.bus, 0) + 1
             tf, physical = rule_names(ctx.names, qname, spec.bus, per_bus[spec.bus], queue=True)
+            dlq_ref = f"aws_sqs_queue.{rule_dlq_names(ctx.names, qname)[0]}"
             rules.append(
                 Rule(
                     tf=tf,
@@ -184,13 +238,14 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                     target_arn=Raw(f"{qref}.arn"),
                     input_path=None,
                     message_group_id=physical if q.fifo else None,
-                    dead_letter_arn=None,
+                    dead_letter_arn=Raw(f"{dlq_ref}.arn"),
                     function=None,
                     statement_id="",
                     queue_ref=qref,
                     bus_name=spec.bus,
                     queue=qname,
                     pattern_doc=spec.pattern,
+                    dead_letter_ref=dlq_ref,
                 )
             )
     return rules
@@ -208,4 +263,6 @@ def plan(ctx: PlanContext) -> BusPart | None:
     )
     if not (buses or rules or default_bus):
         return None
-    return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus)
+    targets = sorted({q for q in ctx.bp.queues if any(getattr(s, "eventbridge", None) for s in ctx.bp.queues[q].subscribe)})
+    dlqs = tuple(RuleDeadLetterQueue(*rule_dlq_names(ctx.names, q), queue=q, kms_key_arn=ctx.kms) for q in targets)
+    return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus, dlqs)

@@ -11,7 +11,10 @@
   `account.concurrency_quota` unreserved (SLS308); SnapStart only on java17/java21/python3.12+,
   never with provisioned concurrency or a /tmp above 512 MB; provisioned concurrency never above
   the function's reserved concurrency (SLS309);
-* the name of the failure queue sls-gen adds for async triggers.
+* the name of the failure queue sls-gen adds for async triggers;
+* the function's resource-based policy: every trigger that invokes it through a permission (an API,
+  an EventBridge rule, an SNS subscription, a bucket) adds a statement, and Lambda refuses a policy
+  above 20 KB at apply (SLS316). Each trigger family says what it adds (`invoke_permissions`).
 
 The environment budget counts what sls-gen will emit: the user's variables (defaults merged with
 the function's) plus the generated `<NAME>_TABLE_NAME`-style ones. A generated value is a
@@ -21,17 +24,18 @@ each family says which variables its `uses` entries add (`env_lengths`).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
-from typing import Collection, Iterable
+from typing import Collection, Iterable, NamedTuple
 
 from generator.checks.context import per_stage
-from generator.checks.names import derived_too_long, too_long
+from generator.checks.names import arn, derived_too_long, too_long
 from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
 from generator.diagnostics import Diagnostic
-from generator.families import by_use, kind_of, use_kinds
+from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.model import UseFunction
 from generator.families.function.plan import failures_name
 from generator.families.function.settings import DEFAULTS
@@ -46,6 +50,7 @@ RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
     "ephemeral_storage": (512, 10240, "MB"),
 }
 QUEUE_NAME_MAX = 80  # the failure queue's
+POLICY_MAX_BYTES = 20480  # Lambda quota "Function resource-based policy: 20 KB" (not adjustable)
 MIN_UNRESERVED = 100  # AWS keeps this much of the regional quota for functions without reservations
 SNAPSTART_RUNTIMES = ("java17", "java21", "python3.12", "python3.13")
 ENV_MAX_BYTES = 4096
@@ -115,6 +120,7 @@ def check(ctx) -> Iterable[Diagnostic]:
     yield from findings_per_stage(ctx, snapstart)
     for stage, bp in ctx.stages.items():
         yield from _failure_queue(ctx, bp, Names(bp.service, stage))
+    yield from per_stage(ctx, _resource_policy)
 
 
 # ---------------------------------------------------------------- names and settings
@@ -162,10 +168,24 @@ def credential_kind(key: str, value: str) -> str | None:
 
 
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
-    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says."""
+    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says,
+    and each event's family whose trigger needs a variable (`event_env_lengths`)."""
+    return {**_uses_env(bp, names, fn), **_events_env(bp, names, fn)}
+
+
+def _uses_env(bp, names: Names, fn) -> dict[str, int]:
     out: dict[str, int] = {}
     for use in fn.uses:
         out.update(by_use(kind_of(use, use_kinds())).part("checks").env_lengths(bp, names, use))
+    return out
+
+
+def _events_env(bp, names: Names, fn) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ev in fn.events:
+        hook = getattr(by_event(kind_of(ev, event_kinds())).part("checks"), "event_env_lengths", None)
+        if hook is not None:
+            out.update(hook(bp, names, ev))
     return out
 
 
@@ -179,11 +199,13 @@ def _environment(ctx) -> Iterable[Diagnostic]:
             for key, value in (fn.environment or {}).items():
                 yield from _variable(ctx, stage, path + (key,), key, value)
             user = {**(bp.defaults.environment or {}), **(fn.environment or {})}
-            generated = generated_env(bp, names, fn)
+            from_events = _events_env(bp, names, fn)
+            generated = {**_uses_env(bp, names, fn), **from_events}
             for key in sorted(set(user) & set(generated)):
                 where = path + (key,) if key in (fn.environment or {}) else ("defaults", "environment", key)
+                source = "events" if key in from_events else "uses"
                 yield ctx.stage_diag(stage, "SLS303", where,
-                                     f"'{key}' is set by sls-gen for function '{fname}' (from its uses:)",
+                                     f"'{key}' is set by sls-gen for function '{fname}' (from its {source}:)",
                                      hint="rename the variable; sls-gen's value would replace yours")
             total = sum(len(k.encode()) + len(v.encode()) for k, v in user.items() if k not in generated)
             total += sum(len(k) + n for k, n in generated.items())
@@ -362,3 +384,57 @@ def _failure_queue(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
 def declared(bp) -> Collection[str]:
     """The names a reference to a function may take (checks/references.py)."""
     return bp.functions
+
+
+# ---------------------------------------------------------------- resource-based policy
+class Permission(NamedTuple):
+    """One statement a trigger adds to a function's resource-based policy (aws_lambda_permission)."""
+
+    sid: str
+    principal: str  # a service principal
+    source_arn: str  # at its longest in the stage (ArnLike condition)
+    source_account: bool  # also pinned by account (StringEquals condition)
+    what: str = "trigger"  # how the message counts it: "API", "EventBridge rule", ...
+
+
+def policy_bytes(function_arn: str, permissions: Iterable[tuple]) -> int:
+    """Size of the policy document Lambda stores for these permissions (compact JSON, as GetPolicy
+    returns it); the quota counts this document."""
+    statements = []
+    for sid, principal, source_arn, source_account, *_ in permissions:
+        condition: dict = {}
+        if source_account:
+            condition["StringEquals"] = {"AWS:SourceAccount": "123456789012"}
+        condition["ArnLike"] = {"AWS:SourceArn": source_arn}
+        statements.append({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": {"Service": principal},
+            "Action": "lambda:InvokeFunction",
+            "Resource": function_arn,
+            "Condition": condition,
+        })
+    return len(json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": statements}, separators=(",", ":")))
+
+
+def _resource_policy(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names, region = Names(bp.service, stage), ctx.region(stage)
+    hooks = [h for fam in families() if fam.event and (h := getattr(fam.part("checks"), "invoke_permissions", None))]
+    for fname, fn in bp.functions.items():
+        perms = {p.sid: p for hook in hooks for p in hook(bp, names, region, fname, fn)}  # one statement per id
+        if not perms:
+            continue
+        live = bool((fn.concurrency and fn.concurrency.provisioned) or fn.snapstart)
+        function_arn = arn("lambda", region, f"function:{names.physical(fname)}" + (":live" if live else ""))
+        size = policy_bytes(function_arn, perms.values())
+        if size <= POLICY_MAX_BYTES:
+            continue
+        counts = Counter(p.what for p in perms.values())
+        parts = ", ".join(f"{n} {what}{'s' if n > 1 else ''}" for what, n in counts.items())
+        yield ctx.stage_diag(
+            stage, "SLS316", ("functions", fname),
+            f"function '{fname}' gets {len(perms)} invoke permissions from its triggers ({parts}): about "
+            f"{size} bytes of resource-based policy; Lambda allows {POLICY_MAX_BYTES} (20 KB) and refuses the "
+            "rest at apply",
+            hint="fan the sources in through one queue (subscribe:) or one bus rule, or split the function",
+        )

@@ -27,7 +27,7 @@ from generator.families.function.settings import (
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.context import Access, PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import FailureQueue, Reason, Statement, async_kinds
+from generator.plan.model import DeliveryMetric, FailureQueue, Reason, Statement, async_kinds
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, duration, node_id
 from generator.plan.security import KMS_ARN, function_skips, log_group_skips
@@ -175,6 +175,28 @@ class FunctionPart:
             edges.append(Edge(node_id("function", q.function.name), node_id("failures", q.tf), "on failure", failure=True))
         return nodes, edges
 
+    def delivery_metrics(self) -> list[DeliveryMetric]:
+        """An async function's failed events go to its failure queue twice over (dead-letter queue and
+        on-failure destination): when Lambda cannot write there, the event is lost and only these
+        metrics say so."""
+        out = []
+        for q in self.failure_queues:
+            fn = q.function
+            dims = (("FunctionName", Raw(f"aws_lambda_function.{fn.tf}.function_name")),)
+            out += [
+                DeliveryMetric(
+                    f"fn_{fn.tf}_dead_letter_errors", f"{fn.physical}-dead-letter-errors",
+                    f"{fn.name}: failed events that could not be written to its dead-letter queue (lost)",
+                    "AWS/Lambda", "DeadLetterErrors", dims,
+                ),
+                DeliveryMetric(
+                    f"fn_{fn.tf}_destination_delivery_failures", f"{fn.physical}-destination-failures",
+                    f"{fn.name}: invocation records that could not be sent to its on-failure destination",
+                    "AWS/Lambda", "DestinationDeliveryFailures", dims,
+                ),
+            ]
+        return out
+
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {}
         for fn in self.functions:
@@ -299,6 +321,7 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         family = by_event(kind)
         hook = getattr(family.part("plan"), "event", None)
         access = hook(ev, ctx, name) if hook else Access()
+        env.update(access.env)
         grants += access.grants
         needs.update(access.kms)
         if access.mapping is not None:

@@ -17,6 +17,14 @@ class AlarmSettings(Strict):
     provisioned_spillover: Int = Field(
         1, ge=1, description="invocations per 5 minutes served beyond provisioned concurrency (on-demand cold starts)"
     )
+    delivery_failures: bool = Field(
+        True,
+        description="alarm on deliveries AWS gives up on silently: dead letters and destinations a function could not "
+        "write, rule targets EventBridge could not invoke, work queues whose oldest message keeps ageing",
+    )
+    oldest_message_seconds: Int = Field(
+        3600, ge=60, description="age of a work queue's oldest message that raises the alarm (delivery_failures)"
+    )
 
 
 class Observability(Strict):
@@ -37,6 +45,8 @@ FIELD_DOCS = {
     "AlarmSettings.iterator_age_seconds": ("stream iterator age (seconds) that raises the alarm", 60),
     "AlarmSettings.provisioned_spillover": (None, 1),
     "AlarmSettings.api_5xx": ("API 5xx responses per 5 minutes that raise the alarm", 1),
+    "AlarmSettings.delivery_failures": (None, True),
+    "AlarmSettings.oldest_message_seconds": (None, 3600),
     "Observability.alarms": ("CloudWatch alarms for functions, queues and the API", {"notify": ["oncall@example.com"]}),
     "Observability.dashboard": ("a CloudWatch dashboard per stage", True),
 }

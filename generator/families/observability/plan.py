@@ -147,6 +147,8 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold", concerns=q.functions,
             )
         )
+    if settings.delivery_failures:
+        out += delivery_alarms(plan, settings)
     api = api_metrics(plan)
     if api:
         metric, _, dims = api
@@ -160,6 +162,30 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
             )
         )
     return tuple(out)
+
+
+def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
+    """Failures no function reports: each part's `delivery_metrics()` (one or more in 5 minutes), and
+    the age of every work queue's oldest message (a consumer that cannot keep up, or messages that
+    keep coming back until they reach the DLQ)."""
+    out = [
+        AlarmPlan(m.tf, m.name, f"{m.description}: 1 or more in 5 minutes", m.namespace, m.metric, m.dimensions,
+                  "Sum", 1, "GreaterThanOrEqualToThreshold")
+        for part in plan.parts if hasattr(part, "delivery_metrics") for m in part.delivery_metrics()
+    ]
+    physicals = {key: name for part in plan.parts if hasattr(part, "physicals") for key, name in part.physicals().items()}
+    for tf in (tf for part in plan.parts if hasattr(part, "work_queues") for tf in part.work_queues()):
+        physical = physicals.get(("aws_sqs_queue", tf), tf)
+        out.append(
+            AlarmPlan(
+                f"{tf}_oldest_message",
+                f"{physical}-oldest-message",
+                f"{physical}: a message has waited more than {settings.oldest_message_seconds} s",
+                "AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", Raw(f"aws_sqs_queue.{tf}.name")),),
+                "Maximum", settings.oldest_message_seconds, "GreaterThanThreshold",
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------- dashboard

@@ -1,6 +1,6 @@
 """Queue checks SQS and Lambda enforce only at apply: queue and dead-letter queue names, visibility
-timeouts (a range, and above the consumer's timeout), queue event batching, and the rules of FIFO
-queues (content-based deduplication, consumer batches)."""
+timeouts (a range, and above the consumer's timeout; below AWS's 6 x guidance is a warning), queue
+event batching, and the rules of FIFO queues (content-based deduplication, consumer batches)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families import by_event, event_kinds, kind_of
 from generator.families.queue.model import QueueEvent, UseQueue
-from generator.families.queue.plan import consumer_timeouts
+from generator.families.queue.plan import MAPPING_CONCURRENCY_MIN, consumer_timeouts, mapping_concurrency
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
@@ -22,7 +22,7 @@ SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _names, _events, _visibility)
+    yield from per_stage(ctx, _names, _events, _visibility, _concurrency)
     for bp in ctx.stages.values():
         yield from _fifo(ctx, bp)
 
@@ -80,6 +80,59 @@ def _visibility(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                         + (f" + batch window {window} s" if window else ""),
                         hint=f"use visibility_timeout: auto ({6 * timeout + window} s) or at least {timeout + window}",
                     )
+                elif vis < 6 * timeout + window:
+                    wanted = 6 * timeout + window
+                    yield ctx.stage_diag(
+                        stage, "SLS508", path + ("visibility_timeout",),
+                        f"visibility_timeout {vis} s is below 6 x the consumer timeout {timeout} s"
+                        + (f" + batch window {window} s" if window else "")
+                        + f" ({wanted} s): a message whose batch is retried can reappear while a consumer "
+                        "still works on it",
+                        hint=f"use visibility_timeout: auto ({wanted} s), as AWS recommends for Lambda consumers",
+                        severity="warning",
+                    )
+
+
+def _concurrency(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """Queue mappings of a function with reserved concurrency stay within it (see mapping_concurrency)."""
+    for fname, fn in bp.functions.items():
+        reserved = fn.concurrency.reserved if fn.concurrency else None
+        queue_events = [(i, ev) for i, ev in enumerate(fn.events) if isinstance(ev, QueueEvent)]
+        if reserved is None or not queue_events:
+            continue
+        base = ("functions", fname)
+        written = [(i, ev.max_concurrency) for i, ev in queue_events if ev.max_concurrency is not None]
+        over = [(i, w) for i, w in written if w > reserved]
+        for i, w in over:
+            yield ctx.stage_diag(
+                stage, "SLS315", base + ("events", i, "max_concurrency"),
+                f"max_concurrency {w} is above the function's reserved concurrency {reserved}: the queue's event "
+                "source mapping would invoke more than the function may run, and throttled batches go back to "
+                "the queue until they reach its dead-letter queue",
+                hint=f"lower max_concurrency to at most {reserved}, or raise concurrency.reserved",
+            )
+        total = sum(w for _, w in written)
+        if not over and total > reserved:
+            yield ctx.stage_diag(
+                stage, "SLS315", base + ("concurrency", "reserved"),
+                f"the queue events of function '{fname}' may invoke {total} at once (max_concurrency "
+                f"{' + '.join(str(w) for _, w in written)}), above its reserved concurrency {reserved}",
+                hint=f"raise concurrency.reserved to at least {total}, or lower the events' max_concurrency",
+            )
+        if over or total > reserved:
+            continue
+        derived = mapping_concurrency(fn)
+        unset = [i for i, ev in queue_events if ev.max_concurrency is None]
+        for i in unset:
+            if derived[i] < MAPPING_CONCURRENCY_MIN:
+                others = f" after max_concurrency {total} of the others" if written else ""
+                yield ctx.stage_diag(
+                    stage, "SLS315", base + ("events", i),
+                    f"reserved concurrency {reserved} leaves {max(derived[i], 0)} for this queue event{others}; "
+                    f"its event source mapping needs a maximum concurrency of at least {MAPPING_CONCURRENCY_MIN}",
+                    hint=f"raise concurrency.reserved to at least {total + MAPPING_CONCURRENCY_MIN * len(unset)}, "
+                    "or remove the reservation",
+                )
 
 
 def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:

@@ -16,6 +16,8 @@ from generator.plan.naming import camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, Trigger, duration, node_id
 
 SQS_DEFAULT_VISIBILITY = 30
+# An event source mapping's scaling_config.maximum_concurrency: 2-1000 (Lambda ScalingConfig).
+MAPPING_CONCURRENCY_MIN, MAPPING_CONCURRENCY_MAX = 2, 1000
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,27 @@ def queue_visibility(bp, name: str, timeouts: dict[str, tuple[int, int]] | None 
     return 6 * timeout + window if timeout else SQS_DEFAULT_VISIBILITY
 
 
+def mapping_concurrency(fn) -> dict[int, int | None]:
+    """Event index -> the maximum concurrency of that queue event's mapping (None: Lambda's default).
+
+    A mapping does not see the function's reserved concurrency: it would invoke above it, the extra
+    batches are throttled, return to the queue and climb into its DLQ without the function failing.
+    So with `concurrency.reserved` R, an event that sets no `max_concurrency` gets what the events
+    that set one leave of R, shared equally (at most Lambda's 1000). Below 2 for an event, or written
+    values above R, the checks refuse the blueprint (queue/checks.py, SLS315).
+    """
+    events = [(i, ev) for i, ev in enumerate(fn.events) if isinstance(ev, QueueEvent)]
+    out = {i: ev.max_concurrency for i, ev in events}
+    reserved = fn.concurrency.reserved if fn.concurrency else None
+    unset = [i for i, written in out.items() if written is None]
+    if reserved is None or not unset:
+        return out
+    share = (reserved - sum(w for w in out.values() if w is not None)) // len(unset)
+    for i in unset:
+        out[i] = min(share, MAPPING_CONCURRENCY_MAX)
+    return out
+
+
 def use(entry, ctx: PlanContext, function: str) -> Access:
     ref = f"aws_sqs_queue.{tf_id(entry.queue)}"
     return Access(
@@ -174,12 +197,14 @@ def use(entry, ctx: PlanContext, function: str) -> Access:
 
 def event(ev, ctx: PlanContext, function: str) -> Access:
     qtf = tf_id(ev.queue)
+    fn = ctx.bp.functions[function]
+    index = next(i for i, e in enumerate(fn.events) if e is ev)
     trigger = QueueTrigger(
         tf=tf_id(function, ev.queue),
         queue_tf=qtf,
         batch_size=ev.batch_size or 10,
         batch_window=ev.batch_window or 0,
-        max_concurrency=ev.max_concurrency,
+        max_concurrency=mapping_concurrency(fn)[index],
         fifo=ctx.bp.queues[ev.queue].fifo,
     )
     grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=f"aws_sqs_queue.{qtf}.arn")]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Collection, Iterable
 
+from generator.checks.context import per_stage
+from generator.checks.kms import key_problems
 from generator.checks.names import ARN_PREFIX_MAX
 from generator.diagnostics import Diagnostic
 from generator.families.secret.model import UseSecret
@@ -17,6 +19,25 @@ PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
 def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         yield from _secrets(ctx, bp)
+    yield from per_stage(ctx, _keys)
+
+
+def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """A secret's own kms_key names the key of an existing SSM parameter (the grant is kms:Decrypt
+    through SSM); a Secrets Manager secret sls-gen creates uses the top-level kms_key."""
+    for sname, s in bp.secrets.items():
+        if s.kms_key is None:
+            continue
+        path = ("secrets", sname, "kms_key")
+        if s.ssm is None:
+            yield ctx.stage_diag(
+                stage, "SLS102", path,
+                "kms_key on a secret names the key of an existing SSM parameter (ssm:); Secrets Manager secrets "
+                "use the top-level kms_key",
+                hint="add ssm: <parameter name>, or move the key to the top-level kms_key",
+            )
+        else:
+            yield from key_problems(ctx, stage, s.kms_key, path)
 
 
 def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:

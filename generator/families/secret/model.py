@@ -15,6 +15,9 @@ class UseSecret(Strict):
 
 class Secret(Strict):
     ssm: str | None = Field(None, description="existing SSM SecureString parameter name")
+    kms_key: str | None = Field(
+        None, description="the customer KMS key the SSM parameter is encrypted with (alias, key id or ARN); default aws/ssm"
+    )
     description: str | None = None
     recovery_window_days: Int = Field(
         30, ge=7, le=30, description="days a deleted secret stays recoverable (Secrets Manager only)"
@@ -28,6 +31,7 @@ USE = UseSecret
 FIELD_DOCS = {
     "Blueprint.secrets": ("secrets by logical name (values are set out of band)", {"stripe-key": {}}),
     "Secret.ssm": (None, "/orders/stripe-key"),
+    "Secret.kms_key": (None, "alias/orders-params"),
     "Secret.description": ("free text", "Stripe API key"),
     "Secret.recovery_window_days": (None, 30),
     "UseSecret.secret": ("secret name", "stripe-key"),

@@ -11,7 +11,7 @@ from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
-from generator.plan.security import secret_skips
+from generator.plan.security import kms_key_arn, secret_skips
 from generator.plan.views import Edge, Node, node_id
 
 
@@ -33,6 +33,17 @@ class ParameterPlan:
     name: str
     parameter: str  # the parameter name as written, e.g. /orders/db-password
     arn: Any  # HCL expression
+    kms_key: str | None = None  # its customer key as written (alias, key id or ARN), if any
+    key_lookup: str | None = None  # data "aws_kms_key" name that resolves an alias to its key ARN
+
+
+def key_data(name: str) -> str:
+    return f"secret_{tf_id(name)}"
+
+
+def parameter_key_arn(name: str, kms_key: str) -> tuple[bool, str]:
+    """(looked up with a data source, HCL expression of the key ARN) of a parameter's own key."""
+    return kms_key_arn(kms_key, data=f"data.aws_kms_key.{key_data(name)}")
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,13 @@ def use(entry, ctx: PlanContext, function: str) -> Access:
     secret = ctx.bp.secrets[entry.secret]
     if secret.ssm:  # an existing parameter is encrypted with its own key, not the blueprint's
         arn = f'local.parameter_arns["{entry.secret}"]'
+        grants = [(camel("parameter", entry.secret, "read"), g) for g in expand("parameter", "read", arn=arn)]
+        if secret.kms_key:  # a customer key: kms:Decrypt, through SSM only (the AWS managed aws/ssm needs none)
+            key = parameter_key_arn(entry.secret, secret.kms_key)[1]
+            grants += [(camel("parameter", entry.secret, "key"), g) for g in expand("parameter_key", "decrypt", arn=key)]
         return Access(
             env={f"{env_prefix(entry.secret)}_PARAMETER_NAME": secret.ssm},
-            grants=[(camel("parameter", entry.secret, "read"), g) for g in expand("parameter", "read", arn=arn)],
+            grants=grants,
             kms=(("parameter", entry.access),),
         )
     ref = f"aws_secretsmanager_secret.{tf_id(entry.secret)}"
@@ -104,6 +119,14 @@ def plan(ctx: PlanContext) -> SecretPart | None:
         if not s.ssm
     )
     parameters = tuple(
-        ParameterPlan(name=n, parameter=s.ssm, arn=parameter_arn(s.ssm)) for n, s in sorted(ctx.bp.secrets.items()) if s.ssm
+        ParameterPlan(
+            name=n,
+            parameter=s.ssm,
+            arn=parameter_arn(s.ssm),
+            kms_key=s.kms_key,
+            key_lookup=key_data(n) if s.kms_key and parameter_key_arn(n, s.kms_key)[0] else None,
+        )
+        for n, s in sorted(ctx.bp.secrets.items())
+        if s.ssm
     )
     return SecretPart(secrets, parameters) if secrets or parameters else None

@@ -48,7 +48,7 @@ class TablePlan:
     deletion_protection: bool
     indexes: tuple[IndexPlan, ...]
     replicas: tuple[str, ...]
-    kms_key_arn: Any = None  # HCL expression, or None for the AWS owned key
+    kms_key_arn: Any = None  # HCL expression, or None for the AWS managed key aws/dynamodb
     skips: tuple[tuple[str, str], ...] = ()
 
 
@@ -151,7 +151,10 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
     """Role grants for a stream event: read the stream, report to its failure queue."""
     table = f"aws_dynamodb_table.{tf_id(ev.stream)}"
     queue = f"aws_sqs_queue.{stream_tf(function, ev.stream)}_failures"
-    grants = [(camel("stream", ev.stream, "consume"), g) for g in expand("stream", "consume", stream_arn=f"{table}.stream_arn")]
+    grants = [
+        (camel("stream", ev.stream, "consume"), g)
+        for g in expand("stream", "consume", arn=f"{table}.arn", stream_arn=f"{table}.stream_arn")
+    ]
     grants += [(camel("stream", ev.stream, "failures"), g) for g in expand("queue", "on_failure", arn=f"{queue}.arn")]
     return Access(grants=grants, kms=(("stream", "consume"), ("queue", "on_failure")))
 

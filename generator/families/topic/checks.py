@@ -117,3 +117,16 @@ def declared(bp) -> Collection[str]:
 def event_refs(bp, entry) -> Iterable[Reference]:
     """A topic event, or a queue's topic subscription, subscribes to a topic."""
     yield ("topic",), "topic", entry.topic, bp.topics
+
+
+def invoke_permissions(bp, names: Names, region: str, fname: str, fn):
+    """One statement per topic the function subscribes to (families/topic/plan.py)."""
+    from generator.checks.names import arn
+    from generator.families.function.checks import Permission
+    from generator.plan.naming import camel
+
+    for ev in fn.events:
+        if isinstance(ev, TopicEvent):
+            fifo = ev.topic in bp.topics and bp.topics[ev.topic].fifo
+            yield Permission(f"AllowSns{camel(ev.topic)}", "sns.amazonaws.com",
+                             arn("sns", region, names.physical(ev.topic, ".fifo" if fifo else "")), False, "SNS topic")

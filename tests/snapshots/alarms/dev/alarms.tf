@@ -281,6 +281,42 @@ resource "aws_cloudwatch_metric_alarm" "work_dlq_depth" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+resource "aws_cloudwatch_metric_alarm" "no_dlq_oldest_message" {
+  alarm_name        = "alerts-dev-no-dlq-oldest-message"
+  alarm_description = "alerts-dev-no-dlq: a message has waited more than 3600 s"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.no_dlq.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3600
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "work_oldest_message" {
+  alarm_name        = "alerts-dev-work-oldest-message"
+  alarm_description = "alerts-dev-work: a message has waited more than 3600 s"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.work.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3600
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_name        = "alerts-dev-api-5xx"
   alarm_description = "API: 10 or more 5xx responses in 5 minutes"

@@ -66,6 +66,12 @@ resource "aws_iam_role_policy" "project" {
         Resource = [aws_dynamodb_table.events.stream_arn]
       },
       {
+        Sid      = "StreamEventsConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.events.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamEventsFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]

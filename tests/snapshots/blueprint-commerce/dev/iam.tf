@@ -340,6 +340,12 @@ resource "aws_iam_role_policy" "project_orders" {
         Resource = [aws_dynamodb_table.orders.stream_arn]
       },
       {
+        Sid      = "StreamOrdersConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.orders.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamOrdersFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]

@@ -588,6 +588,188 @@ resource "aws_cloudwatch_metric_alarm" "store_receipt_failures_depth" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+resource "aws_cloudwatch_metric_alarm" "rule_on_order_created_commerce_failed_invocations" {
+  alarm_name        = "commerce-prod-on-order-created-commerce-failed-invocations"
+  alarm_description = "rule commerce-prod-on-order-created-commerce: events its target could not take after the retries: 1 or more in 5 minutes"
+  namespace         = "AWS/Events"
+  metric_name       = "FailedInvocations"
+  dimensions = {
+    EventBusName = aws_cloudwatch_event_bus.commerce.name
+    RuleName     = aws_cloudwatch_event_rule.on_order_created_commerce.name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "rule_on_order_created_commerce_dlq_failures" {
+  alarm_name        = "commerce-prod-on-order-created-commerce-dlq-failures"
+  alarm_description = "rule commerce-prod-on-order-created-commerce: undelivered events that could not be written to its dead-letter queue (lost): 1 or more in 5 minutes"
+  namespace         = "AWS/Events"
+  metric_name       = "InvocationsFailedToBeSentToDlq"
+  dimensions = {
+    EventBusName = aws_cloudwatch_event_bus.commerce.name
+    RuleName     = aws_cloudwatch_event_rule.on_order_created_commerce.name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_nightly_report_dead_letter_errors" {
+  alarm_name        = "commerce-prod-nightly-report-dead-letter-errors"
+  alarm_description = "nightly-report: failed events that could not be written to its dead-letter queue (lost): 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DeadLetterErrors"
+  dimensions = {
+    FunctionName = aws_lambda_function.nightly_report.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_nightly_report_destination_delivery_failures" {
+  alarm_name        = "commerce-prod-nightly-report-destination-failures"
+  alarm_description = "nightly-report: invocation records that could not be sent to its on-failure destination: 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DestinationDeliveryFailures"
+  dimensions = {
+    FunctionName = aws_lambda_function.nightly_report.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_on_order_created_dead_letter_errors" {
+  alarm_name        = "commerce-prod-on-order-created-dead-letter-errors"
+  alarm_description = "on-order-created: failed events that could not be written to its dead-letter queue (lost): 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DeadLetterErrors"
+  dimensions = {
+    FunctionName = aws_lambda_function.on_order_created.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_on_order_created_destination_delivery_failures" {
+  alarm_name        = "commerce-prod-on-order-created-destination-failures"
+  alarm_description = "on-order-created: invocation records that could not be sent to its on-failure destination: 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DestinationDeliveryFailures"
+  dimensions = {
+    FunctionName = aws_lambda_function.on_order_created.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_store_receipt_dead_letter_errors" {
+  alarm_name        = "commerce-prod-store-receipt-dead-letter-errors"
+  alarm_description = "store-receipt: failed events that could not be written to its dead-letter queue (lost): 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DeadLetterErrors"
+  dimensions = {
+    FunctionName = aws_lambda_function.store_receipt.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fn_store_receipt_destination_delivery_failures" {
+  alarm_name        = "commerce-prod-store-receipt-destination-failures"
+  alarm_description = "store-receipt: invocation records that could not be sent to its on-failure destination: 1 or more in 5 minutes"
+  namespace         = "AWS/Lambda"
+  metric_name       = "DestinationDeliveryFailures"
+  dimensions = {
+    FunctionName = aws_lambda_function.store_receipt.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "fulfilment_oldest_message" {
+  alarm_name        = "commerce-prod-fulfilment-oldest-message"
+  alarm_description = "commerce-prod-fulfilment: a message has waited more than 3600 s"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.fulfilment.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3600
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "invoices_oldest_message" {
+  alarm_name        = "commerce-prod-invoices.fifo-oldest-message"
+  alarm_description = "commerce-prod-invoices.fifo: a message has waited more than 3600 s"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.invoices.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3600
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_name        = "commerce-prod-api-5xx"
   alarm_description = "API: 1 or more 5xx responses in 5 minutes"

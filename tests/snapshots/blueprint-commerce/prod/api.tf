@@ -81,15 +81,6 @@ resource "aws_apigatewayv2_route" "post_orders" {
   authorizer_id      = aws_apigatewayv2_authorizer.customers.id
 }
 
-resource "aws_lambda_permission" "api_post_orders" {
-  statement_id  = "AllowApiGateway-post_orders"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.create_order.function_name
-  qualifier     = aws_lambda_alias.create_order_live.name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/orders"
-}
-
 resource "aws_apigatewayv2_route" "get_orders_id" {
   #checkov:skip=CKV_AWS_309:public route by blueprint choice (auth: none)
   api_id             = aws_apigatewayv2_api.api.id
@@ -98,10 +89,21 @@ resource "aws_apigatewayv2_route" "get_orders_id" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_orders_id" {
-  statement_id  = "AllowApiGateway-get_orders_id"
+# Every route of commerce-prod-create-order on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_create_order" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.create_order.function_name
+  qualifier     = aws_lambda_alias.create_order_live.name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of commerce-prod-get-order on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_order" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_order.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/orders/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

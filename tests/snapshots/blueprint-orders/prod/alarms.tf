@@ -264,6 +264,24 @@ resource "aws_cloudwatch_metric_alarm" "fulfilment_dlq_depth" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+resource "aws_cloudwatch_metric_alarm" "fulfilment_oldest_message" {
+  alarm_name        = "orders-prod-fulfilment-oldest-message"
+  alarm_description = "orders-prod-fulfilment: a message has waited more than 3600 s"
+  namespace         = "AWS/SQS"
+  metric_name       = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.fulfilment.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3600
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_name        = "orders-prod-api-5xx"
   alarm_description = "API: 1 or more 5xx responses in 5 minutes"

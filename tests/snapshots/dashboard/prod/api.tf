@@ -51,8 +51,9 @@ resource "aws_apigatewayv2_route" "any_proxy" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_any_proxy" {
-  statement_id  = "AllowApiGateway-any_proxy"
+# Every route of board-prod-web on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_web" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.web.function_name
   qualifier     = aws_lambda_alias.web_live.name

@@ -31,6 +31,12 @@ resource "aws_iam_role_policy" "audit" {
         Resource = [aws_dynamodb_table.entries.stream_arn]
       },
       {
+        Sid      = "StreamEntriesConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.entries.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamEntriesFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]
@@ -76,6 +82,12 @@ resource "aws_iam_role_policy" "project_entries" {
         Effect   = "Allow"
         Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
         Resource = [aws_dynamodb_table.entries.stream_arn]
+      },
+      {
+        Sid      = "StreamEntriesConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.entries.arn}/stream/*"]
       },
       {
         Sid      = "StreamEntriesFailures"

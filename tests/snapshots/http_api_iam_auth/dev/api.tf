@@ -51,14 +51,6 @@ resource "aws_apigatewayv2_route" "get_health" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_health" {
-  statement_id  = "AllowApiGateway-get_health"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.report.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/health"
-}
-
 resource "aws_apigatewayv2_route" "get_reports_id" {
   api_id             = aws_apigatewayv2_api.api.id
   route_key          = "GET /reports/{id}"
@@ -66,10 +58,11 @@ resource "aws_apigatewayv2_route" "get_reports_id" {
   authorization_type = "AWS_IAM"
 }
 
-resource "aws_lambda_permission" "api_get_reports_id" {
-  statement_id  = "AllowApiGateway-get_reports_id"
+# Every route of internal-dev-report on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_report" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.report.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/reports/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

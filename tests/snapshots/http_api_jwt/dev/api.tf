@@ -87,28 +87,12 @@ resource "aws_apigatewayv2_route" "any_legacy_proxy" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_any_legacy_proxy" {
-  statement_id  = "AllowApiGateway-any_legacy_proxy"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/legacy/*"
-}
-
 resource "aws_apigatewayv2_route" "get_products" {
   #checkov:skip=CKV_AWS_309:public route by blueprint choice (auth: none)
   api_id             = aws_apigatewayv2_api.api.id
   route_key          = "GET /products"
   target             = "integrations/${aws_apigatewayv2_integration.list_products.id}"
   authorization_type = "NONE"
-}
-
-resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway-get_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_products.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/products"
 }
 
 resource "aws_apigatewayv2_route" "post_products" {
@@ -119,14 +103,6 @@ resource "aws_apigatewayv2_route" "post_products" {
   authorizer_id      = aws_apigatewayv2_authorizer.customers.id
 }
 
-resource "aws_lambda_permission" "api_post_products" {
-  statement_id  = "AllowApiGateway-post_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.create_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/products"
-}
-
 resource "aws_apigatewayv2_route" "get_products_id" {
   #checkov:skip=CKV_AWS_309:public route by blueprint choice (auth: none)
   api_id             = aws_apigatewayv2_api.api.id
@@ -135,10 +111,29 @@ resource "aws_apigatewayv2_route" "get_products_id" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_products_id" {
-  statement_id  = "AllowApiGateway-get_products_id"
+# Every route of shop-dev-create-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_create_product" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.create_product.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-get-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_product" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/products/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-list-products on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_list_products" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.list_products.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

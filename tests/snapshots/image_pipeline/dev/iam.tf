@@ -83,6 +83,12 @@ resource "aws_iam_role_policy" "indexer2" {
         Resource = [aws_dynamodb_table.images.stream_arn]
       },
       {
+        Sid      = "StreamImagesConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.images.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamImagesFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]

@@ -51,10 +51,11 @@ resource "aws_apigatewayv2_route" "post_quotes" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_post_quotes" {
-  statement_id  = "AllowApiGateway-post_quotes"
+# Every route of quotes-dev-price-quote on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_price_quote" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.price_quote.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/quotes"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -56,14 +56,6 @@ resource "aws_apigatewayv2_route" "post_entries" {
   authorization_type = "AWS_IAM"
 }
 
-resource "aws_lambda_permission" "api_post_entries" {
-  statement_id  = "AllowApiGateway-post_entries"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.post_entry.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/entries"
-}
-
 resource "aws_apigatewayv2_route" "get_entries_id" {
   api_id             = aws_apigatewayv2_api.api.id
   route_key          = "GET /entries/{id}"
@@ -71,10 +63,20 @@ resource "aws_apigatewayv2_route" "get_entries_id" {
   authorization_type = "AWS_IAM"
 }
 
-resource "aws_lambda_permission" "api_get_entries_id" {
-  statement_id  = "AllowApiGateway-get_entries_id"
+# Every route of ledger-dev-post-entry on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_post_entry" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.post_entry.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of ledger-dev-read-entry on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_read_entry" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.read_entry.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/entries/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

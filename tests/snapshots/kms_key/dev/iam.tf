@@ -144,6 +144,12 @@ resource "aws_iam_role_policy" "project" {
         Resource = [aws_dynamodb_table.entries.stream_arn]
       },
       {
+        Sid      = "StreamEntriesConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.entries.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamEntriesFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]

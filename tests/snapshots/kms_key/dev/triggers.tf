@@ -4,4 +4,8 @@ resource "aws_lambda_event_source_mapping" "settle_postings" {
   function_name           = aws_lambda_function.settle.arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 5
+  }
 }

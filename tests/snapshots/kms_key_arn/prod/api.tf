@@ -87,28 +87,12 @@ resource "aws_apigatewayv2_route" "post_payments" {
   authorizer_id      = aws_apigatewayv2_authorizer.merchants.id
 }
 
-resource "aws_lambda_permission" "api_post_payments" {
-  statement_id  = "AllowApiGateway-post_payments"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.charge.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/payments"
-}
-
 resource "aws_apigatewayv2_route" "get_payments_payment_id" {
   api_id             = aws_apigatewayv2_api.api.id
   route_key          = "GET /payments/{payment_id}"
   target             = "integrations/${aws_apigatewayv2_integration.get_payment.id}"
   authorization_type = "JWT"
   authorizer_id      = aws_apigatewayv2_authorizer.merchants.id
-}
-
-resource "aws_lambda_permission" "api_get_payments_payment_id" {
-  statement_id  = "AllowApiGateway-get_payments_payment_id"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_payment.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/payments/*"
 }
 
 resource "aws_apigatewayv2_route" "post_webhooks_stripe" {
@@ -119,10 +103,29 @@ resource "aws_apigatewayv2_route" "post_webhooks_stripe" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_post_webhooks_stripe" {
-  statement_id  = "AllowApiGateway-post_webhooks_stripe"
+# Every route of pay-gw-prod-charge on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_charge" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.charge.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of pay-gw-prod-get-payment on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_payment" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.get_payment.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of pay-gw-prod-stripe-webhook on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_stripe_webhook" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.stripe_webhook.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/webhooks/stripe"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

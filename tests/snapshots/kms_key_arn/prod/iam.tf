@@ -250,6 +250,12 @@ resource "aws_iam_role_policy" "payments_cdc" {
         Resource = [aws_dynamodb_table.payments.stream_arn]
       },
       {
+        Sid      = "StreamPaymentsConsumeStreams"
+        Effect   = "Allow"
+        Action   = ["dynamodb:ListStreams"]
+        Resource = ["${aws_dynamodb_table.payments.arn}/stream/*"]
+      },
+      {
         Sid      = "StreamPaymentsFailures"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]

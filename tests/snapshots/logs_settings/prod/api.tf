@@ -57,14 +57,6 @@ resource "aws_apigatewayv2_route" "get_legacy" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_legacy" {
-  statement_id  = "AllowApiGateway-get_legacy"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.legacy.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/legacy"
-}
-
 resource "aws_apigatewayv2_route" "get_structured" {
   #checkov:skip=CKV_AWS_309:public route by blueprint choice (auth: none)
   api_id             = aws_apigatewayv2_api.api.id
@@ -73,10 +65,20 @@ resource "aws_apigatewayv2_route" "get_structured" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_structured" {
-  statement_id  = "AllowApiGateway-get_structured"
+# Every route of logdemo-prod-legacy on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_legacy" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.legacy.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of logdemo-prod-structured on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_structured" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.structured.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/structured"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -51,10 +51,11 @@ resource "aws_apigatewayv2_route" "get_notes_id" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_notes_id" {
-  statement_id  = "AllowApiGateway-get_notes_id"
+# Every route of notes-dev-api on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_api" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.api.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/notes/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -50,10 +50,11 @@ resource "aws_apigatewayv2_route" "post_sagas" {
   authorization_type = "AWS_IAM"
 }
 
-resource "aws_lambda_permission" "api_post_sagas" {
-  statement_id  = "AllowApiGateway-post_sagas"
+# Every route of order-saga-dev-start-saga on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_start_saga" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.start_saga.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/sagas"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -11,6 +11,20 @@ resource "aws_cloudwatch_event_bus" "saga_bus_1" {
   name = "order-saga-dev-saga-bus-1"
 }
 
+# Events the rules could not deliver into compensations (retries exhausted, or refused): kept, alarmed.
+resource "aws_sqs_queue" "compensations_events_dlq" {
+  name                      = "order-saga-dev-compensations-events-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+# Events the rules could not deliver into payments (retries exhausted, or refused): kept, alarmed.
+resource "aws_sqs_queue" "payments_events_dlq" {
+  name                      = "order-saga-dev-payments-events-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
 resource "aws_cloudwatch_event_rule" "audit_sink_audit" {
   name           = "order-saga-dev-audit-sink-audit"
   description    = "Routes audit bus events to order-saga-dev-audit-sink"
@@ -103,6 +117,10 @@ resource "aws_cloudwatch_event_target" "queue_compensations_saga_bus_1" {
     maximum_retry_attempts       = 10
   }
 
+  dead_letter_config {
+    arn = aws_sqs_queue.compensations_events_dlq.arn
+  }
+
   sqs_target {
     message_group_id = "order-saga-dev-compensations-saga-bus-1-sqs"
   }
@@ -126,6 +144,10 @@ resource "aws_cloudwatch_event_target" "queue_payments_default" {
   retry_policy {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 10
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.payments_events_dlq.arn
   }
 }
 
@@ -163,6 +185,10 @@ resource "aws_cloudwatch_event_target" "queue_payments_saga_bus_1" {
   retry_policy {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 10
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.payments_events_dlq.arn
   }
 }
 

@@ -44,6 +44,27 @@ resource "aws_sqs_queue_policy" "compensations" {
   })
 }
 
+resource "aws_sqs_queue_policy" "compensations_events_dlq" {
+  queue_url = aws_sqs_queue.compensations_events_dlq.url
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "FromEventBridge"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.compensations_events_dlq.arn
+        Condition = {
+          ArnEquals = {
+            "aws:SourceArn" = [aws_cloudwatch_event_rule.queue_compensations_saga_bus_1.arn]
+          }
+        }
+      },
+    ]
+  })
+}
+
 resource "aws_sqs_queue_policy" "payments" {
   queue_url = aws_sqs_queue.payments.url
   policy = jsonencode({
@@ -55,6 +76,30 @@ resource "aws_sqs_queue_policy" "payments" {
         Principal = { Service = "events.amazonaws.com" }
         Action    = "sqs:SendMessage"
         Resource  = aws_sqs_queue.payments.arn
+        Condition = {
+          ArnEquals = {
+            "aws:SourceArn" = [
+              aws_cloudwatch_event_rule.queue_payments_default.arn,
+              aws_cloudwatch_event_rule.queue_payments_saga_bus_1.arn,
+            ]
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_sqs_queue_policy" "payments_events_dlq" {
+  queue_url = aws_sqs_queue.payments_events_dlq.url
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "FromEventBridge"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.payments_events_dlq.arn
         Condition = {
           ArnEquals = {
             "aws:SourceArn" = [

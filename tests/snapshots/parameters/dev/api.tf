@@ -51,10 +51,11 @@ resource "aws_apigatewayv2_route" "get_products" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway-get_products"
+# Every route of catalog-dev-browse on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_browse" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.browse.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/products"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -51,11 +51,12 @@ resource "aws_apigatewayv2_route" "post_orders" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_post_orders" {
-  statement_id  = "AllowApiGateway-post_orders"
+# Every route of shop-prod-create-order on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_create_order" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.create_order.function_name
   qualifier     = aws_lambda_alias.create_order_live.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/orders"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

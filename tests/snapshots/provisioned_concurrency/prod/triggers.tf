@@ -4,4 +4,8 @@ resource "aws_lambda_event_source_mapping" "fulfil_order_fulfilment" {
   function_name           = aws_lambda_alias.fulfil_order_live.arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 20
+  }
 }

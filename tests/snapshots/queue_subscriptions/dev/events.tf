@@ -7,6 +7,20 @@ resource "aws_cloudwatch_event_bus" "partners" {
   name = "intake-dev-partners"
 }
 
+# Events the rules could not deliver into audit (retries exhausted, or refused): kept, alarmed.
+resource "aws_sqs_queue" "audit_events_dlq" {
+  name                      = "intake-dev-audit-events-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+# Events the rules could not deliver into fulfilment (retries exhausted, or refused): kept, alarmed.
+resource "aws_sqs_queue" "fulfilment_events_dlq" {
+  name                      = "intake-dev-fulfilment-events-dlq"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
 resource "aws_cloudwatch_event_rule" "queue_audit_default" {
   name           = "intake-dev-audit-default-sqs"
   description    = "Routes default bus events into intake-dev-audit"
@@ -25,6 +39,10 @@ resource "aws_cloudwatch_event_target" "queue_audit_default" {
   retry_policy {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 10
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.audit_events_dlq.arn
   }
 }
 
@@ -47,6 +65,10 @@ resource "aws_cloudwatch_event_target" "queue_audit_default_2" {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 10
   }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.audit_events_dlq.arn
+  }
 }
 
 resource "aws_cloudwatch_event_rule" "queue_fulfilment_partners" {
@@ -67,5 +89,9 @@ resource "aws_cloudwatch_event_target" "queue_fulfilment_partners" {
   retry_policy {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 10
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.fulfilment_events_dlq.arn
   }
 }

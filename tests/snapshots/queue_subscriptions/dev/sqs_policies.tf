@@ -23,6 +23,30 @@ resource "aws_sqs_queue_policy" "audit" {
   })
 }
 
+resource "aws_sqs_queue_policy" "audit_events_dlq" {
+  queue_url = aws_sqs_queue.audit_events_dlq.url
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "FromEventBridge"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.audit_events_dlq.arn
+        Condition = {
+          ArnEquals = {
+            "aws:SourceArn" = [
+              aws_cloudwatch_event_rule.queue_audit_default.arn,
+              aws_cloudwatch_event_rule.queue_audit_default_2.arn,
+            ]
+          }
+        }
+      },
+    ]
+  })
+}
+
 resource "aws_sqs_queue_policy" "fulfilment" {
   queue_url = aws_sqs_queue.fulfilment.url
   policy = jsonencode({
@@ -49,6 +73,27 @@ resource "aws_sqs_queue_policy" "fulfilment" {
         Condition = {
           ArnEquals = {
             "aws:SourceArn" = [aws_sns_topic.orders.arn, aws_sns_topic.payments.arn]
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_sqs_queue_policy" "fulfilment_events_dlq" {
+  queue_url = aws_sqs_queue.fulfilment_events_dlq.url
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "FromEventBridge"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.fulfilment_events_dlq.arn
+        Condition = {
+          ArnEquals = {
+            "aws:SourceArn" = [aws_cloudwatch_event_rule.queue_fulfilment_partners.arn]
           }
         }
       },

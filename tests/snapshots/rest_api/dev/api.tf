@@ -54,14 +54,6 @@ resource "aws_api_gateway_integration" "get_root" {
   uri                     = aws_lambda_function.list_products.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_root" {
-  statement_id  = "AllowApiGateway-get_root"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_products.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/"
-}
-
 resource "aws_api_gateway_method" "any_legacy_proxy" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -83,14 +75,6 @@ resource "aws_api_gateway_integration" "any_legacy_proxy" {
   uri                     = aws_lambda_function.get_product.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_any_legacy_proxy" {
-  statement_id  = "AllowApiGateway-any_legacy_proxy"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/legacy/*"
-}
-
 resource "aws_api_gateway_method" "get_products" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -109,14 +93,6 @@ resource "aws_api_gateway_integration" "get_products" {
   uri                     = aws_lambda_function.list_products.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_products" {
-  statement_id  = "AllowApiGateway-get_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_products.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/products"
-}
-
 resource "aws_api_gateway_method" "post_products" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   rest_api_id   = aws_api_gateway_rest_api.api.id
@@ -132,14 +108,6 @@ resource "aws_api_gateway_integration" "post_products" {
   integration_http_method = "POST"
   type                    = "AWS_PROXY"
   uri                     = aws_lambda_function.create_product.invoke_arn
-}
-
-resource "aws_lambda_permission" "api_post_products" {
-  statement_id  = "AllowApiGateway-post_products"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.create_product.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/POST/products"
 }
 
 resource "aws_api_gateway_method" "get_products_id" {
@@ -163,12 +131,31 @@ resource "aws_api_gateway_integration" "get_products_id" {
   uri                     = aws_lambda_function.get_product.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_products_id" {
-  statement_id  = "AllowApiGateway-get_products_id"
+# Every route of shop-dev-create-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_create_product" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.create_product.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-get-product on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_product" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_product.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/products/*"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of shop-dev-list-products on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_list_products" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.list_products.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_method" "cors_root" {
@@ -199,6 +186,7 @@ resource "aws_api_gateway_method_response" "cors_root" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -211,6 +199,7 @@ resource "aws_api_gateway_integration_response" "cors_root" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_root]
@@ -244,6 +233,7 @@ resource "aws_api_gateway_method_response" "cors_legacy_proxy" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -256,6 +246,7 @@ resource "aws_api_gateway_integration_response" "cors_legacy_proxy" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_legacy_proxy]
@@ -289,6 +280,7 @@ resource "aws_api_gateway_method_response" "cors_products" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -301,6 +293,7 @@ resource "aws_api_gateway_integration_response" "cors_products" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_products]
@@ -334,6 +327,7 @@ resource "aws_api_gateway_method_response" "cors_products_id" {
     "method.response.header.Access-Control-Allow-Headers" = true
     "method.response.header.Access-Control-Allow-Methods" = true
     "method.response.header.Access-Control-Allow-Origin"  = true
+    "method.response.header.Access-Control-Max-Age"       = true
   }
 }
 
@@ -346,9 +340,34 @@ resource "aws_api_gateway_integration_response" "cors_products_id" {
     "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
     "method.response.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+    "method.response.header.Access-Control-Max-Age"       = "'300'"
   }
 
   depends_on = [aws_api_gateway_integration.cors_products_id]
+}
+
+# API Gateway's own 4XX answers (authorization, throttling, integration errors) come
+# from no handler: they carry the CORS headers here, or the browser hides the error from the page.
+resource "aws_api_gateway_gateway_response" "cors_default_4xx" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  response_type = "DEFAULT_4XX"
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
+    "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
+    "gatewayresponse.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+  }
+}
+
+# API Gateway's own 5XX answers (authorization, throttling, integration errors) come
+# from no handler: they carry the CORS headers here, or the browser hides the error from the page.
+resource "aws_api_gateway_gateway_response" "cors_default_5xx" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  response_type = "DEFAULT_5XX"
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256'"
+    "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,OPTIONS,POST'"
+    "gatewayresponse.header.Access-Control-Allow-Origin"  = "'https://shop.example.com'"
+  }
 }
 
 resource "aws_api_gateway_deployment" "api" {
@@ -387,6 +406,8 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_integration.cors_products_id,
       aws_api_gateway_method_response.cors_products_id,
       aws_api_gateway_integration_response.cors_products_id,
+      aws_api_gateway_gateway_response.cors_default_4xx,
+      aws_api_gateway_gateway_response.cors_default_5xx,
     ]))
   }
 
@@ -402,10 +423,11 @@ resource "aws_cloudwatch_log_group" "api_access" {
   retention_in_days = 30
 }
 
-# Stage logging needs the account's API Gateway CloudWatch role (aws_api_gateway_account), an
-# account-wide setting sls-gen does not manage: see docs/decisions/rest-api.md.
+# Access and execution logs need the account's API Gateway CloudWatch role, which the blueprint
+# expects to exist (api.logging.account_role: existing, the default): docs/decisions/rest-api.md.
 resource "aws_api_gateway_stage" "api" {
   #checkov:skip=CKV2_AWS_29:no WAF web ACL in the blueprint
+  #checkov:skip=CKV2_AWS_4:REST execution logging is off by default: it needs the account's API Gateway CloudWatch role; api.logging.execution: error or info turns it on
   #checkov:skip=CKV2_AWS_51:Lambda proxy backend: client certificates authenticate HTTP backends only
   #checkov:skip=CKV_AWS_120:no api.cache in the blueprint (cache cluster cost; dynamic responses)
   rest_api_id          = aws_api_gateway_rest_api.api.id
@@ -437,7 +459,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled        = true
-    logging_level          = "INFO"
+    logging_level          = "OFF"
     data_trace_enabled     = false
     throttling_burst_limit = 100
     throttling_rate_limit  = 50.0

@@ -10,6 +10,7 @@ resource "aws_lambda_function" "create_product" {
   #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
   #checkov:skip=CKV_AWS_116:no asynchronous trigger: API callers see errors, SQS redrive and stream on-failure keep failed records
   #checkov:skip=CKV_AWS_117:no VPC in the blueprint: the function reaches only AWS public endpoints
+  #checkov:skip=CKV_AWS_173:no kms_key in the blueprint: the environment holds resource names only (AWS managed key); secrets are read from Secrets Manager or SSM
   #checkov:skip=CKV_AWS_272:no code signing in the blueprint (no AWS Signer profile in the pipeline)
   function_name    = "shop-dev-create-product"
   role             = aws_iam_role.create_product.arn
@@ -36,6 +37,12 @@ resource "aws_lambda_function" "create_product" {
     system_log_level      = "INFO"
   }
 
+  environment {
+    variables = {
+      CORS_ALLOW_ORIGIN = "https://shop.example.com"
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.create_product, aws_iam_role_policy.create_product]
 }
 
@@ -50,6 +57,7 @@ resource "aws_lambda_function" "get_product" {
   #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
   #checkov:skip=CKV_AWS_116:no asynchronous trigger: API callers see errors, SQS redrive and stream on-failure keep failed records
   #checkov:skip=CKV_AWS_117:no VPC in the blueprint: the function reaches only AWS public endpoints
+  #checkov:skip=CKV_AWS_173:no kms_key in the blueprint: the environment holds resource names only (AWS managed key); secrets are read from Secrets Manager or SSM
   #checkov:skip=CKV_AWS_272:no code signing in the blueprint (no AWS Signer profile in the pipeline)
   function_name    = "shop-dev-get-product"
   role             = aws_iam_role.get_product.arn
@@ -76,6 +84,12 @@ resource "aws_lambda_function" "get_product" {
     system_log_level      = "INFO"
   }
 
+  environment {
+    variables = {
+      CORS_ALLOW_ORIGIN = "https://shop.example.com"
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.get_product, aws_iam_role_policy.get_product]
 }
 
@@ -90,6 +104,7 @@ resource "aws_lambda_function" "list_products" {
   #checkov:skip=CKV_AWS_115:account concurrency quota unknown to sls-gen; reserve with concurrency.reserved
   #checkov:skip=CKV_AWS_116:no asynchronous trigger: API callers see errors, SQS redrive and stream on-failure keep failed records
   #checkov:skip=CKV_AWS_117:no VPC in the blueprint: the function reaches only AWS public endpoints
+  #checkov:skip=CKV_AWS_173:no kms_key in the blueprint: the environment holds resource names only (AWS managed key); secrets are read from Secrets Manager or SSM
   #checkov:skip=CKV_AWS_272:no code signing in the blueprint (no AWS Signer profile in the pipeline)
   function_name    = "shop-dev-list-products"
   role             = aws_iam_role.list_products.arn
@@ -114,6 +129,12 @@ resource "aws_lambda_function" "list_products" {
     log_format            = "JSON"
     application_log_level = "INFO"
     system_log_level      = "INFO"
+  }
+
+  environment {
+    variables = {
+      CORS_ALLOW_ORIGIN = "https://shop.example.com"
+    }
   }
 
   depends_on = [aws_cloudwatch_log_group.list_products, aws_iam_role_policy.list_products]

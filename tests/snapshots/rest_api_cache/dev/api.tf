@@ -47,14 +47,6 @@ resource "aws_api_gateway_integration" "get_items" {
   uri                     = aws_lambda_function.list_items.invoke_arn
 }
 
-resource "aws_lambda_permission" "api_get_items" {
-  statement_id  = "AllowApiGateway-get_items"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.list_items.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items"
-}
-
 resource "aws_api_gateway_method" "get_items_id" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   #checkov:skip=CKV_AWS_59:public route by blueprint choice (auth: none)
@@ -77,14 +69,6 @@ resource "aws_api_gateway_integration" "get_items_id" {
   cache_key_parameters    = ["method.request.path.id"]
 }
 
-resource "aws_lambda_permission" "api_get_items_id" {
-  statement_id  = "AllowApiGateway-get_items_id"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_item.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*"
-}
-
 resource "aws_api_gateway_method" "put_items_id" {
   #checkov:skip=CKV2_AWS_53:Lambda proxy integration: the handler validates its own input
   rest_api_id   = aws_api_gateway_rest_api.api.id
@@ -103,14 +87,6 @@ resource "aws_api_gateway_integration" "put_items_id" {
   integration_http_method = "POST"
   type                    = "AWS_PROXY"
   uri                     = aws_lambda_function.put_item.invoke_arn
-}
-
-resource "aws_lambda_permission" "api_put_items_id" {
-  statement_id  = "AllowApiGateway-put_items_id"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.put_item.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/PUT/items/*"
 }
 
 resource "aws_api_gateway_method" "get_items_id_reviews" {
@@ -135,12 +111,31 @@ resource "aws_api_gateway_integration" "get_items_id_reviews" {
   cache_key_parameters    = ["method.request.path.id"]
 }
 
-resource "aws_lambda_permission" "api_get_items_id_reviews" {
-  statement_id  = "AllowApiGateway-get_items_id_reviews"
+# Every route of catalog-dev-get-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_item" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_item.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/GET/items/*/reviews"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of catalog-dev-list-items on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_list_items" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.list_items.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of catalog-dev-put-item on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_put_item" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.put_item.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*/*"
 }
 
 resource "aws_api_gateway_deployment" "api" {
@@ -175,10 +170,11 @@ resource "aws_cloudwatch_log_group" "api_access" {
   retention_in_days = 30
 }
 
-# Stage logging needs the account's API Gateway CloudWatch role (aws_api_gateway_account), an
-# account-wide setting sls-gen does not manage: see docs/decisions/rest-api.md.
+# Access and execution logs need the account's API Gateway CloudWatch role, which the blueprint
+# expects to exist (api.logging.account_role: existing, the default): docs/decisions/rest-api.md.
 resource "aws_api_gateway_stage" "api" {
   #checkov:skip=CKV2_AWS_29:no WAF web ACL in the blueprint
+  #checkov:skip=CKV2_AWS_4:REST execution logging is off by default: it needs the account's API Gateway CloudWatch role; api.logging.execution: error or info turns it on
   #checkov:skip=CKV2_AWS_51:Lambda proxy backend: client certificates authenticate HTTP backends only
   rest_api_id           = aws_api_gateway_rest_api.api.id
   deployment_id         = aws_api_gateway_deployment.api.id
@@ -211,7 +207,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled    = true
-    logging_level      = "INFO"
+    logging_level      = "OFF"
     data_trace_enabled = false
     caching_enabled    = false
   }
@@ -224,7 +220,7 @@ resource "aws_api_gateway_method_settings" "cache_get_items_id" {
 
   settings {
     metrics_enabled      = true
-    logging_level        = "INFO"
+    logging_level        = "OFF"
     data_trace_enabled   = false
     caching_enabled      = true
     cache_ttl_in_seconds = 120
@@ -242,7 +238,7 @@ resource "aws_api_gateway_method_settings" "cache_get_items_id_reviews" {
 
   settings {
     metrics_enabled      = true
-    logging_level        = "INFO"
+    logging_level        = "OFF"
     data_trace_enabled   = false
     caching_enabled      = true
     cache_ttl_in_seconds = 120

@@ -25,6 +25,17 @@ resource "aws_iam_role_policy" "charge" {
         Resource = ["${aws_cloudwatch_log_group.charge.arn}:*"]
       },
       {
+        Sid      = "ParameterDbPasswordKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = [data.aws_kms_key.secret_db_password.arn]
+        Condition = {
+          StringEquals = {
+            "kms:ViaService" = "ssm.${local.region}.amazonaws.com"
+          }
+        }
+      },
+      {
         Sid      = "ParameterDbPasswordRead"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter"]

@@ -8,6 +8,12 @@ resource "aws_secretsmanager_secret" "stripe_key" {
   recovery_window_in_days = 7
 }
 
+# The customer key of the /payments/db-password parameter, resolved from its alias to the key ARN
+# that its readers may decrypt with (through SSM only).
+data "aws_kms_key" "secret_db_password" {
+  key_id = "alias/payments-params"
+}
+
 # Existing SSM SecureString parameters: sls-gen creates nothing, it only grants read access to these.
 locals {
   parameter_arns = {

@@ -65,29 +65,12 @@ resource "aws_apigatewayv2_route" "get_health" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_health" {
-  statement_id  = "AllowApiGateway-get_health"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.plain.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/health"
-}
-
 resource "aws_apigatewayv2_route" "post_quotes" {
   #checkov:skip=CKV_AWS_309:public route by blueprint choice (auth: none)
   api_id             = aws_apigatewayv2_api.api.id
   route_key          = "POST /quotes"
   target             = "integrations/${aws_apigatewayv2_integration.java_quote.id}"
   authorization_type = "NONE"
-}
-
-resource "aws_lambda_permission" "api_post_quotes" {
-  statement_id  = "AllowApiGateway-post_quotes"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.java_quote.function_name
-  qualifier     = aws_lambda_alias.java_quote_live.name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/quotes"
 }
 
 resource "aws_apigatewayv2_route" "get_quotes_id" {
@@ -98,11 +81,31 @@ resource "aws_apigatewayv2_route" "get_quotes_id" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_get_quotes_id" {
-  statement_id  = "AllowApiGateway-get_quotes_id"
+# Every route of quotes-dev-get-quote on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_get_quote" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.get_quote.function_name
   qualifier     = aws_lambda_alias.get_quote_live.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET/quotes/*"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of quotes-dev-java-quote on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_java_quote" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.java_quote.function_name
+  qualifier     = aws_lambda_alias.java_quote_live.name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
+}
+
+# Every route of quotes-dev-plain on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_plain" {
+  statement_id  = "AllowApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.plain.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

@@ -51,10 +51,11 @@ resource "aws_apigatewayv2_route" "post_charges" {
   authorization_type = "NONE"
 }
 
-resource "aws_lambda_permission" "api_post_charges" {
-  statement_id  = "AllowApiGateway-post_charges"
+# Every route of billing-dev-charge on this API: one statement in its resource-based policy.
+resource "aws_lambda_permission" "api_charge" {
+  statement_id  = "AllowApiGateway"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.charge.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/POST/charges"
+  source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/*/*"
 }

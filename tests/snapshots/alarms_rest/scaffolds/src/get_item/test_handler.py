@@ -12,7 +12,11 @@ handler = importlib.import_module("handler")
 
 
 def test_returns_json_response():
-    event = {"routeKey": 'GET /items/{id}', "body": json.dumps({"hello": "world"}), "requestContext": {"requestId": "r1"}}
+    method, _, path = 'GET /items/{id}'.partition(" ")
+    event = {"httpMethod": method, "resource": path, "path": path, "body": json.dumps({"hello": "world"}),
+             "requestContext": {"requestId": "r1"}}
     response = handler.handler(event, None)
     assert response["statusCode"] == 200
     assert json.loads(response["body"])["received"] == {"hello": "world"}
+    origin = os.environ.get("CORS_ALLOW_ORIGIN")
+    assert response["headers"].get("Access-Control-Allow-Origin") == origin

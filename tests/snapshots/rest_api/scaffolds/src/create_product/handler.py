@@ -11,13 +11,22 @@ import os
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"))
 
+# A REST API (Lambda proxy) sends the function's response as it is: with api.cors, the allowed origin
+# comes from the environment (sls-gen sets it from the blueprint).
+CORS_VARIABLES = {
+    "Access-Control-Allow-Origin": "CORS_ALLOW_ORIGIN",
+    "Access-Control-Allow-Credentials": "CORS_ALLOW_CREDENTIALS",
+}
+CORS_HEADERS = {header: os.environ[var] for header, var in CORS_VARIABLES.items() if os.environ.get(var)}
+
 
 def handler(event, context):
-    """HTTP API (payload v2) request -> response."""
-    logger.info("request", extra={"route": event.get("routeKey"), "request_id": event.get("requestContext", {}).get("requestId")})
+    """REST API (Lambda proxy, payload 1.0) request -> response."""
+    logger.info("request", extra={"method": event.get("httpMethod"), "resource": event.get("resource"),
+                                  "request_id": event.get("requestContext", {}).get("requestId")})
     body = json.loads(event["body"]) if event.get("body") else None
     return {
         "statusCode": 200,
-        "headers": {"content-type": "application/json"},
+        "headers": {"content-type": "application/json", **CORS_HEADERS},
         "body": json.dumps({"ok": True, "received": body}),
     }

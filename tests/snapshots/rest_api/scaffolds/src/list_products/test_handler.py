@@ -7,12 +7,17 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault('CORS_ALLOW_ORIGIN', 'https://shop.example.com')
 
 handler = importlib.import_module("handler")
 
 
 def test_returns_json_response():
-    event = {"routeKey": 'GET /products', "body": json.dumps({"hello": "world"}), "requestContext": {"requestId": "r1"}}
+    method, _, path = 'GET /products'.partition(" ")
+    event = {"httpMethod": method, "resource": path, "path": path, "body": json.dumps({"hello": "world"}),
+             "requestContext": {"requestId": "r1"}}
     response = handler.handler(event, None)
     assert response["statusCode"] == 200
     assert json.loads(response["body"])["received"] == {"hello": "world"}
+    origin = os.environ.get("CORS_ALLOW_ORIGIN")
+    assert response["headers"].get("Access-Control-Allow-Origin") == origin
