@@ -138,7 +138,7 @@ def test_differences_from_the_base_blueprint():
 
 def test_a_stage_whose_base_needs_its_overrides_says_so(tmp_path):
     text = (
-        "service: only\nstages:\n  prod:\n    overrides:\n      queues: {jobs: {}}\n"
+        "service: only\nstages:\n  prod:\n    add:\n      queues: {jobs: {}}\n"
         "functions:\n  worker:\n    events: [{queue: jobs}]\n"
     )
     result, out, _ = render_text(text, tmp_path)
