@@ -14,7 +14,7 @@ from generator.plan.naming import tf_id
 from generator.plan.security import rest_method_skips, rest_settings_skips, rest_stage_skips
 
 REST_API = "aws_api_gateway_rest_api.api"
-_PARAM = re.compile(r"^\{([A-Za-z0-9._-]+)(\+?)\}$")
+_PARAM = re.compile(r"\{([A-Za-z0-9._-]+)(\+?)\}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def rest_plan(api, stage: str):
                 resources[path] = RestResource(resource_tf(path), path, parts[depth - 1], resource_id(parent))
     methods = []
     for r in api.routes:
-        params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.match(s)))
+        params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.fullmatch(s)))
         authorization = "AWS_IAM" if r.auth == "iam" else "NONE"
         methods.append(
             RestMethod(

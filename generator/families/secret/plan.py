@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.emit.hcl import Raw
+from generator.emit.hcl import Raw, escape_string
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -74,7 +74,7 @@ class SecretPart:
 def parameter_arn(parameter: str) -> Raw:
     # `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading
     # slash gets exactly one slash too.
-    path = parameter.lstrip("/")
+    path = escape_string(parameter.lstrip("/"))
     return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{path}"')
 
 
