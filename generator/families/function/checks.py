@@ -54,7 +54,7 @@ POLICY_MAX_BYTES = 20480  # Lambda quota "Function resource-based policy: 20 KB"
 MIN_UNRESERVED = 100  # AWS keeps this much of the regional quota for functions without reservations
 SNAPSTART_RUNTIMES = ("java17", "java21", "python3.12", "python3.13")
 ENV_MAX_BYTES = 4096
-KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
+KEY_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 RESERVED = {
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "_HANDLER", "_X_AMZN_TRACE_ID", "LAMBDA_TASK_ROOT",
@@ -220,7 +220,7 @@ def _environment(ctx) -> Iterable[Diagnostic]:
 
 
 def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
-    if not KEY_RE.match(key):
+    if not KEY_RE.fullmatch(key):
         yield ctx.stage_diag(stage, "SLS303", path, f"'{key}' is not a valid variable name",
                              hint="start with a letter; use letters, digits and '_' (at least 2 characters)")
     elif key in RESERVED or key.startswith("AWS_LAMBDA_"):
