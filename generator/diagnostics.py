@@ -51,7 +51,7 @@ CODES: dict[str, str] = {
     "SLS316": "function resource-based policy above 20 KB",
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
-    "SLS402": "credential-like value in environment",
+    "SLS402": "credential-like value in the blueprint",
     "SLS501": "public API route without authorization",
     "SLS502": "function timeout above the API integration timeout",
     "SLS503": "production table without point-in-time recovery",

@@ -1,8 +1,8 @@
 """Function checks Lambda and IAM enforce only at apply (or never, for a leaked credential):
 
 * names (SLS301: the function's name is also its role's) and settings in range (SLS302);
-* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303)
-  and credentials written in it (SLS402);
+* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303);
+  credentials written in it, as in any field, are generator/checks/secrets.py's (SLS402);
 * `iam:` escape-hatch statements: no wildcard actions, no `*` resource where AWS can scope
   (SLS401). A statement may opt out with `allow_wildcard: "<reason>"`; the reason stays in the
   blueprint (it is reviewed there) and is never emitted to IAM;
@@ -25,7 +25,6 @@ each family says which variables its `uses` entries add (`env_lengths`).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from typing import Collection, Iterable, NamedTuple
@@ -61,19 +60,6 @@ RESERVED = {
     "LAMBDA_RUNTIME_DIR", "TZ", "AWS_XRAY_CONTEXT_MISSING", "AWS_XRAY_DAEMON_ADDRESS", "_AWS_XRAY_DAEMON_ADDRESS",
     "_AWS_XRAY_DAEMON_PORT", "AWS_LAMBDA_RUNTIME_API",
 }
-
-SECRET_HINT = "declare it under secrets: and grant it with uses: [{secret: NAME}]; the function reads it at runtime"
-_CREDENTIALS = (
-    (re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key id"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a PEM private key"),
-    (re.compile(r"(?i)\b(pass(word|wd)?|pwd|secret|token|api[_-]?key|auth)\s*[=:]\s*[^\s&;,]{4,}"), "a password=... assignment"),
-    (re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with a password"),
-    (re.compile(r"\b(ghp|gho|ghs|ghu|github_pat|xox[abpr]|sk_live|rk_live|sk-[A-Za-z0-9]{2})_?[A-Za-z0-9_-]{16,}"),
-     "an API token"),
-)
-_SECRET_KEY_RE = re.compile(r"^[A-Za-z0-9/+]{40}$")  # AWS secret access key shape
-_SECRET_NAMES = re.compile(r"(?i)(^|_)(PASSWORD|PASSWD|SECRET_KEY|CLIENT_SECRET|PRIVATE_KEY|API_KEY|APIKEY|ACCESS_TOKEN|AUTH_TOKEN)$")
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
 
 # Actions that accept no resource narrower than "*" (AWS's service authorization reference lists
 # no resource types for them). A `*` resource on any other action is too broad.
@@ -146,27 +132,6 @@ def _ranges(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 
 
 # ---------------------------------------------------------------- environment
-def entropy(text: str) -> float:
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
-
-
-def credential_kind(key: str, value: str) -> str | None:
-    """What the value looks like, if it looks like a credential; None for ordinary configuration."""
-    for pattern, kind in _CREDENTIALS:
-        if pattern.search(value):
-            return kind
-    if _SECRET_KEY_RE.match(value) and any(c.isdigit() for c in value) and any(c.isupper() for c in value) \
-            and any(c.islower() for c in value):
-        return "an AWS secret access key"
-    if _SECRET_NAMES.search(key) and len(value) >= 8 and not value.isdigit() and " " not in value:
-        return f"a literal value for {key}"
-    if _TOKEN_RE.match(value) and entropy(value) >= 4.3 and any(c.isdigit() for c in value) \
-            and any(c.isupper() for c in value) and any(c.islower() for c in value):
-        return "a high-entropy token"
-    return None
-
-
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
     """Generated variable -> the longest value it can resolve to: each `uses` entry's family says,
     and each event's family whose trigger needs a variable (`event_env_lengths`)."""
@@ -225,11 +190,6 @@ def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
                              hint="start with a letter; use letters, digits and '_' (at least 2 characters)")
     elif key in RESERVED or key.startswith("AWS_LAMBDA_"):
         yield ctx.stage_diag(stage, "SLS303", path, f"'{key}' is reserved by the Lambda runtime and cannot be set")
-    kind = credential_kind(key, value)
-    if kind:
-        yield ctx.stage_diag(stage, "SLS402", path,
-                             f"the value looks like {kind}: credentials must not be written in a blueprint",
-                             hint=SECRET_HINT)
 
 
 def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
