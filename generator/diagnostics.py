@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in the blueprint",
+    "SLS403": "broad or escalating IAM statement allowed by allow_wildcard",
     "SLS501": "public API route without authorization",
     "SLS502": "function timeout above the API integration timeout",
     "SLS503": "production table without point-in-time recovery",

@@ -3,9 +3,10 @@
 * names (SLS301: the function's name is also its role's) and settings in range (SLS302);
 * the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303);
   credentials written in it, as in any field, are generator/checks/secrets.py's (SLS402);
-* `iam:` escape-hatch statements: no wildcard actions, no `*` resource where AWS can scope
-  (SLS401). A statement may opt out with `allow_wildcard: "<reason>"`; the reason stays in the
-  blueprint (it is reviewed there) and is never emitted to IAM;
+* `iam:` escape-hatch statements: no wildcard action, no resource that amounts to `*` where AWS
+  can scope, no privilege-escalation action (checks/iam_risk.py; SLS401). `allow_wildcard:
+  "<reason>"` turns each into a warning that stays (SLS403, an error under --strict); the reason
+  stays in the blueprint (it is reviewed there) and is never emitted to IAM;
 * `artifact:` belongs to compiled runtimes only (sls-gen packages Python and Node.js itself);
 * concurrency and SnapStart (aws-limits.md rows 10-12): per stage, reservations leave 100 of
   `account.concurrency_quota` unreserved (SLS308); SnapStart only on java17/java21/python3.12+,
@@ -30,6 +31,7 @@ from collections import Counter
 from typing import Collection, Iterable, NamedTuple
 
 from generator.checks.context import per_stage
+from generator.checks.iam_risk import UNSCOPED_ACTIONS, statement_risks  # noqa: F401 (UNSCOPED_ACTIONS: tests)
 from generator.checks.names import arn, derived_too_long, too_long
 from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
@@ -60,42 +62,6 @@ RESERVED = {
     "LAMBDA_RUNTIME_DIR", "TZ", "AWS_XRAY_CONTEXT_MISSING", "AWS_XRAY_DAEMON_ADDRESS", "_AWS_XRAY_DAEMON_ADDRESS",
     "_AWS_XRAY_DAEMON_PORT", "AWS_LAMBDA_RUNTIME_API",
 }
-
-# Actions that accept no resource narrower than "*" (AWS's service authorization reference lists
-# no resource types for them). A `*` resource on any other action is too broad.
-UNSCOPED_ACTIONS = frozenset(
-    a.lower()
-    for a in (
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-        "cloudwatch:PutMetricData",
-        "cloudwatch:GetMetricData",
-        "cloudwatch:ListMetrics",
-        "sts:GetCallerIdentity",
-        "s3:ListAllMyBuckets",
-        "sqs:ListQueues",
-        "sns:ListTopics",
-        "dynamodb:ListTables",
-        "lambda:ListFunctions",
-        "kms:ListKeys",
-        "kms:ListAliases",
-        "secretsmanager:ListSecrets",
-        "secretsmanager:GetRandomPassword",
-        "ssm:DescribeParameters",
-        "logs:DescribeLogGroups",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:CreateNetworkInterface",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeVpcs",
-        "events:ListEventBuses",
-        "states:ListStateMachines",
-        "iam:ListRoles",
-    )
-)
-
 
 def check(ctx) -> Iterable[Diagnostic]:
     yield from per_stage(ctx, _name, _ranges)
@@ -198,11 +164,9 @@ def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- iam statements
-def is_wildcard_action(action: str) -> bool:
-    return "*" in action or "?" in action
-
-
 def _iam(ctx) -> Iterable[Diagnostic]:
+    """Every risk of an `iam:` statement (checks/iam_risk.py): an error (SLS401), or with
+    `allow_wildcard: "<reason>"` a warning (SLS403) that stays in every run and fails --strict."""
     for bp in ctx.stages.values():
         for fname, fn in bp.functions.items():
             sids: set[str] = set()
@@ -210,23 +174,15 @@ def _iam(ctx) -> Iterable[Diagnostic]:
                 if st.sid and st.sid in sids:
                     yield ctx.diag("SLS102", ("functions", fname, "iam", i, "sid"), f"duplicate sid '{st.sid}'")
                 sids.add(st.sid or "")
-                if (st.allow_wildcard and st.allow_wildcard.strip()) or st.effect == "Deny":
-                    continue  # a reviewed reason, or a Deny: a broad Deny narrows access, never widens it
                 base = ("functions", fname, "iam", i)
-                hint = 'scope it, or add allow_wildcard: "<reason>" to the statement'
-                for j, action in enumerate(st.actions):
-                    if is_wildcard_action(action):
-                        yield ctx.diag("SLS401", base + ("actions", j), f"wildcard action '{action}'", hint=hint)
-                scoped = [a for a in st.actions if not is_wildcard_action(a) and a.lower() not in UNSCOPED_ACTIONS]
-                for k, resource in enumerate(st.resources):
-                    if resource.strip() == "*" and scoped:
-                        yield ctx.diag(
-                            "SLS401",
-                            base + ("resources", k),
-                            f"resource '*' for {', '.join(scoped[:3])}{' ...' if len(scoped) > 3 else ''}, "
-                            "which AWS lets you scope to ARNs",
-                            hint=hint,
-                        )
+                reason = (st.allow_wildcard or "").strip()
+                for risk in statement_risks(st.actions, st.resources, st.effect):
+                    if reason:
+                        yield ctx.diag("SLS403", base + risk.where, f"{risk.message}; allowed by allow_wildcard",
+                                       hint="--strict refuses it; a platform guardrail may too", severity="warning")
+                    else:
+                        yield ctx.diag("SLS401", base + risk.where, risk.message,
+                                       hint='scope it, or add allow_wildcard: "<reason>" to the statement')
 
 
 # ---------------------------------------------------------------- compiled artifacts
