@@ -94,7 +94,7 @@ def _render_for_write(
 ):
     from generator.package.reuse import previous_zips
     from generator.pipeline import render as do_render
-    from generator.writer.guard import check_output_dir
+    from generator.writer.guard import check_code_folders, check_output_dir
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
@@ -103,6 +103,7 @@ def _render_for_write(
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or Path("out") / rendered.service
     check_output_dir(target, blueprint)
+    check_code_folders(target, blueprint, rendered.code_dirs)
     scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
     return rendered, target, scope
 
@@ -369,7 +370,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
 
         try:
             inv = prepare(plan, function, blueprint.parent)
-        except Unresolved as exc:
+        except (Unresolved, InvokeError) as exc:
             raise click.ClickException(f"{function}: {exc}") from None
         try:
             outcome = run(inv, event)

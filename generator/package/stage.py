@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks.paths import function_paths
 from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
@@ -43,15 +44,13 @@ def package(
     seen: Mapping[str, PathState] | None = None,
 ) -> Packaged:
     """Package every function of `plans` (stage name -> plan). `stages` (name -> stage blueprint) are
-    all the blueprint's stages: every explicit path of each was resolved by SLS313, so where each
+    all the blueprint's stages: every code and artifact path of each was resolved by SLS313, so where each
     resolves is part of what the render read. `seen`: code dir -> CODE state the no-op check just
     read; a zip of exactly that state is reused without reading the folder a second time."""
     reads = Reads(blueprint.parent)
-    for bp in stages.values():
-        for fn in bp.functions.values():
-            for value in (fn.code, fn.artifact):
-                if value is not None:
-                    reads.consult(value, Mode.WHERE)
+    for bp in stages.values():  # SLS313 resolved every code and artifact path of every stage, defaults too
+        for _fn, _key, value, _written in function_paths(bp):
+            reads.consult(value, Mode.WHERE)
     out = Packaged()
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
     code_dirs: set[str] = set()

@@ -39,7 +39,7 @@ from generator.diagnostics import Diagnostic
 from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.model import UseFunction
 from generator.families.function.plan import failures_name
-from generator.families.function.settings import DEFAULTS
+from generator.families.function.settings import DEFAULTS, language
 from generator.model.blueprint import Blueprint
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
@@ -64,7 +64,7 @@ RESERVED = {
 }
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _name, _ranges)
+    yield from per_stage(ctx, _name, _ranges, _handler)
     yield from _environment(ctx)
     yield from _iam(ctx)
     yield from _compiled(ctx)
@@ -95,6 +95,48 @@ def _ranges(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             if value is not None and not low <= value <= high:
                 yield ctx.stage_diag(stage, "SLS302", ("functions", fname, key),
                                      f"{key} {value} {unit} is outside {low}-{high} {unit}")
+
+
+# ---------------------------------------------------------------- handler
+HANDLER_MAX = 128  # Lambda's Handler: at most 128 characters, no whitespace
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_JAVA = r"[A-Za-z_$][A-Za-z0-9_$]*"
+HANDLER_SHAPES = {  # language -> (pattern, what it looks like)
+    "python": (re.compile(rf"[A-Za-z0-9_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_][A-Za-z0-9_-]*)*\.{_IDENT}"),
+               "module.function (app/main.handler, app.main.handler)"),
+    "node": (re.compile(r"[A-Za-z0-9_@$][A-Za-z0-9_@$.-]*(?:/[A-Za-z0-9_@$][A-Za-z0-9_@$.-]*)*\.[A-Za-z_$][A-Za-z0-9_$]*"),
+             "file.export (index.handler, lib/fn.handler)"),
+    "java": (re.compile(rf"{_JAVA}(?:\.{_JAVA})*(?:::{_JAVA})?"), "package.Class::method"),
+    "provided": (re.compile(r"[^\s\\]+"), "a name without whitespace"),
+}
+
+
+def handler_problem(handler: str, language: str) -> tuple[str, str] | None:
+    """(code, why) when `handler` is not a handler of `language` that stays in its code folder."""
+    from generator.emit.escape import JAVA_KEYWORDS
+
+    if "\\" in handler or handler.startswith(("/", "~")) or re.match(r"[A-Za-z]:", handler) \
+            or ".." in handler.replace("\\", "/").split("/"):
+        return "SLS313", "leaves the code folder (no '..', absolute path or backslash)"
+    if len(handler) > HANDLER_MAX:
+        return "SLS102", f"is {len(handler)} characters; Lambda allows {HANDLER_MAX}"
+    pattern, shape = HANDLER_SHAPES[language]
+    if not pattern.fullmatch(handler):
+        return "SLS102", f"is not a {language} handler: write {shape}"
+    if language == "java" and any(w in JAVA_KEYWORDS for w in re.split(r"\.|::", handler)):
+        return "SLS102", "uses a Java keyword as a package, class or method name"
+    return None
+
+
+def _handler(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        if fn.handler is None:
+            continue
+        found = handler_problem(fn.handler, language(fn.runtime or bp.defaults.runtime or DEFAULTS["runtime"]))
+        if found:
+            code, why = found
+            yield ctx.stage_diag(stage, code, ("functions", fname, "handler"), f"handler '{fn.handler[:80]}' {why}",
+                                 hint="the handler names a file inside the function's code folder")
 
 
 # ---------------------------------------------------------------- environment
