@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "SLS314": "kms_key ARN in another region than the stage",
     "SLS315": "queue event concurrency above the function's reserved concurrency",
     "SLS316": "function resource-based policy above 20 KB",
+    "SLS317": "deployment package above a Lambda limit",
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in the blueprint",

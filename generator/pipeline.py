@@ -84,8 +84,9 @@ def render(
         outputs.update((f"{name}/{file}", text.encode()) for file, text in files.items())
     packaged = package(blueprint, doc, stages, plans, previous_zips(base.service) if previous_zips else None, seen)
     warnings += packaged.warnings
-    if strict and any(w.code == "SLS504" for w in warnings):
-        raise BlueprintError([w for w in warnings if w.code == "SLS504"])
+    refused = [w for w in warnings if w.severity == "error" or (strict and w.code == "SLS504")]
+    if refused:  # SLS317: a package Lambda refuses (and with --strict, a large one)
+        raise BlueprintError(refused)
     return Rendered(
         base.service, list(stages), dict(sorted({**outputs, **packaged.zips}.items())), packaged.scaffolds, warnings,
         packaged.code_dirs, packaged.modes, packaged.states, packaged.sources, doc.sha256,

@@ -19,7 +19,7 @@ from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
 from generator.package import compiled, zips
 from generator.package.reads import Reads
-from generator.package.size import zip_size_warning
+from generator.package.size import package_limit_errors, zip_size_warning
 
 #: lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous render's zip of
 #: exactly those sources, or None: build it.
@@ -76,7 +76,7 @@ def package(
             if fn.code_dir not in built:
                 built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
-                out.warnings += [big] if big else []
+                out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0])
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
     out.code_dirs = sorted(code_dirs)
     out.modes, out.states = reads.modes, reads.states
@@ -89,6 +89,7 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
         scaffold(fn)
     artifact = reads.consult(fn.artifact, Mode.ARTIFACT)
     data, warning = compiled.compiled_package(fn, root, doc)
+    out.warnings += package_limit_errors(doc, fn.name, fn.artifact, data) if data is not None else []
     if data is None:
         settled = artifact.kind is not Kind.FILE
     else:
