@@ -230,16 +230,16 @@ def _stage_plan(blueprint: Path, stage: str | None):
     """(stage blueprint, plan, stage name, document) of one stage: `--stage`, else `dev` if it exists, else the first."""
     from generator.diagnostics import BlueprintError, Diagnostic
     from generator.pipeline import validate as do_validate
-    from generator.plan.build import build_plan
 
-    doc, _base, stages, _warnings = do_validate(blueprint)
+    plans: dict = {}
+    doc, _base, stages, _warnings = do_validate(blueprint, plans=plans)
     if stage is None:
         stage = "dev" if "dev" in stages else next(iter(stages))
     if stage not in stages:
         raise BlueprintError(
             [Diagnostic("SLS201", f"unknown stage '{stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
-    return stages[stage], build_plan(stages[stage], stage, blueprint.name), stage, doc
+    return stages[stage], plans[stage], stage, doc
 
 
 @main.command()

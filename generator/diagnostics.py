@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "SLS203": "stream event on a table without a stream",
     "SLS205": "duplicate subscription",
     "SLS206": "stage override or addition that does not match the blueprint",
+    "SLS207": "two blueprint objects get one Terraform address or AWS name",
     "SLS301": "physical name breaks an AWS limit",
     "SLS302": "value out of the range AWS accepts",
     "SLS303": "environment variables break an AWS rule",

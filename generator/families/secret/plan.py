@@ -10,6 +10,7 @@ from typing import Any
 from generator.emit.hcl import Raw, escape_string
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import kms_key_arn, secret_skips
 from generator.plan.views import Edge, Node, node_id
@@ -53,6 +54,9 @@ class SecretPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_secretsmanager_secret", s.tf): s.physical for s in self.secrets}
+
+    def named(self) -> list[Named]:
+        return [Named(f"aws_secretsmanager_secret.{s.tf}", s.physical, ("secrets", s.name)) for s in self.secrets]
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("secrets.tf", "secrets.tf.j2")]
