@@ -78,6 +78,8 @@ def schedule_problem(expr: str) -> tuple[str, str | None] | None:
     if not m:
         return f"'{expr[:60]}' is not a schedule expression", HINT
     kind, body = m.groups()
+    if any(c.isspace() and c != " " for c in body):  # AWS splits on spaces; a line break reaches it as is
+        return f"{expr.strip()[:60]!r} holds a line break or tab: fields are separated by single spaces", HINT
     if kind == "rate":
         return rate_problem(body)
     if kind == "cron":
