@@ -71,6 +71,15 @@ CODES: dict[str, str] = {
 }
 
 
+def _shown(text: str) -> str:
+    """`text` with what a terminal would act on (line breaks, escapes, bidi overrides) escaped."""
+    if text.isprintable():
+        return text
+    from generator.emit.escape import visible
+
+    return "".join(ch if ch.isprintable() else visible(ch) for ch in text)
+
+
 def path_str(path: Sequence[str | int]) -> str:
     """('functions', 'create-order', 'uses', 0) -> 'functions.create-order.uses[0]'."""
     out = ""
@@ -106,11 +115,13 @@ class Diagnostic:
         if color:
             sev = f"\x1b[1;31m{sev}\x1b[0m" if sev == "error" else f"\x1b[1;33m{sev}\x1b[0m"
         subject = path_str(self.path)
-        text = f"{where}: {sev}[{self.code}] {subject + ': ' if subject else ''}{self.message}"
+        # Messages quote blueprint values and names: a line break, an escape sequence or a bidi
+        # override in them would forge output on the terminal, so each is shown as an escape.
+        text = f"{_shown(where)}: {sev}[{self.code}] {_shown(subject + ': ' if subject else '')}{_shown(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_shown(self.hint)})"
         if source_lines is not None and self.line is not None and 1 <= self.line <= len(source_lines):
-            src = source_lines[self.line - 1].rstrip("\n")
+            src = _shown(source_lines[self.line - 1].rstrip("\n"))
             if len(src) > 200:
                 src = src[:200] + "..."
             caret_col = max((self.col or 1) - 1, 0)

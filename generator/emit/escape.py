@@ -53,8 +53,9 @@ def _safe(ch: str) -> bool:
     return ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF
 
 
-def visible(text: object) -> str:
-    """`text` on one line, every special character as a backslash escape (see the module docstring)."""
+def visible(text: object, code=_code_escape) -> str:
+    """`text` on one line, every special character as a backslash escape (see the module docstring);
+    `code(ch)` writes the ones without a short form."""
     text = str(text)
     if text.isprintable() and "\\" not in text and text.isascii():
         return text  # the common case
@@ -65,7 +66,7 @@ def visible(text: object) -> str:
         elif _safe(ch):
             out.append(ch)
         else:
-            out.append(_SHORT.get(ch) or _code_escape(ch))
+            out.append(_SHORT.get(ch) or code(ch))
     return "".join(out)
 
 
@@ -92,8 +93,9 @@ def go_comment(text: object) -> str:
 
 def java_comment(text: object) -> str:
     """Text in a `/* */` or `/** */` comment of a Java file. Java translates `\\uXXXX` before it
-    reads comments: `visible` doubles every backslash, so none starts an escape, and `*/` is broken."""
-    return visible(text).replace("*/", "*\\/")
+    reads comments: every backslash is doubled, so none starts an escape, other characters are
+    written `U+XXXX`, and `*/` is broken."""
+    return visible(text, lambda ch: f"U+{ord(ch):04X}").replace("*/", "*\\/")
 
 
 def mk_comment(text: object) -> str:
@@ -138,7 +140,16 @@ def _json_escape_rest(text: str) -> str:
     surrogates raw: escape what is not printable, so the file encodes and reads the same."""
     if all(_safe(ch) or ch in "\n\r\t" for ch in text):
         return text
-    return "".join(ch if _safe(ch) else f"\\u{ord(ch):04x}" for ch in text)
+    return "".join(ch if _safe(ch) else _utf16_escape(ch) for ch in text)
+
+
+def _utf16_escape(ch: str) -> str:
+    """`\\uXXXX`, or the surrogate pair of a character beyond U+FFFF (JSON, JavaScript, Java)."""
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def js_str(value: object) -> str:
@@ -183,11 +194,8 @@ def java_str(value: object) -> str:
             out.append(_SHORT[ch])
         elif _safe(ch):
             out.append(ch)
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
         else:  # UTF-16, as Java strings are
-            code -= 0x10000
-            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            out.append(_utf16_escape(ch))
     out.append('"')
     return "".join(out)
 
