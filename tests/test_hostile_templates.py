@@ -286,6 +286,17 @@ def test_xml_parses_with_the_payload_in_a_comment_only(rendered):
             assert "--" not in comment and not comment.endswith("-")
 
 
+def test_markdown_keeps_the_payload_on_its_line(rendered):
+    """The stage README escapes with generator/emit/markdown.py: a line break in a value never starts
+    a line of its own (a heading, a list item, a table row, a raw HTML block)."""
+    _, root = rendered
+    readmes = _files(root / "out", "README.md")
+    assert readmes and any(MARK in p.read_text(encoding="utf-8") for p in readmes)
+    for path in readmes:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            assert not line.lstrip().startswith(MARK) and "\r" not in line and "\u2028" not in line, (path, line)
+
+
 def test_json_files_parse(rendered):
     _, root = rendered
     for path in _files(root, ".json"):
