@@ -67,6 +67,7 @@ REFUSED = {
     "functions.*.uses.[].bus": {"functions": {"f": {"uses": [{"bus": "{}"}]}}},
     "queues.*.subscribe.[].eventbridge.bus": {"queues": {"q": {"subscribe": [{"eventbridge": {"bus": "{}", "pattern": {"source": ["x"]}}}]}}},
     "secrets.*.ssm": {"secrets": {"s": {"ssm": "{}"}}},
+    "secrets.*.kms_key": {"secrets": {"s": {"ssm": "/hostile/db", "kms_key": "{}"}}},
     "tables.*.replicas.[]": {"tables": {"t": {"partition_key": "pk", "replicas": ["{}"]}}},
 }
 
