@@ -94,7 +94,7 @@ def _render_for_write(
 ):
     from generator.package.reuse import previous_zips
     from generator.pipeline import render as do_render
-    from generator.writer.guard import check_output_dir
+    from generator.writer.guard import check_code_folders, check_output_dir
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
@@ -103,6 +103,7 @@ def _render_for_write(
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or Path("out") / rendered.service
     check_output_dir(target, blueprint)
+    check_code_folders(target, blueprint, rendered.code_dirs)
     scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
     return rendered, target, scope
 
@@ -229,16 +230,16 @@ def _stage_plan(blueprint: Path, stage: str | None):
     """(stage blueprint, plan, stage name, document) of one stage: `--stage`, else `dev` if it exists, else the first."""
     from generator.diagnostics import BlueprintError, Diagnostic
     from generator.pipeline import validate as do_validate
-    from generator.plan.build import build_plan
 
-    doc, _base, stages, _warnings = do_validate(blueprint)
+    plans: dict = {}
+    doc, _base, stages, _warnings = do_validate(blueprint, plans=plans)
     if stage is None:
         stage = "dev" if "dev" in stages else next(iter(stages))
     if stage not in stages:
         raise BlueprintError(
             [Diagnostic("SLS201", f"unknown stage '{stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
-    return stages[stage], build_plan(stages[stage], stage, blueprint.name), stage, doc
+    return stages[stage], plans[stage], stage, doc
 
 
 @main.command()
@@ -369,7 +370,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
 
         try:
             inv = prepare(plan, function, blueprint.parent)
-        except Unresolved as exc:
+        except (Unresolved, InvokeError) as exc:
             raise click.ClickException(f"{function}: {exc}") from None
         try:
             outcome = run(inv, event)

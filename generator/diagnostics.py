@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "SLS203": "stream event on a table without a stream",
     "SLS205": "duplicate subscription",
     "SLS206": "stage override or addition that does not match the blueprint",
+    "SLS207": "two blueprint objects get one Terraform address or AWS name",
     "SLS301": "physical name breaks an AWS limit",
     "SLS302": "value out of the range AWS accepts",
     "SLS303": "environment variables break an AWS rule",
@@ -49,9 +50,11 @@ CODES: dict[str, str] = {
     "SLS314": "kms_key ARN in another region than the stage",
     "SLS315": "queue event concurrency above the function's reserved concurrency",
     "SLS316": "function resource-based policy above 20 KB",
+    "SLS317": "deployment package above a Lambda limit",
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
-    "SLS402": "credential-like value in environment",
+    "SLS402": "credential-like value in the blueprint",
+    "SLS403": "broad or escalating IAM statement allowed by allow_wildcard",
     "SLS501": "public API route without authorization",
     "SLS502": "function timeout above the API integration timeout",
     "SLS503": "production table without point-in-time recovery",
@@ -66,6 +69,15 @@ CODES: dict[str, str] = {
     "SLS604": "symlink or other non-file in the way in the output folder",
     "SLS605": "cannot write the output folder",
 }
+
+
+def _shown(text: str) -> str:
+    """`text` with what a terminal would act on (line breaks, escapes, bidi overrides) escaped."""
+    if text.isprintable():
+        return text
+    from generator.emit.escape import visible
+
+    return "".join(ch if ch.isprintable() else visible(ch) for ch in text)
 
 
 def path_str(path: Sequence[str | int]) -> str:
@@ -103,11 +115,13 @@ class Diagnostic:
         if color:
             sev = f"\x1b[1;31m{sev}\x1b[0m" if sev == "error" else f"\x1b[1;33m{sev}\x1b[0m"
         subject = path_str(self.path)
-        text = f"{where}: {sev}[{self.code}] {subject + ': ' if subject else ''}{self.message}"
+        # Messages quote blueprint values and names: a line break, an escape sequence or a bidi
+        # override in them would forge output on the terminal, so each is shown as an escape.
+        text = f"{_shown(where)}: {sev}[{self.code}] {_shown(subject + ': ' if subject else '')}{_shown(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_shown(self.hint)})"
         if source_lines is not None and self.line is not None and 1 <= self.line <= len(source_lines):
-            src = source_lines[self.line - 1].rstrip("\n")
+            src = _shown(source_lines[self.line - 1].rstrip("\n"))
             if len(src) > 200:
                 src = src[:200] + "..."
             caret_col = max((self.col or 1) - 1, 0)

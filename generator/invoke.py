@@ -49,8 +49,21 @@ class Context:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+real_dir = os.path.realpath(code_dir)
+
+
+def inside(path):
+    real = os.path.realpath(path)
+    return real == real_dir or real.startswith(real_dir.rstrip(os.sep) + os.sep)
+
+
 try:
-    fn = getattr(importlib.import_module(module_name), attr)
+    module = importlib.import_module(module_name)
+    if not inside(getattr(module, "__file__", None) or "/"):  # e.g. a module of that name was imported first
+        sys.stderr.write(f"sls-gen: {module_name} was imported from {getattr(module, '__file__', None)}, "
+                         f"not from the code folder {code_dir}: rename the module\n")
+        sys.exit(2)
+    fn = getattr(module, attr)
     result = fn(event, Context())
 except Exception:
     traceback.print_exc()
@@ -60,12 +73,14 @@ os.write(result_fd, (json.dumps(result, default=str) + "\n").encode())
 
 _NODE_RUNNER = r"""
 import { pathToFileURL } from "node:url";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { join, sep } from "node:path";
 const [codeDir, handler] = process.argv.slice(-2);
 const cut = handler.lastIndexOf(".");
 const base = join(codeDir, handler.slice(0, cut));
-const file = [".mjs", ".js", ".cjs"].map((ext) => base + ext).find((f) => existsSync(f));
+const realDir = realpathSync(codeDir);
+const inside = (f) => { const r = realpathSync(f); return r === realDir || r.startsWith(realDir + sep); };
+const file = [".mjs", ".js", ".cjs"].map((ext) => base + ext).find((f) => existsSync(f) && inside(f));
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const event = JSON.parse(Buffer.concat(chunks).toString() || "null");
@@ -141,12 +156,38 @@ def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | 
     if fn.log_format == "json":
         env["AWS_LAMBDA_LOG_LEVEL"] = fn.log_level
     env.update(function_environment(plan, function, account))
-    return Invocation(fn, (blueprint_dir / fn.code_dir).resolve(), env)
+    code_dir, root = (blueprint_dir / fn.code_dir).resolve(), blueprint_dir.resolve()
+    if code_dir != root and root not in code_dir.parents:  # SLS313 refuses it first; never run it anyway
+        raise InvokeError(f"code dir {fn.code_dir} leaves the blueprint's folder")
+    return Invocation(fn, code_dir, env)
+
+
+def handler_file(inv: Invocation) -> Path:
+    """The file of the code folder the handler's module is loaded from; InvokeError when there is
+    none inside the code folder (a `..` in the handler, a symlink out, or no such file: sls-gen never
+    imports a handler from anywhere else, such as the standard library)."""
+    module = inv.function.handler.rpartition(".")[0]
+    if inv.function.language == "python":
+        rel = module.replace(".", "/")
+        candidates = [f"{rel}.py", f"{rel}/__init__.py"]
+    else:
+        candidates = [f"{module}{ext}" for ext in (".mjs", ".js", ".cjs")]
+    root = inv.code_dir.resolve()
+    for candidate in candidates:
+        path = inv.code_dir / candidate
+        real = path.resolve()
+        if path.is_file() and (real == root or root in real.parents):
+            return path
+    raise InvokeError(
+        f"handler {inv.function.handler}: no {' or '.join(candidates)} inside the code folder {inv.code_dir}"
+    )
 
 
 def command(inv: Invocation) -> list[str]:
     if inv.function.language == "python":
-        return [sys.executable, "-c", _PY_RUNNER, str(inv.code_dir), inv.function.handler]
+        # -P: the code folder (the working directory) is not put first on sys.path before the runner's
+        # own imports; it is added, once, for the handler (a json.py there cannot replace the runner's)
+        return [sys.executable, "-P", "-c", _PY_RUNNER, str(inv.code_dir), inv.function.handler]
     if inv.function.language == "node":
         node = shutil.which("node")
         if node is None:
@@ -159,6 +200,8 @@ def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, tim
     """Invoke the handler with `event`; `base_env` (default os.environ) keeps credentials/endpoints."""
     if not inv.code_dir.is_dir():
         raise InvokeError(f"code dir {inv.code_dir} does not exist (run `sls-gen render` to scaffold it)")
+    command(inv)  # a runtime that cannot run locally says so before its files are looked for
+    handler_file(inv)
     env = dict(os.environ if base_env is None else base_env)
     env.update(inv.env)
     proc = subprocess.run(

@@ -41,11 +41,17 @@ class Rendered:
 ZipReuse = Callable[[str], "ZipLookup"]
 
 
-def validate(blueprint: str | Path, strict: bool = False):
-    """load -> model -> checks. Returns (document, base blueprint, stage blueprints, warnings)."""
+def validate(blueprint: str | Path, strict: bool = False, plans: dict | None = None):
+    """load -> model -> checks -> plan. Returns (document, base blueprint, stage blueprints, warnings).
+
+    Every stage is planned, and no two blueprint objects may share a Terraform address or an AWS name
+    in the plans (SLS207, generator/checks/unique.py); `plans`, when given, receives them (stage
+    name -> StagePlan) so a render does not plan twice."""
     from generator.checks import Context, run_checks
+    from generator.checks.unique import collisions
     from generator.loader import load_file
     from generator.model import parse_blueprint, stage_blueprints
+    from generator.plan.build import build_plan
 
     doc = load_file(blueprint)
     base = parse_blueprint(doc)
@@ -54,6 +60,12 @@ def validate(blueprint: str | Path, strict: bool = False):
     errors = [d for d in findings if d.severity == "error" or strict]
     if errors:
         raise BlueprintError(errors)
+    built = {name: build_plan(bp, name, Path(blueprint).name) for name, bp in stages.items()}
+    clashes = collisions(doc, built)
+    if clashes:
+        raise BlueprintError(clashes)
+    if plans is not None:
+        plans.update(built)
     return doc, base, stages, [d for d in findings if d.severity == "warning"]
 
 
@@ -67,16 +79,16 @@ def render(
     from generator.emit.readme import stage_readme
     from generator.emit.terraform import render_stage
     from generator.package.stage import package
-    from generator.plan.build import build_plan
 
     blueprint = Path(blueprint)
-    doc, base, stages, warnings = validate(blueprint, strict)
+    plans: dict = {}
+    doc, base, stages, warnings = validate(blueprint, strict, plans)
     if only_stage is not None and only_stage not in stages:
         raise BlueprintError(
             [Diagnostic("SLS201", f"unknown stage '{only_stage}' (stages: {', '.join(stages)})", file=doc.file)]
         )
     chosen = {name: bp for name, bp in stages.items() if only_stage in (None, name)}
-    plans = {name: build_plan(bp, name, blueprint.name) for name, bp in chosen.items()}
+    plans = {name: plans[name] for name in chosen}  # validate() planned every stage
     outputs: dict[str, bytes] = {}
     for name, plan in plans.items():
         files = render_stage(plan)
@@ -84,8 +96,9 @@ def render(
         outputs.update((f"{name}/{file}", text.encode()) for file, text in files.items())
     packaged = package(blueprint, doc, stages, plans, previous_zips(base.service) if previous_zips else None, seen)
     warnings += packaged.warnings
-    if strict and any(w.code == "SLS504" for w in warnings):
-        raise BlueprintError([w for w in warnings if w.code == "SLS504"])
+    refused = [w for w in warnings if w.severity == "error" or (strict and w.code == "SLS504")]
+    if refused:  # SLS317: a package Lambda refuses (and with --strict, a large one)
+        raise BlueprintError(refused)
     return Rendered(
         base.service, list(stages), dict(sorted({**outputs, **packaged.zips}.items())), packaged.scaffolds, warnings,
         packaged.code_dirs, packaged.modes, packaged.states, packaged.sources, doc.sha256,

@@ -113,6 +113,17 @@ def _large_zip(tmp_path):
     return _cli("render", bp, "-o", tmp_path / "out"), bp
 
 
+def _oversized_artifact(tmp_path):
+    """A jar whose entries unzip to more than Lambda's 250 MiB (its zip entries say so)."""
+    from test_package_limits import zip_declaring
+
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "app.jar").write_bytes(zip_declaring(250 * 1024 * 1024 + 1, "com/example/Big.class"))
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {runtime: java21, handler: a.B::c, artifact: build/app.jar}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
 def _unbuilt_artifact(tmp_path):
     shutil.copytree(SNAPSHOT_CASES / "java_function", tmp_path / "src")
     bp = tmp_path / "src" / "blueprint.yaml"
@@ -202,6 +213,7 @@ PRODUCERS = {
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
     "SLS008": (_unreadable_code, 2, "error"),
     "SLS316": (_many_rules, 2, "error"),
+    "SLS317": (_oversized_artifact, 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

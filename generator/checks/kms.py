@@ -19,7 +19,7 @@ def check(ctx) -> Iterable[Diagnostic]:
 def key_problems(ctx, stage: str, kms_key: str, path: tuple) -> Iterable[Diagnostic]:
     """A key written in the blueprint (the top-level one, a secret's): an alias, key id or ARN, and
     an ARN in the region of the stage."""
-    if not KMS_KEY_PATTERN.match(kms_key):
+    if not KMS_KEY_PATTERN.fullmatch(kms_key):
         yield ctx.stage_diag(
             stage,
             "SLS102",

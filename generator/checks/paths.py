@@ -1,5 +1,8 @@
-"""Paths a blueprint names (`code:`, `artifact:`) stay inside its folder (SLS313). That `-o` never
-clobbers one (SLS601) is checked by generator/writer/guard.py, cheap enough for the no-op fast path."""
+"""The paths a render reads for each function stay inside the blueprint's folder (SLS313): `code:`
+and `artifact:` as written, and the defaults when they are not (`src/<name>`, the compiled
+runtime's build output inside it), through every symlink on the way (a `src` linked to /etc would
+otherwise be zipped). That `-o` never clobbers one, nor sits inside a code folder (SLS601), is
+checked by generator/writer/guard.py, cheap enough for the no-op fast path."""
 
 from __future__ import annotations
 
@@ -36,15 +39,35 @@ def path_problem(value: str, root: Path) -> str | None:
     return None
 
 
+def function_paths(bp) -> Iterable[tuple[str, str, str, bool]]:
+    """(function, key, path relative to the blueprint, written in the blueprint?) of every path a
+    render reads for the stage blueprint `bp`: each function's code folder and, for compiled
+    runtimes, its artifact, defaults included."""
+    from generator.families.function.settings import compiled_artifact, default_code_dir, language, resolved
+
+    for fname, fn in bp.functions.items():
+        code = fn.code if fn.code is not None else default_code_dir(fname)
+        yield fname, "code", code, fn.code is not None
+        if fn.artifact is not None:
+            yield fname, "artifact", fn.artifact, True
+        else:
+            artifact, _ = compiled_artifact(fn, language(resolved(fn, bp, "runtime")), code)
+            if artifact is not None:
+                yield fname, "artifact", artifact, False
+
+
 def check(ctx) -> Iterable[Diagnostic]:
     root = Path(ctx.doc.file).parent
     for stage, bp in ctx.stages.items():
-        for fname, fn in bp.functions.items():
-            for key in ("code", "artifact"):
-                value = getattr(fn, key)
-                if value is None:
-                    continue
-                problem = path_problem(value, root)
-                if problem:
-                    yield ctx.stage_diag(stage, "SLS313", ("functions", fname, key), f"'{value[:80]}' {problem}",
-                                         hint="use a folder below the blueprint, e.g. src/" + fname)
+        for fname, key, value, written in function_paths(bp):
+            problem = path_problem(value, root)
+            if not problem:
+                continue
+            if written:
+                yield ctx.stage_diag(stage, "SLS313", ("functions", fname, key), f"'{value[:80]}' {problem}",
+                                     hint="use a folder below the blueprint, e.g. src/" + fname)
+            else:
+                yield ctx.stage_diag(stage, "SLS313", ("functions", fname),
+                                     f"the default {'code folder' if key == 'code' else 'artifact'} '{value[:80]}' "
+                                     f"{problem}", hint=f"make {value} a real folder below the blueprint, or set "
+                                     f"{key}: to one")

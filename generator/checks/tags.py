@@ -8,7 +8,7 @@ from typing import Iterable
 from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
 
-_TAG_RE = re.compile(r"^[\w\s.:/=+\-@]*$")
+_TAG_RE = re.compile(r"[\w .:/=+\-@]*")  # AWS: letters, digits, spaces (not tabs or line breaks)
 TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
 GENERATED_TAGS = 3  # service, stage, managed-by (plan/build.py)
 
@@ -23,11 +23,11 @@ def _tags(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                              f"{len(bp.tags)} tags plus {GENERATED_TAGS} sls-gen adds exceed the AWS limit of {TAGS_MAX}")
     for key, value in bp.tags.items():
         path = ("tags", key)
-        if not 1 <= len(key) <= TAG_KEY_MAX or not _TAG_RE.match(key) or key.lower().startswith("aws:"):
+        if not 1 <= len(key) <= TAG_KEY_MAX or not _TAG_RE.fullmatch(key) or key.lower().startswith("aws:"):
             yield ctx.stage_diag(stage, "SLS302", path,
                                  f"tag key '{key[:60]}' is not allowed: 1-{TAG_KEY_MAX} characters of letters, digits, "
                                  "spaces and _.:/=+-@, not starting with aws:")
-        elif len(value) > TAG_VALUE_MAX or not _TAG_RE.match(value):
+        elif len(value) > TAG_VALUE_MAX or not _TAG_RE.fullmatch(value):
             yield ctx.stage_diag(stage, "SLS302", path,
                                  f"tag value of '{key}' is not allowed: at most {TAG_VALUE_MAX} characters of letters, "
                                  "digits, spaces and _.:/=+-@")

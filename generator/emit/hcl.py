@@ -33,7 +33,7 @@ __all__ = ["Raw", "hcl", "format_hcl", "escape_string", "is_identifier"]
 #: A list whose items are all scalars stays on one line while its literal is at most this long.
 MAX_INLINE_WIDTH = 80
 
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Identifiers that must not be emitted as bare object keys: `{ for = 1 }` opens a for-expression,
 # and true/false/null would parse as literals rather than as key names.
 _KEYWORD_KEYS = frozenset({"for", "in", "if", "true", "false", "null"})
@@ -50,7 +50,7 @@ class Raw(str):
 
 def is_identifier(name: str) -> bool:
     """True when ``name`` can be written as a bare HCL identifier (ASCII subset of HCL's rule)."""
-    return bool(_IDENT_RE.match(name))
+    return bool(_IDENT_RE.fullmatch(name))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ _INLINE = frozenset("\\`*_[]|~$")
 # punctuation keeps it text.
 _BLOCK_START = re.compile(r"^(?:\d+(?=[.)])|(?=[#>+=-]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_CONTROL = {i: " " for i in (*range(32), 127)}
+_CONTROL = {i: " " for i in (*range(32), 127, 0x85, 0x2028, 0x2029)}  # NEL, LS, PS: line breaks to editors
 _TEXT = str.maketrans({**_CONTROL, **{ord(c): "\\" + c for c in _INLINE}, **{ord(c): e for c, e in _HTML.items()}, 10: "<br>"})
 _CODE = str.maketrans(_CONTROL)
 

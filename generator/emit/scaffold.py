@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.emit.escape import json_str
 from generator.emit.templates import environment
 from generator.families import by_event, families
 from generator.families.function.plan import FunctionPlan
@@ -81,8 +82,14 @@ def _node_clients(fn: FunctionPlan) -> list[str]:
 
 
 def _entry_alias(entry: str, alias: str) -> str:
-    """The line exporting the scaffold's `handler` under the blueprint's entry name, if it differs."""
-    return "" if entry == "handler" else alias
+    """The line exporting the scaffold's `handler` under the blueprint's entry name, if it differs.
+    The entry becomes code: the function checks let only identifiers through (a handler is
+    `module.function`), and anything else stops here rather than be written."""
+    if entry == "handler":
+        return ""
+    if not entry.isidentifier() or not entry.isascii():
+        raise ValueError(f"handler entry is not an identifier: {entry!r}")
+    return alias
 
 
 def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = "", hints=None) -> dict[str, str]:
@@ -111,7 +118,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
             + _entry_alias(entry, f"\n\n# Lambda calls {entry} (the blueprint's handler).\n{entry} = handler\n"),
             f"test_{path.replace('/', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
             .render(**ctx)
-            .replace('import_module("handler")', f'import_module("{path.replace("/", ".")}")'),
+            .replace('import_module("handler")', f'import_module({json_str(path.replace("/", "."))})'),
         }
     if fn.language == "node":
         ctx["clients"] = _node_clients(fn)
@@ -122,7 +129,7 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
             + _entry_alias(entry, f"\n// Lambda calls {entry} (the blueprint's handler).\nexport {{ handler as {entry} }};\n"),
             f"{module}.test.mjs": env.get_template("scaffolds/node/index.test.mjs.j2")
             .render(**ctx)
-            .replace('import("./index.mjs")', f'import("./{module.rsplit("/", 1)[-1]}.mjs")'),
+            .replace('import("./index.mjs")', f'import({json_str("./" + module.rsplit("/", 1)[-1] + ".mjs")})'),
             "package.json": env.get_template("scaffolds/node/package.json.j2").render(**ctx),
         }
     from generator.emit.scaffold_compiled import compiled_scaffold

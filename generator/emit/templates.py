@@ -111,6 +111,7 @@ def environment():
     import jinja2
 
     from generator import __version__
+    from generator.emit.escape import FILTERS
     from generator.emit.hcl import hcl
 
     env = jinja2.Environment(
@@ -123,7 +124,6 @@ def environment():
     env.filters["hcl"] = lambda value, indent=0: hcl(value, indent)
     env.filters["hclmap"] = lambda pairs, indent=2: hcl(dict(pairs), indent)
     env.filters["checkov"] = checkov_skips
-    env.filters["pyrepr"] = repr
-    env.filters["jsrepr"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters.update(FILTERS)  # one per language and place: comments, string literals (emit/escape.py)
     env.globals["version"] = __version__
     return env

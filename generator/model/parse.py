@@ -156,7 +156,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return sorted(names)
 
 
-_MEMBER = re.compile(r"^([A-Z]\w*|literal\[.*\]|int|str|bool|float|none|dict\[.*\]|list\[.*\])$")
+_MEMBER = re.compile(r"([A-Z]\w*|literal\[.*\]|int|str|bool|float|none|dict\[.*\]|list\[.*\])")
 
 
 def _union_members(loc: tuple, data: Any) -> tuple[tuple, list[tuple[tuple, str]]]:
@@ -168,7 +168,7 @@ def _union_members(loc: tuple, data: Any) -> tuple[tuple, list[tuple[tuple, str]
     members: list[tuple[tuple, str]] = []
     value = data
     for part in _clean_loc(loc):
-        if isinstance(part, str) and _MEMBER.match(part) and not (isinstance(value, dict) and part in value):
+        if isinstance(part, str) and _MEMBER.fullmatch(part) and not (isinstance(value, dict) and part in value):
             members.append((tuple(path), part))
             continue
         path.append(part)

@@ -1,7 +1,8 @@
-"""Cold-start hygiene of what `render` packages: a large zip is a WARNING (SLS504).
-
-Runs in the package stage (generator/package/stage.py) once a zip is built: its size is unknown before. The threshold is
-documented in docs/scale-and-observability.md.
+"""What `render` packages, once the package stage (generator/package/stage.py) built the zips (their
+size is unknown before): a zip above 5 MiB is a WARNING for cold starts (SLS504, documented in
+docs/scale-and-observability.md); a package Lambda refuses is an ERROR (SLS317): above 50 MiB zipped
+(a direct upload, which `filename` is) or 250 MiB unzipped, measured from the sizes its zip entries
+declare (a jar is a zip too).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from generator.diagnostics import Diagnostic
 
 ZIP_WARN_BYTES = 5 * 1024 * 1024  # 5 MiB zipped
+ZIP_UPLOAD_MAX = 50 * 1024 * 1024  # Lambda: 50 MB zipped for a direct upload
+UNZIPPED_MAX = 250 * 1024 * 1024  # Lambda: 262144000 bytes unzipped, layers included (sls-gen adds none)
 
 
 def zip_size_warning(doc, function: str, code_dir: str, size: int) -> Diagnostic | None:
@@ -22,3 +25,30 @@ def zip_size_warning(doc, function: str, code_dir: str, size: int) -> Diagnostic
         hint="keep only runtime code in the code dir; move large dependencies to a layer or trim them",
         severity="warning",
     )
+
+
+def unzipped_size(data: bytes) -> int | None:
+    """The total size the zip's entries declare (what Lambda unpacks), or None when it is no zip."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+
+
+def package_limit_errors(doc, function: str, source: str, data: bytes) -> list[Diagnostic]:
+    """SLS317 for a package Lambda refuses: `data` is the zip (or jar) of `source` (a code dir or artifact)."""
+    found = []
+    where = ("functions", function)
+    hint = "move dependencies to a layer or a container image, or trim them; AWS does not raise these limits"
+    if len(data) > ZIP_UPLOAD_MAX:
+        found.append(doc.diag("SLS317", where, f"the package of {source} is {len(data) / 1048576:.1f} MiB zipped; "
+                              f"Lambda accepts at most {ZIP_UPLOAD_MAX // 1048576} MiB uploaded directly", hint=hint))
+    unzipped = unzipped_size(data)
+    if unzipped is not None and unzipped > UNZIPPED_MAX:
+        found.append(doc.diag("SLS317", where, f"the package of {source} unzips to {unzipped / 1048576:.1f} MiB; "
+                              f"Lambda accepts at most {UNZIPPED_MAX // 1048576} MiB unzipped", hint=hint))
+    return found

@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks.paths import function_paths
 from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
 from generator.package import compiled, zips
 from generator.package.reads import Reads
-from generator.package.size import zip_size_warning
+from generator.package.size import package_limit_errors, zip_size_warning
 
 #: lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous render's zip of
 #: exactly those sources, or None: build it.
@@ -43,15 +44,13 @@ def package(
     seen: Mapping[str, PathState] | None = None,
 ) -> Packaged:
     """Package every function of `plans` (stage name -> plan). `stages` (name -> stage blueprint) are
-    all the blueprint's stages: every explicit path of each was resolved by SLS313, so where each
+    all the blueprint's stages: every code and artifact path of each was resolved by SLS313, so where each
     resolves is part of what the render read. `seen`: code dir -> CODE state the no-op check just
     read; a zip of exactly that state is reused without reading the folder a second time."""
     reads = Reads(blueprint.parent)
-    for bp in stages.values():
-        for fn in bp.functions.values():
-            for value in (fn.code, fn.artifact):
-                if value is not None:
-                    reads.consult(value, Mode.WHERE)
+    for bp in stages.values():  # SLS313 resolved every code and artifact path of every stage, defaults too
+        for _fn, _key, value, _written in function_paths(bp):
+            reads.consult(value, Mode.WHERE)
     out = Packaged()
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
     code_dirs: set[str] = set()
@@ -77,7 +76,7 @@ def package(
             if fn.code_dir not in built:
                 built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
-                out.warnings += [big] if big else []
+                out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0])
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
     out.code_dirs = sorted(code_dirs)
     out.modes, out.states = reads.modes, reads.states
@@ -90,6 +89,7 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
         scaffold(fn)
     artifact = reads.consult(fn.artifact, Mode.ARTIFACT)
     data, warning = compiled.compiled_package(fn, root, doc)
+    out.warnings += package_limit_errors(doc, fn.name, fn.artifact, data) if data is not None else []
     if data is None:
         settled = artifact.kind is not Kind.FILE
     else:

@@ -29,3 +29,9 @@ class PlanContext:
     kms: Any  # Raw(local.kms_key_arn) when the blueprint has a kms_key, else None
     functions: dict[str, Any] = field(default_factory=dict)  # name -> FunctionPlan
     parts: dict[str, Any] = field(default_factory=dict)  # family name -> its part
+
+    def event_where(self, function: str, ev: Any) -> tuple:
+        """The blueprint path of one of a function's `events` entries (the very object)."""
+        events = self.bp.functions[function].events
+        i = next((i for i, e in enumerate(events) if e is ev), None)
+        return ("functions", function, "events") + ((i,) if i is not None else ())

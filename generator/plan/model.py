@@ -53,6 +53,25 @@ class FailureQueue:
     physical: str
     purpose: str  # for the alarm description, e.g. "dead-letter queue of fulfilment"
     functions: tuple[str, ...] = ()  # the functions whose failures it holds (the alarm concerns them)
+    where: tuple = ()  # blueprint path of what it belongs to (its queue, function or event)
+
+
+@dataclass(frozen=True)
+class Named:
+    """One resource a part emits, for the uniqueness check (generator/checks/unique.py): each part
+    lists them all in `named()`, so two blueprint objects can never meet at one Terraform address
+    or one AWS name unnoticed.
+
+    `physical` is the name AWS keeps unique, exactly as the part's field holds it (a string, or an
+    HCL template such as a bucket's "${local.prefix}-x-${local.account_id}"); None when AWS names
+    the resource itself or the name is fixed. `scope` narrows where that name must be unique below
+    its resource type: the bus of a rule, the function whose policy holds a permission's statement id.
+    """
+
+    address: str  # "aws_sqs_queue.orders_dlq"
+    physical: Any = None
+    where: tuple = ()  # blueprint path of the object that asks for it: ("queues", "orders")
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class DeliveryMetric:
     namespace: str
     metric: str
     dimensions: tuple[tuple[str, Any], ...]  # (name, HCL value)
+    where: tuple = ()  # blueprint path of what it watches
 
 
 @lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ from generator.plan.model import StagePlan
 
 DEFAULT_ACCOUNT = "000000000000"
 _INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
-_REF = re.compile(r"^(aws_[a-z0-9_]+)\.([a-z][a-z0-9_]*)\.([a-z_]+)$")
+_REF = re.compile(r"(aws_[a-z0-9_]+)\.([a-z][a-z0-9_]*)\.([a-z_]+)")
 
 
 class _Expr(str):
@@ -75,7 +75,7 @@ def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -
         return plan.prefix
     if expr == "local.partition":
         return "aws-cn" if plan.region.startswith("cn-") else "aws-us-gov" if plan.region.startswith("us-gov-") else "aws"
-    m = _REF.match(expr)
+    m = _REF.fullmatch(expr)
     if m:
         tf_type, tf, attr = m.groups()
         physical = _physicals(plan).get((tf_type, tf))

@@ -18,10 +18,10 @@ KMS_DATA = "data.aws_kms_key.custom"
 KMS_ARN = "local.kms_key_arn"
 
 KMS_KEY_PATTERN = re.compile(
-    r"^(alias/[A-Za-z0-9/_-]+"
+    r"(alias/[A-Za-z0-9/_-]+"
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|mrk-[0-9a-f]{32}"
-    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)$"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)"
 )
 
 

@@ -177,8 +177,8 @@ def test_iam_wildcards_are_errors_at_their_line(tmp_path):
     assert result.exit_code == 2, result.output
     errors = [line for line in result.output.splitlines() if "error[" in line]
     assert errors == [
-        f"{bp}:5:19: error[SLS401] functions.a.iam[0].actions[0]: wildcard action '*' "
-        '(scope it, or add allow_wildcard: "<reason>" to the statement)',
+        f"{bp}:5:19: error[SLS401] functions.a.iam[0].actions[0]: wildcard action '*': every action of every "
+        'service, privilege escalation included (scope it, or add allow_wildcard: "<reason>" to the statement)',
         f"{bp}:7:33: error[SLS401] functions.a.iam[1].actions[1]: wildcard action 's3:Get*' "
         '(scope it, or add allow_wildcard: "<reason>" to the statement)',
         f"{bp}:8:21: error[SLS401] functions.a.iam[1].resources[0]: resource '*' for s3:GetObject, "

@@ -19,7 +19,7 @@ HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27,
 AUTHORIZERS_MAX = 10
 ROLE_NAME_MAX = 64  # IAM role names
 API_TIMEOUT = {"http": 30, "rest": 29}  # seconds: HTTP API hard limit; REST default quota (rules 27, 28)
-_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$")
+_SEGMENT = re.compile(r"(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})")
 
 
 def route_of(ev: HttpEvent) -> tuple[str, str] | None:
@@ -143,7 +143,7 @@ def route_path_problem(path: str) -> str | None:
         return None
     segments = path[1:].split("/")
     for n, segment in enumerate(segments):
-        if not _SEGMENT.match(segment):
+        if not _SEGMENT.fullmatch(segment):
             return f"path segment '{segment[:40]}' is not valid" if segment else "path has an empty segment"
         if segment.endswith("+}") and n != len(segments) - 1:
             return f"greedy variable '{segment}' must be the last path segment"
@@ -200,7 +200,7 @@ def _api_settings(ctx, stage, bp) -> Iterable[Diagnostic]:
                              "API Gateway refuses allow_credentials with the origin '*'",
                              hint="list the allowed origins explicitly, e.g. origins: [https://app.example.com]")
     for name, auth in bp.api.authorizers.items():
-        if not re.match(r"^https://[^\s/]+", auth.issuer):
+        if not re.fullmatch(r"https://[^\s/]+(/\S*)?", auth.issuer):
             yield ctx.stage_diag(stage, "SLS311", ("api", "authorizers", name, "issuer"),
                                  f"JWT issuer '{auth.issuer[:60]}' must be an https:// URL",
                                  hint="e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>")

@@ -11,6 +11,7 @@ from generator.families.api.model import HttpEvent
 from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import route_id, tf_id
 from generator.families.api.model import ApiLogging
 from generator.plan.naming import Names
@@ -85,6 +86,7 @@ class ApiPlan:
     logging: ApiLogging = field(default_factory=ApiLogging)  # api.logging as merged for the stage
     account_role: str | None = None  # name of the API Gateway CloudWatch role sls-gen creates, if any
     stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the HTTP API stage
+    where: tuple = ()  # `api:`, or the first route when the blueprint has no `api:` section
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
@@ -121,6 +123,27 @@ class ApiPlan:
         (families/api/scaffolds/)."""
         hints = [(r.function.tf, {"sample_route": r.route_key}) for r in self.routes]  # the last route wins
         return hints + [(fn.tf, {"api_type": self.type}) for fn in self.integrations]
+
+    def named(self) -> list[Named]:
+        first: dict[str, tuple] = {}  # each function's first route: where its integration and permission come from
+        for r in self.routes:
+            first.setdefault(r.function.name, r.event_path)
+        out = []
+        if self.logging.access:
+            out.append(Named("aws_cloudwatch_log_group.api_access", self.log_group, self.where))
+        out += [Named(f"aws_lambda_permission.{p.tf}", p.statement_id, first.get(p.function.name, self.where),
+                      p.function.physical) for p in self.permissions]
+        if self.rest is not None:
+            return out + self.rest.named(self)
+        out += [
+            Named("aws_apigatewayv2_api.api", None, self.where),  # API names need not be unique
+            Named("aws_apigatewayv2_stage.default", None, self.where),
+        ]
+        out += [Named(f"aws_apigatewayv2_authorizer.{a.tf}", a.name, ("api", "authorizers", a.name), f"{self.name} authorizers")
+                for a in self.authorizers]
+        out += [Named(f"aws_apigatewayv2_integration.{fn.tf}", None, first.get(fn.name, self.where)) for fn in self.integrations]
+        out += [Named(f"aws_apigatewayv2_route.{r.tf}", r.route_key, r.event_path, f"{self.name} routes") for r in self.routes]
+        return out
 
 
 def _auth(route: HttpRoute) -> str:
@@ -203,6 +226,7 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         logging=logging,
         account_role=account_role_name(ctx.names) if api_type == "rest" and logging.account_role == "create" else None,
         stage_skips=http_stage_skips(logging),
+        where=("api",) if api else min((r.event_path for r in routes), default=()),
     )
     return rest_plan(plan, ctx.stage) if plan.type == "rest" else plan
 

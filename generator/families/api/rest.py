@@ -14,7 +14,7 @@ from generator.plan.naming import tf_id
 from generator.plan.security import rest_method_skips, rest_settings_skips, rest_stage_skips
 
 REST_API = "aws_api_gateway_rest_api.api"
-_PARAM = re.compile(r"^\{([A-Za-z0-9._-]+)(\+?)\}$")
+_PARAM = re.compile(r"\{([A-Za-z0-9._-]+)(\+?)\}")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class RestResource:
     path: str  # full path, e.g. /orders/{id}
     path_part: str
     parent_id: Raw  # HCL expression of the parent's id
+    where: tuple = ()  # the first route below it, in the blueprint
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,33 @@ class RestPlan:
     def preflight_parameters(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self.cors_parameters + (("Access-Control-Max-Age", self.cors_max_age),)))
 
+    def named(self, api) -> list:
+        """What ApiPlan.named() lists for a REST API beside its log group and permissions."""
+        from generator.plan.model import Named
+
+        out = [Named(f"aws_api_gateway_{kind}.{tf}", None, api.where)
+               for kind, tf in (("rest_api", "api"), ("deployment", "api"), ("stage", "api"), ("method_settings", "all"))]
+        if api.account_role:
+            where = ("api", "logging", "account_role")
+            out += [
+                Named("aws_iam_role.api_gateway_cloudwatch", api.account_role, where),
+                Named("aws_iam_role_policy_attachment.api_gateway_cloudwatch", None, where),
+                Named("aws_api_gateway_account.api", None, where),
+            ]
+        out += [Named(f"aws_api_gateway_resource.{res.tf}", None, res.where) for res in self.resources]
+        for m in self.methods:
+            out += [
+                Named(f"aws_api_gateway_method.{m.tf}", None, m.route.event_path),
+                Named(f"aws_api_gateway_integration.{m.tf}", None, m.route.event_path),
+            ]
+            if m.cached:
+                out.append(Named(f"aws_api_gateway_method_settings.cache_{m.tf}", None, m.route.event_path))
+        for c in self.cors:
+            out += [Named(f"aws_api_gateway_{kind}.{c.tf}", None, ("api", "cors"))
+                    for kind in ("method", "integration", "method_response", "integration_response")]
+        out += [Named(f"aws_api_gateway_gateway_response.{tf}", None, ("api", "cors")) for tf, _ in self.gateway_responses]
+        return out
+
 
 def resource_tf(path: str) -> str:
     """`/orders/{id}` -> `orders_id`; `/legacy/{proxy+}` -> `legacy_proxy`."""
@@ -115,10 +143,10 @@ def rest_plan(api, stage: str):
             path = "/" + "/".join(parts[:depth])
             if path not in resources:
                 parent = "/" + "/".join(parts[: depth - 1])
-                resources[path] = RestResource(resource_tf(path), path, parts[depth - 1], resource_id(parent))
+                resources[path] = RestResource(resource_tf(path), path, parts[depth - 1], resource_id(parent), r.event_path)
     methods = []
     for r in api.routes:
-        params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.match(s)))
+        params = tuple(m.group(1) for s in segments(r.path) if (m := _PARAM.fullmatch(s)))
         authorization = "AWS_IAM" if r.auth == "iam" else "NONE"
         methods.append(
             RestMethod(

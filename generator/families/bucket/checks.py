@@ -14,10 +14,10 @@ from generator.families.bucket.plan import bucket_name_length
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", ".mrap")
-IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+IP_LIKE = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -41,11 +41,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 
 def _bucket_name_problem(name: str) -> str | None:
-    if not BUCKET_NAME.match(name):
+    if not BUCKET_NAME.fullmatch(name):
         return "must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit"
     if ".." in name or ".-" in name or "-." in name:
         return "must not contain '..', '.-' or '-.'"
-    if IP_LIKE.match(name):
+    if IP_LIKE.fullmatch(name):
         return "must not look like an IP address"
     if name.startswith(BUCKET_RESERVED_PREFIXES) or name.endswith(BUCKET_RESERVED_SUFFIXES):
         return "uses a prefix or suffix AWS reserves"

@@ -11,6 +11,7 @@ from generator.families.bucket.model import BucketEvent
 from generator.families.function.plan import async_failure
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import bucket_skips
 from generator.plan.views import Edge, Node, Trigger, node_id
@@ -37,6 +38,7 @@ class BucketPermission:
     tf: str
     statement_id: str
     function: Any  # FunctionPlan
+    where: tuple = ()  # the function's first `bucket` event on this bucket
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,20 @@ class BucketPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_s3_bucket", b.tf): b.physical for b in self.buckets}
+
+    def named(self) -> list[Named]:
+        out = []
+        for b in self.buckets:
+            where = ("buckets", b.name)
+            out.append(Named(f"aws_s3_bucket.{b.tf}", b.physical, where))
+            kinds = ["ownership_controls", "public_access_block", "server_side_encryption_configuration",
+                     "lifecycle_configuration", "policy"]
+            kinds += ["versioning"] if b.versioning else []
+            kinds += ["notification"] if b.notifications else []
+            out += [Named(f"aws_s3_bucket_{kind}.{b.tf}", None, where) for kind in kinds]
+            out += [Named(f"aws_lambda_permission.{p.tf}", p.statement_id, p.where, p.function.physical)
+                    for p in b.permissions]
+        return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("s3.tf", "s3.tf.j2")]
@@ -124,7 +140,8 @@ def plan(ctx: PlanContext) -> BucketPart | None:
             )
             perms.setdefault(ev.bucket, {}).setdefault(
                 fname,
-                BucketPermission(tf=tf_id("bucket", ev.bucket, fname), statement_id=f"AllowS3-{ev.bucket}"[:100], function=fn),
+                BucketPermission(tf=tf_id("bucket", ev.bucket, fname), statement_id=f"AllowS3-{ev.bucket}"[:100], function=fn,
+                                 where=("functions", fname, "events", i)),
             )
     buckets = tuple(
         BucketPlan(

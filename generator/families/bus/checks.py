@@ -18,7 +18,7 @@ from generator.plan.naming import Names, env_prefix
 
 BUS_MAX = 256
 RULE_NAME_MAX = 64  # EventBridge rule names
-JSONPATH = re.compile(r"^\$(\.[A-Za-z0-9_@-]+|\[\d+\])*$")
+JSONPATH = re.compile(r"\$(\.[A-Za-z0-9_@-]+|\[\d+\])*")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -90,7 +90,7 @@ def _patterns(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                             nested=True)
     for fname, fn in bp.functions.items():
         for i, ev in enumerate(fn.events):
-            if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.match(ev.input_path):
+            if isinstance(ev, EventBridgeEvent) and ev.input_path is not None and not JSONPATH.fullmatch(ev.input_path):
                 yield ctx.stage_diag(
                     stage,
                     "SLS102",

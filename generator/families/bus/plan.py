@@ -12,7 +12,7 @@ from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
-from generator.plan.model import DeliveryMetric, FailureQueue
+from generator.plan.model import DeliveryMetric, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, Trigger, clip, compact_json, duration, node_id
 
@@ -73,6 +73,7 @@ class Rule:
     pattern_doc: Any = None
     event_path: tuple = ()  # function rules: the `eventbridge` event it comes from
     dead_letter_ref: str | None = None  # a queue target's own DLQ, whose policy admits the rule too
+    where: tuple = ()  # the `eventbridge` event or `subscribe` entry in the blueprint
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class BusPart:
         return sources
 
     def dead_letters(self) -> list[FailureQueue]:
-        return [FailureQueue(q.tf, q.physical, f"events the rules could not deliver into {q.queue}") for q in self.dead_letter_queues]
+        return [FailureQueue(q.tf, q.physical, f"events the rules could not deliver into {q.queue}", where=("queues", q.queue))
+                for q in self.dead_letter_queues]
 
     def delivery_metrics(self) -> list[DeliveryMetric]:
         """Per rule: events whose target could not be invoked after the retries, and events that could
@@ -110,14 +112,27 @@ class BusPart:
                 DeliveryMetric(
                     f"rule_{r.tf}_failed_invocations", f"{r.physical}-failed-invocations",
                     f"rule {r.physical}: events its target could not take after the retries",
-                    "AWS/Events", "FailedInvocations", dims,
+                    "AWS/Events", "FailedInvocations", dims, r.where,
                 ),
                 DeliveryMetric(
                     f"rule_{r.tf}_dlq_failures", f"{r.physical}-dlq-failures",
                     f"rule {r.physical}: undelivered events that could not be written to its dead-letter queue (lost)",
-                    "AWS/Events", "InvocationsFailedToBeSentToDlq", dims,
+                    "AWS/Events", "InvocationsFailedToBeSentToDlq", dims, r.where,
                 ),
             ]
+        return out
+
+    def named(self) -> list[Named]:
+        out = [Named(f"aws_cloudwatch_event_bus.{b.tf}", b.physical, ("buses", b.name)) for b in self.buses]
+        out += [Named(f"aws_sqs_queue.{q.tf}", q.physical, ("queues", q.queue)) for q in self.dead_letter_queues]
+        buses = {str(bus_ref(b.name)[0]): b.physical for b in self.buses}
+        for r in self.rules:
+            out += [  # a rule's name is unique on its bus
+                Named(f"aws_cloudwatch_event_rule.{r.tf}", r.physical, r.where, buses.get(str(r.bus), str(r.bus))),
+                Named(f"aws_cloudwatch_event_target.{r.tf}", None, r.where),
+            ]
+            if r.function:
+                out.append(Named(f"aws_lambda_permission.events_{r.tf}", r.statement_id, r.where, r.function.physical))
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
@@ -210,6 +225,7 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                     bus_name=bus,
                     pattern_doc=ev.eventbridge.pattern,
                     event_path=("functions", fname, "events", i),
+                    where=("functions", fname, "events", i),
                 )
             )
     return rules
@@ -221,7 +237,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
         q = ctx.bp.queues[qname]
         qref = f"aws_sqs_queue.{tf_id(qname)}"
         per_bus: dict[str, int] = {}
-        for entry in q.subscribe:
+        for j, entry in enumerate(q.subscribe):
             spec = getattr(entry, "eventbridge", None)
             if spec is None:
                 continue
@@ -246,6 +262,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                     queue=qname,
                     pattern_doc=spec.pattern,
                     dead_letter_ref=dlq_ref,
+                    where=("queues", qname, "subscribe", j),
                 )
             )
     return rules

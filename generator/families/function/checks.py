@@ -1,11 +1,12 @@
 """Function checks Lambda and IAM enforce only at apply (or never, for a leaked credential):
 
 * names (SLS301: the function's name is also its role's) and settings in range (SLS302);
-* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303)
-  and credentials written in it (SLS402);
-* `iam:` escape-hatch statements: no wildcard actions, no `*` resource where AWS can scope
-  (SLS401). A statement may opt out with `allow_wildcard: "<reason>"`; the reason stays in the
-  blueprint (it is reviewed there) and is never emitted to IAM;
+* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303);
+  credentials written in it, as in any field, are generator/checks/secrets.py's (SLS402);
+* `iam:` escape-hatch statements: no wildcard action, no resource that amounts to `*` where AWS
+  can scope, no privilege-escalation action (checks/iam_risk.py; SLS401). `allow_wildcard:
+  "<reason>"` turns each into a warning that stays (SLS403, an error under --strict); the reason
+  stays in the blueprint (it is reviewed there) and is never emitted to IAM;
 * `artifact:` belongs to compiled runtimes only (sls-gen packages Python and Node.js itself);
 * concurrency and SnapStart (aws-limits.md rows 10-12): per stage, reservations leave 100 of
   `account.concurrency_quota` unreserved (SLS308); SnapStart only on java17/java21/python3.12+,
@@ -25,12 +26,12 @@ each family says which variables its `uses` entries add (`env_lengths`).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from typing import Collection, Iterable, NamedTuple
 
 from generator.checks.context import per_stage
+from generator.checks.iam_risk import UNSCOPED_ACTIONS, statement_risks  # noqa: F401 (UNSCOPED_ACTIONS: tests)
 from generator.checks.names import arn, derived_too_long, too_long
 from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
@@ -38,7 +39,7 @@ from generator.diagnostics import Diagnostic
 from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.model import UseFunction
 from generator.families.function.plan import failures_name
-from generator.families.function.settings import DEFAULTS
+from generator.families.function.settings import DEFAULTS, language
 from generator.model.blueprint import Blueprint
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
@@ -54,7 +55,7 @@ POLICY_MAX_BYTES = 20480  # Lambda quota "Function resource-based policy: 20 KB"
 MIN_UNRESERVED = 100  # AWS keeps this much of the regional quota for functions without reservations
 SNAPSTART_RUNTIMES = ("java17", "java21", "python3.12", "python3.13")
 ENV_MAX_BYTES = 4096
-KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
+KEY_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 RESERVED = {
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "_HANDLER", "_X_AMZN_TRACE_ID", "LAMBDA_TASK_ROOT",
@@ -62,57 +63,8 @@ RESERVED = {
     "_AWS_XRAY_DAEMON_PORT", "AWS_LAMBDA_RUNTIME_API",
 }
 
-SECRET_HINT = "declare it under secrets: and grant it with uses: [{secret: NAME}]; the function reads it at runtime"
-_CREDENTIALS = (
-    (re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key id"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a PEM private key"),
-    (re.compile(r"(?i)\b(pass(word|wd)?|pwd|secret|token|api[_-]?key|auth)\s*[=:]\s*[^\s&;,]{4,}"), "a password=... assignment"),
-    (re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with a password"),
-    (re.compile(r"\b(ghp|gho|ghs|ghu|github_pat|xox[abpr]|sk_live|rk_live|sk-[A-Za-z0-9]{2})_?[A-Za-z0-9_-]{16,}"),
-     "an API token"),
-)
-_SECRET_KEY_RE = re.compile(r"^[A-Za-z0-9/+]{40}$")  # AWS secret access key shape
-_SECRET_NAMES = re.compile(r"(?i)(^|_)(PASSWORD|PASSWD|SECRET_KEY|CLIENT_SECRET|PRIVATE_KEY|API_KEY|APIKEY|ACCESS_TOKEN|AUTH_TOKEN)$")
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
-
-# Actions that accept no resource narrower than "*" (AWS's service authorization reference lists
-# no resource types for them). A `*` resource on any other action is too broad.
-UNSCOPED_ACTIONS = frozenset(
-    a.lower()
-    for a in (
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-        "cloudwatch:PutMetricData",
-        "cloudwatch:GetMetricData",
-        "cloudwatch:ListMetrics",
-        "sts:GetCallerIdentity",
-        "s3:ListAllMyBuckets",
-        "sqs:ListQueues",
-        "sns:ListTopics",
-        "dynamodb:ListTables",
-        "lambda:ListFunctions",
-        "kms:ListKeys",
-        "kms:ListAliases",
-        "secretsmanager:ListSecrets",
-        "secretsmanager:GetRandomPassword",
-        "ssm:DescribeParameters",
-        "logs:DescribeLogGroups",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:CreateNetworkInterface",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeVpcs",
-        "events:ListEventBuses",
-        "states:ListStateMachines",
-        "iam:ListRoles",
-    )
-)
-
-
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _name, _ranges)
+    yield from per_stage(ctx, _name, _ranges, _handler)
     yield from _environment(ctx)
     yield from _iam(ctx)
     yield from _compiled(ctx)
@@ -145,28 +97,49 @@ def _ranges(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                      f"{key} {value} {unit} is outside {low}-{high} {unit}")
 
 
-# ---------------------------------------------------------------- environment
-def entropy(text: str) -> float:
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+# ---------------------------------------------------------------- handler
+HANDLER_MAX = 128  # Lambda's Handler: at most 128 characters, no whitespace
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_JAVA = r"[A-Za-z_$][A-Za-z0-9_$]*"
+HANDLER_SHAPES = {  # language -> (pattern, what it looks like)
+    "python": (re.compile(rf"[A-Za-z0-9_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_][A-Za-z0-9_-]*)*\.{_IDENT}"),
+               "module.function (app/main.handler, app.main.handler)"),
+    "node": (re.compile(r"[A-Za-z0-9_@$][A-Za-z0-9_@$.-]*(?:/[A-Za-z0-9_@$][A-Za-z0-9_@$.-]*)*\.[A-Za-z_$][A-Za-z0-9_$]*"),
+             "file.export (index.handler, lib/fn.handler)"),
+    "java": (re.compile(rf"{_JAVA}(?:\.{_JAVA})*(?:::{_JAVA})?"), "package.Class::method"),
+    "provided": (re.compile(r"[^\s\\]+"), "a name without whitespace"),
+}
 
 
-def credential_kind(key: str, value: str) -> str | None:
-    """What the value looks like, if it looks like a credential; None for ordinary configuration."""
-    for pattern, kind in _CREDENTIALS:
-        if pattern.search(value):
-            return kind
-    if _SECRET_KEY_RE.match(value) and any(c.isdigit() for c in value) and any(c.isupper() for c in value) \
-            and any(c.islower() for c in value):
-        return "an AWS secret access key"
-    if _SECRET_NAMES.search(key) and len(value) >= 8 and not value.isdigit() and " " not in value:
-        return f"a literal value for {key}"
-    if _TOKEN_RE.match(value) and entropy(value) >= 4.3 and any(c.isdigit() for c in value) \
-            and any(c.isupper() for c in value) and any(c.islower() for c in value):
-        return "a high-entropy token"
+def handler_problem(handler: str, language: str) -> tuple[str, str] | None:
+    """(code, why) when `handler` is not a handler of `language` that stays in its code folder."""
+    from generator.emit.escape import JAVA_KEYWORDS
+
+    if "\\" in handler or handler.startswith(("/", "~")) or re.match(r"[A-Za-z]:", handler) \
+            or ".." in handler.replace("\\", "/").split("/"):
+        return "SLS313", "leaves the code folder (no '..', absolute path or backslash)"
+    if len(handler) > HANDLER_MAX:
+        return "SLS102", f"is {len(handler)} characters; Lambda allows {HANDLER_MAX}"
+    pattern, shape = HANDLER_SHAPES[language]
+    if not pattern.fullmatch(handler):
+        return "SLS102", f"is not a {language} handler: write {shape}"
+    if language == "java" and any(w in JAVA_KEYWORDS for w in re.split(r"\.|::", handler)):
+        return "SLS102", "uses a Java keyword as a package, class or method name"
     return None
 
 
+def _handler(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    for fname, fn in bp.functions.items():
+        if fn.handler is None:
+            continue
+        found = handler_problem(fn.handler, language(fn.runtime or bp.defaults.runtime or DEFAULTS["runtime"]))
+        if found:
+            code, why = found
+            yield ctx.stage_diag(stage, code, ("functions", fname, "handler"), f"handler '{fn.handler[:80]}' {why}",
+                                 hint="the handler names a file inside the function's code folder")
+
+
+# ---------------------------------------------------------------- environment
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
     """Generated variable -> the longest value it can resolve to: each `uses` entry's family says,
     and each event's family whose trigger needs a variable (`event_env_lengths`)."""
@@ -220,16 +193,11 @@ def _environment(ctx) -> Iterable[Diagnostic]:
 
 
 def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
-    if not KEY_RE.match(key):
+    if not KEY_RE.fullmatch(key):
         yield ctx.stage_diag(stage, "SLS303", path, f"'{key}' is not a valid variable name",
                              hint="start with a letter; use letters, digits and '_' (at least 2 characters)")
     elif key in RESERVED or key.startswith("AWS_LAMBDA_"):
         yield ctx.stage_diag(stage, "SLS303", path, f"'{key}' is reserved by the Lambda runtime and cannot be set")
-    kind = credential_kind(key, value)
-    if kind:
-        yield ctx.stage_diag(stage, "SLS402", path,
-                             f"the value looks like {kind}: credentials must not be written in a blueprint",
-                             hint=SECRET_HINT)
 
 
 def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
@@ -238,11 +206,9 @@ def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- iam statements
-def is_wildcard_action(action: str) -> bool:
-    return "*" in action or "?" in action
-
-
 def _iam(ctx) -> Iterable[Diagnostic]:
+    """Every risk of an `iam:` statement (checks/iam_risk.py): an error (SLS401), or with
+    `allow_wildcard: "<reason>"` a warning (SLS403) that stays in every run and fails --strict."""
     for bp in ctx.stages.values():
         for fname, fn in bp.functions.items():
             sids: set[str] = set()
@@ -250,23 +216,15 @@ def _iam(ctx) -> Iterable[Diagnostic]:
                 if st.sid and st.sid in sids:
                     yield ctx.diag("SLS102", ("functions", fname, "iam", i, "sid"), f"duplicate sid '{st.sid}'")
                 sids.add(st.sid or "")
-                if (st.allow_wildcard and st.allow_wildcard.strip()) or st.effect == "Deny":
-                    continue  # a reviewed reason, or a Deny: a broad Deny narrows access, never widens it
                 base = ("functions", fname, "iam", i)
-                hint = 'scope it, or add allow_wildcard: "<reason>" to the statement'
-                for j, action in enumerate(st.actions):
-                    if is_wildcard_action(action):
-                        yield ctx.diag("SLS401", base + ("actions", j), f"wildcard action '{action}'", hint=hint)
-                scoped = [a for a in st.actions if not is_wildcard_action(a) and a.lower() not in UNSCOPED_ACTIONS]
-                for k, resource in enumerate(st.resources):
-                    if resource.strip() == "*" and scoped:
-                        yield ctx.diag(
-                            "SLS401",
-                            base + ("resources", k),
-                            f"resource '*' for {', '.join(scoped[:3])}{' ...' if len(scoped) > 3 else ''}, "
-                            "which AWS lets you scope to ARNs",
-                            hint=hint,
-                        )
+                reason = (st.allow_wildcard or "").strip()
+                for risk in statement_risks(st.actions, st.resources, st.effect):
+                    if reason:
+                        yield ctx.diag("SLS403", base + risk.where, f"{risk.message}; allowed by allow_wildcard",
+                                       hint="--strict refuses it; a platform guardrail may too", severity="warning")
+                    else:
+                        yield ctx.diag("SLS401", base + risk.where, risk.message,
+                                       hint='scope it, or add allow_wildcard: "<reason>" to the statement')
 
 
 # ---------------------------------------------------------------- compiled artifacts

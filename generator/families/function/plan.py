@@ -27,7 +27,7 @@ from generator.families.function.settings import (
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.context import Access, PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import DeliveryMetric, FailureQueue, Reason, Statement, async_kinds
+from generator.plan.model import DeliveryMetric, FailureQueue, Named, Reason, Statement, async_kinds
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, duration, node_id
 from generator.plan.security import KMS_ARN, function_skips, log_group_skips
@@ -154,7 +154,8 @@ class FunctionPart:
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
-            FailureQueue(q.tf, q.physical, f"async invocation failures of {q.function.name}", (q.function.name,))
+            FailureQueue(q.tf, q.physical, f"async invocation failures of {q.function.name}", (q.function.name,),
+                         where=("functions", q.function.name))
             for q in self.failure_queues
         ]
 
@@ -187,13 +188,37 @@ class FunctionPart:
                 DeliveryMetric(
                     f"fn_{fn.tf}_dead_letter_errors", f"{fn.physical}-dead-letter-errors",
                     f"{fn.name}: failed events that could not be written to its dead-letter queue (lost)",
-                    "AWS/Lambda", "DeadLetterErrors", dims,
+                    "AWS/Lambda", "DeadLetterErrors", dims, ("functions", fn.name),
                 ),
                 DeliveryMetric(
                     f"fn_{fn.tf}_destination_delivery_failures", f"{fn.physical}-destination-failures",
                     f"{fn.name}: invocation records that could not be sent to its on-failure destination",
-                    "AWS/Lambda", "DestinationDeliveryFailures", dims,
+                    "AWS/Lambda", "DestinationDeliveryFailures", dims, ("functions", fn.name),
                 ),
+            ]
+        return out
+
+    def named(self) -> list[Named]:
+        out = []
+        for fn in self.functions:
+            where = ("functions", fn.name)
+            out += [
+                Named(f"aws_lambda_function.{fn.tf}", fn.physical, where),
+                Named(f"aws_iam_role.{fn.tf}", fn.role_name, where),
+                Named(f"aws_iam_role_policy.{fn.tf}", None, where),
+                Named(f"aws_cloudwatch_log_group.{fn.tf}", fn.log_group, where),
+            ]
+            if fn.alias:
+                out.append(Named(f"aws_lambda_alias.{fn.alias_tf}", None, where))
+            if fn.provisioned:
+                out.append(Named(f"aws_lambda_provisioned_concurrency_config.{fn.alias_tf}", None, where))
+            # event source mappings the function owns (a queue trigger): templates of their family
+            out += [Named(f"aws_lambda_event_source_mapping.{m.tf}", None, m.where or where) for m in fn.mappings]
+        for q in self.failure_queues:
+            where = ("functions", q.function.name, "events")
+            out += [
+                Named(f"aws_sqs_queue.{q.tf}", q.physical, where),
+                Named(f"aws_lambda_function_event_invoke_config.{q.function.tf}", None, where),
             ]
         return out
 

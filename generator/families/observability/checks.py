@@ -16,7 +16,7 @@ from generator.diagnostics import Diagnostic
 from generator.model.blueprint import Blueprint
 
 RETENTION_DAYS = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -57,7 +57,7 @@ def alarms(bp: Blueprint, where) -> Iterable[Finding]:
     if settings is None:
         return
     for i, address in enumerate(settings.notify):
-        if not EMAIL.match(address):
+        if not EMAIL.fullmatch(address):
             yield ("SLS102", where(("observability", "alarms", "notify", i)), f"'{address}' is not an e-mail address", None)
     if "alarms" in bp.topics:
         yield (

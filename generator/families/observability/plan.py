@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw
-from generator.plan.model import StagePlan
+from generator.plan.model import Named, StagePlan
 from generator.plan.views import Alert
 
 PERIOD = 300  # seconds: the 5-minute window every alarm evaluates
@@ -31,6 +31,7 @@ class AlarmPlan:
     comparison: str
     period: int = PERIOD
     concerns: tuple[str, ...] = ()  # the functions it is about (README, `sls-gen explain`)
+    where: tuple = ()  # what it watches, in the blueprint
 
     @property
     def extended(self) -> bool:
@@ -60,6 +61,23 @@ class ObservabilityPlan:
             return []
         notify = f"SNS topic {self.topic.name}" + (f" (e-mail: {', '.join(self.topic.notify)})" if self.topic.notify else "")
         return [Alert(a.name, a.description, notify, a.concerns) for a in self.alarms]
+
+    def named(self) -> list[Named]:
+        out = []
+        if self.topic is not None:
+            where = ("observability", "alarms")
+            out += [
+                Named("aws_kms_key.alarms", None, where),
+                Named("aws_kms_alias.alarms", self.topic.key_alias, where),
+                Named("aws_sns_topic.alarms", self.topic.name, where),
+                Named("aws_sns_topic_policy.alarms", None, where),
+            ]
+            if self.topic.notify:
+                out.append(Named("aws_sns_topic_subscription.alarms", None, ("observability", "alarms", "notify")))
+        out += [Named(f"aws_cloudwatch_metric_alarm.{a.tf}", a.name, a.where) for a in self.alarms]
+        if self.dashboard is not None:
+            out.append(Named("aws_cloudwatch_dashboard.stage", self.dashboard_name, ("observability", "dashboard")))
+        return out
 
 
 def function_name(fn) -> Raw:
@@ -101,18 +119,21 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.physical}-errors",
                 f"{fn.name}: {settings.errors} or more errors in 5 minutes",
                 "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
+                where=("functions", fn.name),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_throttles",
                 f"{fn.physical}-throttles",
                 f"{fn.name}: {settings.throttles} or more throttled invocations in 5 minutes",
                 "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
+                where=("functions", fn.name),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_duration",
                 f"{fn.physical}-duration",
                 f"{fn.name}: p99 duration above {settings.duration_pct}% of the {fn.timeout} s timeout",
                 "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold", concerns=(fn.name,),
+                where=("functions", fn.name),
             ),
         ]
     for fn in plan.functions:
@@ -125,6 +146,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                     f"{fn.provisioned} in 5 minutes (cold starts)",
                     "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", live_dimensions(fn), "Sum",
                     settings.provisioned_spillover, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
+                    where=("functions", fn.name, "concurrency"),
                 )
             )
     for fn in stream_consumers(plan):
@@ -135,6 +157,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.name}: stream records older than {settings.iterator_age_seconds} s when read",
                 "AWS/Lambda", "IteratorAge", (("FunctionName", function_name(fn)),), "Maximum",
                 settings.iterator_age_seconds * 1000, "GreaterThanThreshold", concerns=(fn.name,),
+                where=("functions", fn.name, "events"),
             )
         )
     for q in plan.failure_queues:
@@ -145,6 +168,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{q.purpose}: {settings.dead_letter_messages} or more messages waiting",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", Raw(f"aws_sqs_queue.{q.tf}.name")),),
                 "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold", concerns=q.functions,
+                where=q.where,
             )
         )
     if settings.delivery_failures:
@@ -159,6 +183,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"API: {settings.api_5xx} or more 5xx responses in 5 minutes",
                 "AWS/ApiGateway", metric, dims, "Sum", settings.api_5xx, "GreaterThanOrEqualToThreshold",
                 concerns=tuple(fn.name for fn in plan.api.integrations),
+                where=plan.api.where,
             )
         )
     return tuple(out)
@@ -170,10 +195,11 @@ def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
     keep coming back until they reach the DLQ)."""
     out = [
         AlarmPlan(m.tf, m.name, f"{m.description}: 1 or more in 5 minutes", m.namespace, m.metric, m.dimensions,
-                  "Sum", 1, "GreaterThanOrEqualToThreshold")
+                  "Sum", 1, "GreaterThanOrEqualToThreshold", where=m.where)
         for part in plan.parts if hasattr(part, "delivery_metrics") for m in part.delivery_metrics()
     ]
     physicals = {key: name for part in plan.parts if hasattr(part, "physicals") for key, name in part.physicals().items()}
+    owners = {n.address: n.where for part in plan.parts if hasattr(part, "named") for n in part.named()}
     for tf in (tf for part in plan.parts if hasattr(part, "work_queues") for tf in part.work_queues()):
         physical = physicals.get(("aws_sqs_queue", tf), tf)
         out.append(
@@ -183,6 +209,7 @@ def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
                 f"{physical}: a message has waited more than {settings.oldest_message_seconds} s",
                 "AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", Raw(f"aws_sqs_queue.{tf}.name")),),
                 "Maximum", settings.oldest_message_seconds, "GreaterThanThreshold",
+                where=owners.get(f"aws_sqs_queue.{tf}", ("observability", "alarms")),
             )
         )
     return out

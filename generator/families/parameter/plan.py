@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, node_id
 
@@ -31,6 +32,9 @@ class ParameterPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_ssm_parameter", p.tf): p.physical for p in self.parameters}
+
+    def named(self) -> list[Named]:
+        return [Named(f"aws_ssm_parameter.{p.tf}", p.physical, ("parameters", p.name)) for p in self.parameters]
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("parameters.tf", "parameters.tf.j2")]

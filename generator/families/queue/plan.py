@@ -11,7 +11,7 @@ from generator.families.function.settings import resolved
 from generator.families.queue.model import QueueEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
-from generator.plan.model import FailureQueue
+from generator.plan.model import FailureQueue, Named
 from generator.plan.naming import camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, Trigger, duration, node_id
 
@@ -28,6 +28,7 @@ class QueueTrigger:
     batch_window: int
     max_concurrency: int | None
     fifo: bool
+    where: tuple = ()  # the `queue` event in the blueprint
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class QueuePolicy:
     tf: str
     queue_ref: str  # aws_sqs_queue.<tf>
     sources: tuple[PolicySource, ...]
+    where: tuple = ()  # the queue (or the function whose failure queue it is) in the blueprint
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,18 @@ class QueuePart:
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
-            FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}", q.consumers) for q in self.queues if q.dlq_tf
+            FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}", q.consumers,
+                         where=("queues", q.name)) for q in self.queues if q.dlq_tf
         ]
+
+    def named(self) -> list[Named]:
+        out = []
+        for q in self.queues:
+            out.append(Named(f"aws_sqs_queue.{q.tf}", q.physical, ("queues", q.name)))
+            if q.dlq_tf:
+                out.append(Named(f"aws_sqs_queue.{q.dlq_tf}", q.dlq_physical, ("queues", q.name, "dead_letter")))
+        out += [Named(f"aws_sqs_queue_policy.{p.tf}", None, p.where) for p in self.policies]
+        return out  # the event source mappings: FunctionPart.named() (functions own them)
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_sqs_queue", q.tf): q.physical for q in self.queues}
@@ -206,6 +218,7 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
         batch_window=ev.batch_window or 0,
         max_concurrency=mapping_concurrency(fn)[index],
         fifo=ctx.bp.queues[ev.queue].fifo,
+        where=ctx.event_where(function, ev),
     )
     grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=f"aws_sqs_queue.{qtf}.arn")]
     return Access(grants=grants, kms=(("queue", "consume"),), mapping=trigger)
@@ -255,10 +268,14 @@ def finish(ctx: PlanContext, stage) -> QueuePart | None:
             arns = sources.setdefault(queue_ref, {}).setdefault(service, [])
             if arn not in arns:
                 arns.append(arn)
+    owners = {f"aws_sqs_queue.{tf_id(name)}": ("queues", name) for name in ctx.bp.queues}
+    owners.update({f"aws_sqs_queue.{q.tf}": q.where for other in ctx.parts.values() if hasattr(other, "dead_letters")
+                   for q in other.dead_letters()})
     policies = tuple(
         QueuePolicy(
             tf=qref.split(".", 1)[1],
             queue_ref=qref,
+            where=owners.get(qref, ()),
             sources=tuple(
                 PolicySource(
                     sid="FromSns" if service.startswith("sns") else "FromEventBridge",

@@ -26,17 +26,17 @@ HINT = 'e.g. "rate(5 minutes)", "cron(0 2 * * ? *)" or "at(2030-01-31T09:00:00)"
 def _field_re(number: str, names: str | None = None, extra: str = "") -> re.Pattern:
     atom = number if names is None else f"(?:{number}|{names})"
     item = rf"(?:\*|{atom}(?:-{atom})?)(?:/\d+)?"
-    return re.compile(rf"^(?:{item}(?:,{item})*{extra})$")
+    return re.compile(rf"(?:{item}(?:,{item})*{extra})")
 
 
 _N = r"\d{1,4}"
 FIELDS = (  # (name, pattern, low, high)
     ("minutes", _field_re(_N), 0, 59),
     ("hours", _field_re(_N), 0, 23),
-    ("day-of-month", re.compile(rf"^(?:\?|L|\d{{1,2}}W|{_field_re(_N).pattern[1:-1]})$"), 1, 31),
+    ("day-of-month", re.compile(rf"\?|L|\d{{1,2}}W|{_field_re(_N).pattern}"), 1, 31),
     ("month", _field_re(_N, _MONTHS), 1, 12),
     # 6L / FRIL: last Friday of the month; 2#1 / MON#1: its first Monday (Quartz syntax, names too)
-    ("day-of-week", re.compile(rf"^(?:\?|(?:[1-7]|{_DAYS})(?:L|#[1-5])|L|{_field_re(_N, _DAYS).pattern[1:-1]})$", re.I), 1, 7),
+    ("day-of-week", re.compile(rf"\?|(?:[1-7]|{_DAYS})(?:L|#[1-5])|L|{_field_re(_N, _DAYS).pattern}", re.I), 1, 7),
     ("year", _field_re(_N), 1970, 2199),
 )
 
@@ -46,7 +46,7 @@ def cron_problem(body: str) -> str | None:
     if len(parts) != 6:
         return f"cron needs 6 fields (minutes hours day-of-month month day-of-week year), got {len(parts)}"
     for (name, pattern, low, high), value in zip(FIELDS, parts):
-        if not pattern.match(value.upper()):
+        if not pattern.fullmatch(value.upper()):
             return f"'{value}' is not a valid {name} field"
         for number in re.findall(r"(?<![/#])\b\d+", value.upper().replace("W", " ").replace("L", " ")):
             if not low <= int(number) <= high:
@@ -78,6 +78,8 @@ def schedule_problem(expr: str) -> tuple[str, str | None] | None:
     if not m:
         return f"'{expr[:60]}' is not a schedule expression", HINT
     kind, body = m.groups()
+    if any(c.isspace() and c != " " for c in body):  # AWS splits on spaces; a line break reaches it as is
+        return f"{expr.strip()[:60]!r} holds a line break or tab: fields are separated by single spaces", HINT
     if kind == "rate":
         return rate_problem(body)
     if kind == "cron":

@@ -14,7 +14,7 @@ from generator.families.topic.plan import json_value
 from generator.plan.access import KMS_ACCESS, expand
 from generator.plan.context import PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import Statement
+from generator.plan.model import Named, Statement
 from generator.plan.naming import Names, tf_id
 from generator.plan.security import KMS_ARN, schedule_skips
 from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
@@ -46,6 +46,7 @@ class SchedulerRole:
     name: str
     function: Any  # FunctionPlan
     statements: tuple[Statement, ...]
+    where: tuple = ()  # the function's first `schedule` event
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,14 @@ class SchedulePart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_iam_role", r.tf): r.name for r in self.scheduler_roles}
+
+    def named(self) -> list[Named]:
+        out = []
+        for r in self.scheduler_roles:
+            out += [Named(f"aws_iam_role.{r.tf}", r.name, r.where), Named(f"aws_iam_role_policy.{r.tf}", None, r.where)]
+        # schedules go to Scheduler's default group, where a name is unique
+        out += [Named(f"aws_scheduler_schedule.{s.tf}", s.physical, s.event_path) for s in self.schedules]
+        return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("schedules.tf", "schedules.tf.j2")]
@@ -88,7 +97,7 @@ def scheduler_role_name(names: Names, function: str) -> str:
     return names.physical(function, "-scheduler")
 
 
-def scheduler_role(ctx: PlanContext, fn) -> SchedulerRole:
+def scheduler_role(ctx: PlanContext, fn, where: tuple = ()) -> SchedulerRole:
     targets = [fn.arn] + ([fn.target_arn] if fn.target_arn != fn.arn else [])
     grants = [("InvokeFunction", g) for arn in targets for g in expand("function", "invoke", arn=arn)]
     grants += [("DeadLetter", g) for g in expand("dead_letter", "send", arn=fn.failures_arn)]
@@ -99,6 +108,7 @@ def scheduler_role(ctx: PlanContext, fn) -> SchedulerRole:
         name=scheduler_role_name(ctx.names, fn.name),
         function=fn,
         statements=merge_statements(grants),
+        where=where,
     )
 
 
@@ -106,11 +116,12 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
     schedules, roles = [], []
     for fname in sorted(ctx.bp.functions):
         fn = ctx.functions[fname]
-        n = 0
+        n, first = 0, ()
         for i, ev in enumerate(ctx.bp.functions[fname].events):
             if not isinstance(ev, ScheduleEvent):
                 continue
             n += 1
+            first = first or ("functions", fname, "events", i)
             tf, physical = schedule_names(ctx.names, fname, n)
             schedules.append(
                 Schedule(
@@ -129,7 +140,7 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
                 )
             )
         if n:
-            roles.append(scheduler_role(ctx, fn))
+            roles.append(scheduler_role(ctx, fn, first))
     if not schedules:
         return None
     return SchedulePart(tuple(sorted(schedules, key=lambda s: s.tf)), tuple(roles))

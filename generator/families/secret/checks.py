@@ -13,7 +13,7 @@ from generator.families.secret.model import UseSecret
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
 
-PARAMETER_NAME = re.compile(r"^/?[A-Za-z0-9_.\-/]+$")
+PARAMETER_NAME = re.compile(r"/?[A-Za-z0-9_.\-/]+")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -53,7 +53,7 @@ def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
             )
         name = s.ssm
         problem = None
-        if not PARAMETER_NAME.match(name) or "//" in name:
+        if not PARAMETER_NAME.fullmatch(name) or "//" in name:
             problem = "may contain only a-z, A-Z, 0-9, '_', '.', '-' and single '/' separators"
         elif name.endswith("/"):
             problem = "must not end with '/'"

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.emit.hcl import Raw
+from generator.emit.hcl import Raw, escape_string
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import kms_key_arn, secret_skips
 from generator.plan.views import Edge, Node, node_id
@@ -54,6 +55,9 @@ class SecretPart:
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_secretsmanager_secret", s.tf): s.physical for s in self.secrets}
 
+    def named(self) -> list[Named]:
+        return [Named(f"aws_secretsmanager_secret.{s.tf}", s.physical, ("secrets", s.name)) for s in self.secrets]
+
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("secrets.tf", "secrets.tf.j2")]
 
@@ -74,7 +78,7 @@ class SecretPart:
 def parameter_arn(parameter: str) -> Raw:
     # `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading
     # slash gets exactly one slash too.
-    path = parameter.lstrip("/")
+    path = escape_string(parameter.lstrip("/"))
     return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{path}"')
 
 

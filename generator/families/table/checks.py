@@ -182,7 +182,7 @@ def _replicas(ctx, bp: Blueprint, stage: str) -> Iterable[Diagnostic]:
                 )
             elif replica in seen:
                 yield ctx.diag("SLS310", path, f"replica region '{replica}' is listed twice")
-            elif not re.match(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$", replica):
+            elif not re.fullmatch(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d", replica):
                 yield ctx.diag("SLS310", path, f"'{replica}' is not an AWS region", hint="e.g. us-east-1")
             seen.add(replica)
 

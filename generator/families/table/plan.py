@@ -10,7 +10,7 @@ from generator.emit.hcl import Raw
 from generator.families.table.model import StreamEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
-from generator.plan.model import FailureQueue
+from generator.plan.model import FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.security import table_skips
 from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
@@ -77,9 +77,19 @@ class TablePart:
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
-            FailureQueue(s.failure_tf, s.failure_physical, f"stream failures of {s.function.name}", (s.function.name,))
+            FailureQueue(s.failure_tf, s.failure_physical, f"stream failures of {s.function.name}", (s.function.name,),
+                         where=s.event_path)
             for s in self.streams
         ]
+
+    def named(self) -> list[Named]:
+        out = [Named(f"aws_dynamodb_table.{t.tf}", t.physical, ("tables", t.name)) for t in self.tables]
+        for s in self.streams:
+            out += [
+                Named(f"aws_sqs_queue.{s.failure_tf}", s.failure_physical, s.event_path),
+                Named(f"aws_lambda_event_source_mapping.{s.tf}", None, s.event_path),
+            ]
+        return out
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_dynamodb_table", t.tf): t.physical for t in self.tables}

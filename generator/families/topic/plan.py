@@ -11,6 +11,7 @@ from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.model import TopicEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
 
@@ -47,6 +48,7 @@ class Subscription:
     queue: str = ""  # sqs subscriptions: the subscribed queue
     filter: Any = None  # the filter policy as written
     event_path: tuple = ()  # lambda subscriptions: the `topic` event it comes from
+    where: tuple = ()  # the `topic` event or `subscribe` entry in the blueprint
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,14 @@ class TopicPart:
 
     def queue_sources(self) -> list[tuple[str, str, Raw]]:
         return [(s.queue_ref, SNS, Raw(f"aws_sns_topic.{s.topic_tf}.arn")) for s in self.subscriptions]
+
+    def named(self) -> list[Named]:
+        out = [Named(f"aws_sns_topic.{t.tf}", t.physical, ("topics", t.name)) for t in self.topics]
+        for s in self.subscriptions:
+            out.append(Named(f"aws_sns_topic_subscription.{s.tf}", None, s.where))
+            if s.function:  # the statement id is unique within the function's resource policy
+                out.append(Named(f"aws_lambda_permission.sns_{s.tf}", s.statement_id, s.where, s.function.physical))
+        return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("sns.tf", "sns.tf.j2")]
@@ -135,11 +145,12 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         topic=ev.topic,
                         filter=ev.filter,
                         event_path=("functions", fname, "events", i),
+                        where=("functions", fname, "events", i),
                     )
                 )
     for qname in sorted(bp.queues):
         qref = f"aws_sqs_queue.{tf_id(qname)}"
-        for entry in bp.queues[qname].subscribe:
+        for j, entry in enumerate(bp.queues[qname].subscribe):
             topic = getattr(entry, "topic", None)
             if topic is not None:
                 subs.append(
@@ -157,6 +168,7 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         topic=topic,
                         queue=qname,
                         filter=entry.filter,
+                        where=("queues", qname, "subscribe", j),
                     )
                 )
     if not topics and not subs:
