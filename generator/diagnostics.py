@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "SLS006": "empty blueprint or not a mapping",
     "SLS007": "blueprint too large",
     "SLS008": "cannot read a function's code",
+    "SLS009": "cannot install a function's dependencies",
     "SLS101": "unknown key",
     "SLS102": "wrong type or value",
     "SLS103": "missing required key",

@@ -163,6 +163,15 @@ def _unreadable_code(tmp_path):
         return _cli("render", bp, "-o", out), secret
 
 
+def _missing_requirements(tmp_path):
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a:\n    package: {requirements: prod.txt}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
+
+
 def _damaged_journal(tmp_path):
     bp, out = _rendered(tmp_path)
     victim = tmp_path / "victim.txt"
@@ -195,6 +204,7 @@ PRODUCERS = {
     "SLS006": (lambda t: _validate_text(t, "# nothing but a comment\n"), 2, "error"),
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
     "SLS008": (_unreadable_code, 2, "error"),
+    "SLS009": (_missing_requirements, 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
-from generator.package import compiled, zips
+from generator.package import compiled, deps, zips
 from generator.package.reads import Reads
 from generator.package.size import zip_size_warning
 
@@ -96,18 +96,34 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
 
 
 def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold) -> tuple[bytes, str]:
-    """(the zip of a function's code dir, the tree fingerprint it was built from)."""
+    """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
+    dependencies' install key when it has any, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
-        data = reuse(rel, looked.tree)  # a zip of what the no-op check just saw: no second read
+        source = deps.combined_fingerprint(looked.tree, deps.python_requirements(fn, reads.root))
+        data = reuse(rel, source)  # a zip of what the no-op check just saw: no second read
         if data is not None:
             reads.adopt(fn.code_dir, looked)
-            return data, looked.tree
+            return data, source
     tree = reads.consult(fn.code_dir, Mode.CODE).tree
     if tree is not None:
         contents = reads.contents(fn.code_dir)
-        data = reuse(rel, tree) if reuse else None
-        return (data if data is not None else zips.build_zip(reads.root / fn.code_dir, contents)), tree
+        req = deps.python_requirements(fn, reads.root)
+        source = deps.combined_fingerprint(tree, req)
+        data = reuse(rel, source) if reuse else None
+        if data is not None:
+            return data, source
+        if req is None:
+            return zips.build_zip(reads.root / fn.code_dir, contents), source
+        return zips.build_zip(reads.root / fn.code_dir, contents, deps.python_entries(fn, req, _progress)), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
     data = reuse(rel, tree) if reuse else None
     return (data if data is not None else zips.build_zip_from_files(files)), tree
+
+
+def _progress(line: str) -> None:
+    """Long work (a dependency install) says what it is doing on stderr; nothing when it comes from the cache."""
+    import sys
+
+    sys.stderr.write(f"sls-gen: {line}...\n")
+    sys.stderr.flush()

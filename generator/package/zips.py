@@ -175,13 +175,20 @@ def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     return buf.getvalue()
 
 
-def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | None = None) -> bytes:
+def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | None = None,
+              dependencies: list[tuple[str, bytes, bool]] = ()) -> bytes:
     """Deterministic zip of ``src_dir`` (see the module docstring for what is included).
 
     `contents`: what ``read_tree`` already read from ``src_dir``, so the files are not read twice.
+    `dependencies`: installed dependencies (generator/package/deps.py) zipped beside the code, at the
+    zip's root; where both have a path, the code's file wins.
     """
     if contents is None:
         contents = [(arcname, _read(path), executable) for arcname, path, executable in _included(src_dir)]
+    if dependencies:
+        merged = {arcname: (arcname, data, executable) for arcname, data, executable in dependencies}
+        merged.update((entry[0], entry) for entry in contents)
+        contents = [merged[name] for name in sorted(merged)]
     return _write_zip(contents)
 
 

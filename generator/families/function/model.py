@@ -47,6 +47,22 @@ class IamStatement(Strict):
     allow_wildcard: str | None = Field(None, description="the reason a wildcard is acceptable here")
 
 
+class Package(Strict):
+    """How a function's code folder is packaged (generator/package/)."""
+
+    requirements: str | None = Field(
+        None, description="Python requirements file, relative to the code dir (default requirements.txt when present)",
+    )
+
+    @field_validator("requirements")
+    @classmethod
+    def _inside_code_dir(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith("/") or "\\" in value or ":" in value
+                                  or ".." in value.split("/") or not value.strip()):
+            raise ValueError("must be a relative path inside the code dir (no '..')")
+        return value
+
+
 class FunctionSettings(Strict):
     """Settings a function inherits from `defaults` and may override."""
 
@@ -77,6 +93,7 @@ class Function(FunctionSettings):
     iam: list[IamStatement] = Field(default_factory=list, description="extra statements, still linted")
     concurrency: Concurrency | None = None
     snapstart: bool | None = Field(None, description="SnapStart (Java, Python 3.12+)")
+    package: Package | None = Field(None, description="how the code dir is packaged: its dependencies")
 
     @field_validator("events", "uses", "iam", mode="before")
     @classmethod
@@ -106,6 +123,8 @@ FIELD_DOCS = {
     "Function.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
     "Function.concurrency": ("reserved and provisioned concurrency", {"reserved": 10}),
     "Function.snapstart": (None, False),
+    "Function.package": (None, {"requirements": "requirements.txt"}),
+    "Package.requirements": (None, "requirements.txt"),
     "FunctionSettings.runtime": (None, "python3.13"),
     "FunctionSettings.architecture": (None, "arm64"),
     "FunctionSettings.memory": (None, 512),

@@ -78,6 +78,7 @@ class FunctionPlan:
     trigger_kinds: tuple[str, ...] = ()
     artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
     build_command: str | None = None  # how to build it, for the plan-time error when it is missing
+    requirements: str | None = None  # package.requirements: a Python requirements file named in the blueprint
     kms_key_arn: Any = None  # HCL expression: the blueprint's kms_key encrypts the environment
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason) on the function
     log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
@@ -292,6 +293,7 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         trigger_kinds=tuple(kinds),
         artifact=artifact,
         build_command=build_command,
+        requirements=fn.package.requirements if fn.package else None,
         kms_key_arn=env_kms,
         skips=function_skips(
             reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms)
