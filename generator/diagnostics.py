@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in environment",
+    "SLS404": "secret file in a function's code folder",
     "SLS501": "public API route without authorization",
     "SLS502": "function timeout above the API integration timeout",
     "SLS503": "production table without point-in-time recovery",

@@ -172,6 +172,16 @@ def _missing_requirements(tmp_path):
     return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
 
 
+def _env_file_in_code(tmp_path):
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (code / ".env").write_text("TOKEN=secret\n")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
 def _damaged_journal(tmp_path):
     bp, out = _rendered(tmp_path)
     victim = tmp_path / "victim.txt"
@@ -205,6 +215,7 @@ PRODUCERS = {
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
     "SLS008": (_unreadable_code, 2, "error"),
     "SLS009": (_missing_requirements, 2, "error"),
+    "SLS404": (_env_file_in_code, 0, "warning"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

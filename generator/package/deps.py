@@ -94,11 +94,13 @@ def _has_requirement(data: bytes) -> bool:
     return False
 
 
-def combined_fingerprint(tree: str, req: Requirements | None) -> str:
-    """The fingerprint of a zip: its code tree plus, when it has dependencies, the install's key."""
-    if req is None:
+def combined_fingerprint(tree: str, req: Requirements | None, exclude: tuple[str, ...] = ()) -> str:
+    """The fingerprint of a zip: its code tree plus, when it has them, the install's key and the
+    blueprint's `package.exclude` globs (the tree fingerprint alone does not know either)."""
+    if req is None and not exclude:
         return tree
-    return hashlib.sha256(f"{tree}\0deps\0{req.key}".encode()).hexdigest()
+    parts = [tree, "deps", req.key if req else "", "exclude", *exclude]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def python_entries(fn, req: Requirements, progress=None) -> list[tuple[str, bytes, bool]]:

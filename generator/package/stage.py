@@ -68,7 +68,7 @@ def package(
                 continue
             rel = f"dist/{fn.name}.zip"
             if fn.code_dir not in built:
-                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold)
+                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold, doc, out)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
                 out.warnings += [big] if big else []
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
@@ -95,30 +95,57 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
         out.warnings.append(warning)
 
 
-def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold) -> tuple[bytes, str]:
+def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold, doc,
+         out: Packaged) -> tuple[bytes, str]:
     """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
-    dependencies' install key when it has any, generator/package/deps.py)."""
+    dependencies' install key and its `package.exclude` when it has them, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
-        source = deps.combined_fingerprint(looked.tree, deps.python_requirements(fn, reads.root))
+        source = deps.combined_fingerprint(looked.tree, deps.python_requirements(fn, reads.root), fn.exclude)
         data = reuse(rel, source)  # a zip of what the no-op check just saw: no second read
         if data is not None:
             reads.adopt(fn.code_dir, looked)
+            _secrets(fn, reads.root, doc, out, None)
             return data, source
     tree = reads.consult(fn.code_dir, Mode.CODE).tree
     if tree is not None:
         contents = reads.contents(fn.code_dir)
+        if contents is None:
+            contents = zips.read_tree(reads.root / fn.code_dir)[1]
         req = deps.python_requirements(fn, reads.root)
-        source = deps.combined_fingerprint(tree, req)
+        source = deps.combined_fingerprint(tree, req, fn.exclude)
+        dropped = _secrets(fn, reads.root, doc, out, contents)
+        contents = [e for e in contents if e[0] not in dropped and not zips.user_excluded(e[0], fn.exclude)]
         data = reuse(rel, source) if reuse else None
         if data is not None:
             return data, source
-        if req is None:
-            return zips.build_zip(reads.root / fn.code_dir, contents), source
-        return zips.build_zip(reads.root / fn.code_dir, contents, deps.python_entries(fn, req, _progress)), source
+        installed = deps.python_entries(fn, req, _progress) if req is not None else ()
+        return zips.build_zip(reads.root / fn.code_dir, contents, installed), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
     data = reuse(rel, tree) if reuse else None
     return (data if data is not None else zips.build_zip_from_files(files)), tree
+
+
+def _secrets(fn, root: Path, doc, out: Packaged, contents) -> set[str]:
+    """Warn (SLS404) about the secrets of a code folder sls-gen leaves out of its zip: `.env*` files
+    (by name) and, when the files were read (`contents`), PEM private keys. The keys to leave out."""
+    keys = set(zips.private_keys(contents)) if contents is not None else set()
+    for name in zips.secret_files(root / fn.code_dir):
+        _warn_secret(fn, doc, out, name, "an environment file")
+    for name in sorted(keys):
+        _warn_secret(fn, doc, out, name, "a private key")
+    return keys
+
+
+def _warn_secret(fn, doc, out: Packaged, name: str, what: str) -> None:
+    warning = doc.diag(
+        "SLS404", ("functions", fn.name),
+        f"{fn.code_dir}/{name} looks like {what}: it is left out of the deployment package",
+        hint="keep secrets out of the code folder: put them in a `secrets:` entry or SSM and read them at run time",
+        severity="warning",
+    )
+    if warning not in out.warnings:
+        out.warnings.append(warning)
 
 
 def _progress(line: str) -> None:

@@ -54,6 +54,11 @@ class Package(Strict):
         None, description="Python requirements file, relative to the code dir (default requirements.txt when present)",
     )
 
+    exclude: list[str] | None = Field(
+        None, description="globs of code-dir paths left out of the zip, added to the built-in excludes "
+        "(defaults' and the function's add up)",
+    )
+
     @field_validator("requirements")
     @classmethod
     def _inside_code_dir(cls, value: str | None) -> str | None:
@@ -74,6 +79,7 @@ class FunctionSettings(Strict):
     tracing: bool | None = Field(None, description="X-Ray active tracing (default true)")
     logs: Logs | None = None
     environment: dict[str, Str] | None = Field(None, description="environment variables (maps merge)")
+    package: Package | None = Field(None, description="how the code dir is packaged: dependencies, excludes")
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -93,7 +99,6 @@ class Function(FunctionSettings):
     iam: list[IamStatement] = Field(default_factory=list, description="extra statements, still linted")
     concurrency: Concurrency | None = None
     snapstart: bool | None = Field(None, description="SnapStart (Java, Python 3.12+)")
-    package: Package | None = Field(None, description="how the code dir is packaged: its dependencies")
 
     @field_validator("events", "uses", "iam", mode="before")
     @classmethod
@@ -123,8 +128,9 @@ FIELD_DOCS = {
     "Function.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
     "Function.concurrency": ("reserved and provisioned concurrency", {"reserved": 10}),
     "Function.snapstart": (None, False),
-    "Function.package": (None, {"requirements": "requirements.txt"}),
+    "FunctionSettings.package": (None, {"requirements": "requirements.txt", "exclude": ["*.md"]}),
     "Package.requirements": (None, "requirements.txt"),
+    "Package.exclude": (None, ["tests/**", "*.md"]),
     "FunctionSettings.runtime": (None, "python3.13"),
     "FunctionSettings.architecture": (None, "arm64"),
     "FunctionSettings.memory": (None, 512),
