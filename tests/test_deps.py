@@ -166,3 +166,61 @@ def test_a_packaged_function_runs_with_its_dependency_and_not_the_hosts(tmp_path
     assert f"'six': '{task}/six.py'" in done.stdout
     assert f"'cn': '{task}/charset_normalizer/__init__.py'" in done.stdout
     assert "'ok': True" in done.stdout
+
+
+# ------------------------------------------------------------------------------------ Node.js
+
+pytest_npm = pytest.mark.skipif(__import__("shutil").which("npm") is None, reason="npm is not installed")
+
+
+def _node_project(tmp_path: Path, dependencies: dict, dev: dict | None = None, architecture: str = "arm64") -> Path:
+    import json
+
+    code = tmp_path / "src" / "fn"
+    code.mkdir(parents=True)
+    (code / "index.mjs").write_text("import ms from 'ms';\nexport const handler = async () => ms('1h');\n")
+    (code / "package.json").write_text(json.dumps(
+        {"name": "fn", "version": "1.0.0", "dependencies": dependencies, "devDependencies": dev or {}}))
+    subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--loglevel=error"],
+                   cwd=code, check=True, capture_output=True)
+    (code / "node_modules" / "left-pad").mkdir(parents=True)  # a host install beside the code: never zipped
+    (code / "node_modules" / "left-pad" / "index.js").write_text("module.exports = 1;\n")
+    bp = tmp_path / "blueprint.yaml"
+    bp.write_text(f"service: demo\nfunctions:\n  fn:\n    runtime: nodejs20.x\n    architecture: {architecture}\n")
+    return bp
+
+
+@pytest_npm
+def test_node_production_dependencies_are_installed_and_not_dev_ones(tmp_path):
+    bp = _node_project(tmp_path, {"ms": "2.1.3"}, dev={"left-pad": "1.3.0"})
+    with mock.patch.object(deps.subprocess, "run", wraps=subprocess.run) as run:
+        first = _render(bp, tmp_path / "one")
+        assert first.exit_code == 0, first.output
+        assert run.call_count == 1 and run.call_args[0][0][1:6] == [
+            "ci", "--omit=dev", "--os=linux", "--cpu=arm64", "--ignore-scripts"]
+        second = _render(bp, tmp_path / "two")
+        assert run.call_count == 1, "the second render ran npm again"
+    names = _zip(tmp_path / "one").namelist()
+    assert "node_modules/ms/index.js" in names and "index.mjs" in names and "package-lock.json" in names
+    assert not [n for n in names if "left-pad" in n or n.endswith(".package-lock.json")], names
+    assert (tmp_path / "one" / "dist" / "fn.zip").read_bytes() == (tmp_path / "two" / "dist" / "fn.zip").read_bytes()
+    assert second.exit_code == 0
+
+
+@pytest_npm
+@pytest.mark.parametrize(("architecture", "cpu"), [("arm64", "arm64"), ("x86_64", "x64")])
+def test_node_platform_packages_are_the_ones_for_linux_and_the_functions_cpu(tmp_path, architecture, cpu):
+    bp = _node_project(tmp_path, {"esbuild": "0.24.0"}, architecture=architecture)
+    result = _render(bp, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    platforms = {n.split("/")[2] for n in _zip(tmp_path / "out").namelist() if n.startswith("node_modules/@esbuild/")}
+    assert platforms == {f"linux-{cpu}"}
+
+
+@pytest_npm
+def test_node_dependencies_without_a_lock_are_an_error(tmp_path):
+    bp = _node_project(tmp_path, {"ms": "2.1.3"})
+    (tmp_path / "src" / "fn" / "package-lock.json").unlink()
+    result = CliRunner().invoke(main, ["render", str(bp), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "error[SLS009]" in result.output and "no package-lock.json" in result.output

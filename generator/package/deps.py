@@ -10,6 +10,12 @@ to the code folder) is installed with pip run as a subprocess of the interpreter
 Only wheels are accepted: pip never builds a source distribution on the host (it would build it for
 the host's platform). A requirement with no wheel for the target is SLS009 naming it.
 
+Node.js: a code folder's `package.json` with `dependencies` and its `package-lock.json` are installed
+with `npm ci --omit=dev --os=linux --cpu=<arm64|x64> --ignore-scripts` in a temp folder (production
+dependencies only, the optional platform packages of Lambda's OS and the function's CPU; install
+scripts would build for the host, so they do not run); the result is zipped under `node_modules/`
+in place of the code folder's own `node_modules/` (a host install, with dev dependencies).
+
 The installed files are cached in the user's cache (generator/cache.py, `deps/`), keyed by
 (sha256 of the requirements file, runtime, architecture, DEPS_FORMAT): an unchanged re-render never
 runs pip. A cache entry is the deterministic zip of the installed tree, signed like the render records
@@ -38,16 +44,21 @@ _DROPPED_DIRS = frozenset({"__pycache__"})
 _DROPPED_SUFFIXES = (".pyc", ".pyo")
 
 PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+NODE_CPUS = {"arm64": "arm64", "x86_64": "x64"}
 
 
 class Requirements:
-    """A function's Python requirements file: where it is, its bytes, and the cache key of its install."""
+    """A function's dependency manifest: where it is, its bytes, and the cache key of its install.
 
-    def __init__(self, path: Path, data: bytes, runtime: str, architecture: str) -> None:
+    `kind`: "python" (a requirements file) or "node" (package.json, with its lock in `lock`)."""
+
+    def __init__(self, path: Path, data: bytes, runtime: str, architecture: str, kind: str = "python",
+                 lock: Path | None = None) -> None:
         self.path, self.data, self.runtime, self.architecture = path, data, runtime, architecture
+        self.kind, self.lock = kind, lock
         self.key = hashlib.sha256(
-            b"\0".join([DEPS_FORMAT.encode(), hashlib.sha256(data).hexdigest().encode(), runtime.encode(),
-                        architecture.encode()])
+            b"\0".join([DEPS_FORMAT.encode(), kind.encode(), hashlib.sha256(data).hexdigest().encode(),
+                        runtime.encode(), architecture.encode()])
         ).hexdigest()
 
     @property
@@ -57,6 +68,53 @@ class Requirements:
     @property
     def platform(self) -> str:
         return PLATFORMS[self.architecture]
+
+    @property
+    def cpu(self) -> str:
+        return NODE_CPUS[self.architecture]
+
+
+def requirements(fn, root: Path) -> Requirements | None:
+    """The dependency manifest of a Python or Node.js function whose code folder exists, or None."""
+    if fn.language == "node":
+        return node_requirements(fn, root)
+    return python_requirements(fn, root)
+
+
+def node_requirements(fn, root: Path) -> Requirements | None:
+    """package.json + package-lock.json of a Node.js function, or None: no package.json, or no
+    dependencies. A package.json with dependencies and no lock is SLS009: the install must be exact."""
+    if fn.language != "node":
+        return None
+    folder = root / fn.code_dir
+    try:
+        manifest = (folder / "package.json").read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        from generator.package.zips import unreadable
+
+        raise unreadable(exc, str(folder / "package.json")) from None
+    import json
+
+    try:
+        doc = json.loads(manifest)
+    except ValueError as exc:
+        raise _error(fn, f"{fn.code_dir}/package.json is not JSON ({exc})", "fix package.json") from None
+    if not isinstance(doc, dict) or not doc.get("dependencies"):
+        return None
+    lock = folder / "package-lock.json"
+    try:
+        lock_data = lock.read_bytes()
+    except FileNotFoundError:
+        raise _error(fn, f"{fn.code_dir}/package.json has dependencies but no package-lock.json",
+                     "run `npm install` in the code folder and commit package-lock.json") from None
+    except OSError as exc:
+        from generator.package.zips import unreadable
+
+        raise unreadable(exc, str(lock)) from None
+    return Requirements(folder / "package.json", manifest + b"\0" + lock_data, fn.runtime, fn.architecture,
+                        kind="node", lock=lock)
 
 
 def python_requirements(fn, root: Path) -> Requirements | None:
@@ -103,16 +161,60 @@ def combined_fingerprint(tree: str, req: Requirements | None, exclude: tuple[str
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def python_entries(fn, req: Requirements, progress=None) -> list[tuple[str, bytes, bool]]:
-    """(arcname, content, executable) of the installed dependencies, from the cache or from pip."""
+def installed_entries(fn, req: Requirements, progress=None) -> list[tuple[str, bytes, bool]]:
+    """(arcname, content, executable) of the installed dependencies, from the cache or from pip/npm."""
     cached = _cache_read(req.key)
     if cached is not None:
         return cached
-    if progress:
-        progress(f"installing Python dependencies of {fn.name} ({req.platform}, Python {req.python_version})")
-    entries = _pip_install(fn, req)
+    if req.kind == "node":
+        if progress:
+            progress(f"installing Node.js dependencies of {fn.name} (linux, {req.cpu})")
+        entries = _npm_install(fn, req)
+    else:
+        if progress:
+            progress(f"installing Python dependencies of {fn.name} ({req.platform}, Python {req.python_version})")
+        entries = _pip_install(fn, req)
     _cache_write(req.key, entries)
     return entries
+
+
+
+# ------------------------------------------------------------------------------------ npm
+
+
+def npm_command(req: Requirements) -> list[str]:
+    return ["npm", "ci", "--omit=dev", "--os=linux", f"--cpu={req.cpu}", "--ignore-scripts", "--no-audit",
+            "--no-fund", "--no-progress", "--loglevel=error"]
+
+
+def _npm_install(fn, req: Requirements) -> list[tuple[str, bytes, bool]]:
+    """`npm ci` of the production dependencies for Linux and the function's CPU, in a temp folder holding
+    only package.json and the lock (install scripts are not run: they would build for the host)."""
+    tmp = tempfile.mkdtemp(prefix="sls-gen-deps-")
+    try:
+        shutil.copyfile(req.path, os.path.join(tmp, "package.json"))
+        shutil.copyfile(req.lock, os.path.join(tmp, "package-lock.json"))
+        npm = shutil.which("npm")
+        if npm is None:
+            raise _error(fn, "npm is not installed: cannot install the dependencies of package.json",
+                         "install Node.js 20+ with npm 10+ (npm ci --os/--cpu)")
+        try:
+            done = subprocess.run([npm, *npm_command(req)[1:]], cwd=tmp, stdin=subprocess.DEVNULL,
+                                  capture_output=True, text=True, errors="replace", check=False)
+        except OSError as exc:
+            raise _error(fn, f"cannot run npm ({exc.strerror or exc})", "install Node.js 20+ with npm 10+") from None
+        if done.returncode != 0:
+            lines = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+            named = re.search(r"(?:for|package|fetch|GET) [^\s]*?(@?[a-z0-9][\w.\-]*(?:/[\w.\-]+)?)", done.stderr or "")
+            what = f" ({named.group(1)})" if named else ""
+            raise _error(fn, f"npm could not install the dependencies{what}: "
+                         f"{next((ln for ln in lines if 'ERR' in ln), lines[-1] if lines else 'npm ci failed')}",
+                         "check package.json, package-lock.json (npm ci needs them in sync) and the registry (offline?)")
+        entries = _installed(os.path.join(tmp, "node_modules"))
+        return [(f"node_modules/{name}", data, ex) for name, data, ex in entries
+                if name != ".package-lock.json" and not name.startswith(".cache/")]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------------ pip

@@ -100,7 +100,7 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
     """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
     dependencies' install key and its `package.exclude` when it has them, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
-        source = deps.combined_fingerprint(looked.tree, deps.python_requirements(fn, reads.root), fn.exclude)
+        source = deps.combined_fingerprint(looked.tree, deps.requirements(fn, reads.root), fn.exclude)
         data = reuse(rel, source)  # a zip of what the no-op check just saw: no second read
         if data is not None:
             reads.adopt(fn.code_dir, looked)
@@ -111,14 +111,15 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
         contents = reads.contents(fn.code_dir)
         if contents is None:
             contents = zips.read_tree(reads.root / fn.code_dir)[1]
-        req = deps.python_requirements(fn, reads.root)
+        req = deps.requirements(fn, reads.root)
         source = deps.combined_fingerprint(tree, req, fn.exclude)
         dropped = _secrets(fn, reads.root, doc, out, contents)
-        contents = [e for e in contents if e[0] not in dropped and not zips.user_excluded(e[0], fn.exclude)]
+        contents = [e for e in contents if e[0] not in dropped and not zips.user_excluded(e[0], fn.exclude)
+                    and not (req is not None and req.kind == "node" and e[0].startswith("node_modules/"))]
         data = reuse(rel, source) if reuse else None
         if data is not None:
             return data, source
-        installed = deps.python_entries(fn, req, _progress) if req is not None else ()
+        installed = deps.installed_entries(fn, req, _progress) if req is not None else ()
         return zips.build_zip(reads.root / fn.code_dir, contents, installed), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
