@@ -114,7 +114,8 @@ def test_two_builds_are_byte_identical_and_the_second_does_not_run_pip(tmp_path,
         first = _render(bp, tmp_path / "one")
         assert first.exit_code == 0, first.output
         assert len(calls) == 1 and calls[0][:4] == [sys.executable, "-m", "pip", "install"]
-        assert "installing Python dependencies of fn (manylinux2014_aarch64, Python 3.13)" in first.output
+        assert "sls-gen: [1/1] fn: installing Python dependencies (manylinux2014_aarch64, Python 3.13)...\n" in first.output
+        assert "sls-gen: [1/1] fn: installing Python dependencies (manylinux2014_aarch64, Python 3.13): done in " in first.output
         second = _render(bp, tmp_path / "two")  # a fresh output folder: no zip to reuse, the install is cached
         assert second.exit_code == 0, second.output
         assert len(calls) == 1, "the second render ran pip again"

@@ -167,13 +167,20 @@ def installed_entries(fn, req: Requirements, progress=None) -> list[tuple[str, b
     if cached is not None:
         return cached
     if req.kind == "node":
-        if progress:
-            progress(f"installing Node.js dependencies of {fn.name} (linux, {req.cpu})")
-        entries = _npm_install(fn, req)
+        what, install = f"{fn.name}: installing Node.js dependencies (linux, {req.cpu})", _npm_install
     else:
+        what = f"{fn.name}: installing Python dependencies ({req.platform}, Python {req.python_version})"
+        install = _pip_install
+    if progress:
+        progress.start(what)
+    try:
+        entries = install(fn, req)
+    except BaseException:
         if progress:
-            progress(f"installing Python dependencies of {fn.name} ({req.platform}, Python {req.python_version})")
-        entries = _pip_install(fn, req)
+            progress.done(ok=False)
+        raise
+    if progress:
+        progress.done()
     _cache_write(req.key, entries)
     return entries
 

@@ -17,6 +17,7 @@ from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
 from generator.package import compiled, deps, zips
+from generator.package.progress import Progress
 from generator.package.reads import Reads
 from generator.package.size import zip_size_warning
 
@@ -54,6 +55,7 @@ def package(
                     reads.consult(value, Mode.WHERE)
     out = Packaged()
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
+    total = len({fn.code_dir for plan in plans.values() for fn in plan.functions if not fn.artifact})
     code_dirs: set[str] = set()
     for plan in plans.values():
         routes = {r.function.tf: r.route_key for r in plan.api.routes} if plan.api else {}
@@ -68,7 +70,9 @@ def package(
                 continue
             rel = f"dist/{fn.name}.zip"
             if fn.code_dir not in built:
-                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold, doc, out)
+                progress = Progress(len(built) + 1, total)
+                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold, doc, out,
+                                          progress)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
                 out.warnings += [big] if big else []
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
@@ -96,7 +100,7 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
 
 
 def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold, doc,
-         out: Packaged) -> tuple[bytes, str]:
+         out: Packaged, progress: Progress | None = None) -> tuple[bytes, str]:
     """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
     dependencies' install key and its `package.exclude` when it has them, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
@@ -119,7 +123,7 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
         data = reuse(rel, source) if reuse else None
         if data is not None:
             return data, source
-        installed = deps.installed_entries(fn, req, _progress) if req is not None else ()
+        installed = deps.installed_entries(fn, req, progress) if req is not None else ()
         return zips.build_zip(reads.root / fn.code_dir, contents, installed), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
@@ -148,10 +152,3 @@ def _warn_secret(fn, doc, out: Packaged, name: str, what: str) -> None:
     if warning not in out.warnings:
         out.warnings.append(warning)
 
-
-def _progress(line: str) -> None:
-    """Long work (a dependency install) says what it is doing on stderr; nothing when it comes from the cache."""
-    import sys
-
-    sys.stderr.write(f"sls-gen: {line}...\n")
-    sys.stderr.flush()
