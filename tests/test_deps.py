@@ -225,3 +225,13 @@ def test_node_dependencies_without_a_lock_are_an_error(tmp_path):
     result = CliRunner().invoke(main, ["render", str(bp), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert "error[SLS009]" in result.output and "no package-lock.json" in result.output
+
+
+def test_invoke_runs_the_packaged_dependencies_before_the_hosts(tmp_path):
+    runtime = f"python3.{sys.version_info.minor}"
+    handler = "import six\n\ndef handler(event, context):\n    return {'six': six.__file__, 'version': six.__version__}\n"
+    bp = _project(tmp_path, "six==1.16.0\n", runtime=runtime, architecture="x86_64", handler=handler)
+    result = CliRunner().invoke(main, ["invoke", "fn", str(bp)])
+    assert result.exit_code == 0, result.output
+    assert '"version": "1.16.0"' in result.output
+    assert "sls-gen-invoke-" in result.output and "site-packages" not in result.output.split('"six":')[1]
