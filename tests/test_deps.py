@@ -235,3 +235,11 @@ def test_invoke_runs_the_packaged_dependencies_before_the_hosts(tmp_path):
     assert result.exit_code == 0, result.output
     assert '"version": "1.16.0"' in result.output
     assert "sls-gen-invoke-" in result.output and "site-packages" not in result.output.split('"six":')[1]
+
+
+def test_a_blueprint_named_by_a_relative_path_installs_too(tmp_path, monkeypatch):
+    bp = _project(tmp_path, "six==1.17.0\n")
+    monkeypatch.chdir(tmp_path)
+    result = _render(Path(bp.name), Path("out"))
+    assert result.exit_code == 0, result.output
+    assert "six.py" in _zip(tmp_path / "out").namelist()

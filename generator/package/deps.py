@@ -54,8 +54,9 @@ class Requirements:
 
     def __init__(self, path: Path, data: bytes, runtime: str, architecture: str, kind: str = "python",
                  lock: Path | None = None) -> None:
-        self.path, self.data, self.runtime, self.architecture = path, data, runtime, architecture
-        self.kind, self.lock = kind, lock
+        # absolute: pip runs in the code folder, and a blueprint path may be relative to the caller's cwd
+        self.path, self.data, self.runtime, self.architecture = path.absolute(), data, runtime, architecture
+        self.kind, self.lock = kind, lock.absolute() if lock is not None else None
         self.key = hashlib.sha256(
             b"\0".join([DEPS_FORMAT.encode(), kind.encode(), hashlib.sha256(data).hexdigest().encode(),
                         runtime.encode(), architecture.encode()])
