@@ -344,7 +344,9 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
 
     \b
     Resource names are the stage's physical ones; the handler talks to whatever the AWS SDK
-    environment points at (AWS_PROFILE, AWS_ENDPOINT_URL, ...). Exit status 1 if the handler raises.
+    environment points at (AWS_PROFILE, AWS_ENDPOINT_URL, ...). A Python function's packaged
+    dependencies (its requirements.txt, installed for Lambda) come before the host's packages.
+    Exit status 1 if the handler raises or a batch handler reports batchItemFailures.
     """
     if event_file and sample:
         raise click.UsageError("--event and --sample are mutually exclusive")
@@ -353,7 +355,10 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         import json
 
         from generator.events import sample_event
-        from generator.invoke import InvokeError, account_id, prepare, run
+        import tempfile
+
+        from generator.invoke import (InvokeError, account_id, batch_failures, dependencies_dir, prepare, run,
+                                      runtime_mismatch)
 
         bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
         if function not in bp.functions:
@@ -372,8 +377,13 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
             inv = prepare(plan, function, blueprint.parent)
         except (Unresolved, InvokeError) as exc:
             raise click.ClickException(f"{function}: {exc}") from None
+        mismatch = runtime_mismatch(inv)
+        if mismatch:
+            click.echo(f"sls-gen: warning: {mismatch}", err=True)
         try:
-            outcome = run(inv, event)
+            with tempfile.TemporaryDirectory(prefix="sls-gen-invoke-") as tmp:
+                installed = dependencies_dir(inv, blueprint.parent, Path(tmp))
+                outcome = run(inv, event, extra_paths=(str(installed),) if installed else ())
         except InvokeError as exc:
             raise click.ClickException(str(exc)) from None
         if outcome.stderr:
@@ -382,6 +392,10 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
             click.echo(f"sls-gen: {function} failed (exit {outcome.returncode})", err=True)
             sys.exit(1)
         click.echo(json.dumps(outcome.result, indent=2, sort_keys=True))
+        failures = batch_failures(outcome.result)
+        if failures:
+            click.echo(f"sls-gen: {function} reported {failures} batch item failure(s)", err=True)
+            sys.exit(1)
 
     _run(action)
 

@@ -30,7 +30,7 @@ event = json.load(sys.stdin)
 result_fd = os.dup(1)
 os.dup2(2, 1)  # the handler's prints and logs go to stderr; stdout carries only the result
 sys.stdout = sys.stderr
-sys.path.insert(0, code_dir)
+sys.path[:0] = [code_dir] + sys.argv[3:]  # the code, then its packaged dependencies, before the host's
 module_name, _, attr = handler.rpartition(".")
 module_name = module_name.replace("/", ".")  # Lambda's Python runtime accepts app/main.handler too
 
@@ -183,11 +183,59 @@ def handler_file(inv: Invocation) -> Path:
     )
 
 
-def command(inv: Invocation) -> list[str]:
+def runtime_mismatch(inv: Invocation) -> str | None:
+    """A warning when the local interpreter is not the function's runtime (python3.13 code run on 3.11)."""
+    fn = inv.function
+    if fn.language == "python":
+        local = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        if local != fn.runtime:
+            return (f"{fn.name} runs on {fn.runtime} in Lambda, but is invoked here with Python "
+                    f"{local.removeprefix('python')} ({sys.executable}): behaviour may differ")
+    elif fn.language == "node":
+        node = shutil.which("node")
+        try:
+            version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10).stdout if node else ""
+        except (OSError, subprocess.SubprocessError):
+            version = ""
+        major = version.strip().lstrip("v").split(".")[0]
+        if major and f"nodejs{major}.x" != fn.runtime:
+            return f"{fn.name} runs on {fn.runtime} in Lambda, but is invoked here with Node.js {version.strip()}"
+    return None
+
+
+def dependencies_dir(inv: Invocation, blueprint_dir: Path, into: Path) -> Path | None:
+    """The function's packaged Python dependencies (generator/package/deps.py: from the cache, else
+    installed for its runtime and architecture), extracted into `into`; None when it has none."""
+    from generator.package import deps
+
+    if inv.function.language != "python" or not inv.code_dir.is_dir():
+        return None
+    req = deps.requirements(inv.function, blueprint_dir)
+    if req is None:
+        return None
+    from generator.package.progress import Progress
+
+    for arcname, data, executable in deps.installed_entries(inv.function, req, Progress(1, 1)):
+        path = into.joinpath(*arcname.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if executable:
+            path.chmod(0o755)
+    return into
+
+
+def batch_failures(result: Any) -> int:
+    """How many records a batch handler (SQS, Kinesis, DynamoDB streams) reported as failed."""
+    if isinstance(result, dict) and isinstance(result.get("batchItemFailures"), list):
+        return len(result["batchItemFailures"])
+    return 0
+
+
+def command(inv: Invocation, extra_paths: tuple[str, ...] = ()) -> list[str]:
     if inv.function.language == "python":
         # -P: the code folder (the working directory) is not put first on sys.path before the runner's
         # own imports; it is added, once, for the handler (a json.py there cannot replace the runner's)
-        return [sys.executable, "-P", "-c", _PY_RUNNER, str(inv.code_dir), inv.function.handler]
+        return [sys.executable, "-P", "-s", "-c", _PY_RUNNER, str(inv.code_dir), inv.function.handler, *extra_paths]
     if inv.function.language == "node":
         node = shutil.which("node")
         if node is None:
@@ -196,8 +244,10 @@ def command(inv: Invocation) -> list[str]:
     raise InvokeError(f"runtime {inv.function.runtime} cannot be invoked locally (Python and Node.js only)")
 
 
-def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, timeout: float | None = None) -> Outcome:
-    """Invoke the handler with `event`; `base_env` (default os.environ) keeps credentials/endpoints."""
+def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, timeout: float | None = None,
+        extra_paths: tuple[str, ...] = ()) -> Outcome:
+    """Invoke the handler with `event`; `base_env` (default os.environ) keeps credentials/endpoints.
+    `extra_paths`: folders put on the handler's sys.path right after its code (its dependencies)."""
     if not inv.code_dir.is_dir():
         raise InvokeError(f"code dir {inv.code_dir} does not exist (run `sls-gen render` to scaffold it)")
     command(inv)  # a runtime that cannot run locally says so before its files are looked for
@@ -205,7 +255,7 @@ def run(inv: Invocation, event: Any, base_env: dict[str, str] | None = None, tim
     env = dict(os.environ if base_env is None else base_env)
     env.update(inv.env)
     proc = subprocess.run(
-        command(inv),
+        command(inv, extra_paths),
         input=json.dumps(event),
         capture_output=True,
         text=True,

@@ -174,6 +174,25 @@ def _unreadable_code(tmp_path):
         return _cli("render", bp, "-o", out), secret
 
 
+def _missing_requirements(tmp_path):
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a:\n    package: {requirements: prod.txt}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
+
+
+def _env_file_in_code(tmp_path):
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (code / ".env").write_text("TOKEN=secret\n")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
 def _damaged_journal(tmp_path):
     bp, out = _rendered(tmp_path)
     victim = tmp_path / "victim.txt"
@@ -214,6 +233,8 @@ PRODUCERS = {
     "SLS008": (_unreadable_code, 2, "error"),
     "SLS316": (_many_rules, 2, "error"),
     "SLS317": (_oversized_artifact, 2, "error"),
+    "SLS009": (_missing_requirements, 2, "error"),
+    "SLS404": (_env_file_in_code, 0, "warning"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

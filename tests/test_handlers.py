@@ -342,7 +342,8 @@ def test_rest_python_scaffold_own_unit_test_passes(tmp_path):
     code_dir = write_scaffold(tmp_path, bp, plan, "http")
     env = {"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
            "AWS_DEFAULT_REGION": plan.region}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_handler.py"],
+    (test_file,) = [p.name for p in code_dir.glob("test_*.py")]  # named after the function
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file],
                           cwd=code_dir, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

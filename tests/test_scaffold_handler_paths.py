@@ -30,7 +30,7 @@ def src(tmp_path_factory):
 
 def test_python_modules_live_where_lambda_imports_them(src):
     for fn in ("p1", "p2"):
-        assert sorted(p.relative_to(src / fn).as_posix() for p in (src / fn).rglob("*.py")) == ["app/main.py", "test_app_main.py"]
+        assert sorted(p.relative_to(src / fn).as_posix() for p in (src / fn).rglob("*.py")) == ["app/main.py", f"test_{fn}.py"]
     assert (src / "p2" / "app" / "main.py").read_text().endswith("\nrun = handler\n")
     assert "\nrun = handler" not in (src / "p1" / "app" / "main.py").read_text()
 

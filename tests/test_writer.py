@@ -167,7 +167,7 @@ def test_edited_scaffold_survives_render_and_force(tmp_path):
     assert run("render", bp, "-o", out).exit_code == 0
     handler = bp.parent / "src" / "hello" / "handler.py"
     mine = "def handler(event, context):\n    return 42\n"
-    (bp.parent / "src" / "hello" / "test_handler.py").unlink()  # deleted by the user: stays deleted
+    (bp.parent / "src" / "hello" / "test_hello.py").unlink()  # deleted by the user: stays deleted
     for extra in ([], ["--force"]):
         mine += "# another edit\n"
         handler.write_text(mine)
@@ -175,7 +175,7 @@ def test_edited_scaffold_survives_render_and_force(tmp_path):
         assert result.exit_code == 0, result.output
         assert "create  src/hello" not in result.output
         assert handler.read_text() == mine
-        assert not (bp.parent / "src" / "hello" / "test_handler.py").exists()
+        assert not (bp.parent / "src" / "hello" / "test_hello.py").exists()
         assert statuses(result.output)["dist/hello.zip"] == "update"
 
 

@@ -111,14 +111,15 @@ def scaffold_files(fn: FunctionPlan, blueprint_name: str, sample_route: str = ""
     if fn.language == "python":
         ctx["clients"] = _python_clients(fn)
         # Lambda imports `app.main` or `app/main` alike: the file is app/main.py; the test sits at the
-        # code dir's root (on sys.path under pytest) and imports the dotted module.
+        # code dir's root (on sys.path under pytest) and imports the dotted module. It is named after
+        # the function: `pytest` over several code folders needs distinct test file names.
         path = module.replace(".", "/")
         return {
             f"{path}.py": env.get_template(_handler_template(kind, "python")).render(**ctx)
             + _entry_alias(entry, f"\n\n# Lambda calls {entry} (the blueprint's handler).\n{entry} = handler\n"),
-            f"test_{path.replace('/', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
+            f"test_{fn.name.replace('-', '_')}.py": env.get_template("scaffolds/python/test_handler.py.j2")
             .render(**ctx)
-            .replace('import_module("handler")', f'import_module({json_str(path.replace("/", "."))})'),
+            .replace('_MODULE = "handler"', f'_MODULE = {json_str(path.replace("/", "."))}'),
         }
     if fn.language == "node":
         ctx["clients"] = _node_clients(fn)

@@ -17,7 +17,8 @@ from generator.checks.paths import function_paths
 from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
-from generator.package import compiled, zips
+from generator.package import compiled, deps, zips
+from generator.package.progress import Progress
 from generator.package.reads import Reads
 from generator.package.size import package_limit_errors, zip_size_warning
 
@@ -53,6 +54,7 @@ def package(
             reads.consult(value, Mode.WHERE)
     out = Packaged()
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
+    total = len({fn.code_dir for plan in plans.values() for fn in plan.functions if not fn.artifact})
     code_dirs: set[str] = set()
     for plan in plans.values():
         # What a scaffold needs to know of its triggers (sample route, API type) comes from the parts
@@ -74,7 +76,9 @@ def package(
                 continue
             rel = f"dist/{fn.name}.zip"
             if fn.code_dir not in built:
-                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold)
+                progress = Progress(len(built) + 1, total)
+                built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold, doc, out,
+                                          progress)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
                 out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0])
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
@@ -102,19 +106,56 @@ def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> Non
         out.warnings.append(warning)
 
 
-def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold) -> tuple[bytes, str]:
-    """(the zip of a function's code dir, the tree fingerprint it was built from)."""
+def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState | None, scaffold, doc,
+         out: Packaged, progress: Progress | None = None) -> tuple[bytes, str]:
+    """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
+    dependencies' install key and its `package.exclude` when it has them, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
-        data = reuse(rel, looked.tree)  # a zip of what the no-op check just saw: no second read
+        source = deps.combined_fingerprint(looked.tree, deps.requirements(fn, reads.root), fn.exclude)
+        data = reuse(rel, source)  # a zip of what the no-op check just saw: no second read
         if data is not None:
             reads.adopt(fn.code_dir, looked)
-            return data, looked.tree
+            _secrets(fn, reads.root, doc, out, None)
+            return data, source
     tree = reads.consult(fn.code_dir, Mode.CODE).tree
     if tree is not None:
         contents = reads.contents(fn.code_dir)
-        data = reuse(rel, tree) if reuse else None
-        return (data if data is not None else zips.build_zip(reads.root / fn.code_dir, contents)), tree
+        if contents is None:
+            contents = zips.read_tree(reads.root / fn.code_dir)[1]
+        req = deps.requirements(fn, reads.root)
+        source = deps.combined_fingerprint(tree, req, fn.exclude)
+        dropped = _secrets(fn, reads.root, doc, out, contents)
+        contents = [e for e in contents if e[0] not in dropped and not zips.user_excluded(e[0], fn.exclude)
+                    and not (req is not None and req.kind == "node" and e[0].startswith("node_modules/"))]
+        data = reuse(rel, source) if reuse else None
+        if data is not None:
+            return data, source
+        installed = deps.installed_entries(fn, req, progress) if req is not None else ()
+        return zips.build_zip(reads.root / fn.code_dir, contents, installed), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
     data = reuse(rel, tree) if reuse else None
     return (data if data is not None else zips.build_zip_from_files(files)), tree
+
+
+def _secrets(fn, root: Path, doc, out: Packaged, contents) -> set[str]:
+    """Warn (SLS404) about the secrets of a code folder sls-gen leaves out of its zip: `.env*` files
+    (by name) and, when the files were read (`contents`), PEM private keys. The keys to leave out."""
+    keys = set(zips.private_keys(contents)) if contents is not None else set()
+    for name in zips.secret_files(root / fn.code_dir):
+        _warn_secret(fn, doc, out, name, "an environment file")
+    for name in sorted(keys):
+        _warn_secret(fn, doc, out, name, "a private key")
+    return keys
+
+
+def _warn_secret(fn, doc, out: Packaged, name: str, what: str) -> None:
+    warning = doc.diag(
+        "SLS404", ("functions", fn.name),
+        f"{fn.code_dir}/{name} looks like {what}: it is left out of the deployment package",
+        hint="keep secrets out of the code folder: put them in a `secrets:` entry or SSM and read them at run time",
+        severity="warning",
+    )
+    if warning not in out.warnings:
+        out.warnings.append(warning)
+

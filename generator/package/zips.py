@@ -7,10 +7,13 @@ fixed level, and there are no directory entries.  mtimes, umask, owners and dire
 do not matter.  (Byte identity across machines also assumes the same deflate output from zlib for
 the same input and level, which holds for stock zlib 1.2.x/1.3.x but not, e.g., for zlib-ng.)
 
-Left out: caches and VCS/tooling metadata (``__pycache__/``, ``*.pyc``, ``*.pyo``, ``.DS_Store``,
-``.git/``, ``.venv/``, ``node_modules/.cache/``, ``.pytest_cache/``, ``.mypy_cache/``) and tests
-(``tests/``, ``__tests__/``, ``test_*.py``, ``*_test.py``, ``*.test.js``, ``*.spec.js``,
-``*.test.mjs``), at any depth.  Symlinks are followed only when their target stays inside the
+Left out (the one built-in list, EXCLUDED_DIRS / EXCLUDED_DIR_PAIRS / EXCLUDED_FILE_PATTERNS):
+environment files (``.env*``: secrets, never zipped), caches and VCS/tooling metadata
+(``__pycache__/``, ``*.pyc``, ``*.pyo``, ``.DS_Store``, ``.git/``, ``.venv/``,
+``node_modules/.cache/``, ``.pytest_cache/``, ``.mypy_cache/``) and tests (``tests/``,
+``__tests__/``, ``test_*.py``, ``*_test.py``, ``*.test.js``, ``*.spec.js``, ``*.test.mjs``), at any
+depth. The package stage also leaves out what `package.exclude` names (``user_excluded``) and files
+holding a PEM private key (``private_keys``), each with a warning.  Symlinks are followed only when their target stays inside the
 source directory; anything else that is not a regular file is skipped.
 """
 
@@ -46,6 +49,7 @@ EXCLUDED_DIRS = frozenset(
 #: (parent directory name, directory name) pairs excluded wherever they occur.
 EXCLUDED_DIR_PAIRS = frozenset({("node_modules", ".cache")})
 EXCLUDED_FILE_PATTERNS = (
+    ".env*",  # environment files: secrets, never zipped (a warning names them: secret_files)
     "*.pyc",
     "*.pyo",
     ".DS_Store",
@@ -61,6 +65,10 @@ EXCLUDED_FILE_PATTERNS = (
 ALWAYS_EXECUTABLE = frozenset({"bootstrap"})
 
 _BUF = 1 << 20
+
+#: `.env*` files that are templates, not secrets: left out of the zip like every `.env*`, but no warning.
+ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist"})
+_PEM_PRIVATE_KEY = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +183,20 @@ def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     return buf.getvalue()
 
 
-def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | None = None) -> bytes:
+def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | None = None,
+              dependencies: list[tuple[str, bytes, bool]] = ()) -> bytes:
     """Deterministic zip of ``src_dir`` (see the module docstring for what is included).
 
     `contents`: what ``read_tree`` already read from ``src_dir``, so the files are not read twice.
+    `dependencies`: installed dependencies (generator/package/deps.py) zipped beside the code, at the
+    zip's root; where both have a path, the code's file wins.
     """
     if contents is None:
         contents = [(arcname, _read(path), executable) for arcname, path, executable in _included(src_dir)]
+    if dependencies:
+        merged = {arcname: (arcname, data, executable) for arcname, data, executable in dependencies}
+        merged.update((entry[0], entry) for entry in contents)
+        contents = [merged[name] for name in sorted(merged)]
     return _write_zip(contents)
 
 
@@ -288,3 +303,44 @@ def files_fingerprint(files: Mapping[str, str | bytes], executable: Iterable[str
 def _fingerprint_line(digest, arcname: str, size: int, sha: str, executable: bool) -> None:
     mode = "755" if executable else "644"
     digest.update(f"{arcname}\0{size}\0{sha}\0{mode}\n".encode("utf-8", "surrogateescape"))
+
+
+# ------------------------------------------------------------------------------------ secrets and excludes
+
+
+def secret_files(src_dir: Path | str) -> list[str]:
+    """The `.env*` files of a code folder (left out of every zip), for a warning naming them: relative
+    POSIX paths, sorted. Walks names only (the built-in excluded folders are skipped), reads nothing."""
+    root = os.fspath(src_dir)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        parent = os.path.basename(dirpath) if dirpath != root else ""
+        dirnames[:] = [d for d in dirnames if not _excluded_dir(parent, d)]
+        rel = os.path.relpath(dirpath, root)
+        for name in filenames:
+            if name.startswith(".env") and name not in ENV_TEMPLATES:
+                found.append(name if rel == "." else f"{rel.replace(os.sep, '/')}/{name}")
+    return sorted(found)
+
+
+def private_keys(contents: Iterable[tuple[str, bytes, bool]]) -> list[str]:
+    """The arcnames of entries holding a PEM private key (``-----BEGIN ... PRIVATE KEY-----``)."""
+    global _PEM_PRIVATE_KEY
+    if _PEM_PRIVATE_KEY is None:
+        import re
+
+        _PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+    return [arcname for arcname, data, _ in contents if b"PRIVATE KEY-----" in data and _PEM_PRIVATE_KEY.search(data)]
+
+
+def user_excluded(arcname: str, globs: Iterable[str]) -> bool:
+    """`package.exclude`: a glob matches a path relative to the code dir (``*`` crosses ``/``, so
+    ``tests/**`` and ``*.md`` match at any depth), its file name, or names a folder of it."""
+    from fnmatch import fnmatchcase
+
+    base = arcname.rsplit("/", 1)[-1]
+    for glob in globs:
+        folder = glob.rstrip("/")
+        if fnmatchcase(arcname, glob) or fnmatchcase(base, glob) or arcname.startswith(folder + "/"):
+            return True
+    return False

@@ -47,6 +47,27 @@ class IamStatement(Strict):
     allow_wildcard: str | None = Field(None, description="the reason a wildcard is acceptable here")
 
 
+class Package(Strict):
+    """How a function's code folder is packaged (generator/package/)."""
+
+    requirements: str | None = Field(
+        None, description="Python requirements file, relative to the code dir (default requirements.txt when present)",
+    )
+
+    exclude: list[str] | None = Field(
+        None, description="globs of code-dir paths left out of the zip, added to the built-in excludes "
+        "(defaults' and the function's add up)",
+    )
+
+    @field_validator("requirements")
+    @classmethod
+    def _inside_code_dir(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith("/") or "\\" in value or ":" in value
+                                  or ".." in value.split("/") or not value.strip()):
+            raise ValueError("must be a relative path inside the code dir (no '..')")
+        return value
+
+
 class FunctionSettings(Strict):
     """Settings a function inherits from `defaults` and may override."""
 
@@ -58,6 +79,7 @@ class FunctionSettings(Strict):
     tracing: bool | None = Field(None, description="X-Ray active tracing (default true)")
     logs: Logs | None = None
     environment: dict[str, Str] | None = Field(None, description="environment variables (maps merge)")
+    package: Package | None = Field(None, description="how the code dir is packaged: dependencies, excludes")
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -106,6 +128,9 @@ FIELD_DOCS = {
     "Function.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
     "Function.concurrency": ("reserved and provisioned concurrency", {"reserved": 10}),
     "Function.snapstart": (None, False),
+    "FunctionSettings.package": (None, {"requirements": "requirements.txt", "exclude": ["*.md"]}),
+    "Package.requirements": (None, "requirements.txt"),
+    "Package.exclude": (None, ["tests/**", "*.md"]),
     "FunctionSettings.runtime": (None, "python3.13"),
     "FunctionSettings.architecture": (None, "arm64"),
     "FunctionSettings.memory": (None, 512),

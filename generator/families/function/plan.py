@@ -79,6 +79,8 @@ class FunctionPlan:
     trigger_kinds: tuple[str, ...] = ()
     artifact: str | None = None  # java*/provided.al2023: the built zip or jar, relative to the blueprint
     build_command: str | None = None  # how to build it, for the plan-time error when it is missing
+    requirements: str | None = None  # package.requirements: a Python requirements file named in the blueprint
+    exclude: tuple[str, ...] = ()  # package.exclude of defaults and of the function: globs left out of the zip
     kms_key_arn: Any = None  # HCL expression: the blueprint's kms_key encrypts the environment
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason) on the function
     log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
@@ -414,6 +416,8 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         trigger_kinds=tuple(kinds),
         artifact=artifact,
         build_command=build_command,
+        requirements=package_requirements(fn, bp),
+        exclude=package_exclude(fn, bp),
         kms_key_arn=env_kms,
         skips=function_skips(
             reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms)
@@ -422,6 +426,18 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         reasons=tuple(reasons),
         env_sources=tuple(sorted(env_from.items())),
     )
+
+
+def package_requirements(fn, bp) -> str | None:
+    for settings in (fn.package, bp.defaults.package):
+        if settings is not None and settings.requirements is not None:
+            return settings.requirements
+    return None
+
+
+def package_exclude(fn, bp) -> tuple[str, ...]:
+    globs = [g for settings in (bp.defaults.package, fn.package) if settings for g in settings.exclude or ()]
+    return tuple(dict.fromkeys(globs))
 
 
 def plan_functions(ctx: PlanContext) -> tuple[FunctionPlan, ...]:
