@@ -159,3 +159,20 @@ def test_the_profile_is_an_input_of_the_no_op_fast_path(repo, monkeypatch):
     assert render(), "a changed profile renders in full"
     assert re.search(r"memory_size\s*=\s*1024\b", " ".join(p.read_text() for p in out.rglob("*.tf")))
     assert not render()
+
+
+def test_init_profile_starts_a_service_that_extends_it(repo, monkeypatch):
+    monkeypatch.chdir(repo / "svc")
+    result = CliRunner().invoke(main, ["init", "payments", "--profile", "../platform/acme.yaml"])
+    assert result.exit_code == 0, result.output
+    text = (repo / "svc" / "payments.yaml").read_text()
+    assert "extends: ../platform/acme.yaml\nservice: payments\n" in text
+    _doc, base, _stages, _ = validate(repo / "svc" / "payments.yaml")
+    assert base.region == "eu-west-1" and base.defaults.memory == 512 and list(base.functions) == ["hello"]
+
+
+def test_init_profile_refuses_a_missing_profile(repo, monkeypatch):
+    monkeypatch.chdir(repo / "svc")
+    result = CliRunner().invoke(main, ["init", "payments", "--profile", "nope.yaml"])
+    assert result.exit_code == 2 and "SLS009" in result.output
+    assert not (repo / "svc" / "payments.yaml").exists()

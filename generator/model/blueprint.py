@@ -78,8 +78,8 @@ class _Base(Strict):
     tags: dict[str, Str] = Field(default_factory=dict)
     stages: dict[Name, Stage] = Field(default_factory=lambda: {"dev": Stage()})
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
-    extends: str | None = Field(None, description="relative path of an org profile this blueprint is merged over")
-    locked: list[Str] = Field(default_factory=list, description="in a profile: dotted keys a blueprint extending it cannot override")
+    extends: str | None = None
+    locked: list[Str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
