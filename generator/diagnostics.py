@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "SLS320": "overlapping S3 event notifications",
     "SLS401": "IAM statement too broad",
     "SLS402": "credential-like value in environment",
+    "SLS420": "guardrail broken",
     "SLS421": "key locked by the org profile",
     "SLS501": "public API route without authorization",
     "SLS502": "function timeout above the API integration timeout",

@@ -14,6 +14,7 @@ from pydantic import Discriminator, Field, Tag, create_model, model_validator
 from generator.families import event_kinds, families, use_kinds
 from generator.families.function.model import Function, FunctionSettings
 from generator.model.common import Int, Name, Str, Strict, none_as_empty
+from generator.platform.guardrails import Guardrails
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
 
@@ -79,6 +80,7 @@ class _Base(Strict):
     stages: dict[Name, Stage] = Field(default_factory=lambda: {"dev": Stage()})
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
     extends: str | None = None
+    guardrails: Guardrails | None = None
     locked: list[Str] = Field(default_factory=list)
 
     @model_validator(mode="before")

@@ -94,6 +94,9 @@ def blueprint_schema() -> dict:
     docs = dict(FIELD_DOCS)
     for fam in families():
         docs.update(getattr(fam.part("model"), "FIELD_DOCS", {}))
+    from generator.platform.guardrails import FIELD_DOCS as GUARDRAIL_DOCS
+
+    docs.update(GUARDRAIL_DOCS)
     schema = Blueprint.model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
     for model, node in [("Blueprint", schema), *defs.items()]:
