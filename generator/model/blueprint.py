@@ -15,6 +15,7 @@ from generator.families import event_kinds, families, use_kinds
 from generator.families.function.model import Function, FunctionSettings
 from generator.model.common import Int, Name, Str, Strict, none_as_empty
 from generator.platform.guardrails import Guardrails
+from generator.platform.terraform import Terraform
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
 
@@ -81,6 +82,7 @@ class _Base(Strict):
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
     extends: str | None = None
     guardrails: Guardrails | None = None
+    terraform: Terraform | None = None
     locked: list[Str] = Field(default_factory=list)
 
     @model_validator(mode="before")

@@ -96,7 +96,10 @@ def blueprint_schema() -> dict:
         docs.update(getattr(fam.part("model"), "FIELD_DOCS", {}))
     from generator.platform.guardrails import FIELD_DOCS as GUARDRAIL_DOCS
 
+    from generator.platform.terraform import FIELD_DOCS as TERRAFORM_DOCS
+
     docs.update(GUARDRAIL_DOCS)
+    docs.update(TERRAFORM_DOCS)
     schema = Blueprint.model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
     for model, node in [("Blueprint", schema), *defs.items()]:
