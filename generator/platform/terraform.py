@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -44,8 +45,13 @@ class Backend(Strict):
     s3: S3Backend
 
 
+PROVIDER_PINS = {"5": "~> 5.40", "6": "~> 6.0"}
+DEFAULT_PROVIDER = ">= 5.40, < 7"  # the output works on both; see docs/decisions/provider-range.md
+
+
 class Terraform(Strict):
     backend: Backend | None = None
+    aws_provider: Literal["5", "6"] | None = None
     assume_role: str | None = Field(None, pattern=ROLE_ARN)
     allowed_account_ids: list[Str] | None = Field(None, min_length=1)
 
@@ -62,6 +68,7 @@ FIELD_DOCS = {
     "Blueprint.terraform": ("remote state and the account guard, per stage via overrides",
                             {"backend": {"s3": {"bucket": "acme-tfstate"}}, "allowed_account_ids": ["123456789012"]}),
     "Terraform.backend": ("remote state; without it Terraform keeps local state", {"s3": {"bucket": "acme-tfstate"}}),
+    "Terraform.aws_provider": ("pin the AWS provider major version (default: >= 5.40, < 7)", "6"),
     "Terraform.assume_role": ("IAM role the AWS provider assumes", "arn:aws:iam::123456789012:role/deploy"),
     "Terraform.allowed_account_ids": ("accounts the provider may touch (a guard against the wrong credentials)",
                                       ["123456789012"]),
@@ -82,6 +89,7 @@ class TerraformPlan:
     backend: tuple[tuple[str, object], ...] | None  # ordered S3 backend arguments, or None
     assume_role: str | None
     allowed_account_ids: tuple[str, ...] | None
+    provider_version: str | None = None  # versions.tf constraint when pinned, else the default range
 
     @property
     def required_version(self) -> str | None:
@@ -103,6 +111,7 @@ def plan_terraform(bp, service: str, stage: str, region: str) -> TerraformPlan |
         if s3.role_arn:
             args.append(("assume_role", {"role_arn": s3.role_arn}))
         backend = tuple(args)
-    if backend is None and tf.assume_role is None and not tf.allowed_account_ids:
+    pin = PROVIDER_PINS.get(tf.aws_provider) if tf.aws_provider else None
+    if backend is None and tf.assume_role is None and not tf.allowed_account_ids and pin is None:
         return None
-    return TerraformPlan(backend, tf.assume_role, tuple(tf.allowed_account_ids) if tf.allowed_account_ids else None)
+    return TerraformPlan(backend, tf.assume_role, tuple(tf.allowed_account_ids) if tf.allowed_account_ids else None, pin)
