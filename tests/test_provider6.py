@@ -151,3 +151,24 @@ output "url" {
     assert "x.tf: resource type aws_simpledb_domain does not exist in provider 6" in found
     assert "x.tf: aws_lambda_function.f.snap_start: no argument 'bogus' in provider 6" in found
     assert "x.tf: aws_api_gateway_deployment has no attribute 'invoke_url' in provider 6" in found
+
+
+@pytest.mark.parametrize("runtime", ["python3.14", "nodejs24.x", "java25"])
+def test_the_newest_runtimes_need_provider6(tmp_path, runtime):
+    from generator.diagnostics import BlueprintError
+    from generator.pipeline import render, validate
+
+    bp = tmp_path / "blueprint.yaml"
+    extra = "    artifact: build/f.jar\n" if runtime == "java25" else ""
+    bp.write_text(f"service: orders\nfunctions:\n  f:\n    runtime: {runtime}\n{extra}")
+    with pytest.raises(BlueprintError) as info:
+        validate(bp)
+    [diag] = info.value.diagnostics
+    assert (diag.code, diag.line, diag.path) == ("SLS312", 4, ("functions", "f", "runtime"))
+    assert 'aws_provider: "6"' in diag.hint
+    bp.write_text(bp.read_text() + 'terraform: {aws_provider: "6"}\n')
+    rendered = render(bp)
+    files = {k: v.decode() for k, v in rendered.outputs.items() if k.endswith(".tf")}
+    assert f'runtime       = "{runtime}"' in files["dev/lambda.tf"] or f'"{runtime}"' in files["dev/lambda.tf"]
+    assert 'version = "~> 6.0"' in files["dev/versions.tf"]
+    assert problems_in(files) == []
