@@ -47,8 +47,10 @@ def validate(blueprint: str | Path, strict: bool = False):
     from generator.checks import Context, run_checks
     from generator.model import parse_blueprint, stage_blueprints
     from generator.platform.profiles import load_blueprint
+    from generator.platform.requires import check_requires
 
     doc = load_blueprint(blueprint)
+    check_requires(doc)
     base = parse_blueprint(doc)
     stages = stage_blueprints(doc, base)
     findings = run_checks(Context(doc, base, stages))

@@ -81,6 +81,7 @@ class _Base(Strict):
     stages: dict[Name, Stage] = Field(default_factory=lambda: {"dev": Stage()})
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
     extends: str | None = None
+    requires: str | None = None
     guardrails: Guardrails | None = None
     terraform: Terraform | None = None
     locked: list[Str] = Field(default_factory=list)

@@ -17,6 +17,7 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "Blueprint.service": ("service name: lower-case, 2-30 characters; prefixes every physical name", "orders"),
     "Blueprint.description": ("free text", "Order intake and fulfilment"),
     "Blueprint.region": ("default AWS region of every stage", "eu-west-1"),
+    "Blueprint.requires": ("sls-gen versions this blueprint is written for (a mismatch is an error)", ">=0.1,<0.2"),
     "Blueprint.extends": ("org profile this blueprint is merged over: a path relative to this file", "../platform/acme.yaml"),
     "Blueprint.locked": ("in a profile: dotted keys no blueprint extending it may override", ["region", "kms_key"]),
     "Blueprint.tags": ("tags on every resource", {"team": "payments"}),
