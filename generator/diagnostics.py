@@ -23,7 +23,7 @@ CODES: dict[str, str] = {
     "SLS006": "empty blueprint or not a mapping",
     "SLS007": "blueprint too large",
     "SLS008": "cannot read a function's code",
-    "SLS009": "cannot load an org profile",
+    "SLS011": "cannot load an org profile",
     "SLS010": "blueprint requires another sls-gen version",
     "SLS101": "unknown key",
     "SLS102": "wrong type or value",

@@ -87,7 +87,7 @@ def _profile_path(profile: Path, target: Path) -> str:
     from generator.loader import load_file
 
     if not profile.is_file():
-        raise BlueprintError([Diagnostic("SLS009", f"profile '{profile}' is not a file", file=str(profile),
+        raise BlueprintError([Diagnostic("SLS011", f"profile '{profile}' is not a file", file=str(profile),
                                          hint="name the org profile's YAML file")])
     load_file(profile)  # a profile that does not even parse is reported now, in its own file
     base = os.path.abspath(target.parent)

@@ -195,7 +195,7 @@ PRODUCERS = {
     "SLS006": (lambda t: _validate_text(t, "# nothing but a comment\n"), 2, "error"),
     "SLS007": (lambda t: _validate_text(t, "a: " + "[" * 200 + "]" * 200 + "\n"), 2, "error"),
     "SLS008": (_unreadable_code, 2, "error"),
-    "SLS009": (lambda t: _validate_text(t, "extends: bp.yaml\nservice: demo\n"), 2, "error"),
+    "SLS011": (lambda t: _validate_text(t, "extends: bp.yaml\nservice: demo\n"), 2, "error"),
     "SLS010": (lambda t: _validate_text(t, "requires: \">=999\"\nservice: demo\n"), 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),

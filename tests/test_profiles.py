@@ -112,7 +112,7 @@ def test_a_cycle_is_refused_naming_the_chain(repo):
     with pytest.raises(BlueprintError) as info:
         validate(repo / "svc" / "blueprint.yaml")
     [diag] = info.value.diagnostics
-    assert diag.code == "SLS009" and diag.file.endswith("acme.yaml") and diag.line == 1
+    assert diag.code == "SLS011" and diag.file.endswith("acme.yaml") and diag.line == 1
     assert "blueprint.yaml -> " in diag.message and "acme.yaml -> " in diag.message
     assert diag.message.endswith("blueprint.yaml")
 
@@ -121,7 +121,7 @@ def test_a_cycle_is_refused_naming_the_chain(repo):
 def test_a_profile_path_must_be_relative_and_name_a_file(repo, value):
     (repo / "svc" / "blueprint.yaml").write_text(BLUEPRINT.replace("../platform/acme.yaml", repr(value)))
     [found] = problems(repo / "svc" / "blueprint.yaml")
-    assert " SLS009 extends" in found and found.split(":")[0].endswith("svc/blueprint.yaml")
+    assert " SLS011 extends" in found and found.split(":")[0].endswith("svc/blueprint.yaml")
 
 
 def test_a_symlinked_profile_is_read_from_its_target(repo):
@@ -174,5 +174,5 @@ def test_init_profile_starts_a_service_that_extends_it(repo, monkeypatch):
 def test_init_profile_refuses_a_missing_profile(repo, monkeypatch):
     monkeypatch.chdir(repo / "svc")
     result = CliRunner().invoke(main, ["init", "payments", "--profile", "nope.yaml"])
-    assert result.exit_code == 2 and "SLS009" in result.output
+    assert result.exit_code == 2 and "SLS011" in result.output
     assert not (repo / "svc" / "payments.yaml").exists()

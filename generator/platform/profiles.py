@@ -50,10 +50,10 @@ def load_blueprint(path: str | os.PathLike) -> Document:
         target = _resolve(current, doc, seen)
         if target in seen:
             names = " -> ".join(_show(p, doc) for p in seen[seen.index(target):] + [target])
-            raise BlueprintError([current.diag("SLS009", ("extends",), f"profiles extend each other in a cycle: {names}",
+            raise BlueprintError([current.diag("SLS011", ("extends",), f"profiles extend each other in a cycle: {names}",
                                                hint="remove one `extends:` of the chain")])
         if len(chain) >= MAX_CHAIN:
-            raise BlueprintError([current.diag("SLS009", ("extends",), f"more than {MAX_CHAIN} files in one profile chain",
+            raise BlueprintError([current.diag("SLS011", ("extends",), f"more than {MAX_CHAIN} files in one profile chain",
                                                hint="flatten the profiles")])
         seen.append(target)
         shown = _show(target, doc)
@@ -145,17 +145,17 @@ def _resolve(current: Document, blueprint: Document, seen: list[str]) -> str:
     value = current.data.get("extends")
     where = ("extends",)
     if not isinstance(value, str) or not value.strip():
-        raise BlueprintError([current.diag("SLS009", where, "`extends` takes the relative path of a profile file",
+        raise BlueprintError([current.diag("SLS011", where, "`extends` takes the relative path of a profile file",
                                            hint="for example `extends: ../platform/acme.yaml`")])
     if os.path.isabs(value) or value.startswith(("~", "\\")) or _SCHEME.match(value):
         raise BlueprintError([current.diag(
-            "SLS009", where, f"profile path '{value}' must be relative to this file",
+            "SLS011", where, f"profile path '{value}' must be relative to this file",
             hint="absolute paths, `~` and URLs are refused: the same blueprint must render the same on every machine")])
     base = os.path.dirname(os.path.realpath(current.file)) if current is blueprint else os.path.dirname(seen[-1])
     target = os.path.realpath(os.path.join(base, value))
     if not os.path.isfile(target):
         what = "does not exist" if not os.path.lexists(os.path.join(base, value)) else "is not a regular file"
-        raise BlueprintError([current.diag("SLS009", where, f"profile '{value}' {what}",
+        raise BlueprintError([current.diag("SLS011", where, f"profile '{value}' {what}",
                                            hint="the path is relative to the file that names it")])
     return target
 
