@@ -244,6 +244,12 @@ def _blueprint_rel(value: object) -> bool:
     return normal not in (".", "..") and not normal.startswith("../")
 
 
+def _profile_rel(value: object) -> bool:
+    """An org profile's path relative to the blueprint's folder: it may lead out of the folder (as
+    `extends:` may), but is never absolute; it is only read and hashed, never written."""
+    return isinstance(value, str) and bool(value.strip()) and "\0" not in value and not _ABSOLUTE.match(value)
+
+
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -260,6 +266,10 @@ def record_problem(record: object) -> str | None:
     paths = record.get("paths")
     if not isinstance(paths, dict) or not all(_blueprint_rel(k) and v in _MODES for k, v in paths.items()):
         return "paths are not relative paths with a mode"
+    profiles = record.get("profiles", {})
+    if not isinstance(profiles, dict) or not all(_profile_rel(k) and isinstance(v, str) and _HEX64.fullmatch(v)
+                                                 for k, v in profiles.items()):
+        return "profiles are not relative paths with a sha256"
     report = record.get("report")
     if not isinstance(report, dict) or not isinstance(report.get("service"), str):
         return "report has no service"

@@ -320,13 +320,15 @@ def explain(blueprint: Path, function: str, stage: str | None) -> None:
 
 @main.command()
 @click.argument("name", required=False, default="blueprint")
-def init(name: str) -> None:
+@click.option("--profile", type=click.Path(path_type=Path),
+              help="Start a service on this org profile: the blueprint `extends` it and sets only what differs.")
+def init(name: str, profile: Path | None) -> None:
     """Write NAME.yaml (default blueprint.yaml): a commented starter blueprint that validates."""
 
     def action():
         from generator.starter import write_starter
 
-        path = write_starter(name)
+        path = write_starter(name, profile=profile)
         click.echo(f"Wrote {path}. Next: sls-gen validate {path} && sls-gen render {path}")
 
     _run(action)

@@ -71,6 +71,20 @@ _DISCARD = _Marker("<discard>")  # the value belongs to a rejected key: check it
 _MERGE = _Marker("<<")  # the `<<` merge key; also a path part while a merge value is being built
 
 
+class Loc(tuple):
+    """A (line, col) written in another file than the document's own (an org profile's).
+
+    Compares and unpacks as the plain (line, col) pair; `file` names where it was written.
+    """
+
+    file: str
+
+    def __new__(cls, loc: tuple, file: str):
+        self = super().__new__(cls, loc)
+        self.file = file
+        return self
+
+
 @dataclass(frozen=True)
 class Document:
     data: dict
@@ -78,6 +92,7 @@ class Document:
     lines: list[str]
     locations: dict[tuple, tuple[int, int]]
     sha256: str | None = None  # of the bytes read (load_file): what a render records as its blueprint
+    profiles: tuple = ()  # generator/platform/profiles.py Profile: the org profiles merged under `data`
 
     def locate(self, path: tuple) -> tuple[int | None, int | None]:
         """(line, col) of `path`, else of its nearest located ancestor, else (None, None)."""
@@ -90,12 +105,17 @@ class Document:
                 return (None, None)
             path = path[:-1]
 
+    def file_of(self, loc: tuple) -> str:
+        """The file a location returned by `locate` was written in (a profile's, or this one)."""
+        return getattr(loc, "file", self.file)
+
     def diag(self, code: str, path: tuple, message: str, *, hint: str | None = None,
              severity: str = "error") -> Diagnostic:
         if code not in CODES:
             raise ValueError(f"unknown diagnostic code {code!r}")
-        line, col = self.locate(path)
-        return Diagnostic(code=code, message=message, path=tuple(path), file=self.file, line=line,
+        loc = self.locate(path)
+        line, col = loc
+        return Diagnostic(code=code, message=message, path=tuple(path), file=self.file_of(loc), line=line,
                           col=col, severity=severity, hint=hint)
 
 

@@ -123,6 +123,10 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
     if record.get("code") != code or record.get("blueprint") != bp_sha:
         return None
     root = blueprint.parent
+    for rel, digest in record.get("profiles", {}).items():  # org profiles: inputs like the blueprint
+        profile = read_regular(root / rel, follow_symlinks=True)
+        if profile is None or sha256(profile) != digest:
+            return None
     real_root, parents = os.path.realpath(root), {}
     modes = {rel: Mode(value) for rel, value in record["paths"].items()}
     states = {}

@@ -35,6 +35,7 @@ class Rendered:
     states: dict[str, PathState] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # dist/<fn>.zip -> tree fingerprint it was built from
     blueprint_sha256: str | None = None  # of the very bytes this render parsed
+    profiles: dict[str, str] = field(default_factory=dict)  # org profile (relative path) -> sha256 of the bytes parsed
 
 
 #: (service) -> the zips of the previous render that may be reused (generator/package/reuse.py).
@@ -49,11 +50,13 @@ def validate(blueprint: str | Path, strict: bool = False, plans: dict | None = N
     name -> StagePlan) so a render does not plan twice."""
     from generator.checks import Context, run_checks
     from generator.checks.unique import collisions
-    from generator.loader import load_file
     from generator.model import parse_blueprint, stage_blueprints
     from generator.plan.build import build_plan
+    from generator.platform.profiles import load_blueprint
+    from generator.platform.requires import check_requires
 
-    doc = load_file(blueprint)
+    doc = load_blueprint(blueprint)
+    check_requires(doc)
     base = parse_blueprint(doc)
     stages = stage_blueprints(doc, base)
     findings = run_checks(Context(doc, base, stages))
@@ -102,4 +105,14 @@ def render(
     return Rendered(
         base.service, list(stages), dict(sorted({**outputs, **packaged.zips}.items())), packaged.scaffolds, warnings,
         packaged.code_dirs, packaged.modes, packaged.states, packaged.sources, doc.sha256,
+        _profile_digests(blueprint, doc),
     )
+
+
+def _profile_digests(blueprint: Path, doc) -> dict[str, str]:
+    """Org profiles are inputs like the blueprint: path relative to the blueprint's folder (it may
+    lead out of it) -> sha256 of the bytes parsed. The no-op check renders in full once one differs."""
+    import os
+
+    base = os.path.realpath(blueprint.parent)
+    return {os.path.relpath(p.real, base).replace(os.sep, "/"): p.sha256 for p in doc.profiles}

@@ -67,6 +67,7 @@ def build(rendered, blueprint: Path, stage: str | None, strict: bool, entries: d
         "code": code,
         "blueprint": bp_sha,
         "files": entries_digest(entries),
+        "profiles": dict(sorted(rendered.profiles.items())),
         "paths": {rel: mode.value for rel, mode in sorted(rendered.modes.items())},
         "report": report,
         "digest": inputs_digest(code, bp_sha, blueprint.name, stage, strict, rendered.modes, states, report),

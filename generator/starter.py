@@ -43,7 +43,19 @@ functions:
 """
 
 
-def write_starter(name: str, folder: Path = Path(".")) -> Path:
+ON_PROFILE = """\
+# yaml-language-server: $schema={schema}
+# A service on the org profile {profile}: its defaults, tags, guardrails and locked keys apply;
+# set here only what differs. Validate: sls-gen validate {file}   Render: sls-gen render {file}
+extends: {profile}
+service: {service}
+
+functions:
+  hello: {{}}           # code lives in src/hello (a scaffold is written on first render)
+"""
+
+
+def write_starter(name: str, folder: Path = Path("."), profile: Path | None = None) -> Path:
     service = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     if not service or not service[0].isalpha():
         service = "svc-" + service if service else "my-service"
@@ -54,7 +66,11 @@ def write_starter(name: str, folder: Path = Path(".")) -> Path:
     if target.exists():
         raise BlueprintError([Diagnostic("SLS601", f"'{target}' already exists; not overwriting it",
                                          file=str(target), hint="pick another NAME or move the file away")])
-    text = STARTER.format(schema=SCHEMA_FILE, file=target.name, service=service)
+    if profile is not None:
+        text = ON_PROFILE.format(schema=SCHEMA_FILE, file=target.name, service=service,
+                                 profile=_profile_path(Path(profile), target))
+    else:
+        text = STARTER.format(schema=SCHEMA_FILE, file=target.name, service=service)
     target.write_text(text, encoding="utf-8")
     schema_path = target.parent / SCHEMA_FILE
     if not schema_path.exists():
@@ -62,3 +78,17 @@ def write_starter(name: str, folder: Path = Path(".")) -> Path:
 
         schema_path.write_text(schema_text(), encoding="utf-8")
     return target
+
+
+def _profile_path(profile: Path, target: Path) -> str:
+    """The profile as `extends:` names it: relative to the new blueprint's folder, after checking it loads."""
+    import os
+
+    from generator.loader import load_file
+
+    if not profile.is_file():
+        raise BlueprintError([Diagnostic("SLS011", f"profile '{profile}' is not a file", file=str(profile),
+                                         hint="name the org profile's YAML file")])
+    load_file(profile)  # a profile that does not even parse is reported now, in its own file
+    base = os.path.abspath(target.parent)
+    return os.path.relpath(os.path.abspath(profile), base).replace(os.sep, "/")

@@ -235,6 +235,8 @@ PRODUCERS = {
     "SLS317": (_oversized_artifact, 2, "error"),
     "SLS009": (_missing_requirements, 2, "error"),
     "SLS404": (_env_file_in_code, 0, "warning"),
+    "SLS011": (lambda t: _validate_text(t, "extends: bp.yaml\nservice: demo\n"), 2, "error"),
+    "SLS010": (lambda t: _validate_text(t, "requires: \">=999\"\nservice: demo\n"), 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

@@ -23,9 +23,10 @@ __all__ = ["Context", "run_checks"]
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
     from generator.checks import kms, paths, references, secrets, tags
+    from generator.platform import guardrails
 
     found: list[Diagnostic] = []
-    for module in (references, tags, paths, kms, secrets):
+    for module in (references, tags, paths, kms, secrets, guardrails):
         found.extend(module.check(ctx))
     for fam in families():
         found.extend(fam.part("checks").check(ctx))

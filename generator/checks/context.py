@@ -30,8 +30,9 @@ class Context:
 
         if code not in CODES:
             raise ValueError(f"unknown diagnostic code {code!r}")
-        line, col = locate_in_stage(self.doc, stage, tuple(path))
-        return Diagnostic(code=code, message=message, path=tuple(path), file=self.doc.file, line=line, col=col,
+        loc = locate_in_stage(self.doc, stage, tuple(path))
+        line, col = loc
+        return Diagnostic(code=code, message=message, path=tuple(path), file=self.doc.file_of(loc), line=line, col=col,
                           severity=severity, hint=hint)
 
     def region(self, stage: str) -> str:

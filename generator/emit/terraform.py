@@ -21,6 +21,8 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str, object]]:
     files (its part's `terraform_files()`, templates in its folder). Families with nothing planned
     write nothing."""
     files: list[tuple[str, str, object]] = [(name, template, None) for name, template in CORE_FILES]
+    if plan.terraform is not None and plan.terraform.backend:
+        files.append(("backend.tf", "terraform/backend.tf.j2", None))
     for family, part in plan.parts.items():
         files += [(name, fam(family).template(template), part) for name, template in part.terraform_files()]
     return files

@@ -14,6 +14,8 @@ from pydantic import Discriminator, Field, Tag, create_model, model_validator
 from generator.families import event_kinds, families, use_kinds
 from generator.families.function.model import Function, FunctionSettings
 from generator.model.common import Int, Name, Str, Strict, none_as_empty
+from generator.platform.guardrails import Guardrails
+from generator.platform.terraform import Terraform
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
 
@@ -90,6 +92,11 @@ class _Base(Strict):
     tags: dict[str, Str] = Field(default_factory=dict)
     stages: dict[Name, Stage] = Field(default_factory=lambda: {"dev": Stage()})
     defaults: FunctionSettings = Field(default_factory=FunctionSettings)
+    extends: str | None = None
+    requires: str | None = None
+    guardrails: Guardrails | None = None
+    terraform: Terraform | None = None
+    locked: list[Str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

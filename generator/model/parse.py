@@ -208,8 +208,9 @@ def _diagnostics(exc: ValidationError, doc: Document, data: Any, locate) -> list
         found[key] = (msg, hint)
     out = []
     for (code, path), (msg, hint) in found.items():
-        line, col = locate(path)
-        out.append(Diagnostic(code, msg, path=path, file=doc.file, line=line, col=col, hint=hint))
+        loc = locate(path)
+        line, col = loc
+        out.append(Diagnostic(code, msg, path=path, file=doc.file_of(loc), line=line, col=col, hint=hint))
     return out
 
 

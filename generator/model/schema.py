@@ -17,6 +17,9 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "Blueprint.service": ("service name: lower-case, 2-30 characters; prefixes every physical name", "orders"),
     "Blueprint.description": ("free text", "Order intake and fulfilment"),
     "Blueprint.region": ("default AWS region of every stage", "eu-west-1"),
+    "Blueprint.requires": ("sls-gen versions this blueprint is written for (a mismatch is an error)", ">=0.1,<0.2"),
+    "Blueprint.extends": ("org profile this blueprint is merged over: a path relative to this file", "../platform/acme.yaml"),
+    "Blueprint.locked": ("in a profile: dotted keys no blueprint extending it may override", ["region", "kms_key"]),
     "Blueprint.tags": ("tags on every resource", {"team": "payments"}),
     "Blueprint.stages": ("deployment stages; each renders to its own Terraform root module", {"dev": {}, "prod": {"region": "eu-west-1"}}),
     "Blueprint.defaults": ("settings every function inherits", {"runtime": "python3.13", "memory": 512}),
@@ -93,6 +96,12 @@ def blueprint_schema() -> dict:
     docs = dict(FIELD_DOCS)
     for fam in families():
         docs.update(getattr(fam.part("model"), "FIELD_DOCS", {}))
+    from generator.platform.guardrails import FIELD_DOCS as GUARDRAIL_DOCS
+
+    from generator.platform.terraform import FIELD_DOCS as TERRAFORM_DOCS
+
+    docs.update(GUARDRAIL_DOCS)
+    docs.update(TERRAFORM_DOCS)
     schema = Blueprint.model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
     for model, node in [("Blueprint", schema), *defs.items()]:

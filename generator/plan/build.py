@@ -16,6 +16,7 @@ from generator.plan.context import PlanContext
 from generator.plan.model import Parts, StagePlan
 from generator.plan.naming import Names
 from generator.plan.security import KMS_ARN
+from generator.platform.terraform import plan_terraform
 
 
 def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
@@ -40,6 +41,7 @@ def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
         kms_key=bp.kms_key,
         functions=functions,
         parts=Parts(ctx.parts),
+        terraform=plan_terraform(bp, bp.service, stage, (stage_cfg.region if stage_cfg else None) or bp.region),
     )
     for fam in families():
         finish = getattr(fam.part("plan"), "finish", None)

@@ -131,6 +131,7 @@ class StagePlan:
     kms_key: str | None  # as written in the blueprint; resolved to local.kms_key_arn in main.tf
     functions: tuple[Any, ...]  # families.function.plan.FunctionPlan, sorted by name
     parts: Parts = Parts()
+    terraform: Any = None  # generator.platform.terraform.TerraformPlan: remote state, account guard; None: neither
 
     @property
     def api(self):

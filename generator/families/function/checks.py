@@ -64,7 +64,7 @@ RESERVED = {
 }
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _name, _ranges, _handler)
+    yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes)
     yield from _environment(ctx)
     yield from _iam(ctx)
     yield from _compiled(ctx)
@@ -82,6 +82,25 @@ def _name(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         physical = names.physical(fname)
         if len(physical) > FUNCTION_MAX:
             yield too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
+
+
+def _provider6_runtimes(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """python3.14, nodejs24.x and java25 exist only in hashicorp/aws 6: the blueprint must pin it."""
+    from generator.families.function.model import PROVIDER6_RUNTIMES
+
+    pinned = getattr(getattr(bp, "terraform", None), "aws_provider", None) == "6"
+    if pinned:
+        return
+    if bp.defaults.runtime in PROVIDER6_RUNTIMES:
+        yield _needs_provider6(ctx, stage, ("defaults", "runtime"), bp.defaults.runtime)
+    for fname, fn in bp.functions.items():
+        if fn.runtime in PROVIDER6_RUNTIMES:
+            yield _needs_provider6(ctx, stage, ("functions", fname, "runtime"), fn.runtime)
+
+
+def _needs_provider6(ctx, stage: str, path: tuple, runtime: str) -> Diagnostic:
+    return ctx.stage_diag(stage, "SLS312", path, f"runtime {runtime} needs AWS provider 6",
+                          hint='add `terraform: {aws_provider: "6"}` (versions.tf then pins ~> 6.0)')
 
 
 def _ranges(ctx, stage: str, bp) -> Iterable[Diagnostic]:

@@ -17,11 +17,18 @@ RUNTIMES = (
     "java17",
     "java21",
     "provided.al2023",
+) + (
+    "python3.14",
+    "nodejs24.x",
+    "java25",
 )
+# Runtimes hashicorp/aws 5.x does not accept: a blueprint needs `terraform: {aws_provider: "6"}`.
+PROVIDER6_RUNTIMES = ("python3.14", "nodejs24.x", "java25")
 
 
 Runtime = Literal[
-    "python3.11", "python3.12", "python3.13", "nodejs20.x", "nodejs22.x", "java17", "java21", "provided.al2023"
+    "python3.11", "python3.12", "python3.13", "nodejs20.x", "nodejs22.x", "java17", "java21", "provided.al2023",
+    "python3.14", "nodejs24.x", "java25",
 ]
 
 

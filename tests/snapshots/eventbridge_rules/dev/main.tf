@@ -8,7 +8,6 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 locals {
   service    = "billing"
@@ -16,7 +15,7 @@ locals {
   prefix     = "billing-dev"
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  region     = var.aws_region
   tags = {
     managed-by = "sls-gen"
     service    = "billing"
