@@ -14,7 +14,7 @@ from pydantic import Discriminator, Field, Tag, create_model, model_validator
 from generator.families import event_kinds, families, use_kinds
 from generator.families.function.model import Function, FunctionSettings
 from generator.model.common import Int, Name, Str, Strict, none_as_empty
-from generator.platform.guardrails import Guardrails
+from generator.platform.rails import Guardrails
 from generator.platform.terraform import Terraform
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"

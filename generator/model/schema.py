@@ -96,7 +96,7 @@ def blueprint_schema() -> dict:
     docs = dict(FIELD_DOCS)
     for fam in families():
         docs.update(getattr(fam.part("model"), "FIELD_DOCS", {}))
-    from generator.platform.guardrails import FIELD_DOCS as GUARDRAIL_DOCS
+    from generator.platform.rails import FIELD_DOCS as GUARDRAIL_DOCS
 
     from generator.platform.terraform import FIELD_DOCS as TERRAFORM_DOCS
 
