@@ -23,6 +23,7 @@ from typing import Any
 
 from generator.diagnostics import BlueprintError, Diagnostic
 from generator.loader import Document, Loc, load_file
+from generator.model.parse import _value_at
 
 MAX_CHAIN = 8  # files in one chain, the blueprint included
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -106,7 +107,7 @@ def _lock_breaches(locks: list, upper: Document, upper_locs: dict, blueprint: Do
                 if rel[: len(parts)] == parts:
                     hit = path
                     break
-                if parts[: len(rel)] == rel and not isinstance(_value(upper.data, path), dict):
+                if parts[: len(rel)] == rel and not isinstance(_value_at(upper.data, path), dict):
                     hit = path  # replaces (or removes) an ancestor of the locked key
                     break
             if hit is None:
@@ -118,15 +119,6 @@ def _lock_breaches(locks: list, upper: Document, upper_locs: dict, blueprint: Do
                 path=hit, file=getattr(upper_locs[hit], "file", upper.file), line=line, col=col,
                 hint="remove this key; ask the platform team to change the profile"))
     return found
-
-
-def _value(data: Any, path: tuple) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _tagged(doc: Document) -> dict:
