@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_CLAUSE = re.compile(r"^\s*(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)(\.\*)?\s*$")
+_CLAUSE = re.compile(r"\s*(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)(\.\*)?\s*")
 
 
 class SpecifierError(ValueError):
@@ -36,7 +36,7 @@ def satisfies(version: str, spec: str) -> bool:
     if not spec.strip() or any(not c.strip() for c in clauses):
         raise SpecifierError("empty clause")
     for clause in clauses:
-        match = _CLAUSE.match(clause)
+        match = _CLAUSE.fullmatch(clause)
         if not match:
             raise SpecifierError(f"'{clause.strip()}' is not a version clause")
         op, text, star = match.groups()
