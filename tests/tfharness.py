@@ -743,7 +743,12 @@ class MotoServer:
                 if self.proc.poll() is not None:
                     break
                 if self._answers():
-                    return self
+                    # Another server may hold the port (stolen between probe and bind) and answer for
+                    # ours, which then dies of "address in use": only a live child counts as ours.
+                    time.sleep(0.5)
+                    if self.proc.poll() is None:
+                        return self
+                    break
                 time.sleep(0.1)
             last_err = self.log_tail()
             self.stop()
