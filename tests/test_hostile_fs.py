@@ -873,7 +873,7 @@ class Nobody:
 
 @lru_cache(maxsize=None)
 def _nobody_python() -> str | None:
-    """An interpreter of this Python version that `nobody` may run (the venv's may live under /root)."""
+    """An interpreter of this Python version that `nobody` may run (the venv may live in a home folder `nobody` cannot enter)."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return None
     want = f"{sys.version_info[0]}.{sys.version_info[1]}"
