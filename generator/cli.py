@@ -341,7 +341,11 @@ def init(name: str, profile: Path | None) -> None:
               help="JSON file with the event to pass (`-` for stdin).")
 @click.option("--sample", is_flag=True, help="Pass a generated sample event of the function's first trigger.")
 @click.option("--stage", help="Stage whose resource names the handler sees (default: dev, else the first).")
-def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str | None) -> None:
+@click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
+              help="Set an environment variable (e.g. one read from SSM when Terraform plans); repeatable.")
+@click.option("--var", "var_pairs", multiple=True, metavar="NAME=VALUE",
+              help="Value of a `variables:` entry (default: its declared default); repeatable.")
+def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str | None, env_pairs, var_pairs) -> None:
     """Run FUNCTION's handler locally with the environment it gets in AWS; print its return value as JSON.
 
     \b
@@ -352,6 +356,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
     """
     if event_file and sample:
         raise click.UsageError("--event and --sample are mutually exclusive")
+    given, variables = _pairs(env_pairs, "--env"), _pairs(var_pairs, "--var")
 
     def action():
         import json
@@ -376,7 +381,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         from generator.plan.resolve import Unresolved
 
         try:
-            inv = prepare(plan, function, blueprint.parent)
+            inv = prepare(plan, function, blueprint.parent, given=given, variables=variables)
         except (Unresolved, InvokeError) as exc:
             raise click.ClickException(f"{function}: {exc}") from None
         mismatch = runtime_mismatch(inv)
@@ -400,6 +405,16 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
             sys.exit(1)
 
     _run(action)
+
+
+def _pairs(pairs, option: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"{option} takes KEY=VALUE, got {pair!r}")
+        out[key] = value
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from generator.diagnostics import path_str
 from generator.model.parse import locate_in_stage
+from generator.plan.placeholders import shown
 from generator.plan.views import alerts, triggers
 
 WHY = {
@@ -49,7 +50,7 @@ def explain(plan, doc, function: str) -> str:
             out.append(f"        on {resources}  -> statement {safe(sid)}")
         return out
 
-    lines = [f"{safe(fn.name)} ({safe(fn.physical)}), stage {safe(stage)} of {safe(plan.service)} in {safe(plan.region)}"]
+    lines = [f"{safe(fn.name)} ({safe(shown(fn.physical))}), stage {safe(stage)} of {safe(plan.service)} in {safe(plan.region)}"]
     if fn.description:
         lines.append(f"  {safe(fn.description)}")
     settings = [f"{fn.runtime} ({fn.architecture})", f"{fn.memory} MB", f"{fn.timeout} s timeout",

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.families.function.plan import FunctionPlan
 from generator.plan.model import StagePlan
-from generator.plan.resolve import DEFAULT_ACCOUNT, function_environment
+from generator.plan.resolve import DEFAULT_ACCOUNT, function_environment, resolve_value
 
 ACCOUNT_ENV = "AWS_ACCOUNT_ID"
 
@@ -136,26 +136,31 @@ def account_id() -> str:
     return os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT
 
 
-def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | None = None) -> Invocation:
+def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | None = None,
+            given: dict[str, str] | None = None, variables: dict[str, str] | None = None) -> Invocation:
+    """The invocation of `function` in `plan`'s stage; `given` environment values win (values known
+    only when Terraform plans, such as SSM reads), `variables` set `variables:` entries."""
     fn = next((f for f in plan.functions if f.name == function), None)
     if fn is None:
         raise KeyError(function)
     account = account or account_id()
+    physical = resolve_value(fn.physical, plan, account)  # a name with {region}/{account} is a template
     env = {
         "AWS_REGION": plan.region,
         "AWS_DEFAULT_REGION": plan.region,
-        "AWS_LAMBDA_FUNCTION_NAME": fn.physical,
+        "AWS_LAMBDA_FUNCTION_NAME": physical,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory),
-        "AWS_LAMBDA_LOG_GROUP_NAME": fn.log_group,
+        "AWS_LAMBDA_LOG_GROUP_NAME": resolve_value(fn.log_group, plan, account),
         "AWS_LAMBDA_LOG_FORMAT": "JSON" if fn.log_format == "json" else "Text",
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.runtime}",
-        "SLS_GEN_FUNCTION_ARN": f"arn:aws:lambda:{plan.region}:{account}:function:{fn.physical}",
+        "SLS_GEN_FUNCTION_ARN": f"arn:aws:lambda:{plan.region}:{account}:function:{physical}",
         "SLS_GEN_TIMEOUT": str(fn.timeout),
     }
     if fn.log_format == "json":
         env["AWS_LAMBDA_LOG_LEVEL"] = fn.log_level
-    env.update(function_environment(plan, function, account))
+    env.update(function_environment(plan, function, account, given, variables))
+    env.update(given or {})
     code_dir, root = (blueprint_dir / fn.code_dir).resolve(), blueprint_dir.resolve()
     if code_dir != root and root not in code_dir.parents:  # SLS313 refuses it first; never run it anyway
         raise InvokeError(f"code dir {fn.code_dir} leaves the blueprint's folder")

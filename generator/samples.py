@@ -36,5 +36,11 @@ class Stage:
         self.account = account
         self.names = Names(bp.service, stage)
 
+    def concrete(self, template: str) -> str:
+        """A physical name template (placeholders) with this stage's region and account."""
+        from generator.plan.placeholders import sample
+
+        return sample(template, self.region, self.account)
+
     def arn(self, service: str, resource: str, region: bool = True, account: bool = True) -> str:
         return f"arn:aws:{service}:{self.region if region else ''}:{self.account if account else ''}:{resource}"

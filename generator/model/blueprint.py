@@ -7,9 +7,9 @@ model) and `EVENT` (an `events` entry model); this module plugs them into `Funct
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union, get_origin
+from typing import Annotated, Any, Literal, Union, get_origin
 
-from pydantic import Discriminator, Field, Tag, create_model, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, create_model, model_validator
 
 from generator.families import event_kinds, families, use_kinds
 from generator.families.function.model import Function, FunctionSettings
@@ -64,6 +64,21 @@ class Stage(Strict):
     )
 
 
+# A Terraform input variable of every stage (`variables:`): SAM Parameters, Serverless ${param:}.
+VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+VariableName = Annotated[str, StringConstraints(pattern=VARIABLE_PATTERN, max_length=64)]
+VARIABLE_TYPES = ("string", "number", "bool", "list(string)", "map(string)")
+
+
+class Variable(Strict):
+    type: Literal["string", "number", "bool", "list(string)", "map(string)"] = Field(
+        "string", description="Terraform type of the value"
+    )
+    default: Any = Field(None, description="value when -var / a tfvars file sets none (omit: it must be set)")
+    description: str | None = Field(None, description="what the value is, for whoever sets it")
+    sensitive: bool = Field(False, description="Terraform hides the value in plan output")
+
+
 class Account(Strict):
     concurrency_quota: Int = Field(1000, ge=1)
 
@@ -74,9 +89,9 @@ def _sections() -> dict[str, tuple]:
 
 SECTIONS = _sections()
 # Sections holding objects by logical name (`tables: {orders: ...}`), and the stages map.
-MAP_SECTIONS = tuple(k for k, (tp, _) in SECTIONS.items() if get_origin(tp) is dict) + ("stages",)
+MAP_SECTIONS = tuple(k for k, (tp, _) in SECTIONS.items() if get_origin(tp) is dict) + ("stages", "variables")
 # Sections a stage may `add` objects to (and whose objects an override must name): by logical name.
-NAMED_SECTIONS = tuple(k for k in MAP_SECTIONS if k != "stages")
+NAMED_SECTIONS = tuple(k for k in MAP_SECTIONS if k not in ("stages", "variables"))
 # The singular noun of each, for messages ("function 'x'").
 SECTION_NOUNS = {fam.section: fam.name for fam in families() if fam.section in NAMED_SECTIONS}
 # Sections holding one object: an empty key means its defaults.
@@ -97,6 +112,7 @@ class _Base(Strict):
     guardrails: Guardrails | None = None
     terraform: Terraform | None = None
     locked: list[Str] = Field(default_factory=list)
+    variables: dict[VariableName, Variable] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -124,4 +140,4 @@ Blueprint = create_model(
     kms_key=(str | None, Field(None, description="customer KMS key alias or ARN for all data at rest")),
 )
 
-__all__ = ["Account", "Blueprint", "Event", "Function", "FunctionSettings", "Stage", "Use"]
+__all__ = ["Account", "Blueprint", "Event", "Function", "FunctionSettings", "Stage", "Use", "Variable"]

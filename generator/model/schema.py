@@ -25,6 +25,14 @@ FIELD_DOCS: dict[str, tuple[str | None, Any]] = {
     "Blueprint.defaults": ("settings every function inherits", {"runtime": "python3.13", "memory": 512}),
     "Blueprint.account": ("facts about the target account", {"concurrency_quota": 1000}),
     "Blueprint.kms_key": (None, "alias/orders"),
+    "Blueprint.variables": (
+        "Terraform input variables of every stage, read with ${var:name}",
+        {"orders_api_url": {"description": "URL of the orders service", "default": "https://orders.example.com"}},
+    ),
+    "Variable.type": (None, "string"),
+    "Variable.default": (None, "https://orders.example.com"),
+    "Variable.description": (None, "URL of the orders service"),
+    "Variable.sensitive": (None, False),
     "Stage.region": ("AWS region of this stage (default: the blueprint's region)", "eu-west-1"),
     "Stage.overrides": (None, {"defaults": {"memory": 1024}}),
     "Stage.add": (None, {"functions": {"replay": {"events": [{"queue": "replays"}]}}, "queues": {"replays": {}}}),
@@ -36,12 +44,15 @@ INHERITS = {"Function": "FunctionSettings"}  # a model's fields documented under
 # What the models accept beyond their declared types (before-validators): keep editors in step.
 # Fields that also accept null (before-validators turn it into the empty value); families add their
 # own models' (`NULLABLE` in their model.py).
-CORE_NULLABLE = {"Function": ("events", "uses", "iam")}
+CORE_NULLABLE = {"Function": ("events", "uses")}
 SCALAR_MAPS = {  # map values the models turn into strings
     ("Blueprint", "tags"): ["string", "number"],
     ("Function", "environment"): ["string", "number", "boolean"],
     ("FunctionSettings", "environment"): ["string", "number", "boolean"],
 }
+# Map values that may also be an object: an environment value read from SSM ({ssm: /path}).
+SSM_VALUE = {"$ref": "#/$defs/SsmValue"}
+SSM_MAPS = (("Function", "environment"), ("FunctionSettings", "environment"))
 
 
 def _or(spec: dict, extra: dict) -> None:
@@ -86,7 +97,15 @@ def _loosen(model: str, node: dict) -> None:
     for (m, name), types in SCALAR_MAPS.items():
         if m == model and name in props:
             for part in _maps(props[name]):
-                part["additionalProperties"] = {"type": types}
+                scalars = {"type": types}
+                part["additionalProperties"] = {"anyOf": [scalars, SSM_VALUE]} if (m, name) in SSM_MAPS else scalars
+    if "conditions" in props:  # IAM condition values: YAML `true` and `3` are "true" and "3" in the policy
+        scalar = {"type": ["string", "number", "boolean"]}
+        for part in _maps(props["conditions"]):
+            part["additionalProperties"]["additionalProperties"] = {"anyOf": [scalar, {"type": "array", "items": scalar}]}
+    if model != "Blueprint" and "tags" in props:  # an object's own tags: numbers become strings
+        for part in _maps(props["tags"]):
+            part["additionalProperties"] = {"type": ["string", "number"]}
 
 
 def blueprint_schema() -> dict:

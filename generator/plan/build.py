@@ -13,8 +13,9 @@ from generator.emit.hcl import Raw
 from generator.families import families
 from generator.families.function.plan import plan_functions
 from generator.plan.context import PlanContext
-from generator.plan.model import Parts, StagePlan
+from generator.plan.model import Parts, StagePlan, Variable
 from generator.plan.naming import Names
+from generator.plan.refs import Resolver
 from generator.plan.security import KMS_ARN
 from generator.platform.terraform import plan_terraform
 
@@ -22,6 +23,7 @@ from generator.platform.terraform import plan_terraform
 def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
     names = Names(bp.service, stage)
     ctx = PlanContext(bp=bp, stage=stage, names=names, kms=Raw(KMS_ARN) if bp.kms_key else None)
+    ctx.refs = Resolver(bp, names)
     functions = plan_functions(ctx)
     for fam in families():
         hook = getattr(fam.part("plan"), "plan", None)
@@ -38,7 +40,7 @@ def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
         description=bp.description or "",
         blueprint_name=blueprint_name,
         tags=tuple(sorted(tags.items())),
-        kms_key=bp.kms_key,
+        kms_key=names.template(bp.kms_key) if bp.kms_key else None,  # an ARN field: placeholders apply
         functions=functions,
         parts=Parts(ctx.parts),
         terraform=plan_terraform(bp, bp.service, stage, (stage_cfg.region if stage_cfg else None) or bp.region),
@@ -48,4 +50,7 @@ def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
         if finish is not None:
             ctx.parts[fam.name] = finish(ctx, plan)
             plan = dataclasses.replace(plan, parts=Parts(ctx.parts))
-    return plan
+    variables = tuple(
+        Variable(name, v.type, v.default, v.description or "", v.sensitive) for name, v in sorted(bp.variables.items())
+    )
+    return dataclasses.replace(plan, ssm_parameters=ctx.refs.data_sources(), variables=variables)

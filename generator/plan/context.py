@@ -29,6 +29,7 @@ class PlanContext:
     kms: Any  # Raw(local.kms_key_arn) when the blueprint has a kms_key, else None
     functions: dict[str, Any] = field(default_factory=dict)  # name -> FunctionPlan
     parts: dict[str, Any] = field(default_factory=dict)  # family name -> its part
+    refs: Any = None  # plan.refs.Resolver: references, SSM values and placeholders in values
 
     def event_where(self, function: str, ev: Any) -> tuple:
         """The blueprint path of one of a function's `events` entries (the very object)."""

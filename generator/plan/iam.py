@@ -8,6 +8,10 @@ from generator.plan.access import Grant
 from generator.plan.model import Statement
 
 
+def _key(grant: Grant) -> tuple:
+    return tuple(sorted(str(r) for r in grant.resources)), grant.condition
+
+
 def merge_statements(grants: list[tuple[str, Grant]]) -> tuple[Statement, ...]:
     """Merge grants with the same resources (and conditions); sort actions, resources and statements."""
     by_resources: dict[tuple, tuple[list[str], set[str]]] = {}

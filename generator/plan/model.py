@@ -30,6 +30,19 @@ class Statement:
         return out
 
 
+def condition_triples(conditions, resolve=lambda v: v) -> tuple[tuple[str, str, Any], ...]:
+    """A blueprint `conditions:` mapping as Statement/Grant conditions: sorted (operator, key, value)
+    triples, each value its plan value (`resolve`: references, placeholders), several as a tuple."""
+    if not conditions:
+        return ()
+
+    def one(values):
+        return tuple(resolve(v) for v in values) if isinstance(values, list) else resolve(values)
+
+    return tuple(sorted(((op, key, one(values)) for op, block in conditions.items() for key, values in block.items()),
+                        key=lambda t: (t[0], t[1])))
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why a function holds some grants or environment variables: one `uses`, `events` or `iam`
@@ -81,7 +94,7 @@ class DeliveryMetric:
     it when `observability.alarms.delivery_failures` is on. Parts offer them as `delivery_metrics()`."""
 
     tf: str  # the alarm's Terraform id
-    name: str  # the alarm's name
+    name: Any  # the alarm's name (an HCL template when the function's name holds {region}/{account})
     description: str
     namespace: str
     metric: str
@@ -120,6 +133,17 @@ class Parts:
 
 
 @dataclass(frozen=True)
+class Variable:
+    """A `variables:` entry: a Terraform input variable of the stage (variables.tf)."""
+
+    name: str
+    type: str
+    default: Any  # None: no default, Terraform asks for a value
+    description: str
+    sensitive: bool
+
+
+@dataclass(frozen=True)
 class StagePlan:
     service: str
     stage: str
@@ -128,10 +152,12 @@ class StagePlan:
     description: str
     blueprint_name: str  # file name only, for the header line
     tags: tuple[tuple[str, str], ...]
-    kms_key: str | None  # as written in the blueprint; resolved to local.kms_key_arn in main.tf
+    kms_key: str | None  # as written (placeholders: {service}/{stage} substituted); local.kms_key_arn in main.tf
     functions: tuple[Any, ...]  # families.function.plan.FunctionPlan, sorted by name
     parts: Parts = Parts()
     terraform: Any = None  # generator.platform.terraform.TerraformPlan: remote state, account guard; None: neither
+    ssm_parameters: tuple[tuple[str, Any], ...] = ()  # (data source id, parameter name) read at plan time
+    variables: tuple[Variable, ...] = ()
 
     @property
     def api(self):
@@ -150,6 +176,13 @@ class StagePlan:
         from generator.plan.security import KMS_ARN
 
         return KMS_ARN if self.kms_key else None
+
+    @property
+    def kms_key_value(self):
+        """The kms_key as an HCL value (a template when it holds {region}/{account})."""
+        from generator.plan.placeholders import hcl_value
+
+        return hcl_value(self.kms_key) if self.kms_key else None
 
     @property
     def kms_lookup(self) -> bool:

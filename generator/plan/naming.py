@@ -41,12 +41,20 @@ def camel(*parts: str) -> str:
 
 
 class Names:
-    """Physical names for one service and stage: `{service}-{stage}-{name}`."""
+    """Physical names for one service and stage: `{service}-{stage}-{name}` unless the blueprint
+    names the object (`name:`), with placeholders (generator/plan/placeholders.py)."""
 
     def __init__(self, service: str, stage: str):
         self.service = service
         self.stage = stage
         self.prefix = f"{service}-{stage}"
+
+    def template(self, value: str) -> str:
+        """A name, path or ARN as written -> its template: `{service}`/`{stage}` substituted,
+        `{region}`/`{account}` left for Terraform (placeholders.hcl_value)."""
+        from generator.plan.placeholders import template
+
+        return template(value, self.service, self.stage)
 
     def physical(self, name: str, suffix: str = "") -> str:
         return f"{self.prefix}-{name}{suffix}"

@@ -14,7 +14,6 @@ from typing import Any
 from generator.plan.model import StagePlan
 
 DEFAULT_ACCOUNT = "000000000000"
-_INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
 _REF = re.compile(r"(aws_[a-z0-9_]+)\.([a-z][a-z0-9_]*)\.([a-z_]+)")
 
 
@@ -60,13 +59,54 @@ def _attribute(tf_type: str, physical: str, attr: str, region: str, account: str
     return None
 
 
-def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -> str:
-    """A plan value (plain string or HCL expression) -> the string the stage would have."""
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _template(body: str, plan: StagePlan, account: str, variables: dict[str, str] | None) -> str:
+    """The text of an HCL template string: `${expr}` resolved, `$${` and backslash escapes undone."""
+    out, i = [], 0
+    while i < len(body):
+        if body.startswith("$${", i):
+            out.append("${")
+            i += 3
+        elif body.startswith("${", i):
+            end = body.index("}", i)
+            out.append(resolve_value(_Expr(body[i + 2:end]), plan, account, variables))
+            i = end + 1
+        elif body[i] == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT,
+                  variables: dict[str, str] | None = None) -> str:
+    """A plan value (plain string or HCL expression) -> the string the stage would have.
+
+    `variables` gives values of `variables:` entries (default: their declared defaults)."""
     if type(value) is str:  # a literal (Raw is a str subclass: expressions are never plain str)
         return value
     expr = str(value).strip()
     if expr.startswith('"') and expr.endswith('"'):  # a template: "${aws_dynamodb_table.t.arn}/index/*"
-        return _INTERPOLATION.sub(lambda m: resolve_value(_Expr(m.group(1)), plan, account), expr[1:-1])
+        return _template(expr[1:-1], plan, account, variables)
+    if expr.startswith("var."):
+        name = expr[4:]
+        given = (variables or {}).get(name)
+        if given is not None:
+            return given
+        declared = next((v for v in plan.variables if v.name == name), None)
+        if declared is not None and declared.default is not None and not isinstance(declared.default, (list, dict)):
+            return str(declared.default).lower() if isinstance(declared.default, bool) else str(declared.default)
+        raise Unresolved(f"variable '{name}' has no default: pass --var {name}=VALUE")
+    if expr.startswith("data.aws_ssm_parameter."):
+        tf = expr.split(".")[2]
+        path = next((str(p) for t, p in plan.ssm_parameters if t == tf), tf)
+        raise Unresolved(f"the value of SSM parameter {path} is read when Terraform plans: pass it with --env")
+    if expr == "data.aws_partition.current.dns_suffix":
+        return "amazonaws.com.cn" if plan.region.startswith("cn-") else "amazonaws.com"
     if expr == "local.account_id":
         return account
     if expr == "local.region":
@@ -88,9 +128,18 @@ def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT) -
     raise Unresolved(f"cannot resolve {expr!r} to a value for stage {plan.stage}")
 
 
-def function_environment(plan: StagePlan, function: str, account: str = DEFAULT_ACCOUNT) -> dict[str, str]:
-    """The environment variables the function's configuration sets, with physical values."""
+def function_environment(plan: StagePlan, function: str, account: str = DEFAULT_ACCOUNT,
+                         given: dict[str, str] | None = None, variables: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment variables the function's configuration sets, with physical values; `given`
+    values (invoke --env) win and are not resolved."""
     fn = next((f for f in plan.functions if f.name == function), None)
     if fn is None:
         raise KeyError(function)
-    return {key: resolve_value(value, plan, account) for key, value in fn.environment}
+    given = given or {}
+    out = {}
+    for key, value in fn.environment:
+        try:
+            out[key] = given[key] if key in given else resolve_value(value, plan, account, variables)
+        except Unresolved as exc:
+            raise Unresolved(f"{key}: {exc}") from None
+    return out

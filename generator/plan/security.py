@@ -36,10 +36,13 @@ def kms_key_arn(kms_key: str, data: str = KMS_DATA) -> tuple[bool, str]:
     only RFC 4122 UUIDs, so a key id such as AWS's documented 1234abcd-12ab-34cd-56ef-1234567890ab
     would fail `terraform validate` there although KMS accepts it.
     """
+    from generator.plan.placeholders import hcl_value
+
     if kms_key.startswith("alias/") or ":alias/" in kms_key:
         return True, f"{data}.arn"
-    if kms_key.startswith("arn:"):
-        return False, '"' + kms_key + '"'
+    if kms_key.startswith("arn:"):  # an ARN field: {region}/{account} are read when Terraform plans
+        value = hcl_value(kms_key)
+        return False, value if type(value) is not str else '"' + kms_key + '"'
     return False, '"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/' + kms_key + '"'
 
 
@@ -47,8 +50,9 @@ NO_VPC = "CKV_AWS_117", "no VPC in the blueprint: the function reaches only AWS 
 NO_SIGNING = "CKV_AWS_272", "no code signing in the blueprint (no AWS Signer profile in the pipeline)"
 
 
-def function_skips(*, reserved: int | None, async_invoked: bool, has_env: bool, kms: bool) -> tuple[Skip, ...]:
-    skips: list[Skip] = [NO_VPC, NO_SIGNING]
+def function_skips(*, reserved: int | None, async_invoked: bool, has_env: bool, kms: bool,
+                   vpc: bool = False) -> tuple[Skip, ...]:
+    skips: list[Skip] = [NO_SIGNING] if vpc else [NO_VPC, NO_SIGNING]
     if reserved is None:
         skips.append(
             ("CKV_AWS_115", "account concurrency quota unknown to sls-gen; reserve with concurrency.reserved")

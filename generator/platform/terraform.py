@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from generator.model.common import Str, Strict
+from generator.plan.placeholders import template
 
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]+$"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -103,7 +104,9 @@ def plan_terraform(bp, service: str, stage: str, region: str) -> TerraformPlan |
     backend = None
     if tf.backend is not None:
         s3 = tf.backend.s3
-        key = _PLACEHOLDER.sub(lambda m: {"service": service, "stage": stage}[m.group(1)], s3.key)
+        # the one placeholder implementation; a backend block cannot read {region}/{account} (the
+        # validator refuses them), so the key is known at render time
+        key = template(s3.key, service, stage)
         args = [("bucket", s3.bucket), ("key", key), ("region", s3.region or region), ("encrypt", s3.encrypt),
                 ("use_lockfile", True)]
         if s3.kms_key_id:

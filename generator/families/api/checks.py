@@ -9,10 +9,13 @@ import re
 from typing import Iterable
 
 from generator.checks.context import per_stage
+from generator.checks.names import NameRule, name_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.api.model import HttpEvent
+from generator.families.api.plan import api_name
 from generator.families.function.settings import resolved
+from generator.plan.naming import Names
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 HTTP_ROUTES_MAX = 300  # routes per HTTP API / resources per REST API (rules 27, 28)
@@ -34,9 +37,19 @@ def route_of(ev: HttpEvent) -> tuple[str, str] | None:
 def check(ctx) -> Iterable[Diagnostic]:
     for bp in ctx.stages.values():
         yield from _declared_routes(ctx, bp)
-    yield from per_stage(ctx, _api_quotas, _routes, _api_settings, _practices, _logging)
+    yield from per_stage(ctx, _api_quotas, _routes, _api_settings, _practices, _logging, _name)
     yield from rest_paths(ctx)
     yield from _settings(ctx)
+
+
+# API Gateway takes most characters, but its access log group is /aws/apigateway/<name>: the name
+# keeps to what a log group name may hold.
+API_NAME = NameRule("API", re.compile(r"[A-Za-z0-9._/#-]+"), "letters, digits and ._/#-", 128)
+
+
+def _name(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    if bp.api is not None and bp.api.name:
+        yield from name_problems(ctx, stage, ("api", "name"), API_NAME, api_name(Names(bp.service, stage), bp.api))
 
 
 def _declared_routes(ctx, bp) -> Iterable[Diagnostic]:

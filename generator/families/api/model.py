@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from generator.model.common import Int, Name, Strict
+from generator.model.common import Int, Name, PhysicalName, Strict, Tags
 
 class HttpEvent(Strict):
     http: str = Field(description='"METHOD /path" (ANY allowed)', examples=["POST /orders"])
@@ -48,6 +48,8 @@ class ApiLogging(Strict):
 
 
 class Api(Strict):
+    name: PhysicalName | None = Field(None, description="API name (default {service}-{stage}-api)")
+    tags: Tags = Field(default_factory=dict, description="tags of the API, over the service's")
     type: Literal["http", "rest"] = "http"
     cors: Cors | None = None
     throttling: Throttling | None = None
@@ -62,6 +64,8 @@ EVENT = HttpEvent
 # "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
 FIELD_DOCS = {
     "Blueprint.api": ("the service's API Gateway API (routes come from http events)", {"type": "http"}),
+    "Api.name": (None, "orders-{stage}"),
+    "Api.tags": (None, {"owner": "orders"}),
     "Api.type": ("http (API Gateway v2, default) or rest (v1)", "http"),
     "Api.cors": ("CORS settings; omit for no CORS", {"origins": ["https://example.com"]}),
     "Api.throttling": ("stage-wide throttling", {"rate": 100, "burst": 200}),

@@ -15,6 +15,7 @@ from generator.plan.model import Named
 from generator.plan.naming import route_id, tf_id
 from generator.families.api.model import ApiLogging
 from generator.plan.naming import Names
+from generator.plan.placeholders import concat, hcl_value
 from generator.plan.security import http_route_skips, http_stage_skips, log_group_skips
 from generator.plan.views import Edge, Node, Trigger, node_id
 
@@ -71,7 +72,7 @@ class Authorizer:
 class ApiPlan:
     type: str  # http | rest
     tf: str
-    name: str
+    name: Any  # str, or an HCL template when `api.name` holds {region}/{account}
     routes: tuple[HttpRoute, ...]
     authorizers: tuple[Authorizer, ...]
     cors: Any  # families.api.model.Cors | None
@@ -87,6 +88,7 @@ class ApiPlan:
     account_role: str | None = None  # name of the API Gateway CloudWatch role sls-gen creates, if any
     stage_skips: tuple[tuple[str, str], ...] = ()  # checkov skips of the HTTP API stage
     where: tuple = ()  # `api:`, or the first route when the blueprint has no `api:` section
+    tags: tuple[tuple[str, str], ...] = ()
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
@@ -148,6 +150,28 @@ class ApiPlan:
 
 def _auth(route: HttpRoute) -> str:
     return {"none": "public (no auth)", "iam": "IAM (SigV4)"}.get(route.auth, f"JWT authorizer {route.auth}")
+def api_name(names: Names, api) -> str:
+    """The API's name as a template: `api.name` (placeholders apply) or {service}-{stage}-api."""
+    return names.template(api.name) if api is not None and api.name else names.physical("api")
+
+
+def has_api(bp) -> bool:
+    return bp.api is not None or any(isinstance(ev, HttpEvent) for fn in bp.functions.values() for ev in fn.events)
+
+
+def attributes(bp, names: Names, name: str | None) -> dict[str, Any]:
+    """What `${api:<attr>}` may read (generator/plan/refs.py): the URL clients call and the
+    stage-agnostic execute-api ARN (grants append /<stage>/<method>/<path>). Built from the API
+    itself, never from its stage or integrations, so a function may read them without a cycle."""
+    if not has_api(bp):
+        return {}
+    if bp.api is not None and bp.api.type == "rest":
+        ref = "aws_api_gateway_rest_api.api"
+        url = Raw(f'"https://${{{ref}.id}}.execute-api.${{local.region}}.${{data.aws_partition.current.dns_suffix}}/{names.stage}"')
+        return {"url": url, "execution_arn": Raw(f"{ref}.execution_arn"), "id": Raw(f"{ref}.id")}
+    ref = "aws_apigatewayv2_api.api"  # the $default stage: the API's endpoint is its URL
+    return {"url": Raw(f"{ref}.api_endpoint"), "execution_arn": Raw(f"{ref}.execution_arn"), "id": Raw(f"{ref}.id")}
+
 
 def _cors(cors, routes):
     """The API's CORS settings; a browser signs `auth: iam` calls (SigV4), so unless the blueprint lists
@@ -212,7 +236,7 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
     plan = ApiPlan(
         type=api_type,
         tf="api",
-        name=ctx.names.physical("api"),
+        name=hcl_value(api_name(ctx.names, api)),
         routes=tuple(routes),
         authorizers=authorizers,
         cors=_cors(api.cors, routes) if api and api.cors else None,
@@ -220,13 +244,14 @@ def plan(ctx: PlanContext) -> ApiPlan | None:
         cache=api.cache if api else None,
         integrations=integrations,
         permissions=permissions(integrations, EXECUTION_ARN[api_type]),
-        log_group=f"/aws/apigateway/{ctx.names.physical('api')}",
+        log_group=concat("/aws/apigateway/", hcl_value(api_name(ctx.names, api))),
         log_retention_days=log_retention,
         log_skips=log_group_skips(retention_days=log_retention, kms=bool(ctx.kms), key="defaults.logs.retention_days"),
         logging=logging,
         account_role=account_role_name(ctx.names) if api_type == "rest" and logging.account_role == "create" else None,
         stage_skips=http_stage_skips(logging),
         where=("api",) if api else min((r.event_path for r in routes), default=()),
+        tags=tuple(sorted(api.tags.items())) if api else (),
     )
     return rest_plan(plan, ctx.stage) if plan.type == "rest" else plan
 

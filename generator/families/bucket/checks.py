@@ -10,9 +10,10 @@ from typing import Collection, Iterable
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bucket.model import BucketEvent, UseBucket
-from generator.families.bucket.plan import bucket_name_length
+from generator.families.bucket.plan import bucket_name_length, bucket_template, written_name
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length, sample
 
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -21,22 +22,26 @@ IP_LIKE = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    overrides: dict[str, list[tuple[str, str]]] = {}
+    overrides: dict[str, list[tuple[str, str, str]]] = {}
     for stage, bp in ctx.stages.items():
         yield from _buckets(ctx, bp, Names(bp.service, stage))
         yield from _bucket_events(ctx, bp)
         for bname, b in bp.buckets.items():
-            if b.bucket_name:
-                overrides.setdefault(b.bucket_name, []).append((stage, bname))
+            if written_name(b) and not (b.name and b.bucket_name):
+                key = "name" if b.name else "bucket_name"
+                # {account} differs per account: two stages may share a template only if it holds one.
+                text = bucket_template(Names(bp.service, stage), bname, b)
+                if "{account}" not in text:
+                    overrides.setdefault(sample(text, region=ctx.region(stage)), []).append((stage, bname, key))
     for physical, users in sorted(overrides.items()):
         if len(users) > 1:
-            stage, bname = users[0]
-            where = ", ".join(f"{s}:{b}" for s, b in users)
+            stage, bname, key = users[0]
+            where = ", ".join(f"{s}:{b}" for s, b, _ in users)
             yield ctx.diag(
                 "SLS301",
-                ("buckets", bname, "bucket_name"),
+                ("buckets", bname, key),
                 f"bucket name '{physical}' is used more than once ({where}); S3 bucket names are global",
-                hint="give each stage its own bucket_name under stages.<stage>.overrides, or drop bucket_name",
+                hint=f"give each stage its own name (e.g. with {{stage}}), or drop {key}",
             )
 
 
@@ -54,10 +59,18 @@ def _bucket_name_problem(name: str) -> str | None:
 
 def _buckets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     for bname, b in bp.buckets.items():
-        if b.bucket_name:
-            problem = _bucket_name_problem(b.bucket_name)
+        if b.name and b.bucket_name:
+            yield ctx.diag("SLS102", ("buckets", bname, "bucket_name"),
+                           "bucket_name is the v1 spelling of name: set one of them", hint="keep name")
+            continue
+        if written_name(b):
+            key = "name" if b.name else "bucket_name"
+            text = bucket_template(names, bname, b)
+            problem = _bucket_name_problem(sample(text))
+            if problem is None and max_length(text) > 63:
+                problem = f"can be {max_length(text)} characters once {{region}}/{{account}} are known (S3 allows 63)"
             if problem:
-                yield ctx.diag("SLS301", ("buckets", bname, "bucket_name"), f"bucket name '{b.bucket_name}' {problem}")
+                yield ctx.diag("SLS301", ("buckets", bname, key), f"bucket name '{text}' {problem}")
             continue
         length = bucket_name_length(names, bname)
         if length > 63:
@@ -112,7 +125,8 @@ def env_lengths(bp, names: Names, use: UseBucket) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     b = bp.buckets.get(use.bucket)
-    return {f"{env_prefix(use.bucket)}_BUCKET_NAME": len(b.bucket_name) if b and b.bucket_name else 63}
+    return {f"{env_prefix(use.bucket)}_BUCKET_NAME": max_length(bucket_template(names, use.bucket, b)) if written_name(b) else 63}
+
 
 
 def declared(bp) -> Collection[str]:

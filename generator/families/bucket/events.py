@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.families.bucket.plan import bucket_template
 from generator.samples import SAMPLE_TIME, Stage
 
 
 def bucket_name(st: Stage, name: str) -> str:
-    b = st.bp.buckets.get(name)
-    if b and b.bucket_name:
-        return b.bucket_name
-    return f"{st.names.physical(name)}-{st.account}"
+    return st.concrete(bucket_template(st.names, name, st.bp.buckets.get(name)))
 
 
 def sample(st: Stage, fn: str, ev, i: int, poison: bool) -> tuple[Any, str | None]:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from generator.model.common import Name, Strict
+from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
 
 class BucketEvent(Strict):
     bucket: Name = Field(description="bucket name")
@@ -15,14 +15,16 @@ class BucketEvent(Strict):
     suffix: str | None = Field(None, description="object key suffix filter")
 
 
-class UseBucket(Strict):
+class UseBucket(UseEntry):
     bucket: Name
     access: Literal["read", "write", "read_write"] = "read"
 
 
 class Bucket(Strict):
     versioning: bool = True
-    bucket_name: str | None = Field(None, description="physical name override (default {service}-{stage}-{name}-{account})")
+    name: PhysicalName | None = Field(None, description="physical bucket name (default {service}-{stage}-<name>-{account})")
+    bucket_name: PhysicalName | None = Field(None, description="v1 spelling of name")
+    tags: Tags = Field(default_factory=dict, description="tags of this bucket, over the service's")
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -33,7 +35,9 @@ EVENT = BucketEvent
 FIELD_DOCS = {
     "Blueprint.buckets": ("S3 buckets by logical name", {"uploads": {}}),
     "Bucket.versioning": ("object versioning (default true)", True),
+    "Bucket.name": (None, "acme-{stage}-uploads-{account}-{region}"),
     "Bucket.bucket_name": (None, "acme-orders-uploads"),
+    "Bucket.tags": (None, {"data-class": "public"}),
     "BucketEvent.bucket": (None, "uploads"),
     "BucketEvent.on": (None, ["created"]),
     "BucketEvent.prefix": (None, "incoming/"),

@@ -13,6 +13,7 @@ from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import hcl_value, max_length
 from generator.plan.security import bucket_skips
 from generator.plan.views import Edge, Node, Trigger, node_id
 
@@ -51,6 +52,7 @@ class BucketPlan:
     permissions: tuple[BucketPermission, ...]
     kms_key_arn: Any = None  # HCL expression: SSE-KMS with the blueprint's kms_key, else SSE-S3
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,33 @@ class BucketPart:
         return out
 
 
-def bucket_physical(bucket_name: str | None, names: Names, name: str) -> Any:
-    if bucket_name:
-        return bucket_name
+def written_name(bucket) -> str | None:
+    """`name:`, or its v1 spelling `bucket_name:` (both set is an error: checks.py)."""
+    return (bucket.name or bucket.bucket_name) if bucket is not None else None
+
+
+def bucket_template(names: Names, name: str, bucket) -> str:
+    """The bucket's physical name as a template: the written name (placeholders apply) or
+    {service}-{stage}-<name>-{account} (bucket names are global: the account keeps them apart)."""
+    written = written_name(bucket)
+    return names.template(written) if written else names.physical(name) + "-{account}"
+
+
+def bucket_physical(names: Names, name: str, bucket) -> Any:
+    if written_name(bucket):
+        return hcl_value(bucket_template(names, name, bucket))
     return Raw(f'"${{local.prefix}}-{name}-${{local.account_id}}"')
 
 
-def bucket_name_length(names: Names, name: str) -> int:
-    """Length of the default physical bucket name `{service}-{stage}-{name}-{account id}`."""
-    return len(names.physical(name)) + 1 + ACCOUNT_ID_LENGTH
+def bucket_name_length(names: Names, name: str, bucket=None) -> int:
+    """Longest length of the physical bucket name (the default ends with the 12-digit account id)."""
+    return max_length(bucket_template(names, name, bucket))
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${bucket:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    ref = f"aws_s3_bucket.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.bucket"), "arn": Raw(f"{ref}.arn")}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
@@ -147,12 +167,13 @@ def plan(ctx: PlanContext) -> BucketPart | None:
         BucketPlan(
             name=n,
             tf=tf_id(n),
-            physical=bucket_physical(b.bucket_name, ctx.names, n),
+            physical=bucket_physical(ctx.names, n, b),
             versioning=b.versioning,
             notifications=tuple(notes.get(n, ())),
             permissions=tuple(perms.get(n, {}).values()),
             kms_key_arn=ctx.kms,
             skips=bucket_skips(kms=bool(ctx.kms), versioning=b.versioning, notified=n in notes),
+            tags=tuple(sorted(b.tags.items())),
         )
         for n, b in sorted(bp.buckets.items())
     )

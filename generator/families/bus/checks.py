@@ -7,16 +7,20 @@ import re
 from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import derived_too_long, too_long
+from generator.checks.names import NameRule, derived_too_long, name_problems
 from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.bus.model import EventBridgeEvent, UseBus
-from generator.families.bus.plan import rule_dlq_names, rule_names
+from generator.families.bus.plan import bus_name, rule_dlq_names, rule_names
+from generator.families.queue.plan import dlq_name, queue_name
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 BUS_MAX = 256
+# Custom buses: [/.-_A-Za-z0-9]; '/' only in partner event sources, which sls-gen does not create.
+BUS_NAME = NameRule("event bus", re.compile(r"[A-Za-z0-9._-]+"), "letters, digits, '.', '_' and '-'", BUS_MAX)
 RULE_NAME_MAX = 64  # EventBridge rule names
 JSONPATH = re.compile(r"\$(\.[A-Za-z0-9_@-]+|\[\d+\])*")
 
@@ -29,10 +33,14 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
-    for bname in bp.buses:
-        physical = names.physical(bname)
-        if len(physical) > BUS_MAX:
-            yield too_long(ctx, stage, ("buses", bname), "event bus", physical, BUS_MAX)
+    for bname, b in bp.buses.items():
+        path = ("buses", bname, "name") if b.name else ("buses", bname)
+        text = bus_name(names, bname, b)
+        yield from name_problems(ctx, stage, path, BUS_NAME, text,
+                                 hint=None if b.name else "shorten the logical name, the service or the stage name")
+        if text == "default":
+            yield ctx.stage_diag(stage, "SLS301", path, "a custom bus cannot be named 'default' (the account's own bus)",
+                                 hint="use bus: default in events and uses to reach the default bus")
 
 
 def _rule_names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
@@ -46,8 +54,8 @@ def _rule_names(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                 _, name = rule_names(names, fname, bus, per_bus[bus])
                 if len(name) > RULE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("eventbridge",), "EventBridge rule name", name, RULE_NAME_MAX)
-    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
-    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
+    declared = {queue_name(names, q, c) for q, c in bp.queues.items()}
+    declared |= {dlq_name(names, q, c) for q, c in bp.queues.items() if c.dead_letter}
     for qname, q in bp.queues.items():
         subs = [i for i, sub in enumerate(q.subscribe) if getattr(sub, "eventbridge", None) is not None]
         if subs:  # the dead-letter queue of the rules that fan into this queue
@@ -103,7 +111,10 @@ def _patterns(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseBus) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
-    return {f"{env_prefix(use.bus)}_BUS_NAME": len("default") if use.bus == "default" else len(names.physical(use.bus))}
+    if use.bus == "default":
+        return {f"{env_prefix(use.bus)}_BUS_NAME": len("default")}
+    return {f"{env_prefix(use.bus)}_BUS_NAME": max_length(bus_name(names, use.bus, bp.buses.get(use.bus)))}
+
 
 
 def declared(bp) -> Collection[str]:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from generator.model.common import Name, Strict
+from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
 
 class EventBridgeSpec(Strict):
     bus: str = Field("default", description="a bus name or `default`")
@@ -18,12 +18,14 @@ class EventBridgeEvent(Strict):
     input_path: str | None = Field(None, description="JSONPath of the part of the event passed to the function")
 
 
-class UseBus(Strict):
+class UseBus(UseEntry):
     bus: str = Field(description="a bus name or `default`")
     access: Literal["publish"] = "publish"
 
 
 class Bus(Strict):
+    name: PhysicalName | None = Field(None, description="physical bus name (default {service}-{stage}-<name>)")
+    tags: Tags = Field(default_factory=dict, description="tags of this bus, over the service's")
     description: str | None = None
 
 
@@ -34,6 +36,8 @@ EVENT = EventBridgeEvent
 # "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
 FIELD_DOCS = {
     "Blueprint.buses": ("custom EventBridge buses by logical name", {"orders": {}}),
+    "Bus.name": (None, "commerce-{stage}"),
+    "Bus.tags": (None, {"owner": "commerce"}),
     "Bus.description": ("free text", "Order domain events"),
     "EventBridgeEvent.eventbridge": ("the bus and the event pattern to match", {"bus": "orders", "pattern": {"source": ["orders"]}}),
     "EventBridgeEvent.input_path": (None, "$.detail"),

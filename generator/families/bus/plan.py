@@ -9,11 +9,13 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.families.bus.model import EventBridgeEvent
 from generator.families.function.plan import async_failure, failures_tf
+from generator.families.queue.plan import queue_name
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import DeliveryMetric, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import concat, hcl_value
 from generator.plan.views import Edge, Node, Trigger, clip, compact_json, duration, node_id
 
 ASYNC = True  # EventBridge invokes Lambda asynchronously
@@ -46,8 +48,9 @@ def rule_dlq_names(names: Names, queue: str) -> tuple[str, str]:
 class BusPlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     description: str
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Rule:
 
     tf: str
     physical: str
-    description: str
+    description: Any  # str, or an HCL template naming a function or queue with a plan-time name
     bus: Raw  # event_bus_name expression
     pattern: Raw  # jsonencode(...)
     target_arn: Raw
@@ -180,6 +183,22 @@ def rule_names(names: Names, owner: str, bus: str, ordinal: int, queue: bool = F
     return tf_id(owner, bus, n), names.physical(owner, f"-{bus}" + (f"-{n}" if n else ""))
 
 
+def bus_name(names: Names, name: str, bus) -> str:
+    """The bus's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>)."""
+    return names.template(bus.name) if bus is not None and bus.name else names.physical(name)
+
+
+DEFAULT_BUS_ARN_TEMPLATE = Raw('"arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"')
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${bus:<name>.<attr>}` may read (generator/plan/refs.py); `default` is the account's bus."""
+    if name == "default":
+        return {"name": Raw('"default"'), "arn": DEFAULT_BUS_ARN_TEMPLATE}
+    ref = f"aws_cloudwatch_event_bus.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
+
+
 def bus_ref(bus: str) -> tuple[Raw, Raw]:
     """(event_bus_name, bus ARN) expressions."""
     if bus == "default":
@@ -212,7 +231,7 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                 Rule(
                     tf=tf,
                     physical=physical,
-                    description=f"Routes {bus} bus events to {fn.physical}",
+                    description=concat(f"Routes {bus} bus events to ", fn.physical),
                     bus=bus_ref(bus)[0],
                     pattern=json_value(ev.eventbridge.pattern),
                     target_arn=Raw(fn.target_arn),
@@ -248,7 +267,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                 Rule(
                     tf=tf,
                     physical=physical,
-                    description=f"Routes {spec.bus} bus events into {ctx.names.queue(qname, q.fifo)}",
+                    description=concat(f"Routes {spec.bus} bus events into ", hcl_value(queue_name(ctx.names, qname, q))),
                     bus=bus_ref(spec.bus)[0],
                     pattern=json_value(spec.pattern),
                     target_arn=Raw(f"{qref}.arn"),
@@ -270,8 +289,14 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
 
 def plan(ctx: PlanContext) -> BusPart | None:
     buses = tuple(
-        BusPlan(name=n, tf=tf_id(n), physical=ctx.names.physical(n), description=ctx.bp.buses[n].description or "")
-        for n in sorted(ctx.bp.buses)
+        BusPlan(
+            name=n,
+            tf=tf_id(n),
+            physical=hcl_value(bus_name(ctx.names, n, b)),
+            description=b.description or "",
+            tags=tuple(sorted(b.tags.items())),
+        )
+        for n, b in sorted(ctx.bp.buses.items())
     )
     rules = _function_rules(ctx) + _queue_rules(ctx)
     # A rule on the default bus, or `uses: {bus: default}` (events:PutEvents on local.default_bus_arn).

@@ -1,12 +1,15 @@
 """Function checks Lambda and IAM enforce only at apply (or never, for a leaked credential):
 
-* names (SLS301: the function's name is also its role's) and settings in range (SLS302);
-* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; SLS303);
+* names (SLS301): `name:` and `role_name:` in Lambda's and IAM's charsets and lengths (by default
+  the function's name is also its role's), and settings in range (SLS302);
+* the environment (rule 5: 4 KB including the generated variables, names, reserved keys; one
+  source per variable, `env:` renames included; SLS303) and references in its values (SLS201);
   credentials written in it, as in any field, are generator/checks/secrets.py's (SLS402);
-* `iam:` escape-hatch statements: no wildcard action, no resource that amounts to `*` where AWS
-  can scope, no privilege-escalation action (checks/iam_risk.py; SLS401). `allow_wildcard:
-  "<reason>"` turns each into a warning that stays (SLS403, an error under --strict); the reason
-  stays in the blueprint (it is reviewed there) and is never emitted to IAM;
+* `iam:` escape-hatch statements (the function's and `defaults.iam`): no wildcard action, no
+  resource that amounts to `*` where AWS can scope, no privilege-escalation action
+  (checks/iam_risk.py; SLS401). `allow_wildcard: "<reason>"` turns each into a warning that stays
+  (SLS403, an error under --strict); the reason stays in the blueprint (it is reviewed there) and
+  is never emitted to IAM;
 * `artifact:` belongs to compiled runtimes only (sls-gen packages Python and Node.js itself);
 * concurrency and SnapStart (aws-limits.md rows 10-12): per stage, reservations leave 100 of
   `account.concurrency_quota` unreserved (SLS308); SnapStart only on java17/java21/python3.12+,
@@ -32,17 +35,20 @@ from typing import Collection, Iterable, NamedTuple
 
 from generator.checks.context import per_stage
 from generator.checks.iam_risk import UNSCOPED_ACTIONS, statement_risks  # noqa: F401 (UNSCOPED_ACTIONS: tests)
-from generator.checks.names import arn, derived_too_long, too_long
+from generator.checks.names import NameRule, arn, derived_too_long, name_problems
 from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, path_str
 from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.model import UseFunction
-from generator.families.function.plan import failures_name
+from generator.families.function.plan import alias_name, failures_name, function_name, role_template
 from generator.families.function.settings import DEFAULTS, language
+from generator.families.queue.plan import dlq_name, queue_name
 from generator.model.blueprint import Blueprint
+from generator.plan import refs
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 FUNCTION_MAX = 64  # also the IAM role name limit (rule 39): roles share the function's name
 RANGES = {  # setting -> (min, max, unit), AWS Lambda quotas (rules 2-4)
@@ -64,9 +70,12 @@ RESERVED = {
 }
 
 def check(ctx) -> Iterable[Diagnostic]:
+    from generator.families.function import access_checks
+
     yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes)
     yield from _environment(ctx)
     yield from _iam(ctx)
+    yield from access_checks.check(ctx)
     yield from _compiled(ctx)
     yield from findings_per_stage(ctx, budget)
     yield from findings_per_stage(ctx, snapstart)
@@ -76,12 +85,24 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 
 # ---------------------------------------------------------------- names and settings
+FUNCTION_NAME = NameRule("function", re.compile(r"[A-Za-z0-9_-]+"), "letters, digits, '_' and '-'", FUNCTION_MAX)
+FUNCTION_AND_ROLE = NameRule("function (and IAM role)", FUNCTION_NAME.charset, FUNCTION_NAME.allowed, FUNCTION_MAX)
+ROLE_NAME = NameRule("IAM role", re.compile(r"[A-Za-z0-9+=,.@_-]+"), "letters, digits and +=,.@_-", FUNCTION_MAX)
+
+
 def _name(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
-    for fname in bp.functions:
-        physical = names.physical(fname)
-        if len(physical) > FUNCTION_MAX:
-            yield too_long(ctx, stage, ("functions", fname), "function (and IAM role)", physical, FUNCTION_MAX)
+    for fname, fn in bp.functions.items():
+        base = ("functions", fname)
+        if not fn.name and not fn.role_name:  # the function and its role share {service}-{stage}-<name>
+            yield from name_problems(ctx, stage, base, FUNCTION_AND_ROLE, names.physical(fname),
+                                     hint="shorten the logical name, the service or the stage name")
+            continue
+        yield from name_problems(ctx, stage, base + ("name",) if fn.name else base, FUNCTION_NAME,
+                                 function_name(names, fname, fn))
+        yield from name_problems(ctx, stage, base + ("role_name",) if fn.role_name else base, ROLE_NAME,
+                                 role_template(names, fname, fn),
+                                 hint=None if fn.role_name else "set role_name, or shorten the logical name")
 
 
 def _provider6_runtimes(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -160,15 +181,17 @@ def _handler(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 
 # ---------------------------------------------------------------- environment
 def generated_env(bp, names: Names, fn) -> dict[str, int]:
-    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says,
-    and each event's family whose trigger needs a variable (`event_env_lengths`)."""
+    """Generated variable -> the longest value it can resolve to: each `uses` entry's family says
+    (under the entry's `env:` name when it has one), and each event's family whose trigger needs a
+    variable (`event_env_lengths`)."""
     return {**_uses_env(bp, names, fn), **_events_env(bp, names, fn)}
 
 
 def _uses_env(bp, names: Names, fn) -> dict[str, int]:
     out: dict[str, int] = {}
     for use in fn.uses:
-        out.update(by_use(kind_of(use, use_kinds())).part("checks").env_lengths(bp, names, use))
+        lengths = by_use(kind_of(use, use_kinds())).part("checks").env_lengths(bp, names, use)
+        out.update({use.env: n for n in lengths.values()} if use.env else lengths)
     return out
 
 
@@ -179,6 +202,56 @@ def _events_env(bp, names: Names, fn) -> dict[str, int]:
         if hook is not None:
             out.update(hook(bp, names, ev))
     return out
+def _where(ctx, stage: str, path: tuple) -> str:
+    from generator.model.parse import locate_in_stage
+
+    line, _col = locate_in_stage(ctx.doc, stage, path)
+    return f"{path_str(path)} (line {line})" if line else path_str(path)
+
+
+def _use_path(fname: str, i: int, use) -> tuple:
+    return ("functions", fname, "uses", i) + (("env",) if use.env else ())
+
+
+def _sources(ctx, stage: str, bp, names: Names, fname: str, fn, path: tuple) -> Iterable[Diagnostic]:
+    """One variable, one source: two `uses` entries (of different objects), or a use and an
+    `environment:` key, that set the same variable are refused, naming both lines."""
+    seen: dict[str, tuple[int, tuple]] = {}
+    for i, use in enumerate(fn.uses):
+        where = _use_path(fname, i, use)
+        if use.env is not None and (not KEY_RE.fullmatch(use.env) or use.env in RESERVED or use.env.startswith("AWS_LAMBDA_")):
+            yield ctx.stage_diag(stage, "SLS303", where, f"'{use.env}' cannot name an environment variable",
+                                 hint="letters, digits and '_', starting with a letter; not a name Lambda reserves")
+            continue
+        kind = kind_of(use, use_kinds())
+        target = (kind, getattr(use, kind))
+        keys = list(by_use(kind).part("checks").env_lengths(bp, names, use))
+        for key in [use.env] if use.env else keys:
+            if key in seen and seen[key][1] != target:
+                first = _use_path(fname, seen[key][0], fn.uses[seen[key][0]])
+                yield ctx.stage_diag(stage, "SLS303", where,
+                                     f"'{key}' is also set by {_where(ctx, stage, first)} for {seen[key][1][0]} "
+                                     f"'{seen[key][1][1]}'", hint="give one of them another env: name")
+            seen.setdefault(key, (i, target))
+    user = {**(bp.defaults.environment or {}), **(fn.environment or {})}
+    for key in sorted(set(user) & set(seen)):
+        at = path + (key,) if key in (fn.environment or {}) else ("defaults", "environment", key)
+        i = seen[key][0]
+        yield ctx.stage_diag(stage, "SLS303", at,
+                             f"'{key}' is set by sls-gen for function '{fname}' from "
+                             f"{_where(ctx, stage, _use_path(fname, i, fn.uses[i]))}",
+                             hint="rename the variable, or the use's env: name; sls-gen's value would replace yours")
+
+
+def _value_problems(ctx, stage: str, bp, names: Names, path: tuple, value) -> Iterable[Diagnostic]:
+    for code, message, hint in refs.problems(value, bp, names):
+        yield ctx.stage_diag(stage, code, path, message, hint=hint)
+
+
+def _length(value) -> int:
+    """Bytes a value takes as written: an SSM value or reference is counted as its text (its value
+    is known only when Terraform plans)."""
+    return len(value.encode()) if isinstance(value, str) else 0
 
 
 def _environment(ctx) -> Iterable[Diagnostic]:
@@ -186,20 +259,22 @@ def _environment(ctx) -> Iterable[Diagnostic]:
         names = Names(bp.service, stage)
         for key, value in (bp.defaults.environment or {}).items():
             yield from _variable(ctx, stage, ("defaults", "environment", key), key, value)
+            yield from _value_problems(ctx, stage, bp, names, ("defaults", "environment", key), value)
         for fname, fn in bp.functions.items():
             path = ("functions", fname, "environment")
             for key, value in (fn.environment or {}).items():
                 yield from _variable(ctx, stage, path + (key,), key, value)
+                yield from _value_problems(ctx, stage, bp, names, path + (key,), value)
             user = {**(bp.defaults.environment or {}), **(fn.environment or {})}
             from_events = _events_env(bp, names, fn)
             generated = {**_uses_env(bp, names, fn), **from_events}
-            for key in sorted(set(user) & set(generated)):
+            yield from _sources(ctx, stage, bp, names, fname, fn, path)
+            for key in sorted(set(user) & set(from_events)):
                 where = path + (key,) if key in (fn.environment or {}) else ("defaults", "environment", key)
-                source = "events" if key in from_events else "uses"
                 yield ctx.stage_diag(stage, "SLS303", where,
-                                     f"'{key}' is set by sls-gen for function '{fname}' (from its {source}:)",
+                                     f"'{key}' is set by sls-gen for function '{fname}' (from its events:)",
                                      hint="rename the variable; sls-gen's value would replace yours")
-            total = sum(len(k.encode()) + len(v.encode()) for k, v in user.items() if k not in generated)
+            total = sum(len(k.encode()) + _length(v) for k, v in user.items() if k not in generated)
             total += sum(len(k) + n for k, n in generated.items())
             if total > ENV_MAX_BYTES:
                 where = path if fn.environment else ("functions", fname)
@@ -221,23 +296,37 @@ def _variable(ctx, stage, path, key: str, value: str) -> Iterable[Diagnostic]:
 
 def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
     """The variables a `uses: {function: ...}` entry adds, with the longest value each can resolve to."""
-    return {f"{env_prefix(use.function)}_FUNCTION_NAME": len(names.physical(use.function))}
+    target = bp.functions.get(use.function)
+    alias = len(f":{alias_name(bp, target)}") if target is not None and alias_name(bp, target) else 0
+    return {f"{env_prefix(use.function)}_FUNCTION_NAME": max_length(function_name(names, use.function, target)) + alias}
+
 
 
 # ---------------------------------------------------------------- iam statements
+def iam_blocks(bp) -> Iterable[tuple[tuple, list]]:
+    """(path, statements) of every `iam:` list: `defaults.iam` and each function's own."""
+    if bp.defaults.iam:
+        yield ("defaults", "iam"), bp.defaults.iam
+    for fname, fn in bp.functions.items():
+        if fn.iam:
+            yield ("functions", fname, "iam"), fn.iam
+
+
 def _iam(ctx) -> Iterable[Diagnostic]:
     """Every risk of an `iam:` statement (checks/iam_risk.py): an error (SLS401), or with
     `allow_wildcard: "<reason>"` a warning (SLS403) that stays in every run and fails --strict."""
     for bp in ctx.stages.values():
-        for fname, fn in bp.functions.items():
+        for at, statements in iam_blocks(bp):
             sids: set[str] = set()
-            for i, st in enumerate(fn.iam):
+            for i, st in enumerate(statements):
                 if st.sid and st.sid in sids:
-                    yield ctx.diag("SLS102", ("functions", fname, "iam", i, "sid"), f"duplicate sid '{st.sid}'")
+                    yield ctx.diag("SLS102", at + (i, "sid"), f"duplicate sid '{st.sid}'")
                 sids.add(st.sid or "")
-                base = ("functions", fname, "iam", i)
+                base = at + (i,)
                 reason = (st.allow_wildcard or "").strip()
-                for risk in statement_risks(st.actions, st.resources, st.effect):
+                # an ARN read from SSM when Terraform plans is no wildcard sls-gen can see
+                resources = [r if isinstance(r, str) else f"<ssm:{r.ssm}>" for r in st.resources]
+                for risk in statement_risks(st.actions, resources, st.effect):
                     if reason:
                         yield ctx.diag("SLS403", base + risk.where, f"{risk.message}; allowed by allow_wildcard",
                                        hint="--strict refuses it; a platform guardrail may too", severity="warning")
@@ -338,8 +427,8 @@ def snapstart(bp: Blueprint, where) -> Iterable[Finding]:
 
 # ---------------------------------------------------------------- failure queue
 def _failure_queue(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
-    declared = {names.queue(q, c.fifo) for q, c in bp.queues.items()}
-    declared |= {names.dlq(q, c.fifo) for q, c in bp.queues.items() if c.dead_letter}
+    declared = {queue_name(names, q, c) for q, c in bp.queues.items()}
+    declared |= {dlq_name(names, q, c) for q, c in bp.queues.items() if c.dead_letter}
     for fname, fn in bp.functions.items():
         kinds = set()
         for ev in fn.events:

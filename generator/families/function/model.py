@@ -6,7 +6,17 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from generator.model.common import Int, Name, Str, Strict
+from generator.model.common import (
+    Conditions,
+    Int,
+    Name,
+    PhysicalName,
+    SsmValue,
+    Str,
+    Strict,
+    Tags,
+    UseEntry,
+)
 
 RUNTIMES = (
     "python3.11",
@@ -50,7 +60,8 @@ class IamStatement(Strict):
     sid: str | None = Field(None, pattern=r"^[A-Za-z0-9]+$")
     effect: Literal["Allow", "Deny"] = "Allow"
     actions: list[str] = Field(min_length=1, description="IAM actions, e.g. ses:SendEmail")
-    resources: list[str] = Field(min_length=1, description="resource ARNs")
+    resources: list[str | SsmValue] = Field(min_length=1, description="resource ARNs")
+    conditions: Conditions | None = Field(None, description="IAM conditions, in the policy JSON shape")
     allow_wildcard: str | None = Field(None, description="the reason a wildcard is acceptable here")
 
 
@@ -73,6 +84,21 @@ class Package(Strict):
                                   or ".." in value.split("/") or not value.strip()):
             raise ValueError("must be a relative path inside the code dir (no '..')")
         return value
+class VpcSsmPaths(Strict):
+    subnets: str = Field(description="StringList parameter holding the subnet ids")
+    security_groups: str = Field(description="StringList parameter holding the security group ids")
+
+
+class VpcFromSsm(Strict):
+    ssm: VpcSsmPaths
+
+
+class Vpc(Strict):
+    subnets: list[str] = Field(min_length=1, max_length=16, description="subnet ids")
+    security_groups: list[str] = Field(min_length=1, max_length=5, description="security group ids")
+
+
+ALIAS_PATTERN = r"^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$"  # not only digits: that names a version
 
 
 class FunctionSettings(Strict):
@@ -85,8 +111,12 @@ class FunctionSettings(Strict):
     ephemeral_storage: Int | None = Field(None, description="/tmp size in MB, 512-10240 (default 512)")
     tracing: bool | None = Field(None, description="X-Ray active tracing (default true)")
     logs: Logs | None = None
-    environment: dict[str, Str] | None = Field(None, description="environment variables (maps merge)")
     package: Package | None = Field(None, description="how the code dir is packaged: dependencies, excludes")
+    environment: dict[str, Str | SsmValue] | None = Field(None, description="environment variables (maps merge)")
+    iam: list[IamStatement] | None = Field(None, description="extra statements, still linted")
+    managed_policies: list[str] | None = Field(None, description="IAM managed policy ARNs attached to the role")
+    alias: str | None = Field(None, pattern=ALIAS_PATTERN, max_length=128, description="publish versions and route every trigger through this alias")
+    vpc: Vpc | VpcFromSsm | None = Field(None, description="subnets and security groups, or SSM StringList parameters naming them")
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -97,23 +127,25 @@ class FunctionSettings(Strict):
 
 
 class Function(FunctionSettings):
+    name: PhysicalName | None = Field(None, description="physical function name (default {service}-{stage}-<name>)")
+    role_name: PhysicalName | None = Field(None, description="IAM role name (default {service}-{stage}-<name>)")
+    tags: Tags = Field(default_factory=dict, description="tags of the function, its role and log group")
     description: str | None = None
     code: str | None = Field(None, description="code dir relative to the blueprint (default src/<name>)")
     handler: str | None = Field(None, description="handler entry (default handler.handler / index.handler)")
     artifact: str | None = Field(None, description="built zip or jar for java*/provided.al2023")
     events: list[Event] = Field(default_factory=list)
     uses: list[Use] = Field(default_factory=list)
-    iam: list[IamStatement] = Field(default_factory=list, description="extra statements, still linted")
     concurrency: Concurrency | None = None
     snapstart: bool | None = Field(None, description="SnapStart (Java, Python 3.12+)")
 
-    @field_validator("events", "uses", "iam", mode="before")
+    @field_validator("events", "uses", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return [] if value is None else value
 
 
-class UseFunction(Strict):
+class UseFunction(UseEntry):
     function: Name
     access: Literal["invoke"] = "invoke"
 
@@ -132,7 +164,19 @@ FIELD_DOCS = {
     "Function.artifact": (None, "build/app.zip"),
     "Function.events": ("what invokes the function: one key per entry", [{"http": "POST /orders"}]),
     "Function.uses": ("resources the function may access (least-privilege IAM + env vars)", [{"table": "orders", "access": "read_write"}]),
-    "Function.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
+    "Function.name": (None, "legacy-process"),
+    "Function.role_name": (None, "{service}-{stage}-process-role"),
+    "Function.tags": (None, {"owner": "payments"}),
+    "FunctionSettings.iam": (None, [{"actions": ["ses:SendEmail"], "resources": ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]}]),
+    "FunctionSettings.managed_policies": (None, ["arn:aws:iam::aws:policy/AWSXrayReadOnlyAccess"]),
+    "FunctionSettings.alias": (None, "live"),
+    "FunctionSettings.vpc": (None, {"subnets": ["subnet-0a1"], "security_groups": ["sg-0c3"]}),
+    "IamStatement.conditions": (None, {"StringEquals": {"aws:RequestedRegion": ["eu-west-1"]}}),
+    "Vpc.subnets": (None, ["subnet-0a1", "subnet-0b2"]),
+    "Vpc.security_groups": (None, ["sg-0c3"]),
+    "VpcFromSsm.ssm": ("SSM StringList parameters read when Terraform plans", {"subnets": "/network/subnets", "security_groups": "/network/lambda-sgs"}),
+    "VpcSsmPaths.subnets": (None, "/network/private-subnets"),
+    "VpcSsmPaths.security_groups": (None, "/network/lambda-security-groups"),
     "Function.concurrency": ("reserved and provisioned concurrency", {"reserved": 10}),
     "Function.snapstart": (None, False),
     "FunctionSettings.package": (None, {"requirements": "requirements.txt", "exclude": ["*.md"]}),

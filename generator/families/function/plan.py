@@ -8,6 +8,7 @@ function (environment, grants, key needs, an event source mapping).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 from typing import Any
@@ -24,11 +25,16 @@ from generator.families.function.settings import (
     language,
     resolved,
 )
+from generator.families.function.insights import VERSION as INSIGHTS_VERSION
+from generator.families.function.insights import insights_layer, insights_tables
+from generator.families.function.model import Vpc
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
+from generator.plan.conditions import narrowed_actions
 from generator.plan.context import Access, PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import DeliveryMetric, FailureQueue, Named, Reason, Statement, async_kinds
+from generator.plan.model import DeliveryMetric, FailureQueue, Named, Reason, Statement, async_kinds, condition_triples
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import concat, hcl_value
 from generator.plan.views import Edge, Node, duration, node_id
 from generator.plan.security import KMS_ARN, function_skips, log_group_skips
 
@@ -48,11 +54,51 @@ def failures_name(names: Names, function: str) -> str:
     return names.physical(function, "-failures")
 
 
+def function_name(names: Names, name: str, fn) -> str:
+    """The function's physical name as a template: `name:` (placeholders apply) or {service}-{stage}-<name>."""
+    return names.template(fn.name) if fn is not None and fn.name else names.physical(name)
+
+
+def role_template(names: Names, name: str, fn) -> str:
+    """Its role's name: `role_name:` (placeholders apply) or {service}-{stage}-<name> (IAM is global:
+    the default keeps the service and stage in it even when `name:` drops them)."""
+    return names.template(fn.role_name) if fn is not None and fn.role_name else names.physical(name)
+
+
+def alias_name(bp, fn) -> str | None:
+    """The alias every trigger invokes: `alias:` (function, else defaults), `live` when provisioned
+    concurrency or SnapStart needs published versions, else None ($LATEST)."""
+    if fn.alias is not None:
+        return fn.alias
+    if bp.defaults.alias is not None:
+        return bp.defaults.alias
+    if (fn.concurrency and fn.concurrency.provisioned) or fn.snapstart:
+        return "live"
+    return None
+
+
+def setting(bp, fn, key: str):
+    """A function setting without a built-in default (iam, managed_policies, vpc): the function's
+    own when it sets the key, else `defaults`' (which `layers` will append to instead)."""
+    value = getattr(fn, key, None)
+    return value if value is not None else getattr(bp.defaults, key, None)
+
+
+VPC_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+INSIGHTS_POLICY = "arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy"
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    tf: str  # aws_iam_role_policy_attachment address (derived from the policy's name)
+    arn: Any  # str, or an HCL template ({account}, {region})
+
+
 @dataclass(frozen=True)
 class FunctionPlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     description: str
     runtime: str
     handler: str
@@ -65,12 +111,12 @@ class FunctionPlan:
     log_level: str
     system_log_level: str
     retention_days: int
-    log_group: str
+    log_group: Any  # /aws/lambda/<physical>: str or HCL template
     environment: tuple[tuple[str, Any], ...]  # sorted (key, HCL value)
     package: str  # path of the zip relative to the stage module
     code_dir: str  # relative to the blueprint
     language: str  # python | node | java | provided
-    role_name: str
+    role_name: Any  # str, or an HCL template
     statements: tuple[Statement, ...]
     mappings: tuple[Any, ...] = ()  # event source mappings it owns (families.queue.plan.QueueTrigger)
     reserved: int | None = None
@@ -86,23 +132,28 @@ class FunctionPlan:
     log_skips: tuple[tuple[str, str], ...] = ()  # ... and on its log group
     reasons: tuple[Reason, ...] = ()  # why it holds each grant and variable (explain, README)
     env_sources: tuple[tuple[str, tuple], ...] = ()  # (variable, blueprint path that set it), sorted
-
-    @property
-    def failures_physical(self) -> str:
-        """Physical name of the on-failure queue of an async-invoked function."""
-        return f"{self.physical}-failures"
+    failures_physical: str = ""  # name of its on-failure queue ({service}-{stage}-<name>-failures), if async
+    alias_name: str | None = None  # the alias triggers invoke (`alias:`, or live), None for $LATEST
+    tags: tuple[tuple[str, str], ...] = ()
+    managed_policies: tuple[ManagedPolicy, ...] = ()  # attached to its role
+    vpc: tuple[Any, Any] | None = None  # (subnet ids, security group ids) as HCL values
+    layers: tuple[Any, ...] = ()  # layer ARNs (HCL values)
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
-    # invoke permission) goes through these, so that provisioned concurrency and SnapStart can route
-    # events to the `live` alias in one place.
+    # invoke permission) goes through these, so that an alias (`alias:`, provisioned concurrency,
+    # SnapStart) receives every event in one place.
     @property
     def alias(self) -> bool:
-        return bool(self.provisioned) or self.snapstart
+        return self.alias_name is not None
 
     @property
     def alias_tf(self) -> str:
-        """Name of the `live` aws_lambda_alias (and of its provisioned concurrency config)."""
-        return f"{self.tf}_live"
+        """Name of the aws_lambda_alias (and of its provisioned concurrency config): `<fn>_live` for `live`."""
+        return tf_id(self.tf, self.alias_name or "live")
+
+    @property
+    def role_description(self):
+        return concat("Execution role of ", self.physical)
 
     @property
     def async_invoked(self) -> bool:
@@ -121,17 +172,17 @@ class FunctionPlan:
     @property
     def target_arn(self) -> str:
         """What triggers invoke: the `live` alias when there is one, else the function."""
-        return f"aws_lambda_alias.{self.tf}_live.arn" if self.alias else self.arn
+        return f"aws_lambda_alias.{self.alias_tf}.arn" if self.alias else self.arn
 
     @property
     def invoke_arn(self) -> str:
         """API Gateway integration URI."""
-        return f"aws_lambda_alias.{self.tf}_live.invoke_arn" if self.alias else f"aws_lambda_function.{self.tf}.invoke_arn"
+        return f"aws_lambda_alias.{self.alias_tf}.invoke_arn" if self.alias else f"aws_lambda_function.{self.tf}.invoke_arn"
 
     @property
     def permission_qualifier(self) -> str | None:
         """`qualifier` for aws_lambda_permission when triggers go through the alias."""
-        return f"aws_lambda_alias.{self.tf}_live.name" if self.alias else None
+        return f"aws_lambda_alias.{self.alias_tf}.name" if self.alias else None
 
 
 @dataclass(frozen=True)
@@ -153,6 +204,8 @@ class FunctionPart:
 
     functions: tuple[FunctionPlan, ...]
     failure_queues: tuple[AsyncFailureQueue, ...] = ()
+    insights: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (architecture, ((region, layer ARN), ...))
+    insights_version: str = INSIGHTS_VERSION
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
@@ -188,12 +241,12 @@ class FunctionPart:
             dims = (("FunctionName", Raw(f"aws_lambda_function.{fn.tf}.function_name")),)
             out += [
                 DeliveryMetric(
-                    f"fn_{fn.tf}_dead_letter_errors", f"{fn.physical}-dead-letter-errors",
+                    f"fn_{fn.tf}_dead_letter_errors", concat(fn.physical, "-dead-letter-errors"),
                     f"{fn.name}: failed events that could not be written to its dead-letter queue (lost)",
                     "AWS/Lambda", "DeadLetterErrors", dims, ("functions", fn.name),
                 ),
                 DeliveryMetric(
-                    f"fn_{fn.tf}_destination_delivery_failures", f"{fn.physical}-destination-failures",
+                    f"fn_{fn.tf}_destination_delivery_failures", concat(fn.physical, "-destination-failures"),
                     f"{fn.name}: invocation records that could not be sent to its on-failure destination",
                     "AWS/Lambda", "DestinationDeliveryFailures", dims, ("functions", fn.name),
                 ),
@@ -210,6 +263,7 @@ class FunctionPart:
                 Named(f"aws_iam_role_policy.{fn.tf}", None, where),
                 Named(f"aws_cloudwatch_log_group.{fn.tf}", fn.log_group, where),
             ]
+            out += [Named(f"aws_iam_role_policy_attachment.{p.tf}", None, where) for p in fn.managed_policies]
             if fn.alias:
                 out.append(Named(f"aws_lambda_alias.{fn.alias_tf}", None, where))
             if fn.provisioned:
@@ -242,6 +296,8 @@ class FunctionPart:
             files.append(("aliases.tf", "aliases.tf.j2"))
         if self.failure_queues:
             files.append(("async.tf", "async.tf.j2"))
+        if self.insights:
+            files.append(("insights.tf", "insights.tf.j2"))
         return files
 
 
@@ -281,12 +337,28 @@ def invoked_function(bp, name: str, names: Names) -> tuple[Raw, Raw]:
     concurrency, SnapStart), callers get the alias-qualified name so they hit warm capacity.
     """
     target = bp.functions[name]
-    live = bool((target.concurrency and target.concurrency.provisioned) or target.snapstart)
-    physical = names.physical(name)
-    arn = f"arn:${{local.partition}}:lambda:${{local.region}}:${{local.account_id}}:function:{physical}"
-    if live:
-        return Raw(f'"{physical}:live"'), Raw(f'"{arn}:live"')
-    return Raw(f'"{physical}"'), Raw(f'"{arn}"')
+    alias = alias_name(bp, target)
+    physical = hcl_value(function_name(names, name, target))
+    arn = concat(FUNCTION_ARN_PREFIX, physical)
+    if alias:
+        return _quoted(concat(physical, f":{alias}")), _quoted(concat(arn, f":{alias}"))
+    return _quoted(physical), _quoted(arn)
+
+
+FUNCTION_ARN_PREFIX = Raw('"arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:"')
+
+
+def _quoted(value) -> Raw:
+    """A plan value as an HCL expression (a plain name stays a quoted literal, marked as HCL so that
+    sample environments treat it like the other generated values)."""
+    return value if isinstance(value, Raw) else Raw('"' + value + '"')
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Any]:
+    """What `${function:<name>.<attr>}` may read (generator/plan/refs.py). Built from the physical
+    name, not from aws_lambda_function: a function may name itself or its callers without a cycle."""
+    physical = hcl_value(function_name(names, name, bp.functions.get(name)))
+    return {"name": physical, "arn": concat(FUNCTION_ARN_PREFIX, physical)}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
@@ -298,12 +370,71 @@ def use(entry, ctx: PlanContext, function: str) -> Access:
     )
 
 
-def extra_statements(iam) -> tuple[Statement, ...]:
-    """`iam:` statements as written, after the generated ones; `allow_wildcard` stays in the blueprint."""
+def extra_statements(iam, refs=None) -> tuple[Statement, ...]:
+    """`iam:` statements as written (the function's, else defaults'), after the generated ones;
+    resources and condition values may hold references and placeholders; `allow_wildcard` stays
+    in the blueprint."""
+    value = (lambda v: refs.value(v, iam=True)) if refs is not None else (lambda v: v)
     return tuple(
-        Statement(sid=st.sid or f"Extra{i}", actions=tuple(st.actions), resources=tuple(st.resources), effect=st.effect)
-        for i, st in enumerate(iam)
+        Statement(
+            sid=st.sid or f"Extra{i}",
+            actions=tuple(st.actions),
+            resources=tuple(value(r) for r in st.resources),
+            effect=st.effect,
+            conditions=condition_triples(st.conditions, value),
+        )
+        for i, st in enumerate(iam or ())
     )
+
+
+def narrowed(access: Access, entry, refs) -> list[tuple[str, Grant]]:
+    """A `uses` entry's grants under its `conditions:`: each keeps the actions that take the
+    condition's keys (generator/plan/conditions.py); a grant left with none is dropped."""
+    if not getattr(entry, "conditions", None):
+        return access.grants
+    cond = condition_triples(entry.conditions, lambda v: refs.value(v, iam=True))
+    out = []
+    for sid, grant in access.grants:
+        actions = narrowed_actions(grant.actions, entry.conditions)
+        if actions:
+            out.append((sid, dataclasses.replace(grant, actions=actions, conditions=tuple(sorted(grant.conditions + cond, key=str)))))
+    return out
+
+
+def renamed(access: Access, entry) -> dict[str, Any]:
+    """The variables a `uses` entry adds, under its `env:` name when it has one."""
+    env_name = getattr(entry, "env", None)
+    if not env_name:
+        return access.env
+    return {env_name: value for value in access.env.values()}
+
+
+def _policy_tf(function_tf: str, arn: str) -> str:
+    return tf_id(function_tf, "policy", str(arn).rstrip('"').rsplit("/", 1)[-1])
+
+
+def managed_policies(ctx: PlanContext, ftf: str, fn, vpc: bool, insights: bool) -> tuple[ManagedPolicy, ...]:
+    """`managed_policies:` (placeholders apply), plus the AWS policies VPC access and Lambda Insights need."""
+    arns = [hcl_value(ctx.names.template(a)) for a in setting(ctx.bp, fn, "managed_policies") or ()]
+    arns += [VPC_POLICY] * vpc + [INSIGHTS_POLICY] * insights
+    out: dict[str, ManagedPolicy] = {}
+    for arn in dict.fromkeys(arns):  # one attachment per policy
+        tf, n = _policy_tf(ftf, arn), 2
+        while tf in out:  # two policies of one name under different paths or accounts
+            tf, n = f"{_policy_tf(ftf, arn)}_{n}", n + 1
+        out[tf] = ManagedPolicy(tf, arn)
+    return tuple(sorted(out.values(), key=lambda p: p.tf))
+
+
+def vpc_config(ctx: PlanContext, fn) -> tuple[Any, Any] | None:
+    """(subnet ids, security group ids) as HCL values: lists as written, or StringList parameters
+    read when Terraform plans."""
+    vpc = setting(ctx.bp, fn, "vpc")
+    if vpc is None:
+        return None
+    if isinstance(vpc, Vpc):
+        return tuple(vpc.subnets), tuple(vpc.security_groups)
+    return (Raw(f'split(",", {ctx.refs.ssm(vpc.ssm.subnets)})'), Raw(f'split(",", {ctx.refs.ssm(vpc.ssm.security_groups)})'))
 
 
 # ---------------------------------------------------------------- functions
@@ -323,7 +454,7 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
     env: dict[str, object] = {}
     env_from: dict[str, tuple] = {}
     for path, values in ((("defaults", "environment"), bp.defaults.environment), (("functions", name, "environment"), fn.environment)):
-        env.update(values or {})
+        env.update((key, ctx.refs.value(value)) for key, value in (values or {}).items())  # references, SSM, placeholders
         env_from.update((key, (*path, key)) for key in values or {})
     grants: list[tuple[str, Grant]] = []
     needs: set[tuple[str, str]] = set()
@@ -332,12 +463,13 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         kind = kind_of(entry, use_kinds())
         family = by_use(kind)
         access = family.part("plan").use(entry, ctx, name)
-        env.update(access.env)
+        added, granted = renamed(access, entry), narrowed(access, entry, ctx.refs)  # env:, conditions:
+        env.update(added)
         path = ("functions", name, "uses", i)
-        env_from.update((key, path) for key in access.env)
-        grants += access.grants
+        env_from.update((key, path) for key in added)
+        grants += granted
         needs.update(access.kms)
-        reasons.append(Reason("uses", path, family.name, getattr(entry, kind), entry.access, tuple(access.grants), tuple(access.env)))
+        reasons.append(Reason("uses", path, family.name, getattr(entry, kind), entry.access, tuple(granted), tuple(added)))
 
     mappings = []
     kinds: list[str] = []
@@ -376,9 +508,11 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
     tracing = resolved(fn, bp, "tracing")
     if tracing:
         builtin("tracing", [("XRay", Grant(XRAY_ACTIONS, ("*",)))], "write")
-    extra = extra_statements(fn.iam)
+    extra = extra_statements(setting(bp, fn, "iam"), ctx.refs)
+    iam_at = ("functions", name, "iam") if fn.iam is not None else ("defaults", "iam")
     reasons += [
-        Reason("iam", ("functions", name, "iam", i), access=st.effect, grants=((st.sid, Grant(st.actions, st.resources)),))
+        Reason("iam", iam_at + (i,), access=st.effect,
+               grants=((st.sid, Grant(st.actions, st.resources, conditions=st.conditions)),))
         for i, st in enumerate(extra)
     ]
 
@@ -386,14 +520,18 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
     artifact, build_command = compiled_artifact(fn, language(runtime), code_dir)
     conc = fn.concurrency
     log_level = log_setting("level", "log_level")
+    physical = hcl_value(function_name(names, name, fn))
+    architecture = resolved(fn, bp, "architecture")
+    insights = bool(bp.observability.insights)
+    vpc = vpc_config(ctx, fn)
     return FunctionPlan(
         name=name,
         tf=ftf,
-        physical=names.physical(name),
+        physical=physical,
         description=fn.description or "",
         runtime=runtime,
         handler=fn.handler or default_handler(runtime),
-        architecture=resolved(fn, bp, "architecture"),
+        architecture=architecture,
         memory=resolved(fn, bp, "memory"),
         timeout=resolved(fn, bp, "timeout"),
         ephemeral_storage=resolved(fn, bp, "ephemeral_storage"),
@@ -402,12 +540,12 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         log_level=log_level,
         system_log_level=SYSTEM_LEVEL[log_level],
         retention_days=log_setting("retention_days", "retention_days"),
-        log_group=names.log_group(name),
+        log_group=concat("/aws/lambda/", physical),
         environment=tuple(sorted(env.items())),
         package=posixpath.join("..", DIST_DIR, f"{name}.zip"),
         code_dir=code_dir,
         language=language(runtime),
-        role_name=names.physical(name),
+        role_name=hcl_value(role_template(names, name, fn)),
         statements=merge_statements(grants) + extra,
         mappings=tuple(mappings),
         reserved=conc.reserved if conc else None,
@@ -420,11 +558,18 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         exclude=package_exclude(fn, bp),
         kms_key_arn=env_kms,
         skips=function_skips(
-            reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms)
+            reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms),
+            vpc=vpc is not None,
         ),
         log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(kms)),
         reasons=tuple(reasons),
         env_sources=tuple(sorted(env_from.items())),
+        failures_physical=failures_name(names, name) if is_async else "",
+        alias_name=alias_name(bp, fn),
+        tags=tuple(sorted(fn.tags.items())),
+        managed_policies=managed_policies(ctx, ftf, fn, vpc=vpc is not None, insights=insights),
+        vpc=vpc,
+        layers=(insights_layer(architecture),) if insights else (),
     )
 
 
@@ -450,6 +595,7 @@ def plan(ctx: PlanContext) -> FunctionPart:
     functions = tuple(ctx.functions[n] for n in sorted(ctx.functions))
     return FunctionPart(
         functions=functions,
+        insights=insights_tables(sorted({fn.architecture for fn in functions if fn.layers})),
         failure_queues=tuple(
             AsyncFailureQueue(
                 tf=failures_tf(fn.tf),

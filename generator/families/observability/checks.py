@@ -59,10 +59,17 @@ def alarms(bp: Blueprint, where) -> Iterable[Finding]:
     for i, address in enumerate(settings.notify):
         if not EMAIL.fullmatch(address):
             yield ("SLS102", where(("observability", "alarms", "notify", i)), f"'{address}' is not an e-mail address", None)
-    if "alarms" in bp.topics:
-        yield (
-            "SLS301",
-            where(("topics", "alarms")),
-            f"topic 'alarms' would have the alarm topic's name ({bp.service}-<stage>-alarms)",
-            "rename the topic",
-        )
+    from generator.families.topic.plan import topic_name
+    from generator.plan.naming import Names
+
+    for tname, topic in bp.topics.items():
+        # The alarm topic is {service}-{stage}-alarms: a topic of the blueprint must not take that name.
+        clash = topic_name(Names(bp.service, "{stage}"), tname, topic) == f"{bp.service}-{{stage}}-alarms"
+        if clash or (tname == "alarms" and not topic.name):
+            path = ("topics", tname, "name") if topic.name else ("topics", tname)
+            yield (
+                "SLS301",
+                where(path),
+                f"topic '{tname}' would have the alarm topic's name ({bp.service}-<stage>-alarms)",
+                "rename the topic",
+            )

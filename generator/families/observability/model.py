@@ -30,6 +30,7 @@ class AlarmSettings(Strict):
 class Observability(Strict):
     alarms: AlarmSettings | None = None
     dashboard: bool = False
+    insights: bool = Field(False, description="Lambda Insights: the extension layer and its policy on every function")
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -48,5 +49,6 @@ FIELD_DOCS = {
     "AlarmSettings.delivery_failures": (None, True),
     "AlarmSettings.oldest_message_seconds": (None, 3600),
     "Observability.alarms": ("CloudWatch alarms for functions, queues and the API", {"notify": ["oncall@example.com"]}),
+    "Observability.insights": (None, True),
     "Observability.dashboard": ("a CloudWatch dashboard per stage", True),
 }

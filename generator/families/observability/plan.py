@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.plan.model import Named, StagePlan
+from generator.plan.placeholders import concat, shown
 from generator.plan.views import Alert
 
 PERIOD = 300  # seconds: the 5-minute window every alarm evaluates
@@ -21,7 +22,7 @@ TOPIC = "aws_sns_topic.alarms"
 @dataclass(frozen=True)
 class AlarmPlan:
     tf: str
-    name: str
+    name: Any  # str, or an HCL template when the function's name holds {region}/{account}
     description: str
     namespace: str
     metric: str
@@ -60,7 +61,7 @@ class ObservabilityPlan:
         if self.topic is None:
             return []
         notify = f"SNS topic {self.topic.name}" + (f" (e-mail: {', '.join(self.topic.notify)})" if self.topic.notify else "")
-        return [Alert(a.name, a.description, notify, a.concerns) for a in self.alarms]
+        return [Alert(shown(a.name), a.description, notify, a.concerns) for a in self.alarms]
 
     def named(self) -> list[Named]:
         out = []
@@ -116,21 +117,21 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
         out += [
             AlarmPlan(
                 f"fn_{fn.tf}_errors",
-                f"{fn.physical}-errors",
+                concat(fn.physical, "-errors"),
                 f"{fn.name}: {settings.errors} or more errors in 5 minutes",
                 "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_throttles",
-                f"{fn.physical}-throttles",
+                concat(fn.physical, "-throttles"),
                 f"{fn.name}: {settings.throttles} or more throttled invocations in 5 minutes",
                 "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_duration",
-                f"{fn.physical}-duration",
+                concat(fn.physical, "-duration"),
                 f"{fn.name}: p99 duration above {settings.duration_pct}% of the {fn.timeout} s timeout",
                 "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
@@ -141,7 +142,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
             out.append(
                 AlarmPlan(
                     f"fn_{fn.tf}_spillover",
-                    f"{fn.physical}-spillover",
+                    concat(fn.physical, "-spillover"),
                     f"{fn.name}: {settings.provisioned_spillover} or more invocations beyond the provisioned "
                     f"{fn.provisioned} in 5 minutes (cold starts)",
                     "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", live_dimensions(fn), "Sum",
@@ -153,7 +154,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
         out.append(
             AlarmPlan(
                 f"fn_{fn.tf}_iterator_age",
-                f"{fn.physical}-iterator-age",
+                concat(fn.physical, "-iterator-age"),
                 f"{fn.name}: stream records older than {settings.iterator_age_seconds} s when read",
                 "AWS/Lambda", "IteratorAge", (("FunctionName", function_name(fn)),), "Maximum",
                 settings.iterator_age_seconds * 1000, "GreaterThanThreshold", concerns=(fn.name,),
@@ -164,7 +165,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
         out.append(
             AlarmPlan(
                 f"{q.tf}_depth",
-                f"{q.physical}-depth",
+                concat(q.physical, "-depth"),
                 f"{q.purpose}: {settings.dead_letter_messages} or more messages waiting",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", Raw(f"aws_sqs_queue.{q.tf}.name")),),
                 "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold", concerns=q.functions,
@@ -179,7 +180,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
         out.append(
             AlarmPlan(
                 "api_5xx",
-                f"{plan.api.name}-5xx",
+                concat(plan.api.name, "-5xx"),
                 f"API: {settings.api_5xx} or more 5xx responses in 5 minutes",
                 "AWS/ApiGateway", metric, dims, "Sum", settings.api_5xx, "GreaterThanOrEqualToThreshold",
                 concerns=tuple(fn.name for fn in plan.api.integrations),
@@ -205,8 +206,8 @@ def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
         out.append(
             AlarmPlan(
                 f"{tf}_oldest_message",
-                f"{physical}-oldest-message",
-                f"{physical}: a message has waited more than {settings.oldest_message_seconds} s",
+                concat(physical, "-oldest-message"),
+                f"{shown(physical)}: a message has waited more than {settings.oldest_message_seconds} s",
                 "AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", Raw(f"aws_sqs_queue.{tf}.name")),),
                 "Maximum", settings.oldest_message_seconds, "GreaterThanThreshold",
                 where=owners.get(f"aws_sqs_queue.{tf}", ("observability", "alarms")),

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import too_long
+from generator.checks.names import ssm_name_problem, too_long_text
 from generator.diagnostics import Diagnostic
 from generator.families.parameter.model import UseParameter
 from generator.families.parameter.plan import parameter_name
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 NAME_MAX = 1011  # the fully qualified name
 VALUE_MAX = 4096  # bytes, standard tier
@@ -24,14 +25,18 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
-    for pname in bp.parameters:
-        physical = parameter_name(names, pname)
-        if len(physical) > NAME_MAX:
-            yield too_long(ctx, stage, ("parameters", pname), "parameter", physical, NAME_MAX)
+    for pname, p in bp.parameters.items():
+        physical = parameter_name(names, pname, p)
+        path = ("parameters", pname, "name") if p.name else ("parameters", pname)
+        if max_length(physical) > NAME_MAX:
+            yield too_long_text(ctx, stage, path, "parameter", physical, max_length(physical), NAME_MAX)
         elif physical.lstrip("/").lower().startswith(RESERVED_PREFIXES):
-            yield ctx.stage_diag(stage, "SLS301", ("parameters", pname),
+            yield ctx.stage_diag(stage, "SLS301", path,
                                  f"parameter name '{physical}' must not begin with 'aws' or 'ssm' (SSM reserves them)",
-                                 hint="rename the service: sls-gen names parameters /{service}/{stage}/{name}")
+                                 hint="rename it" if p.name else
+                                 "rename the service: sls-gen names parameters /{service}/{stage}/{name}")
+        elif p.name and (problem := ssm_name_problem(physical)):
+            yield ctx.stage_diag(stage, "SLS301", path, f"parameter name '{physical}' {problem}")
 
 
 def _values(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -46,7 +51,8 @@ def _values(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseParameter) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
-    return {f"{env_prefix(use.parameter)}_PARAM_NAME": len(parameter_name(names, use.parameter))}
+    return {f"{env_prefix(use.parameter)}_PARAM_NAME": max_length(parameter_name(names, use.parameter, bp.parameters.get(use.parameter)))}
+
 
 
 def declared(bp) -> Collection[str]:

@@ -6,15 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from generator.model.common import Name, Str, Strict
+from generator.model.common import Name, PhysicalName, Str, Strict, Tags, UseEntry
 
 
 class Parameter(Strict):
+    name: PhysicalName | None = Field(None, description="SSM parameter name (default /{service}/{stage}/<name>)")
+    tags: Tags = Field(default_factory=dict, description="tags of this parameter, over the service's")
     value: Str = Field(min_length=1, description="the value Terraform writes (standard tier: at most 4 KB)")
     description: str | None = Field(None, description="free text")
 
 
-class UseParameter(Strict):
+class UseParameter(UseEntry):
     parameter: Name
     access: Literal["read", "write"] = "read"
 
@@ -26,6 +28,8 @@ USE = UseParameter
 # "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
 FIELD_DOCS = {
     "Blueprint.parameters": ("SSM String parameters this service owns, by logical name (not for secrets)", {"feature-flags": {"value": "{}"}}),
+    "Parameter.name": (None, "/{service}/{stage}/config/feature-flags"),
+    "Parameter.tags": (None, {"owner": "platform"}),
     "Parameter.value": (None, '{"beta": false}'),
     "Parameter.description": (None, "Feature flags read at cold start"),
     "UseParameter.parameter": ("parameter name", "feature-flags"),

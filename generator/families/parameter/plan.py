@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import hcl_value, shown
 from generator.plan.views import Edge, Node, node_id
 
 SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: secrets go under secrets:"),)
@@ -19,11 +21,12 @@ SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: 
 class ParameterPlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     value: str
     description: str
     written: bool  # some function writes it at run time: Terraform sets the first value only
     skips: tuple[tuple[str, str], ...] = SKIPS
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,15 +44,24 @@ class ParameterPart:
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         return [
-            Node(node_id("parameter", p.name), "parameter", "Parameters", p.name, p.physical, shape="note",
-                 facts=(("name", p.physical), ("value", "set by Terraform once, then by the functions that write it"
+            Node(node_id("parameter", p.name), "parameter", "Parameters", p.name, shown(p.physical), shape="note",
+                 facts=(("name", shown(p.physical)), ("value", "set by Terraform once, then by the functions that write it"
                                                if p.written else "set by Terraform")))
             for p in self.parameters
         ], []
 
 
-def parameter_name(names: Names, name: str) -> str:
+def parameter_name(names: Names, name: str, parameter=None) -> str:
+    """The parameter's name as a template: `name:` (placeholders apply) or /{service}/{stage}/<name>."""
+    if parameter is not None and parameter.name:
+        return names.template(parameter.name)
     return f"/{names.service}/{names.stage}/{name}"
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${parameter:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    ref = f"aws_ssm_parameter.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
@@ -74,10 +86,11 @@ def plan(ctx: PlanContext) -> ParameterPart | None:
         ParameterPlan(
             name=n,
             tf=tf_id(n),
-            physical=parameter_name(ctx.names, n),
+            physical=hcl_value(parameter_name(ctx.names, n, p)),
             value=p.value,
             description=p.description or f"{n} of {ctx.names.prefix}",
             written=n in written,
+            tags=tuple(sorted(p.tags.items())),
         )
         for n, p in sorted(ctx.bp.parameters.items())
     )

@@ -4,19 +4,31 @@ event batching, and the rules of FIFO queues (content-based deduplication, consu
 
 from __future__ import annotations
 
+import re
 from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import ACCOUNT, REGION_MAX, too_long
+from generator.checks.names import ACCOUNT, REGION_MAX, NameRule, name_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families import by_event, event_kinds, kind_of
 from generator.families.queue.model import QueueEvent, UseQueue
-from generator.families.queue.plan import MAPPING_CONCURRENCY_MIN, consumer_timeouts, mapping_concurrency
+from generator.families.queue.plan import (
+    FIFO_SUFFIX,
+    MAPPING_CONCURRENCY_MIN,
+    consumer_timeouts,
+    dlq_name,
+    mapping_concurrency,
+    queue_name,
+)
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 QUEUE_MAX = 80
+# `.fifo` ends a FIFO queue's name (and counts toward the 80); nothing else may hold a '.'.
+DLQ_NAME = NameRule("dead-letter queue", re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"), "letters, digits, '_' and '-' (plus .fifo)", QUEUE_MAX)
+QUEUE_NAME = NameRule("queue", re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"), "letters, digits, '_' and '-' (plus .fifo)", QUEUE_MAX)
 VISIBILITY_MAX = 43200
 SQS_BATCH_MAX, FIFO_BATCH_MAX, WINDOW_MAX = 10000, 10, 300
 
@@ -30,12 +42,17 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for qname, q in bp.queues.items():
-        physical = names.queue(qname, q.fifo)
-        if len(physical) > QUEUE_MAX:
-            yield too_long(ctx, stage, ("queues", qname), "queue", physical, QUEUE_MAX)
-        elif q.dead_letter and len(names.dlq(qname, q.fifo)) > QUEUE_MAX:
-            yield too_long(ctx, stage, ("queues", qname), "dead-letter queue", names.dlq(qname, q.fifo), QUEUE_MAX,
-                           hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
+        path = ("queues", qname, "name") if q.name else ("queues", qname)
+        text = queue_name(names, qname, q)
+        found = list(name_problems(ctx, stage, path, QUEUE_NAME, text,
+                                   hint=None if q.name else "shorten the logical name, the service or the stage name"))
+        if not q.fifo and text.endswith(FIFO_SUFFIX):
+            found.append(ctx.stage_diag(stage, "SLS306", path, f"queue name '{text}' ends with .fifo, but the queue is not FIFO",
+                                        hint="add fifo: true, or drop .fifo from the name"))
+        yield from found
+        if not found and q.dead_letter:
+            yield from name_problems(ctx, stage, path, DLQ_NAME, dlq_name(names, qname, q),
+                                     hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
 
 
 def _events(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -167,9 +184,9 @@ def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseQueue) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
-    fifo = use.queue in bp.queues and bp.queues[use.queue].fifo
-    url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/{names.queue(use.queue, fifo)}"
-    return {f"{env_prefix(use.queue)}_QUEUE_URL": len(url)}
+    url = f"https://sqs.{'x' * REGION_MAX}.amazonaws.com/{ACCOUNT}/"
+    return {f"{env_prefix(use.queue)}_QUEUE_URL": len(url) + max_length(queue_name(names, use.queue, bp.queues.get(use.queue)))}
+
 
 
 def declared(bp) -> Collection[str]:

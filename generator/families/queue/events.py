@@ -6,12 +6,12 @@ import hashlib
 import json
 from typing import Any
 
+from generator.families.queue import plan
 from generator.samples import POISON_BODY, SAMPLE_EPOCH_MS, Stage, uid
 
 
 def queue_name(st: Stage, name: str) -> str:
-    q = st.bp.queues.get(name)
-    return st.names.queue(name, bool(q and q.fifo))
+    return st.concrete(plan.queue_name(st.names, name, st.bp.queues.get(name)))
 
 
 def _sqs_record(st: Stage, queue: str, message_id: str, body: str) -> dict:

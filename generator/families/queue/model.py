@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from generator.model.common import Int, Name, Strict
+from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
 
 class QueueEvent(Strict):
     queue: Name = Field(description="queue name")
@@ -15,7 +15,7 @@ class QueueEvent(Strict):
     max_concurrency: Int | None = Field(None, ge=2, le=1000, description="maximum concurrent invocations")
 
 
-class UseQueue(Strict):
+class UseQueue(UseEntry):
     queue: Name
     access: Literal["send", "consume"] = "send"
 
@@ -55,6 +55,8 @@ Subscription = Annotated[
 
 
 class Queue(Strict):
+    name: PhysicalName | None = Field(None, description="physical queue name (default {service}-{stage}-<name>; .fifo added for FIFO queues)")
+    tags: Tags = Field(default_factory=dict, description="tags of this queue (and its DLQ), over the service's")
     visibility_timeout: Literal["auto"] | Int = Field("auto", description="seconds, or auto (6 x consumer timeout + window)")
     retention_days: Int = Field(4, ge=1, le=14)
     delay_seconds: Int = Field(0, ge=0, le=900)
@@ -90,6 +92,8 @@ FIELD_DOCS = {
     "EventBridgeSubscription.eventbridge": ("the bus and the event pattern to deliver to the queue", {"pattern": {"source": ["orders"]}}),
     "Spec.bus": ("a bus name or `default`", "default"),
     "Spec.pattern": ("EventBridge event pattern", {"source": ["orders"]}),
+    "Queue.name": (None, "ServerlessLandSQS.fifo"),
+    "Queue.tags": (None, {"owner": "fulfilment"}),
     "Queue.visibility_timeout": (None, "auto"),
     "Queue.retention_days": ("days a message is kept (1-14)", 4),
     "Queue.delay_seconds": ("delivery delay in seconds (0-900)", 0),

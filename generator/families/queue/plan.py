@@ -12,7 +12,8 @@ from generator.families.queue.model import QueueEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import FailureQueue, Named
-from generator.plan.naming import camel, env_prefix, tf_id
+from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import hcl_value, shown, without_prefix
 from generator.plan.views import Edge, Node, Trigger, duration, node_id
 
 SQS_DEFAULT_VISIBILITY = 30
@@ -35,18 +36,19 @@ class QueueTrigger:
 class QueuePlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     fifo: bool
     content_based_deduplication: bool
     visibility_timeout: int
     retention_seconds: int
     delay_seconds: int
     dlq_tf: str | None
-    dlq_physical: str | None
+    dlq_physical: Any  # str | HCL template | None
     dlq_retention_seconds: int
     max_receives: int
     kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
     consumers: tuple[str, ...] = ()  # functions with a `queue` event on it
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class QueuePart:
             nodes.append(Node(qid, "queue", "Queues", q.name, "FIFO" if q.fifo else "", shape="queue", facts=queue_facts(q)))
             if q.dlq_tf:
                 did = node_id("failures", q.dlq_tf)
-                nodes.append(Node(did, "dead-letter queue", "Failure queues", q.dlq_physical[len(plan.prefix) + 1:],
+                nodes.append(Node(did, "dead-letter queue", "Failure queues", without_prefix(q.dlq_physical, plan.prefix),
                                   shape="queue", rank=4))
                 edges.append(Edge(qid, did, f"after {q.max_receives} receives", failure=True))
         by_tf = {q.tf: q for q in self.queues}
@@ -129,7 +131,7 @@ class QueuePart:
                 settings.append(f"at most {trig.max_concurrency} concurrent")
             settings.append("reports partial batch failures")
             failure = f"a failed message is visible again after {q.visibility_timeout} s; "
-            failure += (f"after {q.max_receives} receives it goes to {q.dlq_physical}" if q.dlq_tf else
+            failure += (f"after {q.max_receives} receives it goes to {shown(q.dlq_physical)}" if q.dlq_tf else
                         f"no dead-letter queue: retried until its {duration(q.retention_seconds)} retention ends")
             out.append(Trigger(fn.name, "queue", f"queue {q.name}", "; ".join(settings), failure, path))
         return out
@@ -151,6 +153,32 @@ def queue_facts(q: QueuePlan) -> tuple[tuple[str, str], ...]:
         facts.append(("delay", f"{q.delay_seconds} s"))
     facts.append(("dead-letter queue", f"after {q.max_receives} receives" if q.dlq_tf else "none"))
     return tuple(facts)
+
+
+FIFO_SUFFIX = ".fifo"
+
+
+def queue_name(names: Names, name: str, queue) -> str:
+    """The queue's physical name as a template: `name:` (placeholders; `.fifo` added to a FIFO
+    queue's name when it lacks it) or {service}-{stage}-<name>[.fifo]."""
+    fifo = bool(queue is not None and queue.fifo)
+    if queue is not None and queue.name:
+        text = names.template(queue.name)
+        return text + FIFO_SUFFIX if fifo and not text.endswith(FIFO_SUFFIX) else text
+    return names.queue(name, fifo)
+
+
+def dlq_name(names: Names, name: str, queue) -> str:
+    """Its dead-letter queue: the queue's name with `-dlq` before any `.fifo`."""
+    fifo = bool(queue is not None and queue.fifo)
+    base = queue_name(names, name, queue)
+    return base.removesuffix(FIFO_SUFFIX) + ("-dlq.fifo" if fifo else "-dlq")
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${queue:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    ref = f"aws_sqs_queue.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.name"), "url": Raw(f"{ref}.url"), "arn": Raw(f"{ref}.arn")}
 
 
 def consumer_timeouts(bp) -> dict[str, tuple[int, int]]:
@@ -240,18 +268,19 @@ def plan(ctx: PlanContext) -> QueuePart | None:
             QueuePlan(
                 name=name,
                 tf=tf_id(name),
-                physical=names.queue(name, q.fifo),
+                physical=hcl_value(queue_name(names, name, q)),
                 fifo=q.fifo,
                 content_based_deduplication=bool(q.content_based_deduplication) and q.fifo,
                 visibility_timeout=queue_visibility(bp, name, timeouts),
                 retention_seconds=q.retention_days * 86400,
                 delay_seconds=q.delay_seconds,
                 dlq_tf=tf_id(name, "dlq") if dlq else None,
-                dlq_physical=names.dlq(name, q.fifo) if dlq else None,
+                dlq_physical=hcl_value(dlq_name(names, name, q)) if dlq else None,
                 dlq_retention_seconds=(dlq.retention_days * 86400) if dlq else 0,
                 max_receives=dlq.max_receives if dlq else 0,
                 kms_key_arn=ctx.kms,
                 consumers=tuple(consumers.get(name, ())),
+                tags=tuple(sorted(q.tags.items())),
             )
         )
     triggers = any(fn.mappings for fn in ctx.functions.values())

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Iterable
 
-from generator.checks.names import derived_too_long
+from generator.checks.names import NameRule, derived_too_long, name_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.schedule.model import ScheduleEvent
@@ -19,6 +19,7 @@ _MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"
 UNITS = ("minute", "hour", "day")
 SCHEDULE_NAME_MAX = 64  # EventBridge Scheduler schedule names
+SCHEDULE_NAME = NameRule("schedule", re.compile(r"[0-9A-Za-z._-]+"), "letters, digits, '.', '_' and '-'", SCHEDULE_NAME_MAX)
 ROLE_NAME_MAX = 64
 HINT = 'e.g. "rate(5 minutes)", "cron(0 2 * * ? *)" or "at(2030-01-31T09:00:00)"'
 
@@ -137,12 +138,15 @@ def _names(ctx) -> Iterable[Diagnostic]:
                     continue
                 path = ("functions", fname, "events", i)
                 n_schedules += 1
-                _, name = schedule_names(names, fname, n_schedules)
-                if len(name) > SCHEDULE_NAME_MAX:
+                _, name = schedule_names(names, fname, n_schedules, ev)
+                if ev.name:
+                    yield from name_problems(ctx, stage, path + ("name",), SCHEDULE_NAME, name)
+                elif len(name) > SCHEDULE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("schedule",), "schedule name", name, SCHEDULE_NAME_MAX)
                 role = scheduler_role_name(names, fname)
                 if n_schedules == 1 and len(role) > ROLE_NAME_MAX:
                     yield derived_too_long(ctx, path + ("schedule",), "scheduler role name", role, ROLE_NAME_MAX)
+
 
 
 def event_refs(bp, ev: ScheduleEvent) -> Iterable[Reference]:

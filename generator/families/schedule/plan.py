@@ -16,6 +16,7 @@ from generator.plan.context import PlanContext
 from generator.plan.iam import merge_statements
 from generator.plan.model import Named, Statement
 from generator.plan.naming import Names, tf_id
+from generator.plan.placeholders import concat, hcl_value, without_prefix
 from generator.plan.security import KMS_ARN, schedule_skips
 from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
 
@@ -25,8 +26,8 @@ ASYNC = True  # Scheduler invokes Lambda asynchronously
 @dataclass(frozen=True)
 class Schedule:
     tf: str
-    physical: str
-    description: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
+    description: Any  # str, or an HCL template naming a function with a plan-time name
     expression: str
     timezone: str | None
     input: Raw | None
@@ -84,13 +85,18 @@ class SchedulePart:
                 settings += f"; input {compact_json(s.input_doc)}"
             failure = (f"Scheduler retries {s.maximum_retry_attempts} times within {duration(s.maximum_event_age_in_seconds)}, "
                        f"then sends the event to {s.function.failures_physical}; {async_failure(s.function)}")
-            out.append(Trigger(s.function.name, "schedule", f"schedule {s.physical[len(plan.prefix) + 1:]}", settings, failure, s.event_path))
+            out.append(Trigger(s.function.name, "schedule", f"schedule {without_prefix(s.physical, plan.prefix)}", settings, failure, s.event_path))
         return out
 
 
-def schedule_names(names: Names, function: str, ordinal: int) -> tuple[str, str]:
+def schedule_names(names: Names, function: str, ordinal: int, event=None) -> tuple[str, str]:
+    """(terraform id, physical name template) of a function's `ordinal`-th schedule (1-based); the
+    event's `name:` (placeholders apply) names it in AWS, the address stays derived."""
     n = "" if ordinal == 1 else str(ordinal)
-    return tf_id(function, "schedule", n), names.physical(function, "-schedule" + (f"-{n}" if n else ""))
+    tf = tf_id(function, "schedule", n)
+    if event is not None and event.name:
+        return tf, names.template(event.name)
+    return tf, names.physical(function, "-schedule" + (f"-{n}" if n else ""))
 
 
 def scheduler_role_name(names: Names, function: str) -> str:
@@ -122,12 +128,12 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
                 continue
             n += 1
             first = first or ("functions", fname, "events", i)
-            tf, physical = schedule_names(ctx.names, fname, n)
+            tf, physical = schedule_names(ctx.names, fname, n, ev)
             schedules.append(
                 Schedule(
                     tf=tf,
-                    physical=physical,
-                    description=f"Invokes {fn.physical} on {ev.schedule.strip()}",
+                    physical=hcl_value(physical),
+                    description=concat("Invokes ", fn.physical, f" on {ev.schedule.strip()}"),
                     expression=ev.schedule.strip(),
                     timezone=ev.timezone,
                     input=json_value(ev.input) if ev.input is not None else None,

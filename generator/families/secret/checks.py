@@ -7,19 +7,21 @@ from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
 from generator.checks.kms import key_problems
-from generator.checks.names import ARN_PREFIX_MAX
+from generator.checks.names import ARN_PREFIX_MAX, NameRule, name_problems, ssm_name_problem
 from generator.diagnostics import Diagnostic
 from generator.families.secret.model import UseSecret
+from generator.families.secret.plan import secret_physical, ssm_parameter
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
-PARAMETER_NAME = re.compile(r"/?[A-Za-z0-9_.\-/]+")
+SECRET_NAME = NameRule("secret", re.compile(r"[A-Za-z0-9/_+=.@-]+"), "letters, digits and /_+=.@-", 512)
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    for bp in ctx.stages.values():
-        yield from _secrets(ctx, bp)
-    yield from per_stage(ctx, _keys)
+    yield from per_stage(ctx, _names, _keys)
+    for stage, bp in ctx.stages.items():
+        yield from _secrets(ctx, bp, Names(bp.service, stage))
 
 
 def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -40,31 +42,29 @@ def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             yield from key_problems(ctx, stage, s.kms_key, path)
 
 
-def _secrets(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
+def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    names = Names(bp.service, stage)
+    for sname, s in bp.secrets.items():
+        if s.name and not s.ssm:
+            yield from name_problems(ctx, stage, ("secrets", sname, "name"), SECRET_NAME, secret_physical(names, sname, s))
+
+
+def _secrets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     for sname, s in bp.secrets.items():
         path = ("secrets", sname)
         if s.ssm is None:
             continue
+        if s.name:
+            yield ctx.diag("SLS102", path + ("name",), "an existing SSM parameter is named by ssm:, not name:",
+                           hint="remove name (or ssm: to let sls-gen create a Secrets Manager secret)")
         if "recovery_window_days" in s.model_fields_set:
             yield ctx.diag(
                 "SLS102",
                 path + ("recovery_window_days",),
                 "recovery_window_days applies to Secrets Manager secrets, not to an existing SSM parameter",
             )
-        name = s.ssm
-        problem = None
-        if not PARAMETER_NAME.fullmatch(name) or "//" in name:
-            problem = "may contain only a-z, A-Z, 0-9, '_', '.', '-' and single '/' separators"
-        elif name.endswith("/"):
-            problem = "must not end with '/'"
-        elif name.lstrip("/").lower().startswith(("aws", "ssm")):
-            problem = "must not begin with 'aws' or 'ssm'"
-        elif "/" in name.lstrip("/") and not name.startswith("/"):
-            problem = "must start with '/' when it has a path"
-        elif name.count("/") > 15:
-            problem = "has more than 15 levels"
-        elif len(name) > 1011:
-            problem = "is longer than 1011 characters"
+        name = ssm_parameter(names, s)
+        problem = ssm_name_problem(name)
         if problem:
             yield ctx.diag("SLS301", path + ("ssm",), f"SSM parameter name '{name}' {problem}")
 
@@ -74,8 +74,9 @@ def env_lengths(bp, names: Names, use: UseSecret) -> dict[str, int]:
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
     s = bp.secrets.get(use.secret)
     if s and s.ssm:
-        return {f"{env_prefix(use.secret)}_PARAMETER_NAME": len(s.ssm)}
-    return {f"{env_prefix(use.secret)}_SECRET_ARN": ARN_PREFIX_MAX + len("secret:") + len(names.physical(use.secret)) + 7}
+        return {f"{env_prefix(use.secret)}_PARAMETER_NAME": max_length(ssm_parameter(names, s))}
+    return {f"{env_prefix(use.secret)}_SECRET_ARN": ARN_PREFIX_MAX + len("secret:") + max_length(secret_physical(names, use.secret, s)) + 7}
+
 
 
 def declared(bp) -> Collection[str]:

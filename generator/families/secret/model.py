@@ -6,14 +6,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from generator.model.common import Int, Name, Strict
+from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
 
-class UseSecret(Strict):
+class UseSecret(UseEntry):
     secret: Name
     access: Literal["read"] = "read"
 
 
 class Secret(Strict):
+    name: PhysicalName | None = Field(None, description="Secrets Manager name (default {service}/{stage}/<name>)")
+    tags: Tags = Field(default_factory=dict, description="tags of this secret, over the service's")
     ssm: str | None = Field(None, description="existing SSM SecureString parameter name")
     kms_key: str | None = Field(
         None, description="the customer KMS key the SSM parameter is encrypted with (alias, key id or ARN); default aws/ssm"
@@ -30,6 +32,8 @@ USE = UseSecret
 # "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
 FIELD_DOCS = {
     "Blueprint.secrets": ("secrets by logical name (values are set out of band)", {"stripe-key": {}}),
+    "Secret.name": (None, "{stage}/orders/stripe-key"),
+    "Secret.tags": (None, {"owner": "payments"}),
     "Secret.ssm": (None, "/orders/stripe-key"),
     "Secret.kms_key": (None, "alias/orders-params"),
     "Secret.description": ("free text", "Stripe API key"),

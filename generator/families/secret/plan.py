@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.emit.hcl import Raw, escape_string
+from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import concat, hcl_value
 from generator.plan.security import kms_key_arn, secret_skips
 from generator.plan.views import Edge, Node, node_id
 
@@ -20,11 +21,12 @@ from generator.plan.views import Edge, Node, node_id
 class SecretPlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     description: str
     recovery_window_days: int
     kms_key_arn: Any = None  # HCL expression, or None for aws/secretsmanager
     skips: tuple[tuple[str, str], ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class ParameterPlan:
     """An existing SSM SecureString parameter: nothing is created, only its ARN is built."""
 
     name: str
-    parameter: str  # the parameter name as written, e.g. /orders/db-password
+    parameter: str  # the parameter name as a template (placeholders: {region}/{account} kept), e.g. /orders/db-password
     arn: Any  # HCL expression
     kms_key: str | None = None  # its customer key as written (alias, key id or ARN), if any
     key_lookup: str | None = None  # data "aws_kms_key" name that resolves an alias to its key ARN
@@ -76,14 +78,35 @@ class SecretPart:
 
 
 def parameter_arn(parameter: str) -> Raw:
-    # `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading
-    # slash gets exactly one slash too.
-    path = escape_string(parameter.lstrip("/"))
-    return Raw(f'"arn:${{local.partition}}:ssm:${{local.region}}:${{local.account_id}}:parameter/{path}"')
+    """ARN of an SSM parameter named by a template (placeholders: generator/plan/placeholders.py).
+
+    `/orders/db-password` -> `...:parameter/orders/db-password`; a name without the leading slash
+    gets exactly one slash too.
+    """
+    prefix = Raw('"arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter/"')
+    return concat(prefix, hcl_value(parameter.lstrip("/")))
 
 
-def secret_physical(names: Names, name: str) -> str:
+def secret_physical(names: Names, name: str, secret=None) -> str:
+    """The secret's name as a template: `name:` (placeholders apply) or {service}/{stage}/<name>."""
+    if secret is not None and secret.name:
+        return names.template(secret.name)
     return f"{names.service}/{names.stage}/{name}"
+
+
+def ssm_parameter(names: Names, secret) -> str:
+    """An existing SecureString parameter's name as a template (a path field: placeholders apply)."""
+    return names.template(secret.ssm)
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Any]:
+    """What `${secret:<name>.<attr>}` may read (generator/plan/refs.py): its ARN and name, never its value."""
+    s = bp.secrets.get(name)
+    if s is not None and s.ssm:
+        text = ssm_parameter(names, s)
+        return {"name": hcl_value(text), "arn": parameter_arn(text)}
+    ref = f"aws_secretsmanager_secret.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
@@ -95,7 +118,7 @@ def use(entry, ctx: PlanContext, function: str) -> Access:
             key = parameter_key_arn(entry.secret, secret.kms_key)[1]
             grants += [(camel("parameter", entry.secret, "key"), g) for g in expand("parameter_key", "decrypt", arn=key)]
         return Access(
-            env={f"{env_prefix(entry.secret)}_PARAMETER_NAME": secret.ssm},
+            env={f"{env_prefix(entry.secret)}_PARAMETER_NAME": hcl_value(ssm_parameter(ctx.names, secret))},
             grants=grants,
             kms=(("parameter", entry.access),),
         )
@@ -113,11 +136,12 @@ def plan(ctx: PlanContext) -> SecretPart | None:
         SecretPlan(
             name=n,
             tf=tf_id(n),
-            physical=secret_physical(names, n),
+            physical=hcl_value(secret_physical(names, n, s)),
             description=s.description or f"{n} of {names.prefix} (value set out of band)",
             recovery_window_days=s.recovery_window_days,
             kms_key_arn=kms,
             skips=secret_skips(kms=bool(kms)),
+            tags=tuple(sorted(s.tags.items())),
         )
         for n, s in sorted(ctx.bp.secrets.items())
         if not s.ssm
@@ -125,8 +149,8 @@ def plan(ctx: PlanContext) -> SecretPart | None:
     parameters = tuple(
         ParameterPlan(
             name=n,
-            parameter=s.ssm,
-            arn=parameter_arn(s.ssm),
+            parameter=ssm_parameter(names, s),
+            arn=parameter_arn(ssm_parameter(names, s)),
             kms_key=s.kms_key,
             key_lookup=key_data(n) if s.kms_key and parameter_key_arn(n, s.kms_key)[0] else None,
         )

@@ -8,16 +8,18 @@ import re
 from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import too_long
+from generator.checks.names import NameRule, name_problems
 from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.table.model import StreamEvent, UseTable
-from generator.families.table.plan import failure_queue_name
+from generator.families.table.plan import failure_queue_name, table_name
 from generator.model.blueprint import Blueprint
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 TABLE_MIN, TABLE_MAX = 3, 255
+TABLE_NAME = NameRule("table", re.compile(r"[A-Za-z0-9_.-]+"), "letters, digits, '_', '.' and '-'", TABLE_MAX, TABLE_MIN)
 KEY_ATTR_MAX = 255
 GSI_MAX = 20
 STREAM_BATCH_MAX = 10000
@@ -37,9 +39,9 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for tname, t in bp.tables.items():
-        physical = names.physical(tname)
-        if len(physical) > TABLE_MAX:
-            yield too_long(ctx, stage, ("tables", tname), "table", physical, TABLE_MAX)
+        path = ("tables", tname, "name") if t.name else ("tables", tname)
+        yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, tname, t),
+                                 hint=None if t.name else "shorten the logical name, the service or the stage name")
         for iname in t.indexes:
             if not TABLE_MIN <= len(iname) <= TABLE_MAX:
                 yield ctx.stage_diag(stage, "SLS301", ("tables", tname, "indexes", iname),
@@ -201,7 +203,8 @@ def _kms_replicas(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseTable) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
-    return {f"{env_prefix(use.table)}_TABLE_NAME": len(names.physical(use.table))}
+    return {f"{env_prefix(use.table)}_TABLE_NAME": max_length(table_name(names, use.table, bp.tables.get(use.table)))}
+
 
 
 def declared(bp) -> Collection[str]:

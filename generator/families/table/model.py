@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from generator.model.common import Int, Name, Strict
+from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
 
 KEY_PATTERN = r"^[A-Za-z0-9_.-]+(:[SNB])?$"
+# DynamoDB index names are used as written: letters of either case, digits, `_`, `.` and `-` (3-255, checked).
+INDEX_NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+IndexName = Annotated[str, StringConstraints(pattern=INDEX_NAME_PATTERN)]
 
 
 class Capacity(Strict):
@@ -23,6 +26,8 @@ class Index(Strict):
 
 
 class Table(Strict):
+    name: PhysicalName | None = Field(None, description="physical table name (default {service}-{stage}-<name>)")
+    tags: Tags = Field(default_factory=dict, description="tags of this table, over the service's")
     partition_key: str = Field(pattern=KEY_PATTERN, description='"pk" (S) or "pk:N" / "pk:B"')
     sort_key: str | None = Field(None, pattern=KEY_PATTERN)
     billing: Literal["on_demand"] | Capacity = Field("on_demand", description="on_demand or {read, write}")
@@ -30,7 +35,7 @@ class Table(Strict):
     stream: Literal["keys_only", "new_image", "old_image", "new_and_old_images"] | None = None
     point_in_time_recovery: bool = True
     deletion_protection: bool = Field(False, description="refuse table deletion (sls-gen extension)")
-    indexes: dict[Name, Index] = Field(default_factory=dict)
+    indexes: dict[IndexName, Index] = Field(default_factory=dict)
     replicas: list[str] = Field(default_factory=list, description="global table replica regions")
 
     @field_validator("indexes", mode="before")
@@ -53,7 +58,7 @@ class StreamEvent(Strict):
     batch_window: Int | None = Field(None, ge=0, le=300, description="maximum batching window in seconds")
 
 
-class UseTable(Strict):
+class UseTable(UseEntry):
     table: Name
     access: Literal["read", "write", "read_write"] = "read"
 
@@ -78,6 +83,8 @@ FIELD_DOCS = {
     "StreamEvent.filter": (None, {"eventName": ["INSERT"]}),
     "StreamEvent.max_retries": (None, 3),
     "StreamEvent.batch_window": (None, 0),
+    "Table.name": (None, "orders-{stage}"),
+    "Table.tags": (None, {"data-class": "pii"}),
     "Table.partition_key": (None, "id"),
     "Table.sort_key": ("sort key, same syntax as partition_key", "created_at:N"),
     "Table.billing": (None, "on_demand"),

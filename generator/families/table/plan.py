@@ -12,6 +12,7 @@ from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import hcl_value
 from generator.plan.security import table_skips
 from generator.plan.views import Edge, Node, Trigger, compact_json, duration, node_id
 
@@ -35,7 +36,7 @@ class IndexPlan:
 class TablePlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     hash_key: str
     range_key: str | None
     attributes: tuple[tuple[str, str], ...]  # sorted (name, type)
@@ -50,6 +51,7 @@ class TablePlan:
     replicas: tuple[str, ...]
     kms_key_arn: Any = None  # HCL expression, or None for the AWS managed key aws/dynamodb
     skips: tuple[tuple[str, str], ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,21 @@ def table_facts(t: TablePlan) -> tuple[tuple[str, str], ...]:
     return tuple(facts)
 
 
+def table_name(names: Names, name: str, table) -> str:
+    """The table's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>)."""
+    return names.template(table.name) if table is not None and table.name else names.physical(name)
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${table:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    ref = f"aws_dynamodb_table.{tf_id(name)}"
+    out = {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
+    t = bp.tables.get(name)
+    if t is not None and (t.stream or t.replicas):
+        out["stream_arn"] = Raw(f"{ref}.stream_arn")
+    return out
+
+
 def failure_queue_name(names: Names, function: str, table: str) -> str:
     return names.physical(f"{function}-{table}-stream-failures")
 
@@ -202,7 +219,7 @@ def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
             TablePlan(
                 name=name,
                 tf=tf_id(name),
-                physical=ctx.names.physical(name),
+                physical=hcl_value(table_name(ctx.names, name, t)),
                 hash_key=hash_key,
                 range_key=range_key,
                 attributes=tuple(sorted(attrs.items())),
@@ -217,6 +234,7 @@ def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
                 replicas=tuple(t.replicas),
                 kms_key_arn=ctx.kms,
                 skips=table_skips(kms=bool(ctx.kms), pitr=t.point_in_time_recovery, provisioned=provisioned),
+                tags=tuple(sorted(t.tags.items())),
             )
         )
     return tuple(plans)

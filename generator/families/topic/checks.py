@@ -4,18 +4,22 @@ topic and endpoint, and the shape of filter policies."""
 
 from __future__ import annotations
 
+import re
 from typing import Collection, Iterable
 
 from generator.checks.context import per_stage
-from generator.checks.names import ARN_PREFIX_MAX, too_long
+from generator.checks.names import ARN_PREFIX_MAX, NameRule, name_problems
 from generator.checks.patterns import pattern_problems
 from generator.checks.references import Reference
 from generator.diagnostics import Diagnostic
 from generator.families.topic.model import TopicEvent, UseTopic
 from generator.model.blueprint import Blueprint
+from generator.families.topic.plan import topic_name
 from generator.plan.naming import Names, env_prefix
+from generator.plan.placeholders import max_length
 
 TOPIC_MAX = 256
+TOPIC_NAME = NameRule("topic", re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"), "letters, digits, '_' and '-' (plus .fifo)", TOPIC_MAX)
 
 
 def check(ctx) -> Iterable[Diagnostic]:
@@ -27,9 +31,13 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for tname, t in bp.topics.items():
-        physical = names.physical(tname, ".fifo" if t.fifo else "")
-        if len(physical) > TOPIC_MAX:
-            yield too_long(ctx, stage, ("topics", tname), "topic", physical, TOPIC_MAX)
+        path = ("topics", tname, "name") if t.name else ("topics", tname)
+        text = topic_name(names, tname, t)
+        yield from name_problems(ctx, stage, path, TOPIC_NAME, text,
+                                 hint=None if t.name else "shorten the logical name, the service or the stage name")
+        if not t.fifo and text.endswith(".fifo"):
+            yield ctx.stage_diag(stage, "SLS306", path, f"topic name '{text}' ends with .fifo, but the topic is not FIFO",
+                                 hint="add fifo: true, or drop .fifo from the name")
     for tname, t in bp.topics.items():
         if t.content_based_deduplication and not t.fifo:
             yield ctx.stage_diag(stage, "SLS306", ("topics", tname, "content_based_deduplication"),
@@ -106,7 +114,10 @@ def _filters(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def env_lengths(bp, names: Names, use: UseTopic) -> dict[str, int]:
     """The variables a `uses` entry of this kind adds, with the longest value each can resolve to
     (mirrors the plan; counted in the function's 4 KB environment, SLS303)."""
-    return {f"{env_prefix(use.topic)}_TOPIC_ARN": ARN_PREFIX_MAX + len(names.physical(use.topic, ".fifo"))}
+    topic = bp.topics.get(use.topic)
+    longest = max_length(topic_name(names, use.topic, topic)) + (0 if topic else len(".fifo"))
+    return {f"{env_prefix(use.topic)}_TOPIC_ARN": ARN_PREFIX_MAX + longest}
+
 
 
 def declared(bp) -> Collection[str]:

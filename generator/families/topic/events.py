@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.families.topic.plan import topic_name
 from generator.samples import SAMPLE_TIME, Stage, uid
 
 
 def topic_arn(st: Stage, name: str) -> str:
-    t = st.bp.topics.get(name)
-    return st.arn("sns", st.names.physical(name, ".fifo" if t and t.fifo else ""))
+    return st.arn("sns", st.concrete(topic_name(st.names, name, st.bp.topics.get(name))))
 
 
 def _filter_sample(policy: Any) -> dict:

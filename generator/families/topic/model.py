@@ -6,19 +6,21 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from generator.model.common import Name, Strict
+from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
 
 class TopicEvent(Strict):
     topic: Name = Field(description="topic name")
     filter: dict[str, Any] | None = Field(None, description="SNS filter policy (message attributes)")
 
 
-class UseTopic(Strict):
+class UseTopic(UseEntry):
     topic: Name
     access: Literal["publish"] = "publish"
 
 
 class Topic(Strict):
+    name: PhysicalName | None = Field(None, description="physical topic name (default {service}-{stage}-<name>; .fifo added for FIFO topics)")
+    tags: Tags = Field(default_factory=dict, description="tags of this topic, over the service's")
     fifo: bool = False
     content_based_deduplication: bool | None = None
 
@@ -30,6 +32,8 @@ EVENT = TopicEvent
 # "Model.field" -> (description, or None to keep the model's; example) for the JSON Schema.
 FIELD_DOCS = {
     "Blueprint.topics": ("SNS topics by logical name", {"order-events": {}}),
+    "Topic.name": (None, "order-events-{stage}"),
+    "Topic.tags": (None, {"owner": "orders"}),
     "Topic.fifo": ("FIFO topic (name gets .fifo)", False),
     "Topic.content_based_deduplication": ("FIFO only: deduplicate by message body", True),
     "TopicEvent.topic": (None, "order-events"),

@@ -13,6 +13,7 @@ from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
+from generator.plan.placeholders import hcl_value
 from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
 
 ASYNC = True  # SNS invokes Lambda asynchronously
@@ -24,10 +25,11 @@ SNS = "sns.amazonaws.com"
 class TopicPlan:
     name: str
     tf: str
-    physical: str
+    physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     fifo: bool
     content_based_deduplication: bool
     kms_master_key_id: Any  # alias/aws/sns, or the blueprint's kms_key (an HCL expression)
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,20 @@ class TopicPart:
         ]
 
 
-def topic_name(names: Names, topic: str, fifo: bool) -> str:
-    return names.physical(topic, ".fifo" if fifo else "")
+def topic_name(names: Names, name: str, topic) -> str:
+    """The topic's physical name as a template: `name:` (placeholders; `.fifo` added to a FIFO
+    topic's name when it lacks it) or {service}-{stage}-<name>[.fifo]."""
+    fifo = bool(topic is not None and topic.fifo)
+    if topic is not None and topic.name:
+        text = names.template(topic.name)
+        return text + ".fifo" if fifo and not text.endswith(".fifo") else text
+    return names.physical(name, ".fifo" if fifo else "")
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${topic:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    ref = f"aws_sns_topic.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
 def json_value(value: Any) -> Raw:
@@ -118,10 +132,11 @@ def plan(ctx: PlanContext) -> TopicPart | None:
         TopicPlan(
             name=name,
             tf=tf_id(name),
-            physical=topic_name(ctx.names, name, t.fifo),
+            physical=hcl_value(topic_name(ctx.names, name, t)),
             fifo=t.fifo,
             content_based_deduplication=bool(t.content_based_deduplication) and t.fifo,
             kms_master_key_id=ctx.kms or SNS_MANAGED_KEY,
+            tags=tuple(sorted(t.tags.items())),
         )
         for name, t in sorted(bp.topics.items())
     )
