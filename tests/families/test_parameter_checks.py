@@ -53,6 +53,6 @@ def test_references_to_parameters_must_exist_in_every_stage(tmp_path):
 def test_the_generated_variable_counts_in_the_environment(tmp_path):
     text = "service: cat\nparameters:\n  flags: {value: x}\nfunctions:\n  a:\n    environment: {FLAGS_PARAM_NAME: x}\n"
     assert problems(tmp_path, text + "    uses: [{parameter: flags}]\n") == [
-        ("SLS303", 6, "'FLAGS_PARAM_NAME' is set by sls-gen for function 'a' (from its uses:)")
+        ("SLS303", 6, "'FLAGS_PARAM_NAME' is set by sls-gen for function 'a' from functions.a.uses[0] (line 7)")
     ]
     assert problems(tmp_path, text) == []
