@@ -125,5 +125,4 @@ def environment():
     env.filters["hclmap"] = lambda pairs, indent=2: hcl(dict(pairs), indent)
     env.filters["checkov"] = checkov_skips
     env.filters.update(FILTERS)  # one per language and place: comments, string literals (emit/escape.py)
-    env.globals["version"] = __version__
     return env
