@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The test extras get a stamp of their own: `make render` installs sls-gen and its runtime
+# dependencies only; `make test` adds pytest, moto, boto3, ... on top.
+TEST_STAMP := $(VENV)/.installed-test
 
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
@@ -12,8 +15,12 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # checkov gets its own venv: its hcl2 fork would replace python-hcl2 in .venv (see pyproject.toml).
 $(CHECKOV_STAMP): pyproject.toml
@@ -30,15 +37,15 @@ render: $(STAMP)
 	$(BIN)/sls-gen render blueprints/orders/orders.yaml -o out/orders
 
 ## test: set up, then run every test (snapshots, terraform fmt/validate, emulator apply)
-test: $(STAMP) $(CHECKOV_STAMP)
+test: $(TEST_STAMP) $(CHECKOV_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: everything except the emulator apply tests
-test-fast: $(STAMP) $(CHECKOV_STAMP)
+test-fast: $(TEST_STAMP) $(CHECKOV_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not e2e"
 
 ## update-snapshots: regenerate the golden trees under tests/snapshots/ (review the diff!)
-update-snapshots: $(STAMP)
+update-snapshots: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/test_snapshots.py --update-snapshots -q
 
 ## bench: render speed and scaling vs the peers (see docs/benchmarks.md); BENCH_ARGS="--sizes 10,100 --runs 3"
