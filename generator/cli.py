@@ -36,8 +36,9 @@ def _print_diagnostics(diags, color: bool) -> None:
         click.echo("\n".join(text), err=True)  # one write: a large service can have many warnings
 
 
-def _run(action):
-    """Run a command body: invalid blueprints exit 2 with diagnostics, bugs exit 1 in one line."""
+def _run(action, report: dict | None = None):
+    """Run a command body: invalid blueprints exit 2 with diagnostics, bugs exit 70 in one line.
+    `report` (many services at once, generator/fleet.py) receives the number of errors."""
     from generator.diagnostics import BlueprintError
     from generator.writer.tree import WriteRefused
 
@@ -56,6 +57,8 @@ def _run(action):
         _print_diagnostics(exc.diagnostics, color)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
         strict = len(exc.diagnostics) - errors
+        if report is not None:
+            report["errors"] = len(exc.diagnostics)
         extra = f" and {strict} warning(s) treated as errors (--strict)" if strict else ""
         click.echo(f"{errors} error(s){extra}; nothing was written.", err=True)
         sys.exit(EXIT_INVALID)
@@ -82,15 +85,27 @@ def main() -> None:
 
 
 def _out_options(fn):
+    fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                      help="Blueprints rendered at once, each in its own process, when several are given "
+                           "(default: the number of CPUs).")(fn)
     fn = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(fn)
     fn = click.option("--stage", help="Render only this stage (default: every stage).")(fn)
     fn = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),  # a file: SLS601 from the writer
-                      help="Output folder (default: out/<service>/).")(fn)
-    return click.argument("blueprint", type=click.Path(path_type=Path))(fn)  # a folder: SLS001 from the loader
+                      help="Output folder (default: out/<service>/); with several blueprints, each service "
+                           "goes into <folder>/<service>/ (default: out/<service>/).")(fn)
+    # One blueprint file: as always. Several, or a folder (searched for blueprints): generator/fleet.py.
+    return click.argument("blueprints", metavar="BLUEPRINT...", nargs=-1, required=True,
+                          type=click.Path(path_type=Path))(fn)
+
+
+def _many(blueprints: tuple[Path, ...]) -> bool:
+    """Several blueprints, or a folder to search: rendered as a fleet (one summary, one exit status)."""
+    return len(blueprints) > 1 or blueprints[0].is_dir()
 
 
 def _render_for_write(
-    blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True, seen=None
+    blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, reuse: bool = True, seen=None,
+    out_base: Path = Path("out"),
 ):
     from generator.package.reuse import previous_zips
     from generator.pipeline import render as do_render
@@ -98,10 +113,10 @@ def _render_for_write(
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
-    lookup = (lambda service: previous_zips(out_dir or Path("out") / service)) if reuse else None
+    lookup = (lambda service: previous_zips(out_dir or out_base / service)) if reuse else None
     rendered = do_render(blueprint, stage, strict, previous_zips=lookup, seen=seen)
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
-    target = out_dir or Path("out") / rendered.service
+    target = out_dir or out_base / rendered.service
     check_output_dir(target, blueprint)
     check_code_folders(target, blueprint, rendered.code_dirs)
     scope = (lambda rel: rel.startswith(f"{stage}/")) if stage else None
@@ -120,82 +135,110 @@ def _summary(service: str, stages: list[str], target: Path, counts: dict[str, in
 @click.option("--force", is_flag=True,
               help="Overwrite hand-edited generated files (a copy is kept as <file>.orig) and write into a "
                    "folder sls-gen did not create. Never touches scaffolds or your other files.")
-def render(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, force: bool) -> None:
+def render(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool, force: bool,
+           jobs: int | None) -> None:
     """Render BLUEPRINT into one Terraform root module per stage, plus handler scaffolds.
 
     \b
     Every file gets a status: create, identical (left untouched), update, conflict (edited by hand:
     refused without --force), remove (no longer generated), keep (no longer generated but edited:
     left in place), skip (existing scaffold folder: never overwritten).
+
+    \b
+    Several blueprints, or folders (searched for *.yaml/*.yml files with a top-level `service:`):
+    each renders into out/<service>/ (or <-o>/<service>/), in parallel (-j), and one summary
+    follows; a blueprint with errors writes nothing, the others render (docs/many-services.md).
     """
+    if _many(blueprints):
+        from generator.fleet import run_many
 
-    def action():
-        from generator.noop import Unchanged, check
+        sys.exit(run_many("render", blueprints, out_dir, stage, strict, force, jobs))
+    _run(lambda: render_one(blueprints[0], out_dir, stage, strict, force))
 
-        answer = check(blueprint, out_dir, stage, strict, force)
-        if isinstance(answer, Unchanged):  # nothing changed since the last render: say so without rendering
-            _print_diagnostics(answer.warnings, sys.stderr.isatty())
-            counts = {"identical": answer.outputs, "skip": answer.skip}
-            _summary(answer.service, answer.stages, answer.target, {k: n for k, n in counts.items() if n}, False)
-            return
-        from generator import record
-        from generator.writer import write_scaffolds, write_tree
-        from generator.writer.tree import legacy_leftovers
 
-        rendered, target, scope = _render_for_write(
-            blueprint, out_dir, stage, strict, reuse=not force, seen=answer.seen
-        )
-        for leftover in legacy_leftovers(target):
-            click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
-                       "it may hold your terraform state: check it, then delete it.", err=True)
-        scaffolded: list[tuple[str, str]] = []
+def render_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, force: bool,
+               report: dict | None = None, out_base: Path = Path("out")) -> None:
+    """`render` of one blueprint; `report` (generator/fleet.py) receives service, target and changed files."""
+    from generator.noop import Unchanged, check
 
-        def before_commit(plan):  # the render is accepted: scaffolds first
-            scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
+    report = {} if report is None else report
+    answer = check(blueprint, out_dir, stage, strict, force)
+    if isinstance(answer, Unchanged):  # nothing changed since the last render: say so without rendering
+        _print_diagnostics(answer.warnings, sys.stderr.isatty())
+        counts = {"identical": answer.outputs, "skip": answer.skip}
+        report.update(service=answer.service, target=str(answer.target), changed=0)
+        _summary(answer.service, answer.stages, answer.target, {k: n for k, n in counts.items() if n}, False)
+        return
+    from generator import record
+    from generator.writer import write_scaffolds, write_tree
+    from generator.writer.tree import legacy_leftovers
 
-        def after_commit(plan):  # then what was read, in the user's cache (never in the folder)
-            record.save(rendered, blueprint, stage, strict, plan.out_dir, plan.entries)
+    rendered, target, scope = _render_for_write(
+        blueprint, out_dir, stage, strict, reuse=not force, seen=answer.seen, out_base=out_base
+    )
+    report.update(service=rendered.service, target=str(target))
+    for leftover in legacy_leftovers(target):
+        click.echo(f"sls-gen: warning: {leftover} was left by an interrupted render of an older sls-gen; "
+                   "it may hold your terraform state: check it, then delete it.", err=True)
+    scaffolded: list[tuple[str, str]] = []
 
-        plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
-                          before_commit=before_commit, after_commit=after_commit)
-        statuses = [(f.status, f.rel) for f in plan.files] + scaffolded
-        counts: dict[str, int] = {}
-        for status, path in statuses:
-            counts[status] = counts.get(status, 0) + 1
-            if status not in ("identical", "skip"):
-                kept = f"  (your version kept as {plan.backups[path]})" if path in plan.backups else ""
-                click.echo(f"  {status:>9}  {path}{kept}")
-        _summary(rendered.service, [stage] if stage else rendered.stages, target, counts, plan.changed)
+    def before_commit(plan):  # the render is accepted: scaffolds first
+        scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
 
-    _run(action)
+    def after_commit(plan):  # then what was read, in the user's cache (never in the folder)
+        record.save(rendered, blueprint, stage, strict, plan.out_dir, plan.entries)
+
+    plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
+                      before_commit=before_commit, after_commit=after_commit)
+    statuses = [(f.status, f.rel) for f in plan.files] + scaffolded
+    counts: dict[str, int] = {}
+    for status, path in statuses:
+        counts[status] = counts.get(status, 0) + 1
+        if status not in ("identical", "skip"):
+            kept = f"  (your version kept as {plan.backups[path]})" if path in plan.backups else ""
+            click.echo(f"  {status:>9}  {path}{kept}")
+    report["changed"] = sum(n for status, n in counts.items() if status not in ("identical", "skip"))
+    _summary(rendered.service, [stage] if stage else rendered.stages, target, counts, plan.changed)
 
 
 @main.command()
 @_out_options
-def diff(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool) -> None:
+def diff(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
+         jobs: int | None) -> None:
     """Show what `render` would change in the output folder, writing nothing (exit 0: no change, 1: changes).
 
     For CI drift checks: zips are reported as "Binary files ... differ", scaffolds that would be
-    created are listed.
+    created are listed. Several blueprints or folders: as `render` (one summary; exit status the
+    highest of the services').
     """
+    if _many(blueprints):
+        from generator.fleet import run_many
 
-    def action():
-        from generator.writer import plan_write, scaffold_statuses
-        from generator.writer.diff import diff_lines
+        sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs))
+    _run(lambda: diff_one(blueprints[0], out_dir, stage, strict))
 
-        rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict)
-        plan = plan_write(rendered.outputs, target, force=True, scope=scope)
-        for line in diff_lines(plan):
-            click.echo(line, nl=False)
-        scaffolds = [rel for status, rel in scaffold_statuses(rendered.scaffolds, blueprint.parent) if status == "create"]
-        for rel in scaffolds:
-            click.echo(f"# scaffold would be created: {rel}")
-        if plan.changed or scaffolds:
-            click.echo(f"{target}: out of date with {blueprint}.", err=True)
-            sys.exit(EXIT_CHANGES)
-        click.echo(f"{target}: up to date with {blueprint}.", err=True)
 
-    _run(action)
+def diff_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, report: dict | None = None,
+             out_base: Path = Path("out")) -> None:
+    """`diff` of one blueprint; `report` (generator/fleet.py) receives service, target and changed files."""
+    from generator.writer import plan_write, scaffold_statuses
+    from generator.writer.diff import diff_lines
+
+    report = {} if report is None else report
+    rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, out_base=out_base)
+    report.update(service=rendered.service, target=str(target))
+    plan = plan_write(rendered.outputs, target, force=True, scope=scope)
+    for line in diff_lines(plan):
+        click.echo(line, nl=False)
+    scaffolds = [rel for status, rel in scaffold_statuses(rendered.scaffolds, blueprint.parent) if status == "create"]
+    for rel in scaffolds:
+        click.echo(f"# scaffold would be created: {rel}")
+    changed = sum(f.status in ("create", "update", "conflict", "remove") for f in plan.files) + len(scaffolds)
+    report["changed"] = changed or int(plan.changed)
+    if plan.changed or scaffolds:
+        click.echo(f"{target}: out of date with {blueprint}.", err=True)
+        sys.exit(EXIT_CHANGES)
+    click.echo(f"{target}: up to date with {blueprint}.", err=True)
 
 
 @main.command()

@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "SLS009": "cannot install a function's dependencies",
     "SLS011": "cannot load an org profile",
     "SLS010": "blueprint requires another sls-gen version",
+    "SLS012": "two blueprints would render into one output folder",
+    "SLS013": "no blueprint found in a folder to search",
     "SLS101": "unknown key",
     "SLS102": "wrong type or value",
     "SLS103": "missing required key",

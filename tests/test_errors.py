@@ -222,6 +222,18 @@ def _many_rules(tmp_path):
 
 
 # code -> (a case that produces it, the exit code, the severity), for codes the corpus cannot hold.
+def _two_blueprints_of_one_service(tmp_path):
+    (tmp_path / "a.yaml").write_text("service: demo\nfunctions:\n  a: {}\n")
+    (tmp_path / "b.yaml").write_text("service: demo\nfunctions:\n  b: {}\n")
+    return _cli("render", tmp_path / "a.yaml", tmp_path / "b.yaml", "-o", tmp_path / "out"), tmp_path / "a.yaml"
+
+
+def _a_folder_without_blueprints(tmp_path):
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "apps" / "settings.yaml").write_text("debug: true\n")  # YAML, but no `service:`
+    return _cli("render", tmp_path / "apps", "-o", tmp_path / "out"), tmp_path / "apps"
+
+
 PRODUCERS = {
     "SLS001": (_unreadable, 2, "error"),
     "SLS002": (lambda t: _validate_text(t, "service: demo\nfunctions:\n\ta: {}\n"), 2, "error"),
@@ -237,6 +249,8 @@ PRODUCERS = {
     "SLS404": (_env_file_in_code, 0, "warning"),
     "SLS011": (lambda t: _validate_text(t, "extends: bp.yaml\nservice: demo\n"), 2, "error"),
     "SLS010": (lambda t: _validate_text(t, "requires: \">=999\"\nservice: demo\n"), 2, "error"),
+    "SLS012": (lambda t: _two_blueprints_of_one_service(t), 2, "error"),
+    "SLS013": (lambda t: _a_folder_without_blueprints(t), 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),

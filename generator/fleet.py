@@ -1,0 +1,325 @@
+"""Many services at once: `sls-gen render|diff` over several blueprints, or folders searched for them.
+
+A platform repository holds dozens of blueprints; CI checks them in one step (docs/many-services.md):
+
+- **What is a blueprint** in a searched folder: a `*.yaml` / `*.yml` file whose text has a top-level
+  `service:` key (a line starting with `service:`), unless it is an org profile another file found
+  there names in `extends:`, or a Serverless Framework file (a top-level `provider:`, a key the
+  blueprint language does not have). Hidden folders, `node_modules`, symlinked folders and output
+  folders (holding `.sls-gen-manifest.json`) are not searched. Files named on the command line are
+  blueprints whatever they hold.
+- **Where each one goes**: `out/<service>/`, or `<-o>/<service>/`. Two blueprints of one service
+  would write one folder: both are refused (SLS012), the others render.
+- **Parallel, deterministic**: every blueprint renders in a worker process (`-j`, default: the
+  machine's cores); blueprints of one folder run one after another in one worker, in name order,
+  because they may share code folders (a scaffold is written once). Each service's output and
+  diagnostics are printed in blueprint order once all are done, exactly as a one-blueprint run
+  prints them, followed by one summary on stderr; the text does not depend on `-j`.
+- **Errors**: a blueprint with errors writes nothing (its diagnostics keep their file:line); the
+  others still render. The exit status is the highest of the services' (0 done, 1 `diff` found
+  changes, 2 invalid, 3 output folder refused, 70 internal error).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+OUTPUT_MARKER = ".sls-gen-manifest.json"
+MAX_SCAN = 4 * 1024 * 1024  # bytes read to recognise a blueprint (the loader's limit)
+SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_TOP_KEY = re.compile(r"^(service|extends|provider)[ \t]*:(.*)$")
+
+
+# ------------------------------------------------------------------------------------ discovery
+
+
+def _top_keys(path: Path) -> dict[str, str] | None:
+    """Top-level `service`, `extends`, `provider` keys of a YAML file, read as text (a file that does
+    not parse is still recognised: the render reports its error with its line), or None if unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SCAN)
+    except OSError:
+        return None
+    found: dict[str, str] = {}
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        match = _TOP_KEY.match(line)
+        if match and match.group(1) not in found:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _scalar(text: str) -> str:
+    """The plain or quoted scalar after `key:` on one line (no trailing comment)."""
+    text = text.strip()
+    if text[:1] in ("'", '"'):
+        end = text.find(text[0], 1)
+        return text[1:end] if end > 0 else text[1:]
+    return re.split(r"\s+#", text, maxsplit=1)[0].strip()
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):  # symlinked folders are not followed
+        if OUTPUT_MARKER in filenames:
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if name.endswith(SUFFIXES) and not name.startswith(".") and path.is_file():
+                yield path
+
+
+def search(folder: Path) -> list[Path]:
+    """The blueprints under `folder` (see the module's doc), sorted by path."""
+    candidates: list[Path] = []
+    profiles: set[str] = set()
+    for path in _yaml_files(folder):
+        keys = _top_keys(path)
+        if keys is None:
+            continue
+        if "extends" in keys and _scalar(keys["extends"]):
+            profiles.add(os.path.realpath(path.parent / _scalar(keys["extends"])))
+        if "service" in keys and "provider" not in keys:
+            candidates.append(path)
+    return sorted((p for p in candidates if os.path.realpath(p) not in profiles), key=lambda p: p.as_posix())
+
+
+def collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """(blueprints, folders that hold none): files as given, folders searched; each file once."""
+    found: list[Path] = []
+    empty: list[Path] = []
+    seen: set[str] = set()
+    for path in paths:
+        if path.is_dir():
+            inside = search(path)
+            if not inside:
+                empty.append(path)
+        else:
+            inside = [path]
+        for bp in inside:
+            key = os.path.realpath(bp)
+            if key not in seen:
+                seen.add(key)
+                found.append(bp)
+    return found, empty
+
+
+# ------------------------------------------------------------------------------------ one service
+
+
+@dataclass
+class Outcome:
+    """What one blueprint's run printed and how it ended."""
+
+    blueprint: str
+    code: int = 0
+    stdout: str = ""
+    stderr: str = ""
+    report: dict = field(default_factory=dict)  # service, target, changed, errors (cli.py fills it)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A blueprint's service name as its merged document says, and where it is written."""
+
+    service: str | None
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+
+
+def identify(blueprint: Path) -> Identity:
+    """Read (not validate) the blueprint and its profiles for its `service`. Never raises: a blueprint
+    that does not load is reported by its render."""
+    try:
+        from generator.platform.profiles import load_blueprint
+
+        doc = load_blueprint(blueprint)
+        service = doc.data.get("service") if isinstance(doc.data, dict) else None
+        if not isinstance(service, str) or not SERVICE_NAME.match(service):
+            return Identity(None)
+        loc = doc.locations.get(("service",))
+        return Identity(service, doc.file_of(loc) if loc else doc.file, *(loc or (None, None)))
+    except Exception:  # noqa: BLE001 - its render says what is wrong
+        return Identity(None)
+
+
+def run_one(body: Callable[[dict], None], blueprint: str) -> Outcome:
+    """Run one command body as the one-blueprint CLI would, with its stdout and stderr captured."""
+    from generator.cli import _run
+
+    outcome = Outcome(blueprint)
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        _run(lambda: body(outcome.report), outcome.report)
+    except SystemExit as exc:
+        outcome.code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.stdout, sys.stderr = saved
+    outcome.stdout, outcome.stderr = out.getvalue(), err.getvalue()
+    return outcome
+
+
+# ------------------------------------------------------------------------------------ many
+
+
+@dataclass(frozen=True)
+class Job:
+    command: str  # "render" | "diff"
+    blueprint: Path
+    out_dir: Path | None  # None: the service's name is not known before rendering (it fails validation)
+    out_base: Path
+    stage: str | None
+    strict: bool
+    force: bool = False
+
+
+def _run_job(job: Job) -> Outcome:
+    from generator import cli
+
+    if job.command == "render":
+        return run_one(lambda report: cli.render_one(job.blueprint, job.out_dir, job.stage, job.strict, job.force,
+                                                      report=report, out_base=job.out_base), str(job.blueprint))
+    return run_one(lambda report: cli.diff_one(job.blueprint, job.out_dir, job.stage, job.strict,
+                                                report=report, out_base=job.out_base), str(job.blueprint))
+
+
+def _run_group(jobs: list[Job]) -> list[Outcome]:
+    return [_run_job(job) for job in jobs]
+
+
+class _Serial:
+    """The executor of -j 1: everything in this process, in order."""
+
+    def map(self, fn, items):
+        return map(fn, items)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _executor(jobs: int, work: int):
+    if jobs <= 1 or work <= 1:
+        return _Serial()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
+
+
+def clashes(blueprints: list[Path], identities: list[Identity], out_base: Path) -> dict[int, list]:
+    """Blueprint index -> SLS012 diagnostics: two blueprints of one service would write one folder."""
+    from generator.diagnostics import Diagnostic
+
+    by_service: dict[str, list[int]] = {}
+    for i, ident in enumerate(identities):
+        if ident.service:
+            by_service.setdefault(ident.service, []).append(i)
+    found: dict[int, list] = {}
+    for service, indexes in by_service.items():
+        if len(indexes) < 2:
+            continue
+        for i in indexes:
+            others = ", ".join(str(blueprints[j]) for j in indexes if j != i)
+            ident = identities[i]
+            found[i] = [Diagnostic(
+                "SLS012", f"'{service}' is also the service of {others}: both would render into {out_base / service}",
+                path=("service",), file=ident.file or str(blueprints[i]), line=ident.line, col=ident.col,
+                hint="give each blueprint its own service name, or render them in separate runs with their own -o")]
+    return found
+
+
+def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
+             force: bool, jobs: int | None) -> int:
+    """Render (or diff) every blueprint of `paths`; print each one's output, then one summary. The exit status."""
+    from generator.diagnostics import Diagnostic
+
+    jobs = jobs or os.cpu_count() or 1
+    out_base = out_dir if out_dir is not None else Path("out")
+    blueprints, empty = collect(paths)
+    outcomes: list[Outcome] = []
+    for folder in empty:
+        diag = Diagnostic("SLS013", f"no blueprint found under '{folder}'", file=str(folder),
+                          hint="a blueprint is a *.yaml or *.yml file with a top-level `service:` key; "
+                               "name a blueprint file to render it whatever it holds")
+        outcomes.append(Outcome(str(folder), 2, "", diag.format() + "\n", {"errors": 1}))
+    groups: dict[str, list[int]] = {}
+    for i, bp in enumerate(blueprints):  # one folder's blueprints may share code folders: one worker
+        groups.setdefault(os.path.realpath(bp.parent), []).append(i)
+    with _executor(jobs, len(blueprints)) as pool:
+        identities = list(pool.map(identify, blueprints))
+        refused = clashes(blueprints, identities, out_base)
+        planned: list[list[Job]] = []
+        for indexes in groups.values():
+            group = [Job(command, blueprints[i], out_base / identities[i].service if identities[i].service else None,
+                         out_base, stage, strict, force) for i in indexes if i not in refused]
+            if group:
+                planned.append(group)
+        done: dict[str, Outcome] = {}
+        for group, results in zip(planned, pool.map(_run_group, planned) if len(planned) > 1 else map(_run_group, planned)):
+            for job, outcome in zip(group, results):
+                done[str(job.blueprint)] = outcome
+    for i, bp in enumerate(blueprints):
+        if i in refused:
+            text = "\n".join(d.format() for d in refused[i]) + "\n"
+            outcomes.append(Outcome(str(bp), 2, "", text + "1 error(s); nothing was written.\n",
+                                    {"service": identities[i].service, "errors": len(refused[i])}))
+        else:
+            outcomes.append(done[str(bp)])
+            outcomes[-1].report.setdefault("service", identities[i].service)
+    for outcome in outcomes:  # flushed per blueprint: a CI log that merges both streams stays in order
+        sys.stdout.write(outcome.stdout)
+        sys.stdout.flush()
+        sys.stderr.write(outcome.stderr)
+        sys.stderr.flush()
+    sys.stderr.write(summary(command, outcomes))
+    sys.stderr.flush()
+    return max((o.code for o in outcomes), default=0)
+
+
+def summary(command: str, outcomes: list[Outcome]) -> str:
+    """One line per blueprint (service, where, what changed or what went wrong) and a total."""
+    rows = []
+    tally = {"changed": 0, "unchanged": 0, "failed": 0}
+    for o in outcomes:
+        r = o.report
+        service = r.get("service") or "-"
+        where = f"{o.blueprint} -> {r['target']}" if r.get("target") else o.blueprint
+        if o.code in (0, 1) and "changed" in r:
+            n = r["changed"]
+            verb = "would change" if command == "diff" else "changed"
+            what = f"{n} file(s) {verb}" if n else "up to date"
+            tally["changed" if n else "unchanged"] += 1
+        else:
+            tally["failed"] += 1
+            if r.get("errors"):
+                what = f"{r['errors']} error(s); nothing written"
+            elif o.code == 3:
+                what = "output folder refused (SLS6xx); see above"
+            elif o.code == 70:
+                what = "internal error; see above"
+            else:
+                what = f"failed (exit {o.code}); see above"
+        rows.append((service, where, what))
+    width = max((len(s) for s, _, _ in rows), default=1)
+    lines = [f"sls-gen {command}: {len(outcomes)} blueprint(s)"]
+    lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
+    changed = "would change" if command == "diff" else "changed"
+    lines.append(f"{tally['changed']} {changed}, {tally['unchanged']} up to date, {tally['failed']} failed.")
+    return "\n".join(lines) + "\n"
