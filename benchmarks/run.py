@@ -185,6 +185,40 @@ def bench_sls_gen(n: int, runs: int) -> dict:
     }
 
 
+def bench_fleet(services: int, functions: int, runs: int) -> dict:
+    """`sls-gen render services/` over a monorepo of `services` blueprints: cold with -j 1 and with
+    every core, then a no-op re-render and `sls-gen diff services/` (the CI drift gate), every core."""
+    root = WORK / f"fleet-{services}x{functions}"
+    shutil.rmtree(root, ignore_errors=True)
+    apps.write_monorepo(root, services, functions)
+    cores = os.cpu_count() or 1
+    render = [str(sls_gen_bin()), "render", "services", "-o", "out"]
+    diff = [str(sls_gen_bin()), "diff", "services", "-o", "out", "-j", str(cores)]
+    run_once([*render, "-j", str(cores)], root)  # warm-up, not counted (template cache, OS file cache)
+    figures: dict = {"services": services, "functions": functions, "cores": cores, "cold": {}}
+    jobs = sorted({1, cores})
+    for j in jobs:
+        figures["cold"][j] = Stat()
+    noop, drift, loop = Stat(), Stat(), Stat()
+    blueprints = sorted((root / "services").glob("*/*.yaml"))
+    for _ in range(runs):
+        for j in jobs:
+            shutil.rmtree(root / "out", ignore_errors=True)
+            settle()
+            figures["cold"][j].add(run_once([*render, "-j", str(j)], root))
+        noop.add(run_once([*render, "-j", str(cores)], root))
+        drift.add(run_once(diff, root))
+        shutil.rmtree(root / "out", ignore_errors=True)  # the baseline: one process per blueprint, one after another
+        settle()
+        each = [run_once([str(sls_gen_bin()), "render", str(bp.relative_to(root)), "-o", f"out/{bp.stem}"], root)
+                for bp in blueprints]
+        loop.add(Run(sum(r.wall for r in each), sum(r.cpu for r in each), max(r.rss_mb for r in each),
+                     max(r.rc for r in each), "".join(r.stderr for r in each)[-2000:]))
+    figures["noop"], figures["diff"], figures["loop"] = noop, drift, loop
+    figures["files"] = tree_size(root / "out")[0]
+    return figures
+
+
 def bench_startup(runs: int) -> dict:
     python = Path(sys.executable)
     bare, helped = Stat(), Stat()
@@ -307,7 +341,8 @@ def fmt_run(s: Stat) -> str:
     return f"{fmt_s(s.wall)} ({fmt_s(s.cpu)})"
 
 
-def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, args, load: tuple[float, float]) -> str:
+def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, args, load: tuple[float, float],
+           fleet: dict | None = None) -> str:
     out = []
     out.append(f"Machine: {machine()}")
     out.append(f"Load average (1 min) at start / end: {load[0]:.1f} / {load[1]:.1f}")
@@ -340,6 +375,25 @@ def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, arg
         f"from the same venv: +{startup['help'].wall - startup['python'].wall:.3f} s wall, "
         f"+{startup['help'].cpu - startup['python'].cpu:.3f} s CPU."
     )
+    if fleet:
+        out.append("")
+        out.append(f"### Many services at once: {fleet['services']:,} blueprints of {fleet['functions']} functions "
+                   "(`sls-gen render services/`)")
+        out.append("")
+        out.append("| command | jobs | time | peak RSS (largest process) |")
+        out.append("|---|---|---|---|")
+        for j, stat in fleet["cold"].items():
+            out.append(f"| cold render, {fleet['files']:,} files | {j} | {fmt_run(stat)} | {stat.rss:.0f} MB |")
+        cores = fleet["cores"]
+        out.append(f"| a shell loop: one `sls-gen render <blueprint>` per service | 1 | {fmt_run(fleet['loop'])} "
+                   f"| {fleet['loop'].rss:.0f} MB |")
+        out.append(f"| no-op re-render | {cores} | {fmt_run(fleet['noop'])} | {fleet['noop'].rss:.0f} MB |")
+        out.append(f"| `sls-gen diff services/` (up to date) | {cores} | {fmt_run(fleet['diff'])} | {fleet['diff'].rss:.0f} MB |")
+        if len(fleet["cold"]) > 1:
+            one, many = fleet["cold"][1], fleet["cold"][cores]
+            out.append("")
+            out.append(f"Cold render with {cores} jobs: x{one.wall / many.wall:.2f} faster (wall) than with 1, "
+                       f"for x{many.cpu / one.cpu:.2f} the CPU.")
     if tf:
         out.append("")
         out.append(
@@ -379,6 +433,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="a peer run slower than this many seconds is not repeated (default 60)")
     parser.add_argument("--no-terraform", action="store_true", help="skip terraform init/validate")
     parser.add_argument("--terraform-n", type=int, default=1000, help="N whose output terraform validates (default 1000)")
+    parser.add_argument("--fleet", type=int, default=100,
+                        help="services in the many-services run (`sls-gen render services/`; default 100, 0 for none)")
+    parser.add_argument("--fleet-functions", type=int, default=10, help="functions per service there (default 10)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
     args.command_line = ["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
@@ -391,6 +448,10 @@ def main(argv: list[str] | None = None) -> None:
     for n in sizes:
         print(f"sls-gen N={n:,}...", file=sys.stderr)
         results.append(bench_sls_gen(n, args.runs))
+    fleet = None
+    if args.fleet:
+        print(f"sls-gen, {args.fleet} services of {args.fleet_functions} functions...", file=sys.stderr)
+        fleet = bench_fleet(args.fleet, args.fleet_functions, args.runs)
     startup = bench_startup(args.runs)
 
     tf = None
@@ -424,9 +485,9 @@ def main(argv: list[str] | None = None) -> None:
                         print(f"{tool} failed at N={n}: {exc}", file=sys.stderr)
                         peers["runs"][n][tool] = None
     results.sort(key=lambda r: r["n"])
-    raw = {"results": results, "startup": startup, "peers": peers, "terraform": tf}
+    raw = {"results": results, "startup": startup, "peers": peers, "terraform": tf, "fleet": fleet}
     (WORK / "last-run.json").write_text(json.dumps(raw, default=lambda o: getattr(o, "__dict__", str(o)), indent=1))
-    text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]))
+    text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]), fleet)
     print(text)
     if args.markdown:
         args.markdown.write_text(text)

@@ -219,8 +219,30 @@ def _executor(jobs: int, work: int):
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        _preload()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
+
+
+def _preload() -> None:
+    """Import what every render needs (pydantic models, every family, the Jinja environment) once,
+    before forking: the workers share it instead of each importing it again (~0.15 s CPU each)."""
+    import generator.checks  # noqa: F401
+    import generator.emit.readme  # noqa: F401
+    import generator.emit.terraform  # noqa: F401
+    import generator.noop  # noqa: F401
+    import generator.package.stage  # noqa: F401
+    import generator.pipeline  # noqa: F401
+    import generator.plan.build  # noqa: F401
+    import generator.record  # noqa: F401
+    import generator.writer  # noqa: F401
+    from generator.emit.templates import environment
+    from generator.families import families
+    from generator.platform.profiles import load_blueprint  # noqa: F401
+
+    families()
+    environment()
 
 
 def clashes(blueprints: list[Path], identities: list[Identity], out_base: Path) -> dict[int, list]:
