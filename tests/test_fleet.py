@@ -173,3 +173,17 @@ def test_one_blueprint_file_is_rendered_as_before(tmp_path, command):
     result = run(command, tmp_path / "app" / "blueprint.yaml", "-o", tmp_path / "out")
     assert result.exit_code == (0 if command == "render" else 1), result.output
     assert "blueprint(s)" not in result.output  # no summary: the single-blueprint output is unchanged
+
+
+def _die(jobs):
+    os._exit(9)  # a worker killed mid-render (out of memory, a signal)
+
+
+def test_a_worker_that_dies_is_an_internal_error_not_a_traceback(tmp_path, monkeypatch):
+    from generator import fleet
+
+    services = monorepo(tmp_path)
+    monkeypatch.setattr(fleet, "_run_group", _die)
+    result = run("render", services, "-o", tmp_path / "build", "-j", "2")
+    assert result.exit_code == 70, result.output
+    assert "sls-gen: internal error: BrokenProcessPool" in result.output and "Traceback" not in result.output

@@ -48,3 +48,17 @@ def test_a_matching_range_validates(tmp_path):
     bp = tmp_path / "blueprint.yaml"
     bp.write_text(f'service: orders\nrequires: ">={major}.{minor},<{major}.{int(minor) + 1}"\n')
     validate(bp)
+
+
+def test_a_profile_s_range_is_reported_in_the_profile(tmp_path):
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "platform" / "acme.yaml").write_text('region: eu-west-1\nrequires: ">=99"\n')
+    (tmp_path / "svc").mkdir()
+    bp = tmp_path / "svc" / "orders.yaml"
+    bp.write_text("extends: ../platform/acme.yaml\nservice: orders\n")
+    with pytest.raises(BlueprintError) as info:
+        validate(bp)
+    [diag] = info.value.diagnostics
+    assert (diag.code, diag.file, diag.line) == ("SLS010", str(tmp_path / "platform" / "acme.yaml"), 2)
+    assert diag.message == f"the org profile this blueprint extends requires sls-gen >=99; this is sls-gen {__version__}"
+    assert diag.hint == "install a matching sls-gen: pip install 'sls-gen>=99'"

@@ -76,6 +76,9 @@ def check_requires(doc) -> None:
         raise BlueprintError([doc.diag("SLS010", ("requires",), f"`requires: {spec}` is not a version range: {exc}",
                                        hint='for example requires: ">=0.1,<0.2"')]) from None
     if not ok:
+        loc = doc.locations.get(("requires",))
+        where = doc.file_of(loc) if loc else doc.file
+        who = "this blueprint" if where == doc.file else "the org profile this blueprint extends"
         raise BlueprintError([doc.diag(
-            "SLS010", ("requires",), f"this blueprint requires sls-gen {spec}; this is sls-gen {__version__}",
-            hint="install a matching sls-gen (pip install 'sls-gen" + spec.replace(" ", "") + "')")])
+            "SLS010", ("requires",), f"{who} requires sls-gen {spec}; this is sls-gen {__version__}",
+            hint="install a matching sls-gen: pip install 'sls-gen" + spec.replace(" ", "") + "'")])
