@@ -34,8 +34,8 @@ SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 OUTPUT_MARKER = ".sls-gen-manifest.json"
 MAX_SCAN = 4 * 1024 * 1024  # bytes read to recognise a blueprint (the loader's limit)
-SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-_TOP_KEY = re.compile(r"^(service|extends|provider)[ \t]*:(.*)$")
+SERVICE_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_TOP_KEY = re.compile(r"(service|extends|provider)[ \t]*:(.*)")
 
 
 # ------------------------------------------------------------------------------------ discovery
@@ -51,7 +51,7 @@ def _top_keys(path: Path) -> dict[str, str] | None:
         return None
     found: dict[str, str] = {}
     for line in raw.decode("utf-8", errors="replace").splitlines():
-        match = _TOP_KEY.match(line)
+        match = _TOP_KEY.fullmatch(line)
         if match and match.group(1) not in found:
             found[match.group(1)] = match.group(2)
     return found
@@ -145,7 +145,7 @@ def identify(blueprint: Path) -> Identity:
 
         doc = load_blueprint(blueprint)
         service = doc.data.get("service") if isinstance(doc.data, dict) else None
-        if not isinstance(service, str) or not SERVICE_NAME.match(service):
+        if not isinstance(service, str) or not SERVICE_NAME.fullmatch(service):
             return Identity(None)
         loc = doc.locations.get(("service",))
         return Identity(service, doc.file_of(loc) if loc else doc.file, *(loc or (None, None)))
