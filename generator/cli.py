@@ -85,7 +85,7 @@ def main() -> None:
 
 
 def _out_options(fn):
-    fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+    fn = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                       help="Blueprints rendered at once, each in its own process, when several are given "
                            "(default: the number of CPUs).")(fn)
     fn = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(fn)
