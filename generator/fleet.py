@@ -35,6 +35,9 @@ SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 OUTPUT_MARKER = ".sls-gen-manifest.json"
 MAX_SCAN = 4 * 1024 * 1024  # bytes read to recognise a blueprint (the loader's limit)
 SERVICE_NAME = re.compile(r"[a-z][a-z0-9-]*")
+# Workers fork after the imports on Linux; elsewhere (macOS: fork is unsafe with its system
+# libraries; Windows: no fork) each worker starts a fresh interpreter.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _TOP_KEY = re.compile(r"(service|extends|provider)[ \t]*:(.*)")
 
 
@@ -218,11 +221,9 @@ def _executor(jobs: int, work: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    if START_METHOD == "fork":
         _preload()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
+    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=multiprocessing.get_context(START_METHOD))
 
 
 def _preload() -> None:

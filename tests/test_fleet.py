@@ -187,3 +187,19 @@ def test_a_worker_that_dies_is_an_internal_error_not_a_traceback(tmp_path, monke
     result = run("render", services, "-o", tmp_path / "build", "-j", "2")
     assert result.exit_code == 70, result.output
     assert "sls-gen: internal error: BrokenProcessPool" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow  # each spawned worker imports everything again (~30 s on a loaded machine)
+def test_spawned_workers_print_what_forked_ones_do(tmp_path, monkeypatch):
+    """Where fork is not used (macOS, Windows), workers start fresh interpreters: same output."""
+    from generator import fleet
+
+    printed = {}
+    for method in ("fork", "spawn"):
+        work = tmp_path / method
+        monorepo(work)
+        monkeypatch.setattr(fleet, "START_METHOD", method)
+        result = run("render", "services", "-j", "2", cwd=work)
+        assert result.exit_code == 0, result.output
+        printed[method] = (result.output, tree(work / "out"))
+    assert printed["fork"] == printed["spawn"]
