@@ -22,11 +22,11 @@ __all__ = ["Context", "run_checks"]
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import kms, paths, references, secrets, tags, variables
+    from generator.checks import existing, kms, paths, references, secrets, tags, variables
     from generator.platform import guardrails
 
     found: list[Diagnostic] = []
-    for module in (references, tags, paths, kms, secrets, guardrails, variables):
+    for module in (references, tags, paths, kms, secrets, guardrails, variables, existing):
         found.extend(module.check(ctx))
     for fam in families():
         found.extend(fam.part("checks").check(ctx))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.emit.hcl import Raw
+from generator.plan.placeholders import _is_template
 
 # kind -> access -> list of (actions, resource patterns) or (actions, resource patterns, conditions)
 ACCESS: dict[str, dict[str, list[tuple]]] = {
@@ -151,7 +152,9 @@ def _resource(pattern: str, refs: dict[str, str]) -> str:
         token = "{" + key + "}"
         if pattern == token:
             return Raw(expr)
-        pattern = pattern.replace(token, "${" + expr + "}")
+        # a quoted template (an existing object's ARN built from its name) is spliced in, any other
+        # expression interpolated
+        pattern = pattern.replace(token, expr[1:-1] if _is_template(expr) else "${" + expr + "}")
     if "{" in pattern.replace("${", ""):
         raise ValueError(f"unexpanded placeholder in {pattern!r}")
     return Raw('"' + pattern + '"')

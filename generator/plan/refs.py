@@ -155,7 +155,7 @@ def _ssm_problem(path: str, bp, names: Names) -> Problem | None:
     from generator.families.parameter.plan import parameter_name
 
     for pname, param in bp.parameters.items():
-        if "/" + parameter_name(names, pname, param).lstrip("/") == "/" + text.lstrip("/"):
+        if getattr(param, "existing", None) is None and "/" + parameter_name(names, pname, param).lstrip("/") == "/" + text.lstrip("/"):
             return (
                 "SLS102",
                 f"'{text}' is parameter '{pname}' of this blueprint: the apply that creates it cannot read it "

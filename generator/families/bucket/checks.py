@@ -27,7 +27,7 @@ def check(ctx) -> Iterable[Diagnostic]:
         yield from _buckets(ctx, bp, Names(bp.service, stage))
         yield from _bucket_events(ctx, bp)
         for bname, b in bp.buckets.items():
-            if written_name(b) and not (b.name and b.bucket_name):
+            if b.existing is None and written_name(b) and not (b.name and b.bucket_name):
                 key = "name" if b.name else "bucket_name"
                 # {account} differs per account: two stages may share a template only if it holds one.
                 text = bucket_template(Names(bp.service, stage), bname, b)
@@ -59,6 +59,12 @@ def _bucket_name_problem(name: str) -> str | None:
 
 def _buckets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     for bname, b in bp.buckets.items():
+        if b.existing is not None:
+            text = names.template(b.existing.name) if b.existing.name else None
+            problem = _bucket_name_problem(sample(text)) if text else None
+            if problem:
+                yield ctx.diag("SLS301", ("buckets", bname, "existing", "name"), f"bucket name '{text}' {problem}")
+            continue
         if b.name and b.bucket_name:
             yield ctx.diag("SLS102", ("buckets", bname, "bucket_name"),
                            "bucket_name is the v1 spelling of name: set one of them", hint="keep name")
@@ -99,6 +105,15 @@ def _bucket_events(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
             if not isinstance(ev, BucketEvent) or ev.bucket not in bp.buckets:
                 continue
             path = ("functions", fname, "events", i)
+            if bp.buckets[ev.bucket].existing is not None:
+                yield ctx.diag(
+                    "SLS214", path + ("bucket",),
+                    f"bucket '{ev.bucket}' is existing: S3 keeps one notification configuration per bucket, and "
+                    "writing it here would replace its owner's",
+                    hint="have the bucket's owner send its events to EventBridge or a topic, and subscribe this "
+                    "function to that (events: [{eventbridge: ...}] or [{topic: ...}])",
+                )
+                continue
             if ev.bucket in writes and "created" in ev.on:
                 yield ctx.diag(
                     "SLS506",

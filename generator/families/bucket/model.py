@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 class BucketEvent(Strict):
     bucket: Name = Field(description="bucket name")
@@ -25,6 +26,7 @@ class Bucket(Strict):
     name: PhysicalName | None = Field(None, description="physical bucket name (default {service}-{stage}-<name>-{account})")
     bucket_name: PhysicalName | None = Field(None, description="v1 spelling of name")
     tags: Tags = Field(default_factory=dict, description="tags of this bucket, over the service's")
+    existing: Existing | None = Field(None, description=EXISTING_DOC)
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -37,6 +39,7 @@ FIELD_DOCS = {
     "Bucket.versioning": ("object versioning (default true)", True),
     "Bucket.name": (None, "acme-{stage}-uploads-{account}-{region}"),
     "Bucket.bucket_name": (None, "acme-orders-uploads"),
+    "Bucket.existing": (None, {"name": "acme-shared-assets"}),
     "Bucket.tags": (None, {"data-class": "public"}),
     "BucketEvent.bucket": (None, "uploads"),
     "BucketEvent.on": (None, ["created"]),

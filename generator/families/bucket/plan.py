@@ -11,6 +11,7 @@ from generator.families.bucket.model import BucketEvent
 from generator.families.function.plan import async_failure
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value, max_length
@@ -20,6 +21,9 @@ from generator.plan.views import Edge, Node, Trigger, node_id
 ASYNC = True  # S3 invokes Lambda asynchronously
 S3_EVENTS = {"created": "s3:ObjectCreated:*", "removed": "s3:ObjectRemoved:*"}
 ACCOUNT_ID_LENGTH = 12  # the bucket suffix: known length, so the name length is known offline
+# How a bucket's ARN holds its name (`existing:`, generator/plan/existing.py).
+EXISTING = Shape("s3", regional=False)
+BUCKET_NAME_MAX = 63
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class BucketPlan:
 @dataclass(frozen=True)
 class BucketPart:
     buckets: tuple[BucketPlan, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # buckets another stack owns: referenced, never created
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_s3_bucket", b.tf): b.physical for b in self.buckets}
@@ -77,14 +82,14 @@ class BucketPart:
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        return [("s3.tf", "s3.tf.j2")]
+        return [("s3.tf", "s3.tf.j2")] if self.buckets else []
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         nodes = [
             Node(node_id("bucket", b.name), "bucket", "Buckets", b.name, shape="cylinder",
                  facts=(("versioning", "on" if b.versioning else "off"),))
             for b in self.buckets
-        ]
+        ] + existing_nodes("bucket", "bucket", "Buckets", self.existing, shape="cylinder")
         edges = [
             Edge(node_id("bucket", b.name), node_id("function", n.function.name), "async invoke")
             for b in self.buckets for n in b.notifications
@@ -109,6 +114,8 @@ def written_name(bucket) -> str | None:
 def bucket_template(names: Names, name: str, bucket) -> str:
     """The bucket's physical name as a template: the written name (placeholders apply) or
     {service}-{stage}-<name>-{account} (bucket names are global: the account keeps them apart)."""
+    if bucket is not None and bucket.existing is not None:  # as referenced; the longest possible from SSM
+        return name_template(names, bucket.existing, EXISTING) or "x" * BUCKET_NAME_MAX
     written = written_name(bucket)
     return names.template(written) if written else names.physical(name) + "-{account}"
 
@@ -125,17 +132,24 @@ def bucket_name_length(names: Names, name: str, bucket=None) -> int:
 
 
 def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
-    """What `${bucket:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    """What `${bucket:<name>.<attr>}` may read (generator/plan/refs.py), and what uses reference:
+    the resource's attributes, or an existing bucket's name and ARN."""
+    b = bp.buckets.get(name)
+    if b is not None and b.existing is not None:
+        ref = reference(names, b.existing, EXISTING)
+        return {"name": quoted(ref.name), "arn": quoted(ref.arn)}
     ref = f"aws_s3_bucket.{tf_id(name)}"
     return {"name": Raw(f"{ref}.bucket"), "arn": Raw(f"{ref}.arn")}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    ref = f"aws_s3_bucket.{tf_id(entry.bucket)}"
+    attrs = attributes(ctx.bp, ctx.names, entry.bucket)
+    bucket = ctx.bp.buckets.get(entry.bucket)
     return Access(
-        env={f"{env_prefix(entry.bucket)}_BUCKET_NAME": Raw(f"{ref}.bucket")},
-        grants=[(camel("bucket", entry.bucket, entry.access), g) for g in expand("bucket", entry.access, arn=f"{ref}.arn")],
-        kms=(("bucket", entry.access),),
+        env={f"{env_prefix(entry.bucket)}_BUCKET_NAME": attrs["name"]},
+        grants=[(camel("bucket", entry.bucket, entry.access), g) for g in expand("bucket", entry.access, arn=attrs["arn"])],
+        # the blueprint's kms_key encrypts the buckets it creates, never an existing one
+        kms=() if bucket is not None and bucket.existing is not None else (("bucket", entry.access),),
     )
 
 
@@ -176,5 +190,7 @@ def plan(ctx: PlanContext) -> BucketPart | None:
             tags=tuple(sorted(b.tags.items())),
         )
         for n, b in sorted(bp.buckets.items())
+        if b.existing is None
     )
-    return BucketPart(buckets) if buckets else None
+    existing = existing_plans(ctx, "buckets", EXISTING)
+    return BucketPart(buckets, existing) if buckets or existing else None

@@ -34,6 +34,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for bname, b in bp.buses.items():
+        if b.existing is not None:
+            if b.existing.name:
+                yield from name_problems(ctx, stage, ("buses", bname, "existing", "name"), BUS_NAME,
+                                         names.template(b.existing.name))
+            continue
         path = ("buses", bname, "name") if b.name else ("buses", bname)
         text = bus_name(names, bname, b)
         yield from name_problems(ctx, stage, path, BUS_NAME, text,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 class EventBridgeSpec(Strict):
     bus: str = Field("default", description="a bus name or `default`")
@@ -27,6 +28,7 @@ class Bus(Strict):
     name: PhysicalName | None = Field(None, description="physical bus name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this bus, over the service's")
     description: str | None = None
+    existing: Existing | None = Field(None, description=EXISTING_DOC)
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -38,6 +40,7 @@ FIELD_DOCS = {
     "Blueprint.buses": ("custom EventBridge buses by logical name", {"orders": {}}),
     "Bus.name": (None, "commerce-{stage}"),
     "Bus.tags": (None, {"owner": "commerce"}),
+    "Bus.existing": (None, {"ssm": "/platform/bus-arn"}),
     "Bus.description": ("free text", "Order domain events"),
     "EventBridgeEvent.eventbridge": ("the bus and the event pattern to match", {"bus": "orders", "pattern": {"source": ["orders"]}}),
     "EventBridgeEvent.input_path": (None, "$.detail"),

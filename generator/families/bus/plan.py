@@ -13,6 +13,7 @@ from generator.families.queue.plan import queue_name
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import DeliveryMetric, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
@@ -25,6 +26,9 @@ EVENTS = "events.amazonaws.com"
 TARGET_RETRIES = 10
 TARGET_MAX_AGE = 3600
 DEAD_LETTER_RETENTION = 14 * 86400
+# How a bus's ARN holds its name (`existing:`, generator/plan/existing.py).
+EXISTING = Shape("events", "event-bus/")
+BUS_NAME_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class BusPart:
     rules: tuple[Rule, ...] = ()
     default_bus: bool = False  # local.default_bus_arn is referenced
     dead_letter_queues: tuple[RuleDeadLetterQueue, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # buses another stack owns: referenced, never created
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_cloudwatch_event_bus", b.tf): b.physical for b in self.buses}
@@ -139,10 +144,11 @@ class BusPart:
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        return [("events.tf", "events.tf.j2")]
+        return [("events.tf", "events.tf.j2")] if self.buses or self.rules or self.default_bus or self.dead_letter_queues else []
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         nodes = [Node(node_id("bus", b.name), "event bus", "Event buses", b.name, shape="hexagon") for b in self.buses]
+        nodes += existing_nodes("bus", "event bus", "Event buses", self.existing, shape="hexagon")
         if self.default_bus:
             nodes.append(Node(node_id("bus", "default"), "event bus", "Event buses", "default", "the account's bus", shape="hexagon"))
         edges = []
@@ -184,7 +190,10 @@ def rule_names(names: Names, owner: str, bus: str, ordinal: int, queue: bool = F
 
 
 def bus_name(names: Names, name: str, bus) -> str:
-    """The bus's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>)."""
+    """The bus's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>;
+    an existing bus's as referenced, the longest possible when read from SSM)."""
+    if bus is not None and bus.existing is not None:
+        return name_template(names, bus.existing, EXISTING) or "x" * BUS_NAME_MAX
     return names.template(bus.name) if bus is not None and bus.name else names.physical(name)
 
 
@@ -195,20 +204,30 @@ def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
     """What `${bus:<name>.<attr>}` may read (generator/plan/refs.py); `default` is the account's bus."""
     if name == "default":
         return {"name": Raw('"default"'), "arn": DEFAULT_BUS_ARN_TEMPLATE}
+    b = bp.buses.get(name)
+    if b is not None and b.existing is not None:
+        ref = reference(names, b.existing, EXISTING)
+        return {"name": quoted(ref.name), "arn": quoted(ref.arn)}
     ref = f"aws_cloudwatch_event_bus.{tf_id(name)}"
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
-def bus_ref(bus: str) -> tuple[Raw, Raw]:
-    """(event_bus_name, bus ARN) expressions."""
+def bus_ref(bus: str, bp=None, names: Names | None = None) -> tuple[Raw, Raw]:
+    """(event_bus_name, bus ARN) expressions; an existing bus's (`bp` and `names` given) as referenced."""
     if bus == "default":
         return Raw('"default"'), Raw(DEFAULT_BUS_ARN)
+    if bp is not None and bus in bp.buses and bp.buses[bus].existing is not None:
+        attrs = attributes(bp, names, bus)
+        return attrs["name"], attrs["arn"]
     ref = f"aws_cloudwatch_event_bus.{tf_id(bus)}"
     return Raw(f"{ref}.name"), Raw(f"{ref}.arn")
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    name_expr, arn = bus_ref(entry.bus)
+    name_expr, arn = bus_ref(entry.bus, ctx.bp, ctx.names)
+    b = ctx.bp.buses.get(entry.bus)
+    if b is not None and b.existing is not None and b.existing.how != "name":
+        name_expr = arn  # PutEvents takes the ARN as EventBusName: the bus may be another account's
     return Access(
         env={f"{env_prefix(entry.bus)}_BUS_NAME": name_expr},
         grants=[(camel("bus", entry.bus, "publish"), g) for g in expand("bus", "publish", arn=str(arn))],
@@ -232,7 +251,7 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                     tf=tf,
                     physical=physical,
                     description=concat(f"Routes {bus} bus events to ", fn.physical),
-                    bus=bus_ref(bus)[0],
+                    bus=bus_ref(bus, ctx.bp, ctx.names)[0],
                     pattern=json_value(ev.eventbridge.pattern),
                     target_arn=Raw(fn.target_arn),
                     input_path=ev.input_path,
@@ -268,7 +287,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                     tf=tf,
                     physical=physical,
                     description=concat(f"Routes {spec.bus} bus events into ", hcl_value(queue_name(ctx.names, qname, q))),
-                    bus=bus_ref(spec.bus)[0],
+                    bus=bus_ref(spec.bus, ctx.bp, ctx.names)[0],
                     pattern=json_value(spec.pattern),
                     target_arn=Raw(f"{qref}.arn"),
                     input_path=None,
@@ -297,14 +316,16 @@ def plan(ctx: PlanContext) -> BusPart | None:
             tags=tuple(sorted(b.tags.items())),
         )
         for n, b in sorted(ctx.bp.buses.items())
+        if b.existing is None
     )
     rules = _function_rules(ctx) + _queue_rules(ctx)
     # A rule on the default bus, or `uses: {bus: default}` (events:PutEvents on local.default_bus_arn).
     default_bus = any(str(r.bus) == '"default"' for r in rules) or any(
         str(res) == DEFAULT_BUS_ARN for fn in ctx.functions.values() for st in fn.statements for res in st.resources
     )
-    if not (buses or rules or default_bus):
+    existing = existing_plans(ctx, "buses", EXISTING)
+    if not (buses or rules or default_bus or existing):
         return None
     targets = sorted({q for q in ctx.bp.queues if any(getattr(s, "eventbridge", None) for s in ctx.bp.queues[q].subscribe)})
     dlqs = tuple(RuleDeadLetterQueue(*rule_dlq_names(ctx.names, q), queue=q, kms_key_arn=ctx.kms) for q in targets)
-    return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus, dlqs)
+    return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus, dlqs, existing)

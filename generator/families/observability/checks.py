@@ -65,7 +65,7 @@ def alarms(bp: Blueprint, where) -> Iterable[Finding]:
     for tname, topic in bp.topics.items():
         # The alarm topic is {service}-{stage}-alarms: a topic of the blueprint must not take that name.
         clash = topic_name(Names(bp.service, "{stage}"), tname, topic) == f"{bp.service}-{{stage}}-alarms"
-        if clash or (tname == "alarms" and not topic.name):
+        if topic.existing is None and (clash or (tname == "alarms" and not topic.name)):
             path = ("topics", tname, "name") if topic.name else ("topics", tname)
             yield (
                 "SLS301",

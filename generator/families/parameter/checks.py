@@ -26,6 +26,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for pname, p in bp.parameters.items():
+        if p.existing is not None:
+            if p.existing.name and (problem := ssm_name_problem(names.template(p.existing.name))):
+                yield ctx.stage_diag(stage, "SLS301", ("parameters", pname, "existing", "name"),
+                                     f"parameter name '{names.template(p.existing.name)}' {problem}")
+            continue
         physical = parameter_name(names, pname, p)
         path = ("parameters", pname, "name") if p.name else ("parameters", pname)
         if max_length(physical) > NAME_MAX:
@@ -41,6 +46,11 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 
 def _values(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     for pname, p in bp.parameters.items():
+        if p.value is None:
+            if p.existing is None:
+                yield ctx.stage_diag(stage, "SLS103", ("parameters", pname, "value"), "missing required key 'value'",
+                                     hint="or existing: {name: ...} to use a parameter another stack owns")
+            continue
         size = len(p.value.encode())
         if size > VALUE_MAX:
             yield ctx.stage_diag(stage, "SLS302", ("parameters", pname, "value"),

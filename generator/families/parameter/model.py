@@ -7,13 +7,15 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Str, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 
 class Parameter(Strict):
     name: PhysicalName | None = Field(None, description="SSM parameter name (default /{service}/{stage}/<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this parameter, over the service's")
-    value: Str = Field(min_length=1, description="the value Terraform writes (standard tier: at most 4 KB)")
+    value: Str | None = Field(None, min_length=1, description="the value Terraform writes (standard tier: at most 4 KB; required unless existing)")
     description: str | None = Field(None, description="free text")
+    existing: Existing | None = Field(None, description=EXISTING_DOC + " (a String parameter)")
 
 
 class UseParameter(UseEntry):
@@ -31,6 +33,7 @@ FIELD_DOCS = {
     "Parameter.name": (None, "/{service}/{stage}/config/feature-flags"),
     "Parameter.tags": (None, {"owner": "platform"}),
     "Parameter.value": (None, '{"beta": false}'),
+    "Parameter.existing": (None, {"name": "/platform/{stage}/api-host"}),
     "Parameter.description": (None, "Feature flags read at cold start"),
     "UseParameter.parameter": ("parameter name", "feature-flags"),
     "UseParameter.access": ("read or write", "read"),

@@ -9,11 +9,14 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value, shown
 from generator.plan.views import Edge, Node, node_id
 
+# How a parameter's ARN holds its name (`existing:`): `parameter/a/b` for `/a/b`.
+EXISTING = Shape("ssm", "parameter/", path_name=True)
 SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: secrets go under secrets:"),)
 
 
@@ -32,6 +35,7 @@ class ParameterPlan:
 @dataclass(frozen=True)
 class ParameterPart:
     parameters: tuple[ParameterPlan, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # parameters another stack owns: referenced, never created
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_ssm_parameter", p.tf): p.physical for p in self.parameters}
@@ -40,7 +44,7 @@ class ParameterPart:
         return [Named(f"aws_ssm_parameter.{p.tf}", p.physical, ("parameters", p.name)) for p in self.parameters]
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        return [("parameters.tf", "parameters.tf.j2")]
+        return [("parameters.tf", "parameters.tf.j2")] if self.parameters else []
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         return [
@@ -48,29 +52,36 @@ class ParameterPart:
                  facts=(("name", shown(p.physical)), ("value", "set by Terraform once, then by the functions that write it"
                                                if p.written else "set by Terraform")))
             for p in self.parameters
-        ], []
+        ] + existing_nodes("parameter", "parameter", "Parameters", self.existing, shape="note"), []
 
 
 def parameter_name(names: Names, name: str, parameter=None) -> str:
     """The parameter's name as a template: `name:` (placeholders apply) or /{service}/{stage}/<name>."""
+    if parameter is not None and parameter.existing is not None:  # as referenced; the longest possible from SSM
+        return name_template(names, parameter.existing, EXISTING) or "/" + "x" * 1010
     if parameter is not None and parameter.name:
         return names.template(parameter.name)
     return f"/{names.service}/{names.stage}/{name}"
 
 
 def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
-    """What `${parameter:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    """What `${parameter:<name>.<attr>}` may read (generator/plan/refs.py), and what uses reference:
+    the resource's attributes, or an existing parameter's name and ARN."""
+    p = bp.parameters.get(name)
+    if p is not None and p.existing is not None:
+        ref = reference(names, p.existing, EXISTING)
+        return {"name": quoted(ref.name), "arn": quoted(ref.arn)}
     ref = f"aws_ssm_parameter.{tf_id(name)}"
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    ref = f"aws_ssm_parameter.{tf_id(entry.parameter)}"
+    attrs = attributes(ctx.bp, ctx.names, entry.parameter)
     return Access(
-        env={f"{env_prefix(entry.parameter)}_PARAM_NAME": Raw(f"{ref}.name")},
+        env={f"{env_prefix(entry.parameter)}_PARAM_NAME": attrs["name"]},
         grants=[
             (camel("parameter", entry.parameter, entry.access), g)
-            for g in expand("parameter", entry.access, arn=f"{ref}.arn")
+            for g in expand("parameter", entry.access, arn=attrs["arn"])
         ],
     )
 
@@ -93,5 +104,7 @@ def plan(ctx: PlanContext) -> ParameterPart | None:
             tags=tuple(sorted(p.tags.items())),
         )
         for n, p in sorted(ctx.bp.parameters.items())
+        if p.existing is None
     )
-    return ParameterPart(parameters) if parameters else None
+    existing = existing_plans(ctx, "parameters", EXISTING)
+    return ParameterPart(parameters, existing) if parameters or existing else None

@@ -42,6 +42,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for qname, q in bp.queues.items():
+        if q.existing is not None:
+            if q.existing.name:
+                yield from name_problems(ctx, stage, ("queues", qname, "existing", "name"), QUEUE_NAME,
+                                         names.template(q.existing.name))
+            continue
         path = ("queues", qname, "name") if q.name else ("queues", qname)
         text = queue_name(names, qname, q)
         found = list(name_problems(ctx, stage, path, QUEUE_NAME, text,

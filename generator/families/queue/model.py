@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, Tag, field_validator
 
 from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 class QueueEvent(Strict):
     queue: Name = Field(description="queue name")
@@ -64,6 +65,7 @@ class Queue(Strict):
     content_based_deduplication: bool | None = None
     dead_letter: DeadLetter | Literal[False] = Field(default_factory=DeadLetter)
     subscribe: list[Subscription] = Field(default_factory=list)
+    existing: Existing | None = Field(None, description=EXISTING_DOC)
 
     @field_validator("dead_letter", mode="before")
     @classmethod
@@ -100,6 +102,7 @@ FIELD_DOCS = {
     "Queue.fifo": ("FIFO queue (name gets .fifo)", False),
     "Queue.content_based_deduplication": ("FIFO only: deduplicate by message body", True),
     "Queue.dead_letter": ("dead-letter queue settings, or false for none", {"max_receives": 5}),
+    "Queue.existing": (None, {"arn": "arn:aws:sqs:eu-west-1:111111111111:jobs"}),
     "Queue.subscribe": ("topics or EventBridge patterns delivered to this queue", [{"topic": "order-events"}]),
     "QueueEvent.queue": (None, "fulfilment"),
     "QueueEvent.batch_size": (None, 10),

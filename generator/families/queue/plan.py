@@ -11,14 +11,18 @@ from generator.families.function.settings import resolved
 from generator.families.queue.model import QueueEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
-from generator.plan.placeholders import hcl_value, shown, without_prefix
+from generator.plan.placeholders import concat, hcl_value, shown, without_prefix
 from generator.plan.views import Edge, Node, Trigger, duration, node_id
 
 SQS_DEFAULT_VISIBILITY = 30
 # An event source mapping's scaling_config.maximum_concurrency: 2-1000 (Lambda ScalingConfig).
 MAPPING_CONCURRENCY_MIN, MAPPING_CONCURRENCY_MAX = 2, 1000
+# How a queue's ARN holds its name (`existing:`, generator/plan/existing.py).
+EXISTING = Shape("sqs")
+QUEUE_NAME_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class QueueTrigger:
     max_concurrency: int | None
     fifo: bool
     where: tuple = ()  # the `queue` event in the blueprint
+    queue: str = ""  # the logical queue
+    queue_arn: Any = None  # HCL expression of its ARN (an existing queue's as referenced)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class QueuePart:
     queues: tuple[QueuePlan, ...] = ()
     triggers: bool = False  # some function has a queue event (triggers.tf)
     policies: tuple[QueuePolicy, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # queues another stack owns: referenced, never created
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
@@ -117,23 +124,26 @@ class QueuePart:
                 nodes.append(Node(did, "dead-letter queue", "Failure queues", without_prefix(q.dlq_physical, plan.prefix),
                                   shape="queue", rank=4))
                 edges.append(Edge(qid, did, f"after {q.max_receives} receives", failure=True))
-        by_tf = {q.tf: q for q in self.queues}
+        nodes += existing_nodes("queue", "queue", "Queues", self.existing, shape="queue")
         for fn, trig, path in self._mappings(plan):
-            edges.append(Edge(node_id("queue", by_tf[trig.queue_tf].name), node_id("function", fn.name), "poll"))
+            edges.append(Edge(node_id("queue", trig.queue), node_id("function", fn.name), "poll"))
         return nodes, edges
 
     def invocations(self, plan) -> list[Trigger]:
         out, by_tf = [], {q.tf: q for q in self.queues}
         for fn, trig, path in self._mappings(plan):
-            q = by_tf[trig.queue_tf]
+            q = by_tf.get(trig.queue_tf)
             settings = [f"batch {trig.batch_size}", f"window {trig.batch_window} s"]
             if trig.max_concurrency:
                 settings.append(f"at most {trig.max_concurrency} concurrent")
             settings.append("reports partial batch failures")
-            failure = f"a failed message is visible again after {q.visibility_timeout} s; "
-            failure += (f"after {q.max_receives} receives it goes to {shown(q.dlq_physical)}" if q.dlq_tf else
-                        f"no dead-letter queue: retried until its {duration(q.retention_seconds)} retention ends")
-            out.append(Trigger(fn.name, "queue", f"queue {q.name}", "; ".join(settings), failure, path))
+            if q is None:  # existing: its owner sets its visibility timeout and redrive policy
+                failure = "a failed message is visible again after the queue's visibility timeout; its owner's redrive policy decides the rest"
+            else:
+                failure = f"a failed message is visible again after {q.visibility_timeout} s; "
+                failure += (f"after {q.max_receives} receives it goes to {shown(q.dlq_physical)}" if q.dlq_tf else
+                            f"no dead-letter queue: retried until its {duration(q.retention_seconds)} retention ends")
+            out.append(Trigger(fn.name, "queue", f"queue {trig.queue}", "; ".join(settings), failure, path))
         return out
 
     @staticmethod
@@ -161,6 +171,8 @@ FIFO_SUFFIX = ".fifo"
 def queue_name(names: Names, name: str, queue) -> str:
     """The queue's physical name as a template: `name:` (placeholders; `.fifo` added to a FIFO
     queue's name when it lacks it) or {service}-{stage}-<name>[.fifo]."""
+    if queue is not None and queue.existing is not None:  # as referenced; the longest possible from SSM
+        return name_template(names, queue.existing, EXISTING) or "x" * QUEUE_NAME_MAX
     fifo = bool(queue is not None and queue.fifo)
     if queue is not None and queue.name:
         text = names.template(queue.name)
@@ -176,7 +188,14 @@ def dlq_name(names: Names, name: str, queue) -> str:
 
 
 def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
-    """What `${queue:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    """What `${queue:<name>.<attr>}` may read (generator/plan/refs.py), and what uses and queue
+    events reference: the resource's attributes, or an existing queue's (its URL built from its ARN)."""
+    q = bp.queues.get(name)
+    if q is not None and q.existing is not None:
+        ref = reference(names, q.existing, EXISTING)
+        url = concat("https://sqs.", ref.region, ".", Raw("data.aws_partition.current.dns_suffix"), "/", ref.account,
+                     "/", ref.name)
+        return {"name": quoted(ref.name), "url": quoted(url), "arn": quoted(ref.arn)}
     ref = f"aws_sqs_queue.{tf_id(name)}"
     return {"name": Raw(f"{ref}.name"), "url": Raw(f"{ref}.url"), "arn": Raw(f"{ref}.arn")}
 
@@ -227,12 +246,18 @@ def mapping_concurrency(fn) -> dict[int, int | None]:
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    ref = f"aws_sqs_queue.{tf_id(entry.queue)}"
+    attrs = attributes(ctx.bp, ctx.names, entry.queue)
     return Access(
-        env={f"{env_prefix(entry.queue)}_QUEUE_URL": Raw(f"{ref}.url")},
-        grants=[(camel("queue", entry.queue, entry.access), g) for g in expand("queue", entry.access, arn=f"{ref}.arn")],
-        kms=(("queue", entry.access),),
+        env={f"{env_prefix(entry.queue)}_QUEUE_URL": attrs["url"]},
+        grants=[(camel("queue", entry.queue, entry.access), g) for g in expand("queue", entry.access, arn=attrs["arn"])],
+        kms=_kms(ctx, entry.queue, ("queue", entry.access)),
     )
+
+
+def _kms(ctx: PlanContext, queue: str, need: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The blueprint's kms_key encrypts the queues it creates, never an existing one."""
+    q = ctx.bp.queues.get(queue)
+    return () if q is not None and q.existing is not None else (need,)
 
 
 def event(ev, ctx: PlanContext, function: str) -> Access:
@@ -247,9 +272,11 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
         max_concurrency=mapping_concurrency(fn)[index],
         fifo=ctx.bp.queues[ev.queue].fifo,
         where=ctx.event_where(function, ev),
+        queue=ev.queue,
+        queue_arn=attributes(ctx.bp, ctx.names, ev.queue)["arn"],
     )
-    grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=f"aws_sqs_queue.{qtf}.arn")]
-    return Access(grants=grants, kms=(("queue", "consume"),), mapping=trigger)
+    grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=trigger.queue_arn)]
+    return Access(grants=grants, kms=_kms(ctx, ev.queue, ("queue", "consume")), mapping=trigger)
 
 
 def plan(ctx: PlanContext) -> QueuePart | None:
@@ -263,6 +290,8 @@ def plan(ctx: PlanContext) -> QueuePart | None:
                 consumers[ev.queue].append(fname)
     for name in sorted(bp.queues):
         q = bp.queues[name]
+        if q.existing is not None:
+            continue
         dlq = q.dead_letter
         plans.append(
             QueuePlan(
@@ -284,7 +313,8 @@ def plan(ctx: PlanContext) -> QueuePart | None:
             )
         )
     triggers = any(fn.mappings for fn in ctx.functions.values())
-    return QueuePart(tuple(plans), triggers) if plans or triggers else None
+    existing = existing_plans(ctx, "queues", EXISTING)
+    return QueuePart(tuple(plans), triggers, existing=existing) if plans or triggers or existing else None
 
 
 def finish(ctx: PlanContext, stage) -> QueuePart | None:
@@ -318,4 +348,5 @@ def finish(ctx: PlanContext, stage) -> QueuePart | None:
     )
     if not policies:
         return part
-    return QueuePart(*(part.queues, part.triggers) if part else (), policies=policies)
+    return QueuePart(*(part.queues, part.triggers) if part else (), policies=policies,
+                     existing=part.existing if part else ())

@@ -28,7 +28,7 @@ def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     """A secret's own kms_key names the key of an existing SSM parameter (the grant is kms:Decrypt
     through SSM); a Secrets Manager secret sls-gen creates uses the top-level kms_key."""
     for sname, s in bp.secrets.items():
-        if s.kms_key is None:
+        if s.kms_key is None or s.existing is not None:  # existing: SLS212 refuses kms_key
             continue
         path = ("secrets", sname, "kms_key")
         if s.ssm is None:
@@ -45,14 +45,14 @@ def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for sname, s in bp.secrets.items():
-        if s.name and not s.ssm:
+        if s.name and not s.ssm and s.existing is None:
             yield from name_problems(ctx, stage, ("secrets", sname, "name"), SECRET_NAME, secret_physical(names, sname, s))
 
 
 def _secrets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     for sname, s in bp.secrets.items():
         path = ("secrets", sname)
-        if s.ssm is None:
+        if s.ssm is None or s.existing is not None:  # existing: SLS212 refuses ssm
             continue
         if s.name:
             yield ctx.diag("SLS102", path + ("name",), "an existing SSM parameter is named by ssm:, not name:",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 class UseSecret(UseEntry):
     secret: Name
@@ -24,6 +25,7 @@ class Secret(Strict):
     recovery_window_days: Int = Field(
         30, ge=7, le=30, description="days a deleted secret stays recoverable (Secrets Manager only)"
     )
+    existing: Existing | None = Field(None, description=EXISTING_DOC + " (a Secrets Manager secret)")
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -36,6 +38,7 @@ FIELD_DOCS = {
     "Secret.tags": (None, {"owner": "payments"}),
     "Secret.ssm": (None, "/orders/stripe-key"),
     "Secret.kms_key": (None, "alias/orders-params"),
+    "Secret.existing": (None, {"name": "platform/{stage}/db-password"}),
     "Secret.description": ("free text", "Stripe API key"),
     "Secret.recovery_window_days": (None, 30),
     "UseSecret.secret": ("secret name", "stripe-key"),

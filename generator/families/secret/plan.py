@@ -10,6 +10,7 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, quoted, reference
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
@@ -49,10 +50,25 @@ def parameter_key_arn(name: str, kms_key: str) -> tuple[bool, str]:
     return kms_key_arn(kms_key, data=f"data.aws_kms_key.{key_data(name)}")
 
 
+# How a secret's ARN holds its name (`existing:`): `secret:<name>-<6 random characters>`.
+EXISTING = Shape("secretsmanager", "secret:")
+
+
+@dataclass(frozen=True)
+class SecretLookup:
+    """An existing secret named by `existing: {name: ...}`: its ARN ends in characters AWS picked,
+    so a data source looks it up when Terraform plans."""
+
+    tf: str
+    name: Any  # HCL value
+
+
 @dataclass(frozen=True)
 class SecretPart:
     secrets: tuple[SecretPlan, ...] = ()
     parameters: tuple[ParameterPlan, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # secrets another stack owns: referenced, never created
+    lookups: tuple[SecretLookup, ...] = ()
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_secretsmanager_secret", s.tf): s.physical for s in self.secrets}
@@ -61,7 +77,7 @@ class SecretPart:
         return [Named(f"aws_secretsmanager_secret.{s.tf}", s.physical, ("secrets", s.name)) for s in self.secrets]
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        return [("secrets.tf", "secrets.tf.j2")]
+        return [("secrets.tf", "secrets.tf.j2")] if self.secrets or self.parameters or self.lookups else []
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         nodes = [
@@ -74,6 +90,7 @@ class SecretPart:
                  facts=(("store", f"existing SSM SecureString {p.parameter}"),))
             for p in self.parameters
         ]
+        nodes += existing_nodes("secret", "secret", "Secrets", self.existing, shape="note")
         return nodes, []
 
 
@@ -102,6 +119,8 @@ def ssm_parameter(names: Names, secret) -> str:
 def attributes(bp, names: Names, name: str) -> dict[str, Any]:
     """What `${secret:<name>.<attr>}` may read (generator/plan/refs.py): its ARN and name, never its value."""
     s = bp.secrets.get(name)
+    if s is not None and s.existing is not None:
+        return existing_attributes(names, name, s.existing)
     if s is not None and s.ssm:
         text = ssm_parameter(names, s)
         return {"name": hcl_value(text), "arn": parameter_arn(text)}
@@ -109,8 +128,28 @@ def attributes(bp, names: Names, name: str) -> dict[str, Any]:
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
+def lookup_tf(name: str) -> str:
+    return f"existing_{tf_id(name)}"
+
+
+def existing_attributes(names: Names, name: str, spec) -> dict[str, Any]:
+    """An existing secret's name and ARN: by name, the ARN from a lookup (AWS appends random
+    characters); by ARN (or SSM), the name is the ARN's without those characters."""
+    if spec.how == "name":
+        return {"name": quoted(hcl_value(names.template(spec.name))),
+                "arn": Raw(f"data.aws_secretsmanager_secret.{lookup_tf(name)}.arn")}
+    ref = reference(names, spec, EXISTING)
+    return {"name": Raw(f'replace({quoted(ref.name)}, "/-[A-Za-z0-9]{{6}}$/", "")'), "arn": quoted(ref.arn)}
+
+
 def use(entry, ctx: PlanContext, function: str) -> Access:
     secret = ctx.bp.secrets[entry.secret]
+    if secret.existing is not None:  # its own key (if a customer key) needs a grant in the key policy or iam:
+        arn = existing_attributes(ctx.names, entry.secret, secret.existing)["arn"]
+        return Access(
+            env={f"{env_prefix(entry.secret)}_SECRET_ARN": arn},
+            grants=[(camel("secret", entry.secret, "read"), g) for g in expand("secret", "read", arn=arn)],
+        )
     if secret.ssm:  # an existing parameter is encrypted with its own key, not the blueprint's
         arn = f'local.parameter_arns["{entry.secret}"]'
         grants = [(camel("parameter", entry.secret, "read"), g) for g in expand("parameter", "read", arn=arn)]
@@ -144,7 +183,7 @@ def plan(ctx: PlanContext) -> SecretPart | None:
             tags=tuple(sorted(s.tags.items())),
         )
         for n, s in sorted(ctx.bp.secrets.items())
-        if not s.ssm
+        if not s.ssm and s.existing is None
     )
     parameters = tuple(
         ParameterPlan(
@@ -155,6 +194,9 @@ def plan(ctx: PlanContext) -> SecretPart | None:
             key_lookup=key_data(n) if s.kms_key and parameter_key_arn(n, s.kms_key)[0] else None,
         )
         for n, s in sorted(ctx.bp.secrets.items())
-        if s.ssm
+        if s.ssm and s.existing is None
     )
-    return SecretPart(secrets, parameters) if secrets or parameters else None
+    existing = existing_plans(ctx, "secrets", EXISTING)
+    lookups = tuple(SecretLookup(lookup_tf(n), hcl_value(names.template(s.existing.name)))
+                    for n, s in sorted(ctx.bp.secrets.items()) if s.existing is not None and s.existing.how == "name")
+    return SecretPart(secrets, parameters, existing, lookups) if secrets or parameters or existing else None

@@ -39,6 +39,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for tname, t in bp.tables.items():
+        if t.existing is not None:
+            if t.existing.name:
+                yield from name_problems(ctx, stage, ("tables", tname, "existing", "name"), TABLE_NAME,
+                                         names.template(t.existing.name))
+            continue
         path = ("tables", tname, "name") if t.name else ("tables", tname)
         yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, tname, t),
                                  hint=None if t.name else "shorten the logical name, the service or the stage name")
@@ -52,6 +57,9 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def _tables(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     for tname, t in bp.tables.items():
         path = ("tables", tname)
+        if t.existing is None and t.partition_key is None:
+            yield ctx.stage_diag(stage, "SLS103", path + ("partition_key",), "missing required key 'partition_key'",
+                                 hint="or existing: {name: ...} to use a table another stack owns")
         if len(t.indexes) > GSI_MAX:
             yield ctx.stage_diag(stage, "SLS307", path + ("indexes",),
                                  f"{len(t.indexes)} indexes; DynamoDB allows {GSI_MAX} global secondary indexes per table")
@@ -69,7 +77,18 @@ def _stream_events(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         for i, ev in enumerate(fn.events):
             path = ("functions", fname, "events", i)
             if isinstance(ev, StreamEvent):
-                if ev.stream in bp.tables and bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
+                table = bp.tables.get(ev.stream)
+                if table is not None and table.existing is not None:
+                    if not table.existing.stream_arn:
+                        yield ctx.diag(
+                            "SLS213", path + ("stream",),
+                            f"table '{ev.stream}' is existing: its stream's ARN cannot be derived from its name "
+                            "(only its owner turns the stream on, and AWS labels it)",
+                            hint=f"add its stream ARN to tables.{ev.stream}.existing: {{..., stream_arn: "
+                            "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>}} (aws dynamodb "
+                            "describe-table --table-name <name> prints it as LatestStreamArn)",
+                        )
+                elif ev.stream in bp.tables and bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
                     yield ctx.diag(
                         "SLS203",
                         path + ("stream",),

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, ExistingTable
 
 KEY_PATTERN = r"^[A-Za-z0-9_.-]+(:[SNB])?$"
 # DynamoDB index names are used as written: letters of either case, digits, `_`, `.` and `-` (3-255, checked).
@@ -28,7 +29,7 @@ class Index(Strict):
 class Table(Strict):
     name: PhysicalName | None = Field(None, description="physical table name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this table, over the service's")
-    partition_key: str = Field(pattern=KEY_PATTERN, description='"pk" (S) or "pk:N" / "pk:B"')
+    partition_key: str | None = Field(None, pattern=KEY_PATTERN, description='"pk" (S) or "pk:N" / "pk:B" (required unless existing)')
     sort_key: str | None = Field(None, pattern=KEY_PATTERN)
     billing: Literal["on_demand"] | Capacity = Field("on_demand", description="on_demand or {read, write}")
     ttl: str | None = Field(None, description="TTL attribute name")
@@ -37,6 +38,7 @@ class Table(Strict):
     deletion_protection: bool = Field(False, description="refuse table deletion (sls-gen extension)")
     indexes: dict[IndexName, Index] = Field(default_factory=dict)
     replicas: list[str] = Field(default_factory=list, description="global table replica regions")
+    existing: ExistingTable | None = Field(None, description=EXISTING_DOC)
 
     @field_validator("indexes", mode="before")
     @classmethod
@@ -94,6 +96,7 @@ FIELD_DOCS = {
     "Table.deletion_protection": (None, True),
     "Table.indexes": ("global secondary indexes by name (3-255 characters)", {"by-customer": {"partition_key": "customer_id"}}),
     "Table.replicas": (None, ["us-east-1"]),
+    "Table.existing": (None, {"name": "users-{stage}"}),
     "UseTable.table": ("table name", "orders"),
     "UseTable.access": ("read, write or read_write", "read_write"),
 }

@@ -10,6 +10,7 @@ from generator.emit.hcl import Raw
 from generator.families.table.model import StreamEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value
@@ -21,6 +22,9 @@ STREAM_MAX_RETRIES = 3
 # A failed batch is retried at most this long; then its pointer goes to the on-failure queue, while
 # the records themselves stay readable in the stream (24 h retention) for a replay.
 STREAM_MAX_RECORD_AGE = 21600
+# How a table's ARN holds its name (`existing:`, generator/plan/existing.py).
+EXISTING = Shape("dynamodb", "table/")
+TABLE_NAME_MAX = 255
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,14 @@ class StreamTrigger:
     failure_physical: str
     kms_key_arn: Any = None  # the failure queue's key (None: SSE-SQS)
     event_path: tuple = ()  # the `stream` event it comes from
+    stream_arn: Any = None  # HCL expression of the table's stream ARN (an existing table's as written)
 
 
 @dataclass(frozen=True)
 class TablePart:
     tables: tuple[TablePlan, ...] = ()
     streams: tuple[StreamTrigger, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # tables another stack owns: referenced, never created
 
     def dead_letters(self) -> list[FailureQueue]:
         return [
@@ -104,7 +110,7 @@ class TablePart:
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         nodes = [
             Node(node_id("table", t.name), "table", "Tables", t.name, shape="cylinder", facts=table_facts(t)) for t in self.tables
-        ]
+        ] + existing_nodes("table", "table", "Tables", self.existing, shape="cylinder")
         edges = []
         for s in self.streams:
             fid, qid = node_id("function", s.function.name), node_id("failures", s.failure_tf)
@@ -142,15 +148,25 @@ def table_facts(t: TablePlan) -> tuple[tuple[str, str], ...]:
 
 
 def table_name(names: Names, name: str, table) -> str:
-    """The table's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>)."""
+    """The table's physical name as a template (`name:` with placeholders, else {service}-{stage}-<name>;
+    an existing table's as its `existing:` gives it, the longest possible when read from SSM)."""
+    if table is not None and table.existing is not None:
+        return name_template(names, table.existing, EXISTING) or "x" * TABLE_NAME_MAX
     return names.template(table.name) if table is not None and table.name else names.physical(name)
 
 
 def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
-    """What `${table:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    """What `${table:<name>.<attr>}` may read (generator/plan/refs.py), and what uses and stream
+    events reference: the resource's attributes, or an existing table's name and ARN."""
+    t = bp.tables.get(name)
+    if t is not None and t.existing is not None:
+        ref = reference(names, t.existing, EXISTING)
+        out = {"name": quoted(ref.name), "arn": quoted(ref.arn)}
+        if t.existing.stream_arn:
+            out["stream_arn"] = quoted(hcl_value(names.template(t.existing.stream_arn)))
+        return out
     ref = f"aws_dynamodb_table.{tf_id(name)}"
     out = {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
-    t = bp.tables.get(name)
     if t is not None and (t.stream or t.replicas):
         out["stream_arn"] = Raw(f"{ref}.stream_arn")
     return out
@@ -166,30 +182,45 @@ def stream_tf(function: str, table: str) -> str:
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    ref = f"aws_dynamodb_table.{tf_id(entry.table)}"
+    attrs = attributes(ctx.bp, ctx.names, entry.table)
     return Access(
-        env={f"{env_prefix(entry.table)}_TABLE_NAME": Raw(f"{ref}.name")},
-        grants=[(camel("table", entry.table, entry.access), g) for g in expand("table", entry.access, arn=f"{ref}.arn")],
-        kms=(("table", entry.access),),
+        env={f"{env_prefix(entry.table)}_TABLE_NAME": attrs["name"]},
+        grants=[(camel("table", entry.table, entry.access), g) for g in expand("table", entry.access, arn=attrs["arn"])],
+        kms=_kms(ctx, entry.table, ("table", entry.access)),
     )
+
+
+def _kms(ctx: PlanContext, table: str, need: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The blueprint's kms_key encrypts the tables it creates, never an existing one."""
+    t = ctx.bp.tables.get(table)
+    return () if t is not None and t.existing is not None else (need,)
 
 
 def event(ev, ctx: PlanContext, function: str) -> Access:
     """Role grants for a stream event: read the stream, report to its failure queue."""
-    table = f"aws_dynamodb_table.{tf_id(ev.stream)}"
+    attrs = _stream_attributes(ctx, ev.stream)
     queue = f"aws_sqs_queue.{stream_tf(function, ev.stream)}_failures"
     grants = [
         (camel("stream", ev.stream, "consume"), g)
-        for g in expand("stream", "consume", arn=f"{table}.arn", stream_arn=f"{table}.stream_arn")
+        for g in expand("stream", "consume", arn=attrs["arn"], stream_arn=attrs["stream_arn"])
     ]
     grants += [(camel("stream", ev.stream, "failures"), g) for g in expand("queue", "on_failure", arn=f"{queue}.arn")]
-    return Access(grants=grants, kms=(("stream", "consume"), ("queue", "on_failure")))
+    return Access(grants=grants, kms=_kms(ctx, ev.stream, ("stream", "consume")) + (("queue", "on_failure"),))
+
+
+def _stream_attributes(ctx: PlanContext, table: str) -> dict[str, Raw]:
+    attrs = attributes(ctx.bp, ctx.names, table)
+    if "stream_arn" not in attrs:  # an owned table without a stream: the checks refuse the event (SLS203)
+        attrs["stream_arn"] = Raw(f"aws_dynamodb_table.{tf_id(table)}.stream_arn")
+    return attrs
 
 
 def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
     plans = []
     for name in sorted(ctx.bp.tables):
         t = ctx.bp.tables[name]
+        if t.existing is not None:
+            continue
         attrs: dict[str, str] = {}
 
         def key(spec: str | None) -> str | None:
@@ -270,11 +301,12 @@ def _streams(ctx: PlanContext) -> tuple[StreamTrigger, ...]:
                     failure_physical=failure_queue_name(ctx.names, fname, ev.stream),
                     kms_key_arn=ctx.kms,
                     event_path=("functions", fname, "events", i),
+                    stream_arn=_stream_attributes(ctx, ev.stream)["stream_arn"],
                 )
             )
     return tuple(out)
 
 
 def plan(ctx: PlanContext) -> TablePart | None:
-    part = TablePart(_tables(ctx), _streams(ctx))
-    return part if part.tables or part.streams else None
+    part = TablePart(_tables(ctx), _streams(ctx), existing_plans(ctx, "tables", EXISTING))
+    return part if part.tables or part.streams or part.existing else None

@@ -31,6 +31,11 @@ def check(ctx) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for tname, t in bp.topics.items():
+        if t.existing is not None:
+            if t.existing.name:
+                yield from name_problems(ctx, stage, ("topics", tname, "existing", "name"), TOPIC_NAME,
+                                         names.template(t.existing.name))
+            continue
         path = ("topics", tname, "name") if t.name else ("topics", tname)
         text = topic_name(names, tname, t)
         yield from name_problems(ctx, stage, path, TOPIC_NAME, text,
@@ -48,7 +53,7 @@ def _fifo_topics(ctx, stage, bp) -> Iterable[Diagnostic]:
     for qname, q in bp.queues.items():
         for i, sub in enumerate(q.subscribe):
             topic = bp.topics.get(getattr(sub, "topic", None) or "")
-            if topic is None or topic.fifo == q.fifo:
+            if topic is None or topic.existing is not None or topic.fifo == q.fifo:
                 continue
             kind = "FIFO" if topic.fifo else "standard"
             yield ctx.stage_diag(

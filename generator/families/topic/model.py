@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.existing import EXISTING_DOC, Existing
 
 class TopicEvent(Strict):
     topic: Name = Field(description="topic name")
@@ -23,6 +24,7 @@ class Topic(Strict):
     tags: Tags = Field(default_factory=dict, description="tags of this topic, over the service's")
     fifo: bool = False
     content_based_deduplication: bool | None = None
+    existing: Existing | None = Field(None, description=EXISTING_DOC)
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -34,6 +36,7 @@ FIELD_DOCS = {
     "Blueprint.topics": ("SNS topics by logical name", {"order-events": {}}),
     "Topic.name": (None, "order-events-{stage}"),
     "Topic.tags": (None, {"owner": "orders"}),
+    "Topic.existing": (None, {"ssm": "/platform/alerts-topic-arn"}),
     "Topic.fifo": ("FIFO topic (name gets .fifo)", False),
     "Topic.content_based_deduplication": ("FIFO only: deduplicate by message body", True),
     "TopicEvent.topic": (None, "order-events"),

@@ -11,6 +11,7 @@ from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.model import TopicEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value
@@ -19,6 +20,9 @@ from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
 ASYNC = True  # SNS invokes Lambda asynchronously
 SNS_MANAGED_KEY = "alias/aws/sns"
 SNS = "sns.amazonaws.com"
+# How a topic's ARN holds its name (`existing:`, generator/plan/existing.py).
+EXISTING = Shape("sns")
+TOPIC_NAME_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -51,18 +55,20 @@ class Subscription:
     filter: Any = None  # the filter policy as written
     event_path: tuple = ()  # lambda subscriptions: the `topic` event it comes from
     where: tuple = ()  # the `topic` event or `subscribe` entry in the blueprint
+    topic_arn: Any = None  # HCL expression of the topic's ARN (an existing topic's as referenced)
 
 
 @dataclass(frozen=True)
 class TopicPart:
     topics: tuple[TopicPlan, ...] = ()
     subscriptions: tuple[Subscription, ...] = ()
+    existing: tuple[ExistingPlan, ...] = ()  # topics another stack owns: referenced, never created
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_sns_topic", t.tf): t.physical for t in self.topics}
 
     def queue_sources(self) -> list[tuple[str, str, Raw]]:
-        return [(s.queue_ref, SNS, Raw(f"aws_sns_topic.{s.topic_tf}.arn")) for s in self.subscriptions]
+        return [(s.queue_ref, SNS, Raw(s.topic_arn)) for s in self.subscriptions]
 
     def named(self) -> list[Named]:
         out = [Named(f"aws_sns_topic.{t.tf}", t.physical, ("topics", t.name)) for t in self.topics]
@@ -73,14 +79,14 @@ class TopicPart:
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        return [("sns.tf", "sns.tf.j2")]
+        return [("sns.tf", "sns.tf.j2")] if self.topics or self.subscriptions else []
 
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         nodes = [
             Node(node_id("topic", t.name), "topic", "Topics", t.name, "FIFO" if t.fifo else "", shape="hexagon",
                  facts=(("type", "FIFO" if t.fifo else "standard"),))
             for t in self.topics
-        ]
+        ] + existing_nodes("topic", "topic", "Topics", self.existing, shape="hexagon")
         edges = [
             Edge(node_id("topic", s.topic), node_id("function", s.function.name) if s.function else node_id("queue", s.queue),
                  "async invoke" if s.function else "deliver")
@@ -100,6 +106,8 @@ class TopicPart:
 def topic_name(names: Names, name: str, topic) -> str:
     """The topic's physical name as a template: `name:` (placeholders; `.fifo` added to a FIFO
     topic's name when it lacks it) or {service}-{stage}-<name>[.fifo]."""
+    if topic is not None and topic.existing is not None:  # as referenced; the longest possible from SSM
+        return name_template(names, topic.existing, EXISTING) or "x" * TOPIC_NAME_MAX
     fifo = bool(topic is not None and topic.fifo)
     if topic is not None and topic.name:
         text = names.template(topic.name)
@@ -108,7 +116,12 @@ def topic_name(names: Names, name: str, topic) -> str:
 
 
 def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
-    """What `${topic:<name>.<attr>}` may read (generator/plan/refs.py)."""
+    """What `${topic:<name>.<attr>}` may read (generator/plan/refs.py), and what uses, topic events
+    and subscriptions reference: the resource's attributes, or an existing topic's name and ARN."""
+    t = bp.topics.get(name)
+    if t is not None and t.existing is not None:
+        ref = reference(names, t.existing, EXISTING)
+        return {"name": quoted(ref.name), "arn": quoted(ref.arn)}
     ref = f"aws_sns_topic.{tf_id(name)}"
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
@@ -118,11 +131,13 @@ def json_value(value: Any) -> Raw:
 
 
 def use(entry, ctx: PlanContext, function: str) -> Access:
-    ref = f"aws_sns_topic.{tf_id(entry.topic)}"
+    arn = attributes(ctx.bp, ctx.names, entry.topic)["arn"]
+    topic = ctx.bp.topics.get(entry.topic)
     return Access(
-        env={f"{env_prefix(entry.topic)}_TOPIC_ARN": Raw(f"{ref}.arn")},
-        grants=[(camel("topic", entry.topic, "publish"), g) for g in expand("topic", "publish", arn=f"{ref}.arn")],
-        kms=(("topic", entry.access),),
+        env={f"{env_prefix(entry.topic)}_TOPIC_ARN": arn},
+        grants=[(camel("topic", entry.topic, "publish"), g) for g in expand("topic", "publish", arn=arn)],
+        # the blueprint's kms_key encrypts the topics it creates, never an existing one
+        kms=() if topic is not None and topic.existing is not None else (("topic", entry.access),),
     )
 
 
@@ -139,6 +154,7 @@ def plan(ctx: PlanContext) -> TopicPart | None:
             tags=tuple(sorted(t.tags.items())),
         )
         for name, t in sorted(bp.topics.items())
+        if t.existing is None
     )
     subs = []
     for fname in sorted(bp.functions):
@@ -161,6 +177,7 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         filter=ev.filter,
                         event_path=("functions", fname, "events", i),
                         where=("functions", fname, "events", i),
+                        topic_arn=attributes(bp, ctx.names, ev.topic)["arn"],
                     )
                 )
     for qname in sorted(bp.queues):
@@ -184,8 +201,10 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         queue=qname,
                         filter=entry.filter,
                         where=("queues", qname, "subscribe", j),
+                        topic_arn=attributes(bp, ctx.names, topic)["arn"],
                     )
                 )
-    if not topics and not subs:
+    existing = existing_plans(ctx, "topics", EXISTING)
+    if not topics and not subs and not existing:
         return None
-    return TopicPart(topics, tuple(sorted(subs, key=lambda s: s.tf)))
+    return TopicPart(topics, tuple(sorted(subs, key=lambda s: s.tf)), existing)
