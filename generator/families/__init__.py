@@ -63,6 +63,7 @@ REGISTRY: tuple[Family, ...] = (
     Family("parameter", section="parameters", use="parameter"),
     Family("observability", section="observability"),
     Family("function", section="functions", use="function"),
+    Family("exports", section="exports"),  # last: publishes what every other family planned
 )
 
 

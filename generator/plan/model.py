@@ -102,6 +102,41 @@ class DeliveryMetric:
     where: tuple = ()  # blueprint path of what it watches
 
 
+@dataclass(frozen=True)
+class Export:
+    """One name, ARN or URL of something the stage owns, for other stacks: an output
+    `<kind>_<name>_<attr>` in outputs.tf, and with `exports.ssm_prefix` an SSM parameter
+    `<prefix>/<kind>/<name>/<attr>`. Parts offer them as `exports()`; existing objects have none."""
+
+    kind: str  # the family name: table, queue, ..., api
+    name: str | None  # the logical name (None: the API, which has none)
+    attr: str  # name, arn, url, id, execution_arn, stream_arn
+    value: Any  # HCL expression
+    new_output: bool = True  # False: a v1 output already carries it (api_url)
+
+    @property
+    def output(self) -> str:
+        from generator.plan.naming import tf_id
+
+        return tf_id(self.kind, self.name or "", self.attr)
+
+    @property
+    def path(self) -> str:
+        """Below the prefix: `/<kind>/<name>/<attr>` (`/api/<attr>`)."""
+        return "/" + "/".join(p for p in (self.kind, self.name, self.attr) if p)
+
+    @property
+    def description(self) -> str:
+        words = {"name": "Name", "arn": "ARN", "url": "URL", "id": "ID", "execution_arn": "Execution ARN",
+                 "stream_arn": "Stream ARN"}
+        what = f"{self.kind} {self.name}" if self.name else f"the {self.kind.upper()}"
+        return f"{words.get(self.attr, self.attr)} of {what}."
+
+
+def exports_of(part) -> list[Export]:
+    return part.exports() if hasattr(part, "exports") else []
+
+
 @lru_cache(maxsize=None)
 def async_kinds() -> frozenset[str]:
     """Event kinds AWS invokes asynchronously (a family's plan says `ASYNC = True`): their
@@ -163,6 +198,11 @@ class StagePlan:
     def api(self):
         """The API part (families.api.plan.ApiPlan) or None: what most consumers of a plan ask for."""
         return self.parts.api
+
+    @property
+    def exports(self) -> tuple[Export, ...]:
+        """What every part publishes (`exports()`), in registry order; outputs.tf lists them."""
+        return tuple(e for part in self.parts for e in exports_of(part))
 
     @property
     def failure_queues(self) -> tuple[FailureQueue, ...]:

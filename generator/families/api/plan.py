@@ -11,7 +11,7 @@ from generator.families.api.model import HttpEvent
 from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
 from generator.plan.context import Access, PlanContext
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import route_id, tf_id
 from generator.families.api.model import ApiLogging
 from generator.plan.naming import Names
@@ -92,6 +92,13 @@ class ApiPlan:
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("api.tf", f"api_{self.type}.tf.j2")]
+
+    def exports(self) -> list[Export]:
+        """The URL clients call (v1's `api_url` output already carries it), its id and execution ARN."""
+        ref = "aws_apigatewayv2_api.api" if self.type == "http" else "aws_api_gateway_rest_api.api"
+        url = "aws_apigatewayv2_stage.default.invoke_url" if self.type == "http" else "aws_api_gateway_stage.api.invoke_url"
+        return [Export("api", None, "url", Raw(url), new_output=False), Export("api", None, "id", Raw(f"{ref}.id")),
+                Export("api", None, "execution_arn", Raw(f"{ref}.execution_arn"))]
 
 
     @property

@@ -12,7 +12,7 @@ from generator.families.function.plan import async_failure
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value, max_length
 from generator.plan.security import bucket_skips
@@ -66,6 +66,10 @@ class BucketPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_s3_bucket", b.tf): b.physical for b in self.buckets}
+
+    def exports(self) -> list[Export]:
+        return [e for b in self.buckets for e in (Export("bucket", b.name, "name", Raw(f"aws_s3_bucket.{b.tf}.bucket")),
+                                                   Export("bucket", b.name, "arn", Raw(f"aws_s3_bucket.{b.tf}.arn")))]
 
     def named(self) -> list[Named]:
         out = []

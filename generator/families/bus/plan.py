@@ -14,7 +14,7 @@ from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import DeliveryMetric, FailureQueue, Named
+from generator.plan.model import DeliveryMetric, Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
 from generator.plan.views import Edge, Node, Trigger, clip, compact_json, duration, node_id
@@ -129,6 +129,10 @@ class BusPart:
                 ),
             ]
         return out
+
+    def exports(self) -> list[Export]:
+        return [Export("bus", b.name, attr, Raw(f"aws_cloudwatch_event_bus.{b.tf}.{attr}"))
+                for b in self.buses for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
         out = [Named(f"aws_cloudwatch_event_bus.{b.tf}", b.physical, ("buses", b.name)) for b in self.buses]

@@ -32,7 +32,7 @@ from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.conditions import narrowed_actions
 from generator.plan.context import Access, PlanContext
 from generator.plan.iam import merge_statements
-from generator.plan.model import DeliveryMetric, FailureQueue, Named, Reason, Statement, async_kinds, condition_triples
+from generator.plan.model import DeliveryMetric, Export, FailureQueue, Named, Reason, Statement, async_kinds, condition_triples
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
 from generator.plan.views import Edge, Node, duration, node_id
@@ -230,6 +230,10 @@ class FunctionPart:
                               shape="queue", facts=(("retention", duration(q.retention_seconds)),), rank=4))
             edges.append(Edge(node_id("function", q.function.name), node_id("failures", q.tf), "on failure", failure=True))
         return nodes, edges
+
+    def exports(self) -> list[Export]:
+        return [e for fn in self.functions for e in (Export("function", fn.name, "name", Raw(f"aws_lambda_function.{fn.tf}.function_name")),
+                                                      Export("function", fn.name, "arn", Raw(f"aws_lambda_function.{fn.tf}.arn")))]
 
     def delivery_metrics(self) -> list[DeliveryMetric]:
         """An async function's failed events go to its failure queue twice over (dead-letter queue and

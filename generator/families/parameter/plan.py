@@ -10,7 +10,7 @@ from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value, shown
 from generator.plan.views import Edge, Node, node_id
@@ -39,6 +39,10 @@ class ParameterPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_ssm_parameter", p.tf): p.physical for p in self.parameters}
+
+    def exports(self) -> list[Export]:
+        return [Export("parameter", p.name, attr, Raw(f"aws_ssm_parameter.{p.tf}.{attr}"))
+                for p in self.parameters for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
         return [Named(f"aws_ssm_parameter.{p.tf}", p.physical, ("parameters", p.name)) for p in self.parameters]

@@ -12,7 +12,7 @@ from generator.families.queue.model import QueueEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import FailureQueue, Named
+from generator.plan.model import Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value, shown, without_prefix
 from generator.plan.views import Edge, Node, Trigger, duration, node_id
@@ -91,6 +91,10 @@ class QueuePart:
             FailureQueue(q.dlq_tf, q.dlq_physical, f"dead-letter queue of {q.name}", q.consumers,
                          where=("queues", q.name)) for q in self.queues if q.dlq_tf
         ]
+
+    def exports(self) -> list[Export]:
+        return [Export("queue", q.name, attr, Raw(f"aws_sqs_queue.{q.tf}.{attr}"))
+                for q in self.queues for attr in ("name", "arn", "url")]
 
     def named(self) -> list[Named]:
         out = []

@@ -11,7 +11,7 @@ from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, quoted, reference
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
 from generator.plan.security import kms_key_arn, secret_skips
@@ -72,6 +72,10 @@ class SecretPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_secretsmanager_secret", s.tf): s.physical for s in self.secrets}
+
+    def exports(self) -> list[Export]:
+        return [Export("secret", s.name, attr, Raw(f"aws_secretsmanager_secret.{s.tf}.{attr}"))
+                for s in self.secrets for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
         return [Named(f"aws_secretsmanager_secret.{s.tf}", s.physical, ("secrets", s.name)) for s in self.secrets]

@@ -11,7 +11,7 @@ from generator.families.table.model import StreamEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import FailureQueue, Named
+from generator.plan.model import Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value
 from generator.plan.security import table_skips
@@ -89,6 +89,15 @@ class TablePart:
                          where=s.event_path)
             for s in self.streams
         ]
+
+    def exports(self) -> list[Export]:
+        out = []
+        for t in self.tables:
+            ref = f"aws_dynamodb_table.{t.tf}"
+            out += [Export("table", t.name, "name", Raw(f"{ref}.name")), Export("table", t.name, "arn", Raw(f"{ref}.arn"))]
+            if t.stream_view_type:
+                out.append(Export("table", t.name, "stream_arn", Raw(f"{ref}.stream_arn")))
+        return out
 
     def named(self) -> list[Named]:
         out = [Named(f"aws_dynamodb_table.{t.tf}", t.physical, ("tables", t.name)) for t in self.tables]

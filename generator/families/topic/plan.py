@@ -12,7 +12,7 @@ from generator.families.topic.model import TopicEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import hcl_value
 from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
@@ -69,6 +69,9 @@ class TopicPart:
 
     def queue_sources(self) -> list[tuple[str, str, Raw]]:
         return [(s.queue_ref, SNS, Raw(s.topic_arn)) for s in self.subscriptions]
+
+    def exports(self) -> list[Export]:
+        return [Export("topic", t.name, attr, Raw(f"aws_sns_topic.{t.tf}.{attr}")) for t in self.topics for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
         out = [Named(f"aws_sns_topic.{t.tf}", t.physical, ("topics", t.name)) for t in self.topics]

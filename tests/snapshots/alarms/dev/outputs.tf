@@ -36,3 +36,88 @@ output "queue_urls" {
     "work"   = aws_sqs_queue.work.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_events_name" {
+  description = "Name of table events."
+  value       = aws_dynamodb_table.events.name
+}
+
+output "table_events_arn" {
+  description = "ARN of table events."
+  value       = aws_dynamodb_table.events.arn
+}
+
+output "table_events_stream_arn" {
+  description = "Stream ARN of table events."
+  value       = aws_dynamodb_table.events.stream_arn
+}
+
+output "queue_no_dlq_name" {
+  description = "Name of queue no-dlq."
+  value       = aws_sqs_queue.no_dlq.name
+}
+
+output "queue_no_dlq_arn" {
+  description = "ARN of queue no-dlq."
+  value       = aws_sqs_queue.no_dlq.arn
+}
+
+output "queue_no_dlq_url" {
+  description = "URL of queue no-dlq."
+  value       = aws_sqs_queue.no_dlq.url
+}
+
+output "queue_work_name" {
+  description = "Name of queue work."
+  value       = aws_sqs_queue.work.name
+}
+
+output "queue_work_arn" {
+  description = "ARN of queue work."
+  value       = aws_sqs_queue.work.arn
+}
+
+output "queue_work_url" {
+  description = "URL of queue work."
+  value       = aws_sqs_queue.work.url
+}
+
+output "function_api_name" {
+  description = "Name of function api."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "function_api_arn" {
+  description = "ARN of function api."
+  value       = aws_lambda_function.api.arn
+}
+
+output "function_project_name" {
+  description = "Name of function project."
+  value       = aws_lambda_function.project.function_name
+}
+
+output "function_project_arn" {
+  description = "ARN of function project."
+  value       = aws_lambda_function.project.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}

@@ -17,3 +17,23 @@ output "function_arns" {
     "get-item" = aws_lambda_function.get_item.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_api_gateway_rest_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_api_gateway_rest_api.api.execution_arn
+}
+
+output "function_get_item_name" {
+  description = "Name of function get-item."
+  value       = aws_lambda_function.get_item.function_name
+}
+
+output "function_get_item_arn" {
+  description = "ARN of function get-item."
+  value       = aws_lambda_function.get_item.arn
+}

@@ -42,3 +42,68 @@ output "failure_queue_urls" {
     "on-signal" = aws_sqs_queue.on_signal_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_work_name" {
+  description = "Name of queue work."
+  value       = aws_sqs_queue.work.name
+}
+
+output "queue_work_arn" {
+  description = "ARN of queue work."
+  value       = aws_sqs_queue.work.arn
+}
+
+output "queue_work_url" {
+  description = "URL of queue work."
+  value       = aws_sqs_queue.work.url
+}
+
+output "topic_signals_name" {
+  description = "Name of topic signals."
+  value       = aws_sns_topic.signals.name
+}
+
+output "topic_signals_arn" {
+  description = "ARN of topic signals."
+  value       = aws_sns_topic.signals.arn
+}
+
+output "function_api_name" {
+  description = "Name of function api."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "function_api_arn" {
+  description = "ARN of function api."
+  value       = aws_lambda_function.api.arn
+}
+
+output "function_on_signal_name" {
+  description = "Name of function on-signal."
+  value       = aws_lambda_function.on_signal.function_name
+}
+
+output "function_on_signal_arn" {
+  description = "ARN of function on-signal."
+  value       = aws_lambda_function.on_signal.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}

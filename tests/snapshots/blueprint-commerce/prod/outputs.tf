@@ -67,3 +67,178 @@ output "failure_queue_urls" {
     "store-receipt"    = aws_sqs_queue.store_receipt_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_orders_name" {
+  description = "Name of table orders."
+  value       = aws_dynamodb_table.orders.name
+}
+
+output "table_orders_arn" {
+  description = "ARN of table orders."
+  value       = aws_dynamodb_table.orders.arn
+}
+
+output "table_orders_stream_arn" {
+  description = "Stream ARN of table orders."
+  value       = aws_dynamodb_table.orders.stream_arn
+}
+
+output "queue_fulfilment_name" {
+  description = "Name of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.name
+}
+
+output "queue_fulfilment_arn" {
+  description = "ARN of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.arn
+}
+
+output "queue_fulfilment_url" {
+  description = "URL of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.url
+}
+
+output "queue_invoices_name" {
+  description = "Name of queue invoices."
+  value       = aws_sqs_queue.invoices.name
+}
+
+output "queue_invoices_arn" {
+  description = "ARN of queue invoices."
+  value       = aws_sqs_queue.invoices.arn
+}
+
+output "queue_invoices_url" {
+  description = "URL of queue invoices."
+  value       = aws_sqs_queue.invoices.url
+}
+
+output "topic_order_events_name" {
+  description = "Name of topic order-events."
+  value       = aws_sns_topic.order_events.name
+}
+
+output "topic_order_events_arn" {
+  description = "ARN of topic order-events."
+  value       = aws_sns_topic.order_events.arn
+}
+
+output "bus_commerce_name" {
+  description = "Name of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.name
+}
+
+output "bus_commerce_arn" {
+  description = "ARN of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.arn
+}
+
+output "bucket_receipts_name" {
+  description = "Name of bucket receipts."
+  value       = aws_s3_bucket.receipts.bucket
+}
+
+output "bucket_receipts_arn" {
+  description = "ARN of bucket receipts."
+  value       = aws_s3_bucket.receipts.arn
+}
+
+output "secret_stripe_key_name" {
+  description = "Name of secret stripe-key."
+  value       = aws_secretsmanager_secret.stripe_key.name
+}
+
+output "secret_stripe_key_arn" {
+  description = "ARN of secret stripe-key."
+  value       = aws_secretsmanager_secret.stripe_key.arn
+}
+
+output "parameter_carriers_name" {
+  description = "Name of parameter carriers."
+  value       = aws_ssm_parameter.carriers.name
+}
+
+output "parameter_carriers_arn" {
+  description = "ARN of parameter carriers."
+  value       = aws_ssm_parameter.carriers.arn
+}
+
+output "function_create_order_name" {
+  description = "Name of function create-order."
+  value       = aws_lambda_function.create_order.function_name
+}
+
+output "function_create_order_arn" {
+  description = "ARN of function create-order."
+  value       = aws_lambda_function.create_order.arn
+}
+
+output "function_fulfil_order_name" {
+  description = "Name of function fulfil-order."
+  value       = aws_lambda_function.fulfil_order.function_name
+}
+
+output "function_fulfil_order_arn" {
+  description = "ARN of function fulfil-order."
+  value       = aws_lambda_function.fulfil_order.arn
+}
+
+output "function_get_order_name" {
+  description = "Name of function get-order."
+  value       = aws_lambda_function.get_order.function_name
+}
+
+output "function_get_order_arn" {
+  description = "ARN of function get-order."
+  value       = aws_lambda_function.get_order.arn
+}
+
+output "function_nightly_report_name" {
+  description = "Name of function nightly-report."
+  value       = aws_lambda_function.nightly_report.function_name
+}
+
+output "function_nightly_report_arn" {
+  description = "ARN of function nightly-report."
+  value       = aws_lambda_function.nightly_report.arn
+}
+
+output "function_on_order_created_name" {
+  description = "Name of function on-order-created."
+  value       = aws_lambda_function.on_order_created.function_name
+}
+
+output "function_on_order_created_arn" {
+  description = "ARN of function on-order-created."
+  value       = aws_lambda_function.on_order_created.arn
+}
+
+output "function_project_orders_name" {
+  description = "Name of function project-orders."
+  value       = aws_lambda_function.project_orders.function_name
+}
+
+output "function_project_orders_arn" {
+  description = "ARN of function project-orders."
+  value       = aws_lambda_function.project_orders.arn
+}
+
+output "function_store_receipt_name" {
+  description = "Name of function store-receipt."
+  value       = aws_lambda_function.store_receipt.function_name
+}
+
+output "function_store_receipt_arn" {
+  description = "ARN of function store-receipt."
+  value       = aws_lambda_function.store_receipt.arn
+}

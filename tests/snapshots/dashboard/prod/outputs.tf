@@ -26,3 +26,48 @@ output "queue_urls" {
     "jobs" = aws_sqs_queue.jobs.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_jobs_name" {
+  description = "Name of queue jobs."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "queue_jobs_arn" {
+  description = "ARN of queue jobs."
+  value       = aws_sqs_queue.jobs.arn
+}
+
+output "queue_jobs_url" {
+  description = "URL of queue jobs."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "function_job_name" {
+  description = "Name of function job."
+  value       = aws_lambda_function.job.function_name
+}
+
+output "function_job_arn" {
+  description = "ARN of function job."
+  value       = aws_lambda_function.job.arn
+}
+
+output "function_web_name" {
+  description = "Name of function web."
+  value       = aws_lambda_function.web.function_name
+}
+
+output "function_web_arn" {
+  description = "ARN of function web."
+  value       = aws_lambda_function.web.arn
+}

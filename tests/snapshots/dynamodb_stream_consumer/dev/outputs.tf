@@ -21,3 +21,38 @@ output "table_names" {
     "entries" = aws_dynamodb_table.entries.name
   }
 }
+
+output "table_entries_name" {
+  description = "Name of table entries."
+  value       = aws_dynamodb_table.entries.name
+}
+
+output "table_entries_arn" {
+  description = "ARN of table entries."
+  value       = aws_dynamodb_table.entries.arn
+}
+
+output "table_entries_stream_arn" {
+  description = "Stream ARN of table entries."
+  value       = aws_dynamodb_table.entries.stream_arn
+}
+
+output "function_audit_name" {
+  description = "Name of function audit."
+  value       = aws_lambda_function.audit.function_name
+}
+
+output "function_audit_arn" {
+  description = "ARN of function audit."
+  value       = aws_lambda_function.audit.arn
+}
+
+output "function_project_entries_name" {
+  description = "Name of function project-entries."
+  value       = aws_lambda_function.project_entries.function_name
+}
+
+output "function_project_entries_arn" {
+  description = "ARN of function project-entries."
+  value       = aws_lambda_function.project_entries.arn
+}

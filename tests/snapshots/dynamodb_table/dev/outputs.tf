@@ -22,3 +22,48 @@ output "table_names" {
     "items"    = aws_dynamodb_table.items.name
   }
 }
+
+output "table_counters_name" {
+  description = "Name of table counters."
+  value       = aws_dynamodb_table.counters.name
+}
+
+output "table_counters_arn" {
+  description = "ARN of table counters."
+  value       = aws_dynamodb_table.counters.arn
+}
+
+output "table_items_name" {
+  description = "Name of table items."
+  value       = aws_dynamodb_table.items.name
+}
+
+output "table_items_arn" {
+  description = "ARN of table items."
+  value       = aws_dynamodb_table.items.arn
+}
+
+output "table_items_stream_arn" {
+  description = "Stream ARN of table items."
+  value       = aws_dynamodb_table.items.stream_arn
+}
+
+output "function_reader_name" {
+  description = "Name of function reader."
+  value       = aws_lambda_function.reader.function_name
+}
+
+output "function_reader_arn" {
+  description = "ARN of function reader."
+  value       = aws_lambda_function.reader.arn
+}
+
+output "function_writer_name" {
+  description = "Name of function writer."
+  value       = aws_lambda_function.writer.function_name
+}
+
+output "function_writer_arn" {
+  description = "ARN of function writer."
+  value       = aws_lambda_function.writer.arn
+}

@@ -41,3 +41,78 @@ output "event_bus_names" {
     "commerce" = aws_cloudwatch_event_bus.commerce.name
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_audit_name" {
+  description = "Name of table audit."
+  value       = aws_dynamodb_table.audit.name
+}
+
+output "table_audit_arn" {
+  description = "ARN of table audit."
+  value       = aws_dynamodb_table.audit.arn
+}
+
+output "table_orders_name" {
+  description = "Name of table orders."
+  value       = aws_dynamodb_table.orders.name
+}
+
+output "table_orders_arn" {
+  description = "ARN of table orders."
+  value       = aws_dynamodb_table.orders.arn
+}
+
+output "queue_jobs_name" {
+  description = "Name of queue jobs."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "queue_jobs_arn" {
+  description = "ARN of queue jobs."
+  value       = aws_sqs_queue.jobs.arn
+}
+
+output "queue_jobs_url" {
+  description = "URL of queue jobs."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "bus_commerce_name" {
+  description = "Name of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.name
+}
+
+output "bus_commerce_arn" {
+  description = "ARN of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.arn
+}
+
+output "function_api_name" {
+  description = "Name of function api."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "function_api_arn" {
+  description = "ARN of function api."
+  value       = aws_lambda_function.api.arn
+}
+
+output "function_reader_name" {
+  description = "Name of function reader."
+  value       = aws_lambda_function.reader.function_name
+}
+
+output "function_reader_arn" {
+  description = "ARN of function reader."
+  value       = aws_lambda_function.reader.arn
+}

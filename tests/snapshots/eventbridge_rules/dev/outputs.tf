@@ -31,3 +31,43 @@ output "failure_queue_urls" {
     "on-order-created" = aws_sqs_queue.on_order_created_failures.url
   }
 }
+
+output "bus_commerce_name" {
+  description = "Name of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.name
+}
+
+output "bus_commerce_arn" {
+  description = "ARN of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.arn
+}
+
+output "function_on_ec2_change_name" {
+  description = "Name of function on-ec2-change."
+  value       = aws_lambda_function.on_ec2_change.function_name
+}
+
+output "function_on_ec2_change_arn" {
+  description = "ARN of function on-ec2-change."
+  value       = aws_lambda_function.on_ec2_change.arn
+}
+
+output "function_on_order_created_name" {
+  description = "Name of function on-order-created."
+  value       = aws_lambda_function.on_order_created.function_name
+}
+
+output "function_on_order_created_arn" {
+  description = "ARN of function on-order-created."
+  value       = aws_lambda_function.on_order_created.arn
+}
+
+output "function_publisher_name" {
+  description = "Name of function publisher."
+  value       = aws_lambda_function.publisher.function_name
+}
+
+output "function_publisher_arn" {
+  description = "ARN of function publisher."
+  value       = aws_lambda_function.publisher.arn
+}

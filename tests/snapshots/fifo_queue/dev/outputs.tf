@@ -22,3 +22,53 @@ output "queue_urls" {
     "refunds"  = aws_sqs_queue.refunds.url
   }
 }
+
+output "queue_invoices_name" {
+  description = "Name of queue invoices."
+  value       = aws_sqs_queue.invoices.name
+}
+
+output "queue_invoices_arn" {
+  description = "ARN of queue invoices."
+  value       = aws_sqs_queue.invoices.arn
+}
+
+output "queue_invoices_url" {
+  description = "URL of queue invoices."
+  value       = aws_sqs_queue.invoices.url
+}
+
+output "queue_refunds_name" {
+  description = "Name of queue refunds."
+  value       = aws_sqs_queue.refunds.name
+}
+
+output "queue_refunds_arn" {
+  description = "ARN of queue refunds."
+  value       = aws_sqs_queue.refunds.arn
+}
+
+output "queue_refunds_url" {
+  description = "URL of queue refunds."
+  value       = aws_sqs_queue.refunds.url
+}
+
+output "function_issue_invoice_name" {
+  description = "Name of function issue-invoice."
+  value       = aws_lambda_function.issue_invoice.function_name
+}
+
+output "function_issue_invoice_arn" {
+  description = "ARN of function issue-invoice."
+  value       = aws_lambda_function.issue_invoice.arn
+}
+
+output "function_request_invoice_name" {
+  description = "Name of function request-invoice."
+  value       = aws_lambda_function.request_invoice.function_name
+}
+
+output "function_request_invoice_arn" {
+  description = "ARN of function request-invoice."
+  value       = aws_lambda_function.request_invoice.arn
+}

@@ -21,3 +21,33 @@ output "table_names" {
     "vehicles" = aws_dynamodb_table.vehicles.name
   }
 }
+
+output "table_vehicles_name" {
+  description = "Name of table vehicles."
+  value       = aws_dynamodb_table.vehicles.name
+}
+
+output "table_vehicles_arn" {
+  description = "ARN of table vehicles."
+  value       = aws_dynamodb_table.vehicles.arn
+}
+
+output "function_report_name" {
+  description = "Name of function report."
+  value       = aws_lambda_function.report.function_name
+}
+
+output "function_report_arn" {
+  description = "ARN of function report."
+  value       = aws_lambda_function.report.arn
+}
+
+output "function_track_name" {
+  description = "Name of function track."
+  value       = aws_lambda_function.track.function_name
+}
+
+output "function_track_arn" {
+  description = "ARN of function track."
+  value       = aws_lambda_function.track.arn
+}

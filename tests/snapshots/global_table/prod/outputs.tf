@@ -19,3 +19,28 @@ output "table_names" {
     "users" = aws_dynamodb_table.users.name
   }
 }
+
+output "table_users_name" {
+  description = "Name of table users."
+  value       = aws_dynamodb_table.users.name
+}
+
+output "table_users_arn" {
+  description = "ARN of table users."
+  value       = aws_dynamodb_table.users.arn
+}
+
+output "table_users_stream_arn" {
+  description = "Stream ARN of table users."
+  value       = aws_dynamodb_table.users.stream_arn
+}
+
+output "function_read_user_name" {
+  description = "Name of function read-user."
+  value       = aws_lambda_function.read_user.function_name
+}
+
+output "function_read_user_arn" {
+  description = "ARN of function read-user."
+  value       = aws_lambda_function.read_user.arn
+}

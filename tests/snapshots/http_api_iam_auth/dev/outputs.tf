@@ -17,3 +17,23 @@ output "function_arns" {
     "report" = aws_lambda_function.report.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "function_report_name" {
+  description = "Name of function report."
+  value       = aws_lambda_function.report.function_name
+}
+
+output "function_report_arn" {
+  description = "ARN of function report."
+  value       = aws_lambda_function.report.arn
+}

@@ -26,3 +26,43 @@ output "event_bus_names" {
     "commerce" = aws_cloudwatch_event_bus.commerce.name
   }
 }
+
+output "table_sessions_name" {
+  description = "Name of table sessions."
+  value       = aws_dynamodb_table.sessions.name
+}
+
+output "table_sessions_arn" {
+  description = "ARN of table sessions."
+  value       = aws_dynamodb_table.sessions.arn
+}
+
+output "bus_commerce_name" {
+  description = "Name of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.name
+}
+
+output "bus_commerce_arn" {
+  description = "ARN of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.arn
+}
+
+output "bucket_reports_name" {
+  description = "Name of bucket reports."
+  value       = aws_s3_bucket.reports.bucket
+}
+
+output "bucket_reports_arn" {
+  description = "ARN of bucket reports."
+  value       = aws_s3_bucket.reports.arn
+}
+
+output "function_publisher_name" {
+  description = "Name of function publisher."
+  value       = aws_lambda_function.publisher.function_name
+}
+
+output "function_publisher_arn" {
+  description = "ARN of function publisher."
+  value       = aws_lambda_function.publisher.arn
+}

@@ -12,3 +12,13 @@ output "function_arns" {
     "send-mail" = aws_lambda_function.send_mail.arn
   }
 }
+
+output "function_send_mail_name" {
+  description = "Name of function send-mail."
+  value       = aws_lambda_function.send_mail.function_name
+}
+
+output "function_send_mail_arn" {
+  description = "ARN of function send-mail."
+  value       = aws_lambda_function.send_mail.arn
+}

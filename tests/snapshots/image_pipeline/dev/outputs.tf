@@ -47,3 +47,118 @@ output "failure_queue_urls" {
     "on-upload" = aws_sqs_queue.on_upload_failures.url
   }
 }
+
+output "table_images_name" {
+  description = "Name of table images."
+  value       = aws_dynamodb_table.images.name
+}
+
+output "table_images_arn" {
+  description = "ARN of table images."
+  value       = aws_dynamodb_table.images.arn
+}
+
+output "table_images_stream_arn" {
+  description = "Stream ARN of table images."
+  value       = aws_dynamodb_table.images.stream_arn
+}
+
+output "queue_audit_q_name" {
+  description = "Name of queue audit-q."
+  value       = aws_sqs_queue.audit_q.name
+}
+
+output "queue_audit_q_arn" {
+  description = "ARN of queue audit-q."
+  value       = aws_sqs_queue.audit_q.arn
+}
+
+output "queue_audit_q_url" {
+  description = "URL of queue audit-q."
+  value       = aws_sqs_queue.audit_q.url
+}
+
+output "queue_resize_q_name" {
+  description = "Name of queue resize-q."
+  value       = aws_sqs_queue.resize_q.name
+}
+
+output "queue_resize_q_arn" {
+  description = "ARN of queue resize-q."
+  value       = aws_sqs_queue.resize_q.arn
+}
+
+output "queue_resize_q_url" {
+  description = "URL of queue resize-q."
+  value       = aws_sqs_queue.resize_q.url
+}
+
+output "topic_image_ready_name" {
+  description = "Name of topic image-ready."
+  value       = aws_sns_topic.image_ready.name
+}
+
+output "topic_image_ready_arn" {
+  description = "ARN of topic image-ready."
+  value       = aws_sns_topic.image_ready.arn
+}
+
+output "bucket_thumbs_name" {
+  description = "Name of bucket thumbs."
+  value       = aws_s3_bucket.thumbs.bucket
+}
+
+output "bucket_thumbs_arn" {
+  description = "ARN of bucket thumbs."
+  value       = aws_s3_bucket.thumbs.arn
+}
+
+output "bucket_uploads_1_name" {
+  description = "Name of bucket uploads-1."
+  value       = aws_s3_bucket.uploads_1.bucket
+}
+
+output "bucket_uploads_1_arn" {
+  description = "ARN of bucket uploads-1."
+  value       = aws_s3_bucket.uploads_1.arn
+}
+
+output "function_auditor_name" {
+  description = "Name of function auditor."
+  value       = aws_lambda_function.auditor.function_name
+}
+
+output "function_auditor_arn" {
+  description = "ARN of function auditor."
+  value       = aws_lambda_function.auditor.arn
+}
+
+output "function_indexer2_name" {
+  description = "Name of function indexer2."
+  value       = aws_lambda_function.indexer2.function_name
+}
+
+output "function_indexer2_arn" {
+  description = "ARN of function indexer2."
+  value       = aws_lambda_function.indexer2.arn
+}
+
+output "function_on_upload_name" {
+  description = "Name of function on-upload."
+  value       = aws_lambda_function.on_upload.function_name
+}
+
+output "function_on_upload_arn" {
+  description = "ARN of function on-upload."
+  value       = aws_lambda_function.on_upload.arn
+}
+
+output "function_resizer_name" {
+  description = "Name of function resizer."
+  value       = aws_lambda_function.resizer.function_name
+}
+
+output "function_resizer_arn" {
+  description = "ARN of function resizer."
+  value       = aws_lambda_function.resizer.arn
+}

@@ -19,3 +19,33 @@ output "function_arns" {
     "settle"      = aws_lambda_function.settle.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "function_price_quote_name" {
+  description = "Name of function price-quote."
+  value       = aws_lambda_function.price_quote.function_name
+}
+
+output "function_price_quote_arn" {
+  description = "ARN of function price-quote."
+  value       = aws_lambda_function.price_quote.arn
+}
+
+output "function_settle_name" {
+  description = "Name of function settle."
+  value       = aws_lambda_function.settle.function_name
+}
+
+output "function_settle_arn" {
+  description = "ARN of function settle."
+  value       = aws_lambda_function.settle.arn
+}

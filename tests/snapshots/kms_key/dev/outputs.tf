@@ -39,3 +39,113 @@ output "queue_urls" {
     "postings" = aws_sqs_queue.postings.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_entries_name" {
+  description = "Name of table entries."
+  value       = aws_dynamodb_table.entries.name
+}
+
+output "table_entries_arn" {
+  description = "ARN of table entries."
+  value       = aws_dynamodb_table.entries.arn
+}
+
+output "table_entries_stream_arn" {
+  description = "Stream ARN of table entries."
+  value       = aws_dynamodb_table.entries.stream_arn
+}
+
+output "queue_postings_name" {
+  description = "Name of queue postings."
+  value       = aws_sqs_queue.postings.name
+}
+
+output "queue_postings_arn" {
+  description = "ARN of queue postings."
+  value       = aws_sqs_queue.postings.arn
+}
+
+output "queue_postings_url" {
+  description = "URL of queue postings."
+  value       = aws_sqs_queue.postings.url
+}
+
+output "bucket_statements_name" {
+  description = "Name of bucket statements."
+  value       = aws_s3_bucket.statements.bucket
+}
+
+output "bucket_statements_arn" {
+  description = "ARN of bucket statements."
+  value       = aws_s3_bucket.statements.arn
+}
+
+output "secret_bank_token_name" {
+  description = "Name of secret bank-token."
+  value       = aws_secretsmanager_secret.bank_token.name
+}
+
+output "secret_bank_token_arn" {
+  description = "ARN of secret bank-token."
+  value       = aws_secretsmanager_secret.bank_token.arn
+}
+
+output "function_no_env_name" {
+  description = "Name of function no-env."
+  value       = aws_lambda_function.no_env.function_name
+}
+
+output "function_no_env_arn" {
+  description = "ARN of function no-env."
+  value       = aws_lambda_function.no_env.arn
+}
+
+output "function_post_entry_name" {
+  description = "Name of function post-entry."
+  value       = aws_lambda_function.post_entry.function_name
+}
+
+output "function_post_entry_arn" {
+  description = "ARN of function post-entry."
+  value       = aws_lambda_function.post_entry.arn
+}
+
+output "function_project_name" {
+  description = "Name of function project."
+  value       = aws_lambda_function.project.function_name
+}
+
+output "function_project_arn" {
+  description = "ARN of function project."
+  value       = aws_lambda_function.project.arn
+}
+
+output "function_read_entry_name" {
+  description = "Name of function read-entry."
+  value       = aws_lambda_function.read_entry.function_name
+}
+
+output "function_read_entry_arn" {
+  description = "ARN of function read-entry."
+  value       = aws_lambda_function.read_entry.arn
+}
+
+output "function_settle_name" {
+  description = "Name of function settle."
+  value       = aws_lambda_function.settle.function_name
+}
+
+output "function_settle_arn" {
+  description = "ARN of function settle."
+  value       = aws_lambda_function.settle.arn
+}

@@ -46,3 +46,123 @@ output "topic_arns" {
     "payment-events" = aws_sns_topic.payment_events.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_payments_name" {
+  description = "Name of table payments."
+  value       = aws_dynamodb_table.payments.name
+}
+
+output "table_payments_arn" {
+  description = "ARN of table payments."
+  value       = aws_dynamodb_table.payments.arn
+}
+
+output "table_payments_stream_arn" {
+  description = "Stream ARN of table payments."
+  value       = aws_dynamodb_table.payments.stream_arn
+}
+
+output "queue_ledger_name" {
+  description = "Name of queue ledger."
+  value       = aws_sqs_queue.ledger.name
+}
+
+output "queue_ledger_arn" {
+  description = "ARN of queue ledger."
+  value       = aws_sqs_queue.ledger.arn
+}
+
+output "queue_ledger_url" {
+  description = "URL of queue ledger."
+  value       = aws_sqs_queue.ledger.url
+}
+
+output "topic_payment_events_name" {
+  description = "Name of topic payment-events."
+  value       = aws_sns_topic.payment_events.name
+}
+
+output "topic_payment_events_arn" {
+  description = "ARN of topic payment-events."
+  value       = aws_sns_topic.payment_events.arn
+}
+
+output "secret_stripe_api_key_name" {
+  description = "Name of secret stripe-api-key."
+  value       = aws_secretsmanager_secret.stripe_api_key.name
+}
+
+output "secret_stripe_api_key_arn" {
+  description = "ARN of secret stripe-api-key."
+  value       = aws_secretsmanager_secret.stripe_api_key.arn
+}
+
+output "secret_webhook_signing_2_name" {
+  description = "Name of secret webhook-signing-2."
+  value       = aws_secretsmanager_secret.webhook_signing_2.name
+}
+
+output "secret_webhook_signing_2_arn" {
+  description = "ARN of secret webhook-signing-2."
+  value       = aws_secretsmanager_secret.webhook_signing_2.arn
+}
+
+output "function_charge_name" {
+  description = "Name of function charge."
+  value       = aws_lambda_function.charge.function_name
+}
+
+output "function_charge_arn" {
+  description = "ARN of function charge."
+  value       = aws_lambda_function.charge.arn
+}
+
+output "function_get_payment_name" {
+  description = "Name of function get-payment."
+  value       = aws_lambda_function.get_payment.function_name
+}
+
+output "function_get_payment_arn" {
+  description = "ARN of function get-payment."
+  value       = aws_lambda_function.get_payment.arn
+}
+
+output "function_ledger_writer_name" {
+  description = "Name of function ledger-writer."
+  value       = aws_lambda_function.ledger_writer.function_name
+}
+
+output "function_ledger_writer_arn" {
+  description = "ARN of function ledger-writer."
+  value       = aws_lambda_function.ledger_writer.arn
+}
+
+output "function_payments_cdc_name" {
+  description = "Name of function payments-cdc."
+  value       = aws_lambda_function.payments_cdc.function_name
+}
+
+output "function_payments_cdc_arn" {
+  description = "ARN of function payments-cdc."
+  value       = aws_lambda_function.payments_cdc.arn
+}
+
+output "function_stripe_webhook_name" {
+  description = "Name of function stripe-webhook."
+  value       = aws_lambda_function.stripe_webhook.function_name
+}
+
+output "function_stripe_webhook_arn" {
+  description = "ARN of function stripe-webhook."
+  value       = aws_lambda_function.stripe_webhook.arn
+}

@@ -19,3 +19,33 @@ output "function_arns" {
     "structured" = aws_lambda_function.structured.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "function_legacy_name" {
+  description = "Name of function legacy."
+  value       = aws_lambda_function.legacy.function_name
+}
+
+output "function_legacy_arn" {
+  description = "ARN of function legacy."
+  value       = aws_lambda_function.legacy.arn
+}
+
+output "function_structured_name" {
+  description = "Name of function structured."
+  value       = aws_lambda_function.structured.function_name
+}
+
+output "function_structured_arn" {
+  description = "ARN of function structured."
+  value       = aws_lambda_function.structured.arn
+}

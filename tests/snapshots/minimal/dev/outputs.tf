@@ -12,3 +12,13 @@ output "function_arns" {
     "hello" = aws_lambda_function.hello.arn
   }
 }
+
+output "function_hello_name" {
+  description = "Name of function hello."
+  value       = aws_lambda_function.hello.function_name
+}
+
+output "function_hello_arn" {
+  description = "ARN of function hello."
+  value       = aws_lambda_function.hello.arn
+}

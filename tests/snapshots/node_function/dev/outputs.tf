@@ -33,3 +33,58 @@ output "queue_urls" {
     "events" = aws_sqs_queue.events.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_notes_name" {
+  description = "Name of table notes."
+  value       = aws_dynamodb_table.notes.name
+}
+
+output "table_notes_arn" {
+  description = "ARN of table notes."
+  value       = aws_dynamodb_table.notes.arn
+}
+
+output "queue_events_name" {
+  description = "Name of queue events."
+  value       = aws_sqs_queue.events.name
+}
+
+output "queue_events_arn" {
+  description = "ARN of queue events."
+  value       = aws_sqs_queue.events.arn
+}
+
+output "queue_events_url" {
+  description = "URL of queue events."
+  value       = aws_sqs_queue.events.url
+}
+
+output "function_api_name" {
+  description = "Name of function api."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "function_api_arn" {
+  description = "ARN of function api."
+  value       = aws_lambda_function.api.arn
+}
+
+output "function_consumer_name" {
+  description = "Name of function consumer."
+  value       = aws_lambda_function.consumer.function_name
+}
+
+output "function_consumer_arn" {
+  description = "ARN of function consumer."
+  value       = aws_lambda_function.consumer.arn
+}

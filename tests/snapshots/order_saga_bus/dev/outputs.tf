@@ -59,3 +59,133 @@ output "failure_queue_urls" {
     "ship-order" = aws_sqs_queue.ship_order_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_saga_state_name" {
+  description = "Name of table saga-state."
+  value       = aws_dynamodb_table.saga_state.name
+}
+
+output "table_saga_state_arn" {
+  description = "ARN of table saga-state."
+  value       = aws_dynamodb_table.saga_state.arn
+}
+
+output "queue_compensations_name" {
+  description = "Name of queue compensations."
+  value       = aws_sqs_queue.compensations.name
+}
+
+output "queue_compensations_arn" {
+  description = "ARN of queue compensations."
+  value       = aws_sqs_queue.compensations.arn
+}
+
+output "queue_compensations_url" {
+  description = "URL of queue compensations."
+  value       = aws_sqs_queue.compensations.url
+}
+
+output "queue_payments_name" {
+  description = "Name of queue payments."
+  value       = aws_sqs_queue.payments.name
+}
+
+output "queue_payments_arn" {
+  description = "ARN of queue payments."
+  value       = aws_sqs_queue.payments.arn
+}
+
+output "queue_payments_url" {
+  description = "URL of queue payments."
+  value       = aws_sqs_queue.payments.url
+}
+
+output "bus_audit_name" {
+  description = "Name of bus audit."
+  value       = aws_cloudwatch_event_bus.audit.name
+}
+
+output "bus_audit_arn" {
+  description = "ARN of bus audit."
+  value       = aws_cloudwatch_event_bus.audit.arn
+}
+
+output "bus_saga_bus_1_name" {
+  description = "Name of bus saga-bus-1."
+  value       = aws_cloudwatch_event_bus.saga_bus_1.name
+}
+
+output "bus_saga_bus_1_arn" {
+  description = "ARN of bus saga-bus-1."
+  value       = aws_cloudwatch_event_bus.saga_bus_1.arn
+}
+
+output "function_audit_sink_name" {
+  description = "Name of function audit-sink."
+  value       = aws_lambda_function.audit_sink.function_name
+}
+
+output "function_audit_sink_arn" {
+  description = "ARN of function audit-sink."
+  value       = aws_lambda_function.audit_sink.arn
+}
+
+output "function_compensate_name" {
+  description = "Name of function compensate."
+  value       = aws_lambda_function.compensate.function_name
+}
+
+output "function_compensate_arn" {
+  description = "ARN of function compensate."
+  value       = aws_lambda_function.compensate.arn
+}
+
+output "function_reaper_name" {
+  description = "Name of function reaper."
+  value       = aws_lambda_function.reaper.function_name
+}
+
+output "function_reaper_arn" {
+  description = "ARN of function reaper."
+  value       = aws_lambda_function.reaper.arn
+}
+
+output "function_ship_order_name" {
+  description = "Name of function ship-order."
+  value       = aws_lambda_function.ship_order.function_name
+}
+
+output "function_ship_order_arn" {
+  description = "ARN of function ship-order."
+  value       = aws_lambda_function.ship_order.arn
+}
+
+output "function_start_saga_name" {
+  description = "Name of function start-saga."
+  value       = aws_lambda_function.start_saga.function_name
+}
+
+output "function_start_saga_arn" {
+  description = "ARN of function start-saga."
+  value       = aws_lambda_function.start_saga.arn
+}
+
+output "function_take_payment_name" {
+  description = "Name of function take-payment."
+  value       = aws_lambda_function.take_payment.function_name
+}
+
+output "function_take_payment_arn" {
+  description = "ARN of function take-payment."
+  value       = aws_lambda_function.take_payment.arn
+}

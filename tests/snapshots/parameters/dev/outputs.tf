@@ -26,3 +26,53 @@ output "failure_queue_urls" {
     "importer" = aws_sqs_queue.importer_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "parameter_feature_flags_name" {
+  description = "Name of parameter feature-flags."
+  value       = aws_ssm_parameter.feature_flags.name
+}
+
+output "parameter_feature_flags_arn" {
+  description = "ARN of parameter feature-flags."
+  value       = aws_ssm_parameter.feature_flags.arn
+}
+
+output "parameter_last_import_name" {
+  description = "Name of parameter last-import."
+  value       = aws_ssm_parameter.last_import.name
+}
+
+output "parameter_last_import_arn" {
+  description = "ARN of parameter last-import."
+  value       = aws_ssm_parameter.last_import.arn
+}
+
+output "function_browse_name" {
+  description = "Name of function browse."
+  value       = aws_lambda_function.browse.function_name
+}
+
+output "function_browse_arn" {
+  description = "ARN of function browse."
+  value       = aws_lambda_function.browse.arn
+}
+
+output "function_importer_name" {
+  description = "Name of function importer."
+  value       = aws_lambda_function.importer.function_name
+}
+
+output "function_importer_arn" {
+  description = "ARN of function importer."
+  value       = aws_lambda_function.importer.arn
+}

@@ -57,3 +57,143 @@ output "failure_queue_urls" {
     "worker" = aws_sqs_queue.worker_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_orders_name" {
+  description = "Name of table orders."
+  value       = aws_dynamodb_table.orders.name
+}
+
+output "table_orders_arn" {
+  description = "ARN of table orders."
+  value       = aws_dynamodb_table.orders.arn
+}
+
+output "queue_inbox_name" {
+  description = "Name of queue inbox."
+  value       = aws_sqs_queue.inbox.name
+}
+
+output "queue_inbox_arn" {
+  description = "ARN of queue inbox."
+  value       = aws_sqs_queue.inbox.arn
+}
+
+output "queue_inbox_url" {
+  description = "URL of queue inbox."
+  value       = aws_sqs_queue.inbox.url
+}
+
+output "queue_jobs_name" {
+  description = "Name of queue jobs."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "queue_jobs_arn" {
+  description = "ARN of queue jobs."
+  value       = aws_sqs_queue.jobs.arn
+}
+
+output "queue_jobs_url" {
+  description = "URL of queue jobs."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "topic_events_name" {
+  description = "Name of topic events."
+  value       = aws_sns_topic.events.name
+}
+
+output "topic_events_arn" {
+  description = "ARN of topic events."
+  value       = aws_sns_topic.events.arn
+}
+
+output "bus_commerce_name" {
+  description = "Name of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.name
+}
+
+output "bus_commerce_arn" {
+  description = "ARN of bus commerce."
+  value       = aws_cloudwatch_event_bus.commerce.arn
+}
+
+output "bucket_legacy_name" {
+  description = "Name of bucket legacy."
+  value       = aws_s3_bucket.legacy.bucket
+}
+
+output "bucket_legacy_arn" {
+  description = "ARN of bucket legacy."
+  value       = aws_s3_bucket.legacy.arn
+}
+
+output "bucket_uploads_name" {
+  description = "Name of bucket uploads."
+  value       = aws_s3_bucket.uploads.bucket
+}
+
+output "bucket_uploads_arn" {
+  description = "ARN of bucket uploads."
+  value       = aws_s3_bucket.uploads.arn
+}
+
+output "secret_api_key_name" {
+  description = "Name of secret api-key."
+  value       = aws_secretsmanager_secret.api_key.name
+}
+
+output "secret_api_key_arn" {
+  description = "ARN of secret api-key."
+  value       = aws_secretsmanager_secret.api_key.arn
+}
+
+output "parameter_flags_name" {
+  description = "Name of parameter flags."
+  value       = aws_ssm_parameter.flags.name
+}
+
+output "parameter_flags_arn" {
+  description = "ARN of parameter flags."
+  value       = aws_ssm_parameter.flags.arn
+}
+
+output "function_api_name" {
+  description = "Name of function api."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "function_api_arn" {
+  description = "ARN of function api."
+  value       = aws_lambda_function.api.arn
+}
+
+output "function_process_name" {
+  description = "Name of function process."
+  value       = aws_lambda_function.process.function_name
+}
+
+output "function_process_arn" {
+  description = "ARN of function process."
+  value       = aws_lambda_function.process.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}

@@ -21,3 +21,38 @@ output "queue_urls" {
     "jobs" = aws_sqs_queue.jobs.url
   }
 }
+
+output "queue_jobs_name" {
+  description = "Name of queue jobs."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "queue_jobs_arn" {
+  description = "ARN of queue jobs."
+  value       = aws_sqs_queue.jobs.arn
+}
+
+output "queue_jobs_url" {
+  description = "URL of queue jobs."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "function_prebuilt_name" {
+  description = "Name of function prebuilt."
+  value       = aws_lambda_function.prebuilt.function_name
+}
+
+output "function_prebuilt_arn" {
+  description = "ARN of function prebuilt."
+  value       = aws_lambda_function.prebuilt.arn
+}
+
+output "function_resize_name" {
+  description = "Name of function resize."
+  value       = aws_lambda_function.resize.function_name
+}
+
+output "function_resize_arn" {
+  description = "ARN of function resize."
+  value       = aws_lambda_function.resize.arn
+}

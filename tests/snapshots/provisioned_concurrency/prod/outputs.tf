@@ -26,3 +26,48 @@ output "queue_urls" {
     "fulfilment" = aws_sqs_queue.fulfilment.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_fulfilment_name" {
+  description = "Name of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.name
+}
+
+output "queue_fulfilment_arn" {
+  description = "ARN of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.arn
+}
+
+output "queue_fulfilment_url" {
+  description = "URL of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.url
+}
+
+output "function_create_order_name" {
+  description = "Name of function create-order."
+  value       = aws_lambda_function.create_order.function_name
+}
+
+output "function_create_order_arn" {
+  description = "ARN of function create-order."
+  value       = aws_lambda_function.create_order.arn
+}
+
+output "function_fulfil_order_name" {
+  description = "Name of function fulfil-order."
+  value       = aws_lambda_function.fulfil_order.function_name
+}
+
+output "function_fulfil_order_arn" {
+  description = "ARN of function fulfil-order."
+  value       = aws_lambda_function.fulfil_order.arn
+}

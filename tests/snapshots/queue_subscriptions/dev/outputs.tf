@@ -35,3 +35,73 @@ output "event_bus_names" {
     "partners" = aws_cloudwatch_event_bus.partners.name
   }
 }
+
+output "queue_audit_name" {
+  description = "Name of queue audit."
+  value       = aws_sqs_queue.audit.name
+}
+
+output "queue_audit_arn" {
+  description = "ARN of queue audit."
+  value       = aws_sqs_queue.audit.arn
+}
+
+output "queue_audit_url" {
+  description = "URL of queue audit."
+  value       = aws_sqs_queue.audit.url
+}
+
+output "queue_fulfilment_name" {
+  description = "Name of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.name
+}
+
+output "queue_fulfilment_arn" {
+  description = "ARN of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.arn
+}
+
+output "queue_fulfilment_url" {
+  description = "URL of queue fulfilment."
+  value       = aws_sqs_queue.fulfilment.url
+}
+
+output "topic_orders_name" {
+  description = "Name of topic orders."
+  value       = aws_sns_topic.orders.name
+}
+
+output "topic_orders_arn" {
+  description = "ARN of topic orders."
+  value       = aws_sns_topic.orders.arn
+}
+
+output "topic_payments_name" {
+  description = "Name of topic payments."
+  value       = aws_sns_topic.payments.name
+}
+
+output "topic_payments_arn" {
+  description = "ARN of topic payments."
+  value       = aws_sns_topic.payments.arn
+}
+
+output "bus_partners_name" {
+  description = "Name of bus partners."
+  value       = aws_cloudwatch_event_bus.partners.name
+}
+
+output "bus_partners_arn" {
+  description = "ARN of bus partners."
+  value       = aws_cloudwatch_event_bus.partners.arn
+}
+
+output "function_fulfil_name" {
+  description = "Name of function fulfil."
+  value       = aws_lambda_function.fulfil.function_name
+}
+
+output "function_fulfil_arn" {
+  description = "ARN of function fulfil."
+  value       = aws_lambda_function.fulfil.arn
+}

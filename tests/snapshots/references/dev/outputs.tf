@@ -40,3 +40,83 @@ output "topic_arns" {
     "events" = aws_sns_topic.events.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_orders_name" {
+  description = "Name of table orders."
+  value       = aws_dynamodb_table.orders.name
+}
+
+output "table_orders_arn" {
+  description = "ARN of table orders."
+  value       = aws_dynamodb_table.orders.arn
+}
+
+output "table_orders_stream_arn" {
+  description = "Stream ARN of table orders."
+  value       = aws_dynamodb_table.orders.stream_arn
+}
+
+output "queue_jobs_name" {
+  description = "Name of queue jobs."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "queue_jobs_arn" {
+  description = "ARN of queue jobs."
+  value       = aws_sqs_queue.jobs.arn
+}
+
+output "queue_jobs_url" {
+  description = "URL of queue jobs."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "topic_events_name" {
+  description = "Name of topic events."
+  value       = aws_sns_topic.events.name
+}
+
+output "topic_events_arn" {
+  description = "ARN of topic events."
+  value       = aws_sns_topic.events.arn
+}
+
+output "bucket_exports_name" {
+  description = "Name of bucket exports."
+  value       = aws_s3_bucket.exports.bucket
+}
+
+output "bucket_exports_arn" {
+  description = "ARN of bucket exports."
+  value       = aws_s3_bucket.exports.arn
+}
+
+output "function_create_order_name" {
+  description = "Name of function create-order."
+  value       = aws_lambda_function.create_order.function_name
+}
+
+output "function_create_order_arn" {
+  description = "ARN of function create-order."
+  value       = aws_lambda_function.create_order.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}

@@ -21,3 +21,43 @@ output "function_arns" {
     "list-products"  = aws_lambda_function.list_products.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_api_gateway_rest_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_api_gateway_rest_api.api.execution_arn
+}
+
+output "function_create_product_name" {
+  description = "Name of function create-product."
+  value       = aws_lambda_function.create_product.function_name
+}
+
+output "function_create_product_arn" {
+  description = "ARN of function create-product."
+  value       = aws_lambda_function.create_product.arn
+}
+
+output "function_get_product_name" {
+  description = "Name of function get-product."
+  value       = aws_lambda_function.get_product.function_name
+}
+
+output "function_get_product_arn" {
+  description = "ARN of function get-product."
+  value       = aws_lambda_function.get_product.arn
+}
+
+output "function_list_products_name" {
+  description = "Name of function list-products."
+  value       = aws_lambda_function.list_products.function_name
+}
+
+output "function_list_products_arn" {
+  description = "ARN of function list-products."
+  value       = aws_lambda_function.list_products.arn
+}

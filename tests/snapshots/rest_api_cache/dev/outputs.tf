@@ -21,3 +21,43 @@ output "function_arns" {
     "put-item"   = aws_lambda_function.put_item.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_api_gateway_rest_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_api_gateway_rest_api.api.execution_arn
+}
+
+output "function_get_item_name" {
+  description = "Name of function get-item."
+  value       = aws_lambda_function.get_item.function_name
+}
+
+output "function_get_item_arn" {
+  description = "ARN of function get-item."
+  value       = aws_lambda_function.get_item.arn
+}
+
+output "function_list_items_name" {
+  description = "Name of function list-items."
+  value       = aws_lambda_function.list_items.function_name
+}
+
+output "function_list_items_arn" {
+  description = "ARN of function list-items."
+  value       = aws_lambda_function.list_items.arn
+}
+
+output "function_put_item_name" {
+  description = "Name of function put-item."
+  value       = aws_lambda_function.put_item.function_name
+}
+
+output "function_put_item_arn" {
+  description = "ARN of function put-item."
+  value       = aws_lambda_function.put_item.arn
+}

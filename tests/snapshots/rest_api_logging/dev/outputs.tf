@@ -17,3 +17,23 @@ output "function_arns" {
     "post-entry" = aws_lambda_function.post_entry.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_api_gateway_rest_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_api_gateway_rest_api.api.execution_arn
+}
+
+output "function_post_entry_name" {
+  description = "Name of function post-entry."
+  value       = aws_lambda_function.post_entry.function_name
+}
+
+output "function_post_entry_arn" {
+  description = "ARN of function post-entry."
+  value       = aws_lambda_function.post_entry.arn
+}

@@ -22,3 +22,43 @@ output "failure_queue_urls" {
     "ingest-pdf" = aws_sqs_queue.ingest_pdf_failures.url
   }
 }
+
+output "bucket_archive_name" {
+  description = "Name of bucket archive."
+  value       = aws_s3_bucket.archive.bucket
+}
+
+output "bucket_archive_arn" {
+  description = "ARN of bucket archive."
+  value       = aws_s3_bucket.archive.arn
+}
+
+output "bucket_uploads_name" {
+  description = "Name of bucket uploads."
+  value       = aws_s3_bucket.uploads.bucket
+}
+
+output "bucket_uploads_arn" {
+  description = "ARN of bucket uploads."
+  value       = aws_s3_bucket.uploads.arn
+}
+
+output "function_cleanup_name" {
+  description = "Name of function cleanup."
+  value       = aws_lambda_function.cleanup.function_name
+}
+
+output "function_cleanup_arn" {
+  description = "ARN of function cleanup."
+  value       = aws_lambda_function.cleanup.arn
+}
+
+output "function_ingest_pdf_name" {
+  description = "Name of function ingest-pdf."
+  value       = aws_lambda_function.ingest_pdf.function_name
+}
+
+output "function_ingest_pdf_arn" {
+  description = "ARN of function ingest-pdf."
+  value       = aws_lambda_function.ingest_pdf.arn
+}

@@ -22,3 +22,23 @@ output "failure_queue_urls" {
     "nightly-report" = aws_sqs_queue.nightly_report_failures.url
   }
 }
+
+output "function_heartbeat_name" {
+  description = "Name of function heartbeat."
+  value       = aws_lambda_function.heartbeat.function_name
+}
+
+output "function_heartbeat_arn" {
+  description = "ARN of function heartbeat."
+  value       = aws_lambda_function.heartbeat.arn
+}
+
+output "function_nightly_report_name" {
+  description = "Name of function nightly-report."
+  value       = aws_lambda_function.nightly_report.function_name
+}
+
+output "function_nightly_report_arn" {
+  description = "ARN of function nightly-report."
+  value       = aws_lambda_function.nightly_report.arn
+}

@@ -14,3 +14,33 @@ output "function_arns" {
     "refund" = aws_lambda_function.refund.arn
   }
 }
+
+output "secret_stripe_key_name" {
+  description = "Name of secret stripe-key."
+  value       = aws_secretsmanager_secret.stripe_key.name
+}
+
+output "secret_stripe_key_arn" {
+  description = "ARN of secret stripe-key."
+  value       = aws_secretsmanager_secret.stripe_key.arn
+}
+
+output "function_charge_name" {
+  description = "Name of function charge."
+  value       = aws_lambda_function.charge.function_name
+}
+
+output "function_charge_arn" {
+  description = "ARN of function charge."
+  value       = aws_lambda_function.charge.arn
+}
+
+output "function_refund_name" {
+  description = "Name of function refund."
+  value       = aws_lambda_function.refund.function_name
+}
+
+output "function_refund_arn" {
+  description = "ARN of function refund."
+  value       = aws_lambda_function.refund.arn
+}

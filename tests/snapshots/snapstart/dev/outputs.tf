@@ -30,3 +30,68 @@ output "queue_urls" {
     "pricing" = aws_sqs_queue.pricing.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_pricing_name" {
+  description = "Name of queue pricing."
+  value       = aws_sqs_queue.pricing.name
+}
+
+output "queue_pricing_arn" {
+  description = "ARN of queue pricing."
+  value       = aws_sqs_queue.pricing.arn
+}
+
+output "queue_pricing_url" {
+  description = "URL of queue pricing."
+  value       = aws_sqs_queue.pricing.url
+}
+
+output "function_get_quote_name" {
+  description = "Name of function get-quote."
+  value       = aws_lambda_function.get_quote.function_name
+}
+
+output "function_get_quote_arn" {
+  description = "ARN of function get-quote."
+  value       = aws_lambda_function.get_quote.arn
+}
+
+output "function_java_quote_name" {
+  description = "Name of function java-quote."
+  value       = aws_lambda_function.java_quote.function_name
+}
+
+output "function_java_quote_arn" {
+  description = "ARN of function java-quote."
+  value       = aws_lambda_function.java_quote.arn
+}
+
+output "function_plain_name" {
+  description = "Name of function plain."
+  value       = aws_lambda_function.plain.function_name
+}
+
+output "function_plain_arn" {
+  description = "ARN of function plain."
+  value       = aws_lambda_function.plain.arn
+}
+
+output "function_price_quote_name" {
+  description = "Name of function price-quote."
+  value       = aws_lambda_function.price_quote.function_name
+}
+
+output "function_price_quote_arn" {
+  description = "ARN of function price-quote."
+  value       = aws_lambda_function.price_quote.arn
+}

@@ -44,3 +44,78 @@ output "failure_queue_urls" {
     "on-created" = aws_sqs_queue.on_created_failures.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_archive_name" {
+  description = "Name of queue archive."
+  value       = aws_sqs_queue.archive.name
+}
+
+output "queue_archive_arn" {
+  description = "ARN of queue archive."
+  value       = aws_sqs_queue.archive.arn
+}
+
+output "queue_archive_url" {
+  description = "URL of queue archive."
+  value       = aws_sqs_queue.archive.url
+}
+
+output "topic_audit_name" {
+  description = "Name of topic audit."
+  value       = aws_sns_topic.audit.name
+}
+
+output "topic_audit_arn" {
+  description = "ARN of topic audit."
+  value       = aws_sns_topic.audit.arn
+}
+
+output "topic_order_events_name" {
+  description = "Name of topic order-events."
+  value       = aws_sns_topic.order_events.name
+}
+
+output "topic_order_events_arn" {
+  description = "ARN of topic order-events."
+  value       = aws_sns_topic.order_events.arn
+}
+
+output "function_mailer_name" {
+  description = "Name of function mailer."
+  value       = aws_lambda_function.mailer.function_name
+}
+
+output "function_mailer_arn" {
+  description = "ARN of function mailer."
+  value       = aws_lambda_function.mailer.arn
+}
+
+output "function_on_created_name" {
+  description = "Name of function on-created."
+  value       = aws_lambda_function.on_created.function_name
+}
+
+output "function_on_created_arn" {
+  description = "ARN of function on-created."
+  value       = aws_lambda_function.on_created.arn
+}
+
+output "function_publisher_name" {
+  description = "Name of function publisher."
+  value       = aws_lambda_function.publisher.function_name
+}
+
+output "function_publisher_arn" {
+  description = "ARN of function publisher."
+  value       = aws_lambda_function.publisher.arn
+}

@@ -24,3 +24,63 @@ output "queue_urls" {
     "work"  = aws_sqs_queue.work.url
   }
 }
+
+output "queue_fixed_name" {
+  description = "Name of queue fixed."
+  value       = aws_sqs_queue.fixed.name
+}
+
+output "queue_fixed_arn" {
+  description = "ARN of queue fixed."
+  value       = aws_sqs_queue.fixed.arn
+}
+
+output "queue_fixed_url" {
+  description = "URL of queue fixed."
+  value       = aws_sqs_queue.fixed.url
+}
+
+output "queue_work_name" {
+  description = "Name of queue work."
+  value       = aws_sqs_queue.work.name
+}
+
+output "queue_work_arn" {
+  description = "ARN of queue work."
+  value       = aws_sqs_queue.work.arn
+}
+
+output "queue_work_url" {
+  description = "URL of queue work."
+  value       = aws_sqs_queue.work.url
+}
+
+output "function_fixed_worker_name" {
+  description = "Name of function fixed-worker."
+  value       = aws_lambda_function.fixed_worker.function_name
+}
+
+output "function_fixed_worker_arn" {
+  description = "ARN of function fixed-worker."
+  value       = aws_lambda_function.fixed_worker.arn
+}
+
+output "function_producer_name" {
+  description = "Name of function producer."
+  value       = aws_lambda_function.producer.function_name
+}
+
+output "function_producer_arn" {
+  description = "ARN of function producer."
+  value       = aws_lambda_function.producer.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}

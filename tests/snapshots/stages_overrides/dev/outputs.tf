@@ -17,3 +17,23 @@ output "function_arns" {
     "charge" = aws_lambda_function.charge.arn
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "function_charge_name" {
+  description = "Name of function charge."
+  value       = aws_lambda_function.charge.function_name
+}
+
+output "function_charge_arn" {
+  description = "ARN of function charge."
+  value       = aws_lambda_function.charge.arn
+}

@@ -16,3 +16,33 @@ output "function_arns" {
     "worker"      = aws_lambda_function.worker.arn
   }
 }
+
+output "function_dispatcher_name" {
+  description = "Name of function dispatcher."
+  value       = aws_lambda_function.dispatcher.function_name
+}
+
+output "function_dispatcher_arn" {
+  description = "ARN of function dispatcher."
+  value       = aws_lambda_function.dispatcher.arn
+}
+
+output "function_warm_worker_name" {
+  description = "Name of function warm-worker."
+  value       = aws_lambda_function.warm_worker.function_name
+}
+
+output "function_warm_worker_arn" {
+  description = "ARN of function warm-worker."
+  value       = aws_lambda_function.warm_worker.arn
+}
+
+output "function_worker_name" {
+  description = "Name of function worker."
+  value       = aws_lambda_function.worker.function_name
+}
+
+output "function_worker_arn" {
+  description = "ARN of function worker."
+  value       = aws_lambda_function.worker.arn
+}
