@@ -151,8 +151,9 @@ def test_queue_and_topic_policies_admit_exactly_the_declared_source(modules):
                 ]
                 assert len(sources) == 1, f"{label}/{address}/{st.get('Sid')}: needs one aws:SourceArn condition"
                 for arn in as_list(sources[0]):
-                    # One resource of this stack, or (alarms) this stage's own alarms by name prefix.
-                    one = arn.startswith("${") and "*" not in arn
+                    # One resource of this stack or an existing one (its ARN as written or built from its
+                    # name), or (alarms) this stage's own alarms by name prefix.
+                    one = arn.startswith(("${", "arn:")) and "*" not in arn
                     stage_alarms = arn.endswith(":alarm:${local.prefix}-*") and arn.count("*") == 1
                     assert one or stage_alarms, f"{label}/{address}: source {arn} is not one resource"
 

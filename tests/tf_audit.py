@@ -123,6 +123,9 @@ _REFERENCE_ARNS = {
     ("aws_kms_key", "arn"): "arn:aws:kms:{r}:{a}:key/" + KEY_ID,
     ("aws_iam_role", "arn"): "arn:aws:iam::{a}:role/{n}",
 }
+# A word in an SSM data source's name -> the resource type whose ARN the parameter holds.
+_SSM_KINDS = {"table": "aws_dynamodb_table", "queue": "aws_sqs_queue", "topic": "aws_sns_topic",
+              "bus": "aws_cloudwatch_event_bus", "bucket": "aws_s3_bucket", "secret": "aws_secretsmanager_secret"}
 _LOCALS = {
     "partition": "aws",
     "region": REGION,
@@ -142,6 +145,11 @@ def _concrete(expr: str) -> str:
             return _LOCALS[name]
     if parts[0] == "data":
         parts = parts[1:]
+    if len(parts) == 3 and parts[0] == "aws_ssm_parameter" and parts[2] == "insecure_value":
+        # an existing object's ARN read from SSM (existing: {ssm: ...}): the cases name the kind in the path
+        kind = next((k for k in _SSM_KINDS if f"_{k}_" in parts[1] + "_"), None)
+        if kind is not None:
+            return _REFERENCE_ARNS[(_SSM_KINDS[kind], "arn")].format(r=REGION, a=ACCOUNT, n=kind)
     if len(parts) == 3 and (parts[0], parts[2]) in _REFERENCE_ARNS:
         return _REFERENCE_ARNS[(parts[0], parts[2])].format(r=REGION, a=ACCOUNT, n=parts[1].replace("_", "-"))
     raise KeyError(f"no example ARN for the reference {expr!r}: add it to tests/tf_audit.py")

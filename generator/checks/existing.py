@@ -31,7 +31,9 @@ def _existing(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             yield ctx.stage_diag(
                 stage, "SLS210", path,
                 f"existing {fam.name} '{name}' gives {' and '.join(written) if written else 'none'} of name, arn, ssm",
-                hint="give exactly one: existing: {name: ...}, {arn: ...} or {ssm: /parameter/holding/the/arn}",
+                hint="give exactly one: existing: {name: ...}, {arn: ...} or {ssm: /parameter/holding/the/arn}"
+                + ("; a stage override merges into the base's existing:, so set the other key to null"
+                   if len(written) > 1 and stage in bp.stages else ""),
             )
         shape = fam.part("plan").EXISTING
         if spec.arn and name_from_arn(names.template(spec.arn), shape) is None:

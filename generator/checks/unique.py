@@ -30,8 +30,10 @@ _TEMPLATE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def named(plan) -> list[Named]:
-    """Everything a stage's parts emit (each part's `named()`)."""
-    return [n for part in plan.parts if hasattr(part, "named") for n in part.named()]
+    """Everything a stage's parts emit (each part's `named()`), and its outputs (`exports()`: table
+    `a-stream`'s arn and table `a`'s stream_arn would both be `table_a_stream_arn`)."""
+    out = [n for part in plan.parts if hasattr(part, "named") for n in part.named()]
+    return out + [Named(f"output.{e.output}", None, e.where) for e in plan.exports if e.new_output]
 
 
 def physical_text(value: Any, plan) -> str | None:

@@ -118,8 +118,8 @@ def quoted(value: Any) -> Raw:
 
 def described(ref: ExistingRef) -> str:
     """How the README says where an existing object comes from."""
-    return {"name": f"existing, by name {ref.written}", "arn": f"existing, by ARN {ref.written}",
-            "ssm": f"existing, ARN read from SSM {ref.written}"}[ref.how]
+    return {"name": f"by name {ref.written}", "arn": f"by ARN {ref.written}",
+            "ssm": f"ARN read from SSM {ref.written}"}[ref.how]
 
 
 def existing_objects(bp) -> Iterator[tuple[Any, str, Any]]:

@@ -126,6 +126,14 @@ class Export:
         return "/" + "/".join(p for p in (self.kind, self.name, self.attr) if p)
 
     @property
+    def where(self) -> tuple:
+        """The blueprint path of what it publishes."""
+        from generator.families import family
+
+        section = family(self.kind).section
+        return (section, self.name) if self.name else (section,)
+
+    @property
     def description(self) -> str:
         words = {"name": "Name", "arn": "ARN", "url": "URL", "id": "ID", "execution_arn": "Execution ARN",
                  "stream_arn": "Stream ARN"}
