@@ -16,6 +16,13 @@ from generator.plan.refs import Ref, problem
 FORMS = ("name", "arn", "ssm")
 
 
+def _forms(bp, section: str, name: str) -> int:
+    """How many of name, arn, ssm the base blueprint gives the object (an override may add one)."""
+    obj = getattr(bp, section, {}).get(name)
+    spec = getattr(obj, "existing", None) if obj is not None else None
+    return sum(bool(getattr(spec, f)) for f in FORMS) if spec is not None else 0
+
+
 def check(ctx) -> Iterable[Diagnostic]:
     yield from per_stage(ctx, _existing)
 
@@ -33,7 +40,7 @@ def _existing(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 f"existing {fam.name} '{name}' gives {' and '.join(written) if written else 'none'} of name, arn, ssm",
                 hint="give exactly one: existing: {name: ...}, {arn: ...} or {ssm: /parameter/holding/the/arn}"
                 + ("; a stage override merges into the base's existing:, so set the other key to null"
-                   if len(written) > 1 and stage in bp.stages else ""),
+                   if len(written) > 1 and _forms(ctx.base, fam.section, name) == 1 else ""),
             )
         shape = fam.part("plan").EXISTING
         if spec.arn and name_from_arn(names.template(spec.arn), shape) is None:
@@ -53,7 +60,7 @@ def _existing(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 yield ctx.stage_diag(stage, "SLS210", path + ("ssm",),
                                      f"parameters '{other}' and '{text}' would share one data source name",
                                      hint="use parameter paths that differ in more than punctuation")
-        obj = getattr(bp, fam.section)[name]
+        obj = getattr(bp, fam.section)[name]  # what the blueprint (or a stage override) wrote beside existing:
         for key in sorted(obj.model_fields_set - {"existing"}):
             yield ctx.stage_diag(
                 stage, "SLS212", base + (key,),

@@ -41,7 +41,7 @@ def _exports(ctx, stage: str, bp) -> Iterable[Diagnostic]:
         problem = ssm_name_problem(text)
         if problem or not text.startswith("/"):
             yield ctx.stage_diag(stage, "SLS215", where, f"parameter name '{text}' {problem or 'must start with /'}")
-        first = seen.setdefault(text.lower(), path)
+        first = seen.setdefault(text, path)
         if first != path:
             yield ctx.stage_diag(stage, "SLS215", where, f"'{path}' and '{first}' are one parameter in stage '{stage}'")
         for code, message, hint in refs.problems(value, bp, names):

@@ -85,7 +85,7 @@ def _stream_events(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                             f"table '{ev.stream}' is existing: its stream's ARN cannot be derived from its name "
                             "(only its owner turns the stream on, and AWS labels it)",
                             hint=f"add its stream ARN to tables.{ev.stream}.existing: {{..., stream_arn: "
-                            "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>}} (aws dynamodb "
+                            "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>} (aws dynamodb "
                             "describe-table --table-name <name> prints it as LatestStreamArn)",
                         )
                 elif ev.stream in bp.tables and bp.tables[ev.stream].stream is None and not bp.tables[ev.stream].replicas:
