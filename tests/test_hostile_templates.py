@@ -57,6 +57,8 @@ ESCAPED = {
     "defaults.iam.[].conditions.*.*", "defaults.iam.[].conditions.*.*.[]", "functions.*.iam.[].conditions.*.*",
     "functions.*.iam.[].conditions.*.*.[]", "functions.*.uses.[].conditions.*.*", "functions.*.uses.[].conditions.*.*.[]",
     "variables.*.default", "variables.*.description",
+    # service boundaries (issue 17): exported values go through the references like environment values
+    "exports.ssm.*",
 }
 REFUSED = {
     "kms_key": {"kms_key": "{}"},
@@ -112,7 +114,18 @@ REFUSED = {
     "defaults.vpc.security_groups.[]": {"defaults": {"vpc": {"subnets": ["subnet-0a1b2c3d"], "security_groups": ["{}"]}}},
     "defaults.vpc.ssm.subnets": {"defaults": {"vpc": {"ssm": {"subnets": "{}", "security_groups": "/n/sg"}}}},
     "defaults.vpc.ssm.security_groups": {"defaults": {"vpc": {"ssm": {"subnets": "/n/subnets", "security_groups": "{}"}}}},
+    # service boundaries (issue 17): existing objects' names, ARNs and SSM paths; export paths
+    "exports.ssm_prefix": {"exports": {"ssm_prefix": "/{}"}},
+    "tables.*.existing.stream_arn": {"tables": {"t": {"existing": {
+        "name": "t", "stream_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/{}"}}}},
 }
+_ARNS = {"tables": "arn:aws:dynamodb:us-east-1:123456789012:table/{}", "queues": "arn:aws:sqs:us-east-1:123456789012:{}",
+         "topics": "arn:aws:sns:us-east-1:123456789012:{}", "buses": "arn:aws:events:us-east-1:123456789012:event-bus/{}",
+         "buckets": "arn:aws:s3:::{}", "secrets": "arn:aws:secretsmanager:us-east-1:123456789012:secret:{}",
+         "parameters": "arn:aws:ssm:us-east-1:123456789012:parameter/{}"}
+for _section, _arn in _ARNS.items():
+    for _key, _value in (("name", "{}"), ("arn", _arn), ("ssm", "/platform/{}")):
+        REFUSED[f"{_section}.*.existing.{_key}"] = {_section: {"x": {"existing": {_key: _value}}}}
 # sls-gen's own inputs: read by sls-gen (the profile chain, locks, version pins, guardrails, what to
 # package), never written into a generated file.
 NOT_IN_OUTPUT = {
@@ -152,6 +165,7 @@ def hostile_blueprint(p: str, q: str, path: str) -> dict:
         "buckets": {"uploads": {}},
         "secrets": {"db": {"description": p}},
         "parameters": {"config": {"value": p, "description": p}},
+        "exports": {"ssm": {"/hostile/exported": p}},
         "observability": {"alarms": {"notify": [f"{q}@example.com"]}, "dashboard": True},
         "functions": {
             "py-api": {"description": p, "environment": {"PAYLOAD": p},

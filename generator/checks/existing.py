@@ -5,15 +5,20 @@ is that family's check."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from generator.checks.context import per_stage
 from generator.diagnostics import Diagnostic
 from generator.plan.existing import existing_objects, name_from_arn
 from generator.plan.naming import Names, tf_id
+from generator.plan.placeholders import sample
 from generator.plan.refs import Ref, problem
 
 FORMS = ("name", "arn", "ssm")
+# What an ARN may hold (with {region}/{account} at sample values): no spaces, quotes, `$`, braces,
+# wildcards or controls; the resource part in the characters AWS names use.
+ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:[A-Za-z0-9_.:/+=,@-]+")
 
 
 def _forms(bp, section: str, name: str) -> int:
@@ -43,7 +48,13 @@ def _existing(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                    if len(written) > 1 and _forms(ctx.base, fam.section, name) == 1 else ""),
             )
         shape = fam.part("plan").EXISTING
-        if spec.arn and name_from_arn(names.template(spec.arn), shape) is None:
+        for key in ("arn", "stream_arn"):
+            value = getattr(spec, key, None)
+            if value and not ARN.fullmatch(sample(names.template(value))):
+                yield ctx.stage_diag(stage, "SLS211", path + (key,), f"'{value}' is no ARN",
+                                     hint="arn:<partition>:<service>:<region>:<account>:<resource>, without spaces, "
+                                     "quotes, wildcards or other placeholders than {service}, {stage}, {region}, {account}")
+        if spec.arn and ARN.fullmatch(sample(names.template(spec.arn))) and name_from_arn(names.template(spec.arn), shape) is None:
             resource = f"{shape.resource}<name>"
             example = (f"arn:aws:{shape.service}:::{resource}" if not shape.regional else
                        f"arn:aws:{shape.service}:<region>:<account>:{resource}")

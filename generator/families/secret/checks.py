@@ -45,6 +45,9 @@ def _keys(ctx, stage: str, bp) -> Iterable[Diagnostic]:
 def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for sname, s in bp.secrets.items():
+        if s.existing is not None and s.existing.name:
+            yield from name_problems(ctx, stage, ("secrets", sname, "existing", "name"), SECRET_NAME,
+                                     names.template(s.existing.name))
         if s.name and not s.ssm and s.existing is None:
             yield from name_problems(ctx, stage, ("secrets", sname, "name"), SECRET_NAME, secret_physical(names, sname, s))
 
