@@ -30,10 +30,14 @@ _TEMPLATE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def named(plan) -> list[Named]:
-    """Everything a stage's parts emit (each part's `named()`), and its outputs (`exports()`: table
-    `a-stream`'s arn and table `a`'s stream_arn would both be `table_a_stream_arn`)."""
-    out = [n for part in plan.parts if hasattr(part, "named") for n in part.named()]
-    return out + [Named(f"output.{e.output}", None, e.where) for e in plan.exports if e.new_output]
+    """Everything a stage's parts emit (each part's `named()`)."""
+    return [n for part in plan.parts if hasattr(part, "named") for n in part.named()]
+
+
+def outputs(plan) -> list[Named]:
+    """The outputs the stage's parts add (`exports()`): table `a-stream`'s arn and table `a`'s
+    stream_arn would both be `table_a_stream_arn`."""
+    return [Named(f"output.{e.output}", None, e.where) for e in plan.exports if e.new_output]
 
 
 def physical_text(value: Any, plan) -> str | None:
@@ -70,7 +74,7 @@ def collisions(doc, plans: dict) -> list[Diagnostic]:
     by_address: dict[tuple, tuple[str, Named]] = {}
     by_name: dict[tuple, tuple[str, Named]] = {}
     for stage, plan in plans.items():
-        for n in named(plan):
+        for n in named(plan) + outputs(plan):
             rtype = n.address.split(".", 1)[0]
             _pair(doc, found, by_address, (stage, n.address), stage, n, plans, "address")
             text = physical_text(n.physical, plan)
