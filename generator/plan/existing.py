@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from generator.emit.hcl import Raw
+from generator.emit.hcl import Raw, escape_string
 from generator.plan.naming import Names, tf_id
 from generator.plan.placeholders import concat, hcl_value
 
@@ -75,10 +75,6 @@ def name_template(names: Names, spec, shape: Shape) -> str | None:
     return None
 
 
-def _quoted(value: Any) -> Raw:
-    return value if isinstance(value, Raw) else Raw('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
-
-
 def arn_prefix(shape: Shape, region: str = "${local.region}", account: str = "${local.account_id}") -> Raw:
     if not shape.regional:
         return Raw(f'"arn:${{local.partition}}:{shape.service}:::{shape.resource}"')
@@ -113,7 +109,7 @@ def reference(names: Names, spec, shape: Shape) -> ExistingRef:
 
 def quoted(value: Any) -> Raw:
     """A plan value as an HCL expression (a plain string becomes a quoted literal)."""
-    return _quoted(value)
+    return value if isinstance(value, Raw) else Raw('"' + escape_string(value) + '"')
 
 
 def described(ref: ExistingRef) -> str:

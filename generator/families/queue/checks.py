@@ -18,6 +18,7 @@ from generator.families.queue.plan import (
     MAPPING_CONCURRENCY_MIN,
     consumer_timeouts,
     dlq_name,
+    is_fifo,
     mapping_concurrency,
     queue_name,
 )
@@ -72,7 +73,7 @@ def _queue_event(ctx, stage, bp, path, ev: QueueEvent) -> Iterable[Diagnostic]:
     if queue is None:
         return  # checks/references.py reports it
     window = ev.batch_window or 0
-    if queue.fifo:
+    if is_fifo(queue):
         return  # FIFO consumer limits: _fifo below
     if ev.batch_size and ev.batch_size > SQS_BATCH_MAX:
         yield ctx.stage_diag(stage, "SLS302", path + ("batch_size",), f"batch_size must be at most {SQS_BATCH_MAX}")
@@ -168,7 +169,7 @@ def _fifo(ctx, bp: Blueprint) -> Iterable[Diagnostic]:
             )
     for fname, fn in bp.functions.items():
         for i, ev in enumerate(fn.events):
-            if not isinstance(ev, QueueEvent) or ev.queue not in bp.queues or not bp.queues[ev.queue].fifo:
+            if not isinstance(ev, QueueEvent) or not is_fifo(bp.queues.get(ev.queue)):
                 continue
             path = ("functions", fname, "events", i)
             if ev.batch_size is not None and ev.batch_size > FIFO_BATCH_MAX:

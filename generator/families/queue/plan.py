@@ -184,6 +184,17 @@ def queue_name(names: Names, name: str, queue) -> str:
     return names.queue(name, fifo)
 
 
+def is_fifo(queue) -> bool:
+    """A FIFO queue: `fifo: true`, or an existing queue whose name or ARN ends with .fifo (one read
+    from SSM is taken as standard: its event's FIFO limits are then AWS's to enforce)."""
+    if queue is None:
+        return False
+    if queue.existing is not None:
+        written = queue.existing.name or queue.existing.arn or ""
+        return written.endswith(FIFO_SUFFIX)
+    return queue.fifo
+
+
 def dlq_name(names: Names, name: str, queue) -> str:
     """Its dead-letter queue: the queue's name with `-dlq` before any `.fifo`."""
     fifo = bool(queue is not None and queue.fifo)
@@ -274,7 +285,7 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
         batch_size=ev.batch_size or 10,
         batch_window=ev.batch_window or 0,
         max_concurrency=mapping_concurrency(fn)[index],
-        fifo=ctx.bp.queues[ev.queue].fifo,
+        fifo=is_fifo(ctx.bp.queues[ev.queue]),
         where=ctx.event_where(function, ev),
         queue=ev.queue,
         queue_arn=attributes(ctx.bp, ctx.names, ev.queue)["arn"],
