@@ -221,3 +221,22 @@ def test_an_export_path_that_meets_a_parameter_of_the_blueprint_is_refused(tmp_p
           f: {}
         """)
     assert ("SLS207", "exports.ssm_prefix") in codes
+
+
+def test_invoke_asks_for_values_only_terraform_can_look_up(tmp_path):
+    plan = _plan(tmp_path, """\
+        service: shop
+        buses:
+          shared: {existing: {ssm: /platform/bus-arn}}
+        secrets:
+          db: {existing: {name: platform/db}}
+        functions:
+          f:
+            uses: [{secret: db}]
+            environment: {BUS: "${bus:shared.name}"}
+        """)
+    env = dict(plan.functions[0].environment)
+    with pytest.raises(Unresolved, match="SSM parameter /platform/bus-arn"):
+        resolve_value(env["BUS"], plan)  # the name Terraform cuts from the ARN it reads
+    with pytest.raises(Unresolved, match="looked up when Terraform plans"):
+        resolve_value(env["DB_SECRET_ARN"], plan)

@@ -105,6 +105,14 @@ def resolve_value(value: Any, plan: StagePlan, account: str = DEFAULT_ACCOUNT,
         tf = expr.split(".")[2]
         path = next((str(p) for t, p in plan.ssm_parameters if t == tf), tf)
         raise Unresolved(f"the value of SSM parameter {path} is read when Terraform plans: pass it with --env")
+    if expr.startswith("data.") or "(" in expr and "data.aws_ssm_parameter." in expr:
+        # an existing object's ARN read from SSM (or a name cut from it), a secret looked up by name
+        ssm = re.search(r"data\.aws_ssm_parameter\.([a-z0-9_]+)\.", expr)
+        what = next((str(p) for t, p in plan.ssm_parameters if ssm and t == ssm.group(1)), None)
+        if what is not None:
+            raise Unresolved(f"the value of SSM parameter {what} is read when Terraform plans: pass it with --env")
+        if expr != "data.aws_partition.current.dns_suffix":
+            raise Unresolved(f"{expr} is looked up when Terraform plans: pass the value with --env")
     if expr == "data.aws_partition.current.dns_suffix":
         return "amazonaws.com.cn" if plan.region.startswith("cn-") else "amazonaws.com"
     if expr == "local.account_id":
