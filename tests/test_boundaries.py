@@ -240,3 +240,23 @@ def test_invoke_asks_for_values_only_terraform_can_look_up(tmp_path):
         resolve_value(env["BUS"], plan)  # the name Terraform cuts from the ARN it reads
     with pytest.raises(Unresolved, match="looked up when Terraform plans"):
         resolve_value(env["DB_SECRET_ARN"], plan)
+
+
+def test_an_existing_queue_gets_no_alarm_dashboard_widget_or_dead_letter_queue(tmp_path):
+    result, out, _src = render_text(textwrap.dedent("""\
+        service: shop
+        queues:
+          theirs: {existing: {name: platform-jobs}}
+          mine: {}
+        observability:
+          alarms: {notify: [ops@example.com], delivery_failures: true}
+          dashboard: true
+        functions:
+          f: {events: [{queue: theirs}, {queue: mine}]}
+        """), tmp_path)
+    assert result.exit_code == 0, result.output
+    stage = out / "dev"
+    alarms, dashboard = (stage / "alarms.tf").read_text(), (stage / "dashboard.tf").read_text()
+    assert "aws_sqs_queue.mine_dlq" in alarms and "aws_sqs_queue.mine" in dashboard  # owned: watched
+    assert "platform-jobs" not in alarms + dashboard and "theirs" not in alarms + dashboard
+    assert "platform-jobs" not in (stage / "sqs.tf").read_text()
