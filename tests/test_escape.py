@@ -54,7 +54,9 @@ def _java_read(literal: str) -> str:
     assert literal[0] == literal[-1] == '"'
     body = literal[1:-1]
     assert "\n" not in body and "\r" not in body and not re.search(r"(?<!\\)(?:\\\\)*\\u000[aAdD]", body)
-    return json.loads('"' + body.replace("\\'", "'") + '"')  # the escapes used are JSON's too
+    # Java's \' is the one escape JSON lacks; read escapes left to right so "\\'" stays a backslash + quote.
+    body = re.sub(r"\\[\\']", lambda m: "'" if m.group() == "\\'" else m.group(), body)
+    return json.loads('"' + body + '"')  # the other escapes used are JSON's too
 
 
 @settings(max_examples=300, deadline=None)
