@@ -88,6 +88,12 @@ ACCESS: dict[str, dict[str, list[tuple]]] = {
         ]
     },
     "log_group": {"write": [(("logs:CreateLogStream", "logs:PutLogEvents"), ("{arn}:*",))]},
+    # A Lambda@Edge function's replicas: Lambda creates /aws/lambda/us-east-1.<name> in each region it runs in.
+    "edge_log_group": {"write": [(
+        ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+        ("arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.{name}",
+         "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.{name}:*"),
+    )]},
     "kms_key": {"decrypt": [(("kms:Decrypt",), ("{arn}",))], "encrypt": [(("kms:Decrypt", "kms:GenerateDataKey"), ("{arn}",))]},
 }
 for _kind in ("table", "bucket"):
@@ -151,7 +157,8 @@ def _resource(pattern: str, refs: dict[str, str]) -> str:
         token = "{" + key + "}"
         if pattern == token:
             return Raw(expr)
-        pattern = pattern.replace(token, "${" + expr + "}")
+        literal = key == "name" and expr.startswith('"') and expr.endswith('"') and "${" not in expr and '\\' not in expr
+        pattern = pattern.replace(token, expr[1:-1] if literal else "${" + expr + "}")  # a plain name is spliced in
     if "{" in pattern.replace("${", ""):
         raise ValueError(f"unexpanded placeholder in {pattern!r}")
     return Raw('"' + pattern + '"')
