@@ -203,3 +203,9 @@ def distribution_skips(*, domain: bool, logging: bool, waf: bool, root_object: b
     if not root_object:
         skips.append(("CKV_AWS_305", "the default origin is the API: it answers / itself"))
     return tuple(sorted(skips))
+
+
+# CloudFront response headers (edge:): HSTS with max-age two years and includeSubDomains, but not
+# `preload`, which asks browsers to hard-code HTTPS for the whole registered domain.
+HSTS_PRELOAD = ("CKV_AWS_259", "HSTS is sent for two years with includeSubDomains; preload commits the whole "
+                "registered domain to browsers' preload lists, a decision for the domain's owner")

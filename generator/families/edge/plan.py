@@ -20,6 +20,7 @@ from generator.plan.access import expand
 from generator.plan.model import Named
 from generator.plan.naming import tf_id
 from generator.plan.placeholders import concat, shown
+from generator.plan.security import HSTS_PRELOAD
 from generator.plan.views import Alert, Edge as GraphEdge, Node, Trigger, node_id
 
 EDGE_REGION = "us-east-1"
@@ -27,11 +28,10 @@ PROVIDER = "aws.us_east_1"  # the provider alias every us-east-1 resource names
 DISTRIBUTION = "aws_cloudfront_distribution.edge"
 
 # AWS managed policies (CloudFront Developer Guide, "Use managed cache policies" / "Use managed
-# origin request policies" / "Use managed response headers policies"): fixed ids in every account.
+# origin request policies"): fixed ids in every account.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -90,6 +90,7 @@ def placements(bp) -> dict[str, dict]:
                 "timeout": min(resolved(fn, bp, "timeout") if fn.timeout is None else fn.timeout, timeout),
             },
             "why": "Lambda@Edge (" + ", ".join(events) + ")",
+            "trigger": "edge",  # its scaffold is shaped for CloudFront's events
         }
     return out
 
@@ -114,7 +115,6 @@ class BehaviorPlan:
     origin_request_policy: str | None
     methods: tuple[str, ...]
     where: tuple = ()
-    response_headers_policy: str = SECURITY_HEADERS  # HSTS, nosniff, frame options, referrer policy, XSS
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,7 @@ class EdgePart:
     logging: Any = None  # model Logging
     waf: str | None = None
     skips: tuple[tuple[str, str], ...] = ()
+    header_skips: tuple[tuple[str, str], ...] = ()  # checkov, on the response headers policy
     alarms: tuple[EdgeAlarm, ...] = ()
     notify: tuple[str, ...] = ()
 
@@ -188,7 +189,8 @@ class EdgePart:
 
     def named(self) -> list[Named]:
         where = ("edge",)
-        out = [Named(DISTRIBUTION, None, where)]
+        out = [Named(DISTRIBUTION, None, where),
+               Named("aws_cloudfront_response_headers_policy.edge", f"{self.prefix}-security-headers", where)]
         out += [Named(f"aws_cloudfront_origin_access_control.{o.oac_tf}", o.oac_name, ("edge", "origins", o.id))
                 for o in self.origins if o.oac_tf]
         out += [Named(f"aws_cloudfront_function.{f.tf}", f.name, f.where) for f in self.cf_functions]
@@ -326,6 +328,7 @@ def plan(ctx) -> EdgePart | None:
         logging=edge.logging,
         waf=edge.waf,
         skips=edge_skips(edge, default_is_bucket),
+        header_skips=(HSTS_PRELOAD,),
         alarms=alarms,
         notify=tuple(sorted(set(settings.notify))) if settings is not None else (),
     )

@@ -527,6 +527,9 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
         reasons.append(Reason("events", ("functions", name, "events", i), family.name,
                               value if isinstance(value, str) else None, kind, tuple(access.grants)))
 
+    if placement is not None and placement.get("trigger") and placement["trigger"] not in kinds:
+        kinds.append(placement["trigger"])  # invoked from the placing family's section (edge.functions)
+
     def builtin(what: str, new: list[tuple[str, Grant]], access: str = "") -> None:
         grants.extend(new)
         reasons.append(Reason(what, access=access, grants=tuple(new)))
