@@ -19,7 +19,14 @@ from typing import Iterable
 from generator.checks.context import per_stage
 from generator.checks.paths import path_problem
 from generator.diagnostics import Diagnostic
-from generator.families.edge.model import ApiOrigin, BucketOrigin, CloudFrontFunction, EdgeLambda
+from generator.families.edge.model import (
+    ApiOrigin,
+    BucketOrigin,
+    CloudFrontFunction,
+    EdgeLambda,
+    behavior_functions,
+    function_entries,
+)
 from generator.families.edge.plan import ORIGIN_TIMEOUT_S, VIEWER_MEMORY_MB, VIEWER_TIMEOUT_S, is_viewer
 from generator.families.function.settings import language
 
@@ -45,9 +52,9 @@ def references(bp):
         yield ("edge", "default_origin"), "origin", edge.default_origin, edge.origins
     for i, b in enumerate(edge.behaviors):
         yield ("edge", "behaviors", i, "origin"), "origin", b.origin, edge.origins
-    for i, f in enumerate(edge.functions):
+    for where, f in function_entries(edge):
         if isinstance(f, EdgeLambda):
-            yield ("edge", "functions", i, "function"), "function", f.function, bp.functions
+            yield where + ("function",), "function", f.function, bp.functions
 
 
 def _distribution(ctx, stage: str, bp) -> Iterable[Diagnostic]:
@@ -108,33 +115,42 @@ def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     if edge is None:
         return
     root = Path(ctx.doc.file).parent
-    taken: dict[str, int] = {}
-    for i, f in enumerate(edge.functions):
-        path = ("edge", "functions", i)
-        if f.event in taken:
-            yield ctx.stage_diag(stage, "SLS342", path + ("event",),
-                                 f"functions[{taken[f.event]}] already runs on {f.event}; a behavior takes one "
-                                 "function per event type (CloudFront Function or Lambda@Edge)",
-                                 hint="do both in one function")
-        taken.setdefault(f.event, i)
+    reported: set[tuple] = set()
+    for pairs in behavior_functions(edge):
+        taken: dict[str, tuple] = {}
+        for where, f in pairs:
+            if f.event in taken and where not in reported:
+                reported.add(where)
+                yield ctx.stage_diag(stage, "SLS342", where + ("event",),
+                                     f"{_shown(taken[f.event])} already runs on {f.event} of this behavior; a behavior "
+                                     "takes one function per event type (CloudFront Function or Lambda@Edge)",
+                                     hint="do both in one function, or give the path its own behavior functions")
+            taken.setdefault(f.event, where)
+    for where, f in function_entries(edge):
         if not isinstance(f, CloudFrontFunction):
             continue
-        where = path + ("cloudfront_function",)
+        at = where + ("cloudfront_function",)
         problem = path_problem(f.cloudfront_function, root)
         if problem:
-            yield ctx.stage_diag(stage, "SLS313", where, f"'{f.cloudfront_function[:80]}' {problem}",
+            yield ctx.stage_diag(stage, "SLS313", at, f"'{f.cloudfront_function[:80]}' {problem}",
                                  hint="keep the function's code below the blueprint, e.g. edge/rewrite.js")
             continue
         file = root / f.cloudfront_function
         if not file.is_file():
-            yield ctx.stage_diag(stage, "SLS343", where, f"'{f.cloudfront_function[:80]}' is not a file",
+            yield ctx.stage_diag(stage, "SLS343", at, f"'{f.cloudfront_function[:80]}' is not a file",
                                  hint="write the function (cloudfront-js-2.0) there")
             continue
         size = file.stat().st_size
         if size > CF_FUNCTION_MAX_BYTES:
-            yield ctx.stage_diag(stage, "SLS343", where,
+            yield ctx.stage_diag(stage, "SLS343", at,
                                  f"'{f.cloudfront_function[:80]}' is {size} bytes; a CloudFront Function holds at most "
                                  f"{CF_FUNCTION_MAX_BYTES}", hint="move the logic to a Lambda@Edge function")
+
+
+def _shown(where: tuple) -> str:
+    from generator.diagnostics import path_str
+
+    return path_str(where[1:])
 
 
 def _lambdas(ctx, stage: str, bp) -> Iterable[Diagnostic]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from generator.families.edge.model import EdgeLambda
+from generator.families.edge.model import EdgeLambda, function_entries
 from generator.samples import Stage, uid
 
 DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
@@ -17,7 +17,8 @@ DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
 def triggers(bp, function: str) -> list[EdgeLambda]:
     """The `edge.functions` entries that invoke `function`, in blueprint order."""
     edge = getattr(bp, "edge", None)
-    return [f for f in (edge.functions if edge else ()) if isinstance(f, EdgeLambda) and f.function == function]
+    return [f for _where, f in (function_entries(edge) if edge else ())
+            if isinstance(f, EdgeLambda) and f.function == function]
 
 
 def _headers(pairs: dict[str, str]) -> dict[str, list[dict[str, str]]]:

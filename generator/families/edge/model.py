@@ -47,6 +47,8 @@ class Behavior(Strict):
         "viewer headers but Host forwarded); default optimized for buckets, disabled for the API")
     methods: Literal["read", "all"] | None = Field(
         None, description="allowed methods: read (GET, HEAD, OPTIONS) or all; default read for buckets, all for the API")
+    functions: "list[EdgeFunction] | None" = Field(
+        None, description="CloudFront Functions and Lambda@Edge of this path, instead of edge.functions ([]: none)")
 
 
 class Domain(Strict):
@@ -88,6 +90,9 @@ EdgeFunction = Annotated[
 ]
 
 
+Behavior.model_rebuild()
+
+
 class Edge(Strict):
     origins: dict[Name, Origin] = Field(min_length=1, description="origins by name: {bucket: NAME} or {api: true}")
     default_origin: Name | None = Field(None, description="origin of the default behavior (default: the only origin)")
@@ -102,12 +107,31 @@ class Edge(Strict):
     waf: str | None = Field(None, pattern=WAF_PATTERN,
                             description="WAFv2 web ACL ARN (scope CLOUDFRONT: created in us-east-1)")
     functions: list[EdgeFunction] = Field(default_factory=list,
-                                          description="CloudFront Functions and Lambda@Edge on every behavior")
+                                          description="CloudFront Functions and Lambda@Edge on the default behavior "
+                                          "and every behavior without its own `functions`")
 
     @field_validator("behaviors", "functions", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return [] if value is None else value
+
+
+def function_entries(edge) -> list[tuple[tuple, Any]]:
+    """Every function entry once, with its blueprint path: edge.functions, then each behavior's own."""
+    out = [(("edge", "functions", i), f) for i, f in enumerate(edge.functions)]
+    for j, b in enumerate(edge.behaviors):
+        out += [(("edge", "behaviors", j, "functions", i), f) for i, f in enumerate(b.functions or ())]
+    return out
+
+
+def behavior_functions(edge) -> list[list[tuple[tuple, Any]]]:
+    """The (path, entry) pairs that run on the default behavior, then on each behavior in order."""
+    inherited = [(("edge", "functions", i), f) for i, f in enumerate(edge.functions)]
+    sets = [inherited]
+    for j, b in enumerate(edge.behaviors):
+        sets.append(inherited if b.functions is None else
+                    [(("edge", "behaviors", j, "functions", i), f) for i, f in enumerate(b.functions)])
+    return sets
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -126,6 +150,7 @@ FIELD_DOCS = {
                            "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"}),
     "Edge.logging": (None, {"bucket": "acme-cloudfront-logs", "prefix": "shop/"}),
     "Edge.waf": (None, "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/0a1b2c3d-4e5f-6789-abcd-ef0123456789"),
+    "Behavior.functions": (None, [{"event": "viewer-request", "cloudfront_function": "edge/api-headers.js"}]),
     "Edge.functions": (None, [{"event": "viewer-request", "cloudfront_function": "edge/rewrite.js"},
                               {"event": "origin-request", "function": "edge-auth"}]),
     "BucketOrigin.bucket": (None, "site"),

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw
-from generator.families.edge.model import ApiOrigin, BucketOrigin, CloudFrontFunction, EdgeLambda
+from generator.families.edge.model import (
+    BucketOrigin,
+    CloudFrontFunction,
+    EdgeLambda,
+    behavior_functions,
+    function_entries,
+)
 from generator.plan.access import expand
 from generator.plan.model import Named
 from generator.plan.naming import tf_id
@@ -53,8 +59,8 @@ def edge_events(bp) -> dict[str, list[str]]:
     """Function name -> the CloudFront events it is a Lambda@Edge function for."""
     out: dict[str, list[str]] = {}
     edge = getattr(bp, "edge", None)
-    for entry in edge.functions if edge else ():
-        if isinstance(entry, EdgeLambda):
+    for _path, entry in function_entries(edge) if edge else ():
+        if isinstance(entry, EdgeLambda) and entry.event not in out.get(entry.function, []):
             out.setdefault(entry.function, []).append(entry.event)
     return out
 
@@ -115,6 +121,8 @@ class BehaviorPlan:
     origin_request_policy: str | None
     methods: tuple[str, ...]
     where: tuple = ()
+    cf_functions: tuple = ()  # CfFunctionPlan: function_association blocks
+    lambdas: tuple = ()  # EdgeLambdaPlan: lambda_function_association blocks
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,8 @@ def _origin(ctx, name: str, origin) -> OriginPlan:
     return OriginPlan(name, "api", Raw('replace(aws_apigatewayv2_api.api.api_endpoint, "https://", "")'))
 
 
-def _behavior(path: str | None, origin: OriginPlan, cache: str | None, methods: str | None, where: tuple) -> BehaviorPlan:
+def _behavior(path: str | None, origin: OriginPlan, cache: str | None, methods: str | None, where: tuple,
+              functions=()) -> BehaviorPlan:
     cache = cache or ("disabled" if origin.kind == "api" else "optimized")
     methods = methods or ("all" if origin.kind == "api" else "read")
     return BehaviorPlan(
@@ -262,14 +271,16 @@ def _behavior(path: str | None, origin: OriginPlan, cache: str | None, methods: 
         origin_request_policy=ALL_VIEWER_EXCEPT_HOST_HEADER if origin.kind == "api" and cache == "disabled" else None,
         methods=ALL_METHODS if methods == "all" else READ_METHODS,
         where=where,
+        cf_functions=tuple(f for f in functions if isinstance(f, CfFunctionPlan)),
+        lambdas=tuple(f for f in functions if isinstance(f, EdgeLambdaPlan)),
     )
 
 
-def function_name(prefix: str, source: str) -> str:
-    """CloudFront function names: at most 64 of [A-Za-z0-9_-]."""
+def function_name(prefix: str, source: str, suffix: str) -> str:
+    """CloudFront function names: at most 64 of [A-Za-z0-9_-]; the entry's position keeps them apart."""
     stem = posixpath.splitext(posixpath.basename(source.replace("\\", "/")))[0]
-    clean = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
-    return f"{prefix}-{clean}"[:64]
+    clean = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in stem)
+    return f"{prefix}-{clean}"[:63 - len(suffix)] + "-" + suffix
 
 
 def edge_skips(edge, default_is_bucket: bool) -> tuple[tuple[str, str], ...]:
@@ -285,18 +296,21 @@ def plan(ctx) -> EdgePart | None:
         return None
     origins = {name: _origin(ctx, name, o) for name, o in edge.origins.items()}
     default = edge.default_origin or next(iter(edge.origins))
-    behaviors = [_behavior(None, origins[default], None, None, ("edge", "default_origin"))]
-    behaviors += [_behavior(b.path, origins[b.origin], b.cache, b.methods, ("edge", "behaviors", i))
-                  for i, b in enumerate(edge.behaviors)]
-    cf, lambdas = [], []
-    for i, entry in enumerate(edge.functions):
-        where = ("edge", "functions", i)
+    planned: dict[tuple, Any] = {}
+    for where, entry in function_entries(edge):
         if isinstance(entry, CloudFrontFunction):
-            tf = tf_id("edge", entry.event, str(i))
-            cf.append(CfFunctionPlan(tf, function_name(ctx.names.prefix, entry.cloudfront_function) + f"-{i}"[-64:],
-                                     entry.event, entry.cloudfront_function, f"dist/edge/{tf}.js", where))
+            tf = tf_id(*map(str, where))
+            suffix = "-".join(str(p) for p in where if isinstance(p, int))
+            planned[where] = CfFunctionPlan(tf, function_name(ctx.names.prefix, entry.cloudfront_function, suffix),
+                                            entry.event, entry.cloudfront_function, f"dist/edge/{tf}.js", where)
         else:
-            lambdas.append(EdgeLambdaPlan(ctx.functions[entry.function], entry.event, entry.include_body, where))
+            planned[where] = EdgeLambdaPlan(ctx.functions[entry.function], entry.event, entry.include_body, where)
+    sets = [[planned[w] for w, _ in pairs] for pairs in behavior_functions(edge)]
+    behaviors = [_behavior(None, origins[default], None, None, ("edge", "default_origin"), sets[0])]
+    behaviors += [_behavior(b.path, origins[b.origin], b.cache, b.methods, ("edge", "behaviors", i), sets[i + 1])
+                  for i, b in enumerate(edge.behaviors)]
+    cf = [p for p in planned.values() if isinstance(p, CfFunctionPlan)]
+    lambdas = [p for p in planned.values() if isinstance(p, EdgeLambdaPlan)]
     default_is_bucket = origins[default].kind == "bucket"
     root = edge.root_object if edge.root_object is not None else ("index.html" if default_is_bucket else None)
     settings = ctx.bp.observability.alarms
