@@ -10,12 +10,12 @@ provider "aws" {
 }
 
 # edge/rewrite.js (viewer-request), copied into dist/ by sls-gen render.
-resource "aws_cloudfront_function" "edge_viewer_request_0" {
+resource "aws_cloudfront_function" "edge_functions_0" {
   name    = "news-dev-rewrite-0"
   runtime = "cloudfront-js-2.0"
   comment = "viewer-request of news-dev"
   publish = true
-  code    = file("${path.module}/../dist/edge/edge_viewer_request_0.js")
+  code    = file("${path.module}/../dist/edge/edge_functions_0.js")
 }
 
 # The security headers of AWS's managed SecurityHeadersPolicy, owned here (HSTS for two years).
@@ -93,7 +93,7 @@ resource "aws_cloudfront_distribution" "edge" {
 
     function_association {
       event_type   = "viewer-request"
-      function_arn = aws_cloudfront_function.edge_viewer_request_0.arn
+      function_arn = aws_cloudfront_function.edge_functions_0.arn
     }
 
     lambda_function_association {

@@ -27,9 +27,16 @@ resource "aws_iam_role_policy" "edge_auth" {
       {
         Sid    = "ReplicaLogs"
         Effect = "Allow"
-        Action = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+        Action = ["logs:CreateLogGroup"]
         Resource = [
           "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.news-dev-edge-auth",
+        ]
+      },
+      {
+        Sid    = "ReplicaLogs2"
+        Effect = "Allow"
+        Action = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = [
           "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.news-dev-edge-auth:*",
         ]
       },
