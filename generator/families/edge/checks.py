@@ -127,6 +127,10 @@ def _functions(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                      hint="do both in one function, or give the path its own behavior functions")
             taken.setdefault(f.event, where)
     for where, f in function_entries(edge):
+        if isinstance(f, EdgeLambda) and f.include_body and f.event.endswith("-response"):
+            yield ctx.stage_diag(stage, "SLS342", where + ("include_body",),
+                                 f"include_body applies to request events; {f.event} has no request body to expose",
+                                 hint="drop include_body")
         if not isinstance(f, CloudFrontFunction):
             continue
         at = where + ("cloudfront_function",)

@@ -19,7 +19,7 @@ PATH_PATTERN = r"^/?[A-Za-z0-9_\-.*$/~\"'@:+?&=]+$"  # CloudFront path patterns:
 
 class BucketOrigin(Strict):
     bucket: Name = Field(description="a bucket of this blueprint (read through origin access control)")
-    path: str | None = Field(None, pattern=r"^/[A-Za-z0-9_.~/-]*[^/]$", max_length=255,
+    path: str | None = Field(None, pattern=r"^/[A-Za-z0-9_.~/-]*[A-Za-z0-9_.~-]$", max_length=255,
                              description="folder inside the bucket CloudFront reads from (origin_path)")
 
 
@@ -63,13 +63,15 @@ class Domain(Strict):
 class Logging(Strict):
     bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$",
                         description="physical name of an existing bucket with ACLs enabled (CloudFront standard logs)")
-    prefix: str | None = Field(None, max_length=256, description="key prefix of the log files")
+    prefix: str | None = Field(None, max_length=256, pattern=r"^[A-Za-z0-9_.!*'()/-]+$",
+                               description="key prefix of the log files")
     cookies: bool = Field(False, description="include cookies in the logs")
 
 
 class CloudFrontFunction(Strict):
     event: Literal["viewer-request", "viewer-response"] = Field(description="viewer-request or viewer-response")
-    cloudfront_function: str = Field(min_length=1, description="JavaScript file (cloudfront-js-2.0), relative to the blueprint")
+    cloudfront_function: str = Field(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$",
+                                     description="JavaScript file (cloudfront-js-2.0), relative to the blueprint")
 
 
 class EdgeLambda(Strict):
@@ -98,8 +100,9 @@ class Edge(Strict):
     default_origin: Name | None = Field(None, description="origin of the default behavior (default: the only origin)")
     behaviors: list[Behavior] = Field(default_factory=list, description="path patterns served by another origin, "
                                       "in order of precedence")
-    root_object: str | None = Field(None, max_length=255, description="object returned for / (default index.html "
-                                    "when the default origin is a bucket)")
+    root_object: str | None = Field(None, max_length=255, pattern=r"^[A-Za-z0-9_.~-][A-Za-z0-9_.~/-]*$",
+                                    description="object returned for / (default index.html when the default origin "
+                                    "is a bucket)")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_100", description="edge locations used (PriceClass_100: North America and Europe)")
     domain: Domain | None = Field(None, description="an alternate domain name with its us-east-1 ACM certificate")
