@@ -416,7 +416,9 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         if function not in bp.functions:
             raise click.UsageError(f"no function '{function}' in {blueprint} (functions: {', '.join(sorted(bp.functions))})")
         if sample:
-            if not bp.functions[function].events:
+            from generator.events import trigger_count
+
+            if not trigger_count(bp, function):
                 raise click.UsageError(f"function '{function}' has no events to sample; pass --event FILE")
             event = sample_event(bp, stage_name, function, 1, region=plan.region, account=account_id()).event
         elif event_file:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.families import by_event, event_kinds, kind_of
+from generator.families import by_event, event_kinds, families, family, kind_of
 from generator.samples import DEFAULT_ACCOUNT, POISON_BODY, Stage
 
 if TYPE_CHECKING:
@@ -55,10 +55,31 @@ def sample_event(
     `poison_id` (what a partial-batch handler must report in `batchItemFailures`).
     """
     st = Stage(bp, stage, region, account)
-    ev = bp.functions[function].events[index - 1]
+    events = bp.functions[function].events
+    if index > len(events):  # a trigger declared outside `events` (edge.functions)
+        kind, entry = other_triggers(bp, function)[index - len(events) - 1]
+        event, poison_id = family(kind).part("events").sample(st, function, entry, index, poison)
+        return SampleEvent(function, index, kind, event, poison_id)
+    ev = events[index - 1]
     kind = event_kind(ev)
     event, poison_id = by_event(kind).part("events").sample(st, function, ev, index, poison)
     return SampleEvent(function, index, kind, event, poison_id)
+
+
+def other_triggers(bp: Blueprint, function: str) -> list[tuple[str, Any]]:
+    """(family, entry) of each trigger of `function` a family declares outside the function's
+    `events` (its events module's `triggers(bp, function)`: Lambda@Edge in `edge.functions`)."""
+    out: list[tuple[str, Any]] = []
+    for fam in families():
+        hook = getattr(fam.part("events"), "triggers", None)
+        if hook is not None:
+            out += [(fam.name, entry) for entry in hook(bp, function)]
+    return out
+
+
+def trigger_count(bp: Blueprint, function: str) -> int:
+    """How many samples a function has: its `events`, then the triggers other families declare."""
+    return len(bp.functions[function].events) + len(other_triggers(bp, function))
 
 
 def sample_events(
@@ -72,7 +93,7 @@ def sample_events(
     """One sample per function and trigger, in blueprint order (functions sorted by name)."""
     out = []
     for name in sorted(bp.functions):
-        for index in range(1, len(bp.functions[name].events) + 1):
+        for index in range(1, trigger_count(bp, name) + 1):
             out.append(sample_event(bp, stage, name, index, region=region, account=account, poison=poison))
     return out
 

@@ -4,7 +4,7 @@ import pytest
 
 from generator.plan.access import ACCESS, XRAY_ACTIONS, expand
 
-REFS = {"arn": "aws_x.y.arn", "stream_arn": "aws_x.y.stream_arn"}
+REFS = {"arn": "aws_x.y.arn", "stream_arn": "aws_x.y.stream_arn", "name": "\"orders-dev-edge\""}
 
 
 @pytest.mark.parametrize("kind,access", [(k, a) for k, levels in sorted(ACCESS.items()) for a in sorted(levels)])

@@ -61,6 +61,15 @@ ESCAPED = {
     "exports.ssm.*",
 }
 REFUSED = {
+    # edge: an object name, a log prefix and a file path, each limited to the characters they take
+    "edge.root_object": {"buckets": {"b": {}}, "edge": {"origins": {"o": {"bucket": "b"}}, "root_object": "{}"}},
+    "edge.logging.prefix": {"buckets": {"b": {}}, "edge": {"origins": {"o": {"bucket": "b"}},
+                                                          "logging": {"bucket": "acme-logs", "prefix": "{}"}}},
+    "edge.functions.[].cloudfront_function": {"buckets": {"b": {}}, "edge": {
+        "origins": {"o": {"bucket": "b"}}, "functions": [{"event": "viewer-request", "cloudfront_function": "{}"}]}},
+    "edge.behaviors.[].functions.[].cloudfront_function": {"buckets": {"b": {}}, "edge": {
+        "origins": {"o": {"bucket": "b"}}, "behaviors": [{"path": "/x/*", "origin": "o", "functions": [
+            {"event": "viewer-request", "cloudfront_function": "{}"}]}]}},
     "kms_key": {"kms_key": "{}"},
     "tags.*": {"tags": {"team": "{}"}},
     "buckets.*.bucket_name": {"buckets": {"b": {"bucket_name": "{}"}}},

@@ -41,6 +41,9 @@ NAME_ATTRIBUTE = {
     "aws_lambda_permission": "statement_id",
     "aws_apigatewayv2_authorizer": "name",
     "aws_apigatewayv2_route": "route_key",
+    "aws_cloudfront_origin_access_control": "name",
+    "aws_cloudfront_function": "name",
+    "aws_cloudfront_response_headers_policy": "name",
 }
 
 

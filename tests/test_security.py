@@ -32,6 +32,11 @@ def _of_type(resources: dict, rtype: str):
     return {a: b for a, b in resources.items() if a.split(".")[0] == rtype}
 
 
+def _in_us_east_1(resources: dict, function_tf: str) -> bool:
+    """Is the function deployed through the us-east-1 provider alias (Lambda@Edge)?"""
+    return "aws.us_east_1" in str(resources.get(f"aws_lambda_function.{function_tf}", {}).get("provider"))
+
+
 def _justified(label: str) -> set[tuple[str, str]]:
     """(role policy address, Sid) of the blueprint's `iam:` statements that carry allow_wildcard."""
     kind, _, rest = label.partition("/")[0].partition("-")
@@ -101,6 +106,14 @@ def test_logs_are_scoped_to_the_functions_own_log_group(modules):
             name = address.split(".")[1]
             for st in statements(doc):
                 if any(a.startswith("logs:") for a in as_list(st["Action"])):
+                    if st.get("Sid", "").startswith("ReplicaLogs"):  # Lambda@Edge: its replicas' groups, any region
+                        group = "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1."
+                        (arn,) = as_list(st["Resource"])
+                        streams = as_list(st["Action"]) != ["logs:CreateLogGroup"]
+                        tail = arn[len(group):].removesuffix(":*") if streams else arn[len(group):]
+                        assert arn.startswith(group) and tail and "*" not in tail, f"{label}/{address}: {arn}"
+                        assert _in_us_east_1(resources, name), f"{label}/{address}"
+                        continue
                     assert as_list(st["Resource"]) == [f"${{aws_cloudwatch_log_group.{name}.arn}}:*"], f"{label}/{address}"
                     checked += 1
     assert checked
@@ -115,6 +128,9 @@ def test_roles_trust_one_service(modules):
                 principal = st["Principal"]
                 assert isinstance(principal, dict) and list(principal) == ["Service"], f"{label}/{address}"
                 services = as_list(principal["Service"])
+                if services == ["edgelambda.amazonaws.com", "lambda.amazonaws.com"]:  # Lambda@Edge, in us-east-1
+                    assert _in_us_east_1(resources, address.split(".")[1]), f"{label}/{address}"
+                    continue
                 assert len(services) == 1 and services[0].endswith(SERVICE_PRINCIPAL_SUFFIX), f"{label}/{address}"
 
 
@@ -154,7 +170,8 @@ def test_queue_and_topic_policies_admit_exactly_the_declared_source(modules):
                     # One resource of this stack or an existing one (its ARN as written or built from its
                     # name), or (alarms) this stage's own alarms by name prefix.
                     one = arn.startswith(("${", "arn:")) and "*" not in arn
-                    stage_alarms = arn.endswith(":alarm:${local.prefix}-*") and arn.count("*") == 1
+                    stage_alarms = (arn.endswith(":alarm:${local.prefix}-*") or arn.endswith(":alarm:${local.prefix}-edge-*")) \
+                        and arn.count("*") == 1
                     assert one or stage_alarms, f"{label}/{address}: source {arn} is not one resource"
 
 

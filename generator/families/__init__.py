@@ -61,6 +61,7 @@ REGISTRY: tuple[Family, ...] = (
     Family("bucket", section="buckets", use="bucket", event="bucket"),
     Family("secret", section="secrets", use="secret"),
     Family("parameter", section="parameters", use="parameter"),
+    Family("edge", section="edge"),
     Family("observability", section="observability"),
     Family("function", section="functions", use="function"),
     Family("exports", section="exports"),  # last: publishes what every other family planned

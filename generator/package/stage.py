@@ -82,9 +82,27 @@ def package(
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
                 out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0])
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
+        for part in plan.parts:  # files a part's Terraform reads as they are (a CloudFront Function's code)
+            for rel, source in part.assets() if hasattr(part, "assets") else ():
+                _asset(rel, source, reads, out, doc)
     out.code_dirs = sorted(code_dirs)
     out.modes, out.states = reads.modes, reads.states
     return out
+
+
+def _asset(rel: str, source: str, reads: Reads, out: Packaged, doc) -> None:
+    """Copy a file the blueprint names (checked to exist below its folder) into the output, as read."""
+    if rel in out.zips:
+        return
+    state = reads.consult(source, Mode.ARTIFACT)
+    try:
+        data = (reads.root / source).read_bytes()
+    except OSError as exc:
+        out.warnings.append(Diagnostic("SLS343", f"cannot read '{source}': {exc.strerror or exc}", file=doc.file))
+        return
+    if state.kind is not Kind.FILE or state.digest != hashlib.sha256(data).hexdigest():
+        reads.unsettle(source)  # changed while we read it: the next render looks again
+    out.zips[rel] = data
 
 
 def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> None:

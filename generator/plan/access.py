@@ -89,6 +89,12 @@ ACCESS: dict[str, dict[str, list[tuple]]] = {
         ]
     },
     "log_group": {"write": [(("logs:CreateLogStream", "logs:PutLogEvents"), ("{arn}:*",))]},
+    # A Lambda@Edge function's replicas: Lambda creates /aws/lambda/us-east-1.<name> in each region it runs in.
+    "edge_log_group": {"write": [
+        (("logs:CreateLogGroup",), ("arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.{name}",)),
+        (("logs:CreateLogStream", "logs:PutLogEvents"),
+         ("arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/lambda/us-east-1.{name}:*",)),
+    ]},
     "kms_key": {"decrypt": [(("kms:Decrypt",), ("{arn}",))], "encrypt": [(("kms:Decrypt", "kms:GenerateDataKey"), ("{arn}",))]},
 }
 for _kind in ("table", "bucket"):

@@ -136,8 +136,9 @@ class Export:
     @property
     def description(self) -> str:
         words = {"name": "Name", "arn": "ARN", "url": "URL", "id": "ID", "execution_arn": "Execution ARN",
-                 "stream_arn": "Stream ARN"}
-        what = f"{self.kind} {self.name}" if self.name else f"the {self.kind.upper()}"
+                 "stream_arn": "Stream ARN", "domain_name": "Domain name", "distribution_id": "Distribution ID"}
+        singles = {"api": "the API", "edge": "the CloudFront distribution"}
+        what = f"{self.kind} {self.name}" if self.name else singles.get(self.kind, f"the {self.kind}")
         return f"{words.get(self.attr, self.attr)} of {what}."
 
 

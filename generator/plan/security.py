@@ -75,11 +75,15 @@ def function_skips(*, reserved: int | None, async_invoked: bool, has_env: bool, 
     return tuple(sorted(skips))
 
 
-def log_group_skips(*, retention_days: int, kms: bool, key: str = "logs.retention_days") -> tuple[Skip, ...]:
+def log_group_skips(*, retention_days: int, kms: bool, key: str = "logs.retention_days",
+                    elsewhere: str | None = None) -> tuple[Skip, ...]:
     skips: list[Skip] = []
     if retention_days and retention_days < 365:
         skips.append(("CKV_AWS_338", f"retention set by the blueprint ({key}: {retention_days}); raise it to 365 to keep a year"))
-    if not kms:
+    if elsewhere:
+        skips.append(("CKV_AWS_158", f"the log group is in {elsewhere} (Lambda@Edge), where a key of the stage's "
+                                     "region cannot encrypt: CloudWatch Logs encrypts with its own service key"))
+    elif not kms:
         skips.append(("CKV_AWS_158", "no kms_key in the blueprint: CloudWatch Logs encrypts with its own service key"))
     return tuple(sorted(skips))
 
@@ -176,3 +180,32 @@ def secret_skips(*, kms: bool) -> tuple[Skip, ...]:
     if not kms:
         skips.append(("CKV_AWS_149", "no kms_key in the blueprint: encrypted with the AWS managed key aws/secretsmanager"))
     return tuple(sorted(skips))
+
+
+def distribution_skips(*, domain: bool, logging: bool, waf: bool, root_object: bool) -> tuple[Skip, ...]:
+    """CloudFront (edge:). What the blueprint can turn on passes when it does: a custom domain brings
+    its certificate with TLSv1.2_2021, `logging` standard logs, `waf` the web ACL."""
+    skips: list[Skip] = [
+        ("CKV_AWS_310", "one origin per behavior: no origin group (failover origin) in the blueprint"),
+        ("CKV_AWS_374", "no geo restriction asked for in the blueprint"),
+        ("CKV2_AWS_47", "the web ACL (and its AWSManagedRulesKnownBadInputsRuleSet) is managed outside this service"),
+    ]
+    if not domain:
+        skips += [
+            ("CKV_AWS_174", "no edge.domain: the default *.cloudfront.net certificate, whose minimum protocol "
+                            "CloudFront fixes at TLSv1"),
+            ("CKV2_AWS_42", "no edge.domain: the distribution uses its *.cloudfront.net name and certificate"),
+        ]
+    if not logging:
+        skips.append(("CKV_AWS_86", "no edge.logging in the blueprint (standard logs need a bucket with ACLs)"))
+    if not waf:
+        skips.append(("CKV_AWS_68", "no edge.waf in the blueprint"))
+    if not root_object:
+        skips.append(("CKV_AWS_305", "the default origin is the API: it answers / itself"))
+    return tuple(sorted(skips))
+
+
+# CloudFront response headers (edge:): HSTS with max-age two years and includeSubDomains, but not
+# `preload`, which asks browsers to hard-code HTTPS for the whole registered domain.
+HSTS_PRELOAD = ("CKV_AWS_259", "HSTS is sent for two years with includeSubDomains; preload commits the whole "
+                "registered domain to browsers' preload lists, a decision for the domain's owner")

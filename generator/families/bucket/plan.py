@@ -57,6 +57,9 @@ class BucketPlan:
     kms_key_arn: Any = None  # HCL expression: SSE-KMS with the blueprint's kms_key, else SSE-S3
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
     tags: tuple[tuple[str, str], ...] = ()
+    # Statements other parts add to this bucket's one policy (their `bucket_statements()`): a bucket
+    # has a single aws_s3_bucket_policy, so everything that needs one goes in here.
+    grants: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,3 +201,22 @@ def plan(ctx: PlanContext) -> BucketPart | None:
     )
     existing = existing_plans(ctx, "buckets", EXISTING)
     return BucketPart(buckets, existing) if buckets or existing else None
+
+
+def finish(ctx: PlanContext, stage) -> BucketPart | None:
+    """Each bucket's policy gathers what other parts admit to it (`bucket_statements()`: bucket tf ->
+    statements, e.g. CloudFront's origin access control), after the TLS-only deny."""
+    import dataclasses
+
+    part = ctx.parts.get("bucket")
+    if part is None:
+        return None
+    extra: dict[str, list[dict]] = {}
+    for other in ctx.parts.values():
+        if other is not part and hasattr(other, "bucket_statements"):
+            for tf, statements in other.bucket_statements().items():
+                extra.setdefault(tf, []).extend(statements)
+    if not extra:
+        return part
+    return dataclasses.replace(part, buckets=tuple(
+        dataclasses.replace(b, grants=tuple(extra.get(b.tf, ()))) for b in part.buckets))

@@ -23,8 +23,8 @@ from generator.families.function.settings import (
     default_code_dir,
     default_handler,
     language,
-    resolved,
 )
+from generator.families.function.settings import resolved as _resolved
 from generator.families.function.insights import VERSION as INSIGHTS_VERSION
 from generator.families.function.insights import insights_layer, insights_tables
 from generator.families.function.model import Vpc
@@ -138,6 +138,20 @@ class FunctionPlan:
     managed_policies: tuple[ManagedPolicy, ...] = ()  # attached to its role
     vpc: tuple[Any, Any] | None = None  # (subnet ids, security group ids) as HCL values
     layers: tuple[Any, ...] = ()  # layer ARNs (HCL values)
+    # Deployed through another provider by a family's `placements()` (Lambda@Edge: aws.us_east_1),
+    # with the service principals its role trusts and whether it publishes numbered versions.
+    provider: str | None = None
+    trust: tuple[str, ...] = ("lambda.amazonaws.com",)
+    placed_by: str = ""  # why it is placed there, for people (README facts)
+
+    @property
+    def publish(self) -> bool:
+        return self.alias or self.provider is not None
+
+    @property
+    def qualified_arn(self) -> str:
+        """The numbered version a published function's last apply created (Lambda@Edge needs one)."""
+        return f"aws_lambda_function.{self.tf}.qualified_arn"
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that an alias (`alias:`, provisioned concurrency,
@@ -442,9 +456,32 @@ def vpc_config(ctx: PlanContext, fn) -> tuple[Any, Any] | None:
 
 
 # ---------------------------------------------------------------- functions
-def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
+def gathered_placements(bp) -> dict[str, dict]:
+    """Functions a family deploys elsewhere (its plan's `placements(bp)`: function -> {provider,
+    region, trust, defaults, why}); a function placed there takes the placement's `defaults` where
+    it sets none itself, and inherits no environment, VPC, alias or Lambda Insights from `defaults`."""
+    from generator.families import families
+
+    out: dict[str, dict] = {}
+    for fam in families():
+        hook = getattr(fam.part("plan"), "placements", None) if fam.name != "function" else None
+        if hook is not None:
+            out.update(hook(bp))
+    return out
+
+
+def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None) -> FunctionPlan:
     bp, names, kms = ctx.bp, ctx.names, ctx.kms
     ftf = tf_id(name)
+    placed = placement or {}
+    if placement is not None:
+        kms = None  # the stage's key is regional: nothing placed in another region encrypts with it
+
+    def resolved(fn, bp, key):  # noqa: F811 - the placement's defaults come before `defaults`
+        if getattr(fn, key, None) is None and key in placed.get("defaults", {}):
+            return placed["defaults"][key]
+        return _resolved(fn, bp, key)
+
     runtime = resolved(fn, bp, "runtime")
     logs_fn, logs_def = fn.logs, bp.defaults.logs
 
@@ -457,7 +494,8 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
 
     env: dict[str, object] = {}
     env_from: dict[str, tuple] = {}
-    for path, values in ((("defaults", "environment"), bp.defaults.environment), (("functions", name, "environment"), fn.environment)):
+    inherited = () if placement is not None else ((("defaults", "environment"), bp.defaults.environment),)
+    for path, values in (*inherited, (("functions", name, "environment"), fn.environment)):
         env.update((key, ctx.refs.value(value)) for key, value in (values or {}).items())  # references, SSM, placeholders
         env_from.update((key, (*path, key)) for key in values or {})
     grants: list[tuple[str, Grant]] = []
@@ -493,6 +531,9 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         reasons.append(Reason("events", ("functions", name, "events", i), family.name,
                               value if isinstance(value, str) else None, kind, tuple(access.grants)))
 
+    if placement is not None and placement.get("trigger") and placement["trigger"] not in kinds:
+        kinds.append(placement["trigger"])  # invoked from the placing family's section (edge.functions)
+
     def builtin(what: str, new: list[tuple[str, Grant]], access: str = "") -> None:
         grants.extend(new)
         reasons.append(Reason(what, access=access, grants=tuple(new)))
@@ -502,6 +543,10 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
         builtin("failures", [("FailureQueue", g) for g in expand("dead_letter", "send", arn=f"aws_sqs_queue.{failures_tf(ftf)}.arn")], "send")
         needs.add(("dead_letter", "send"))
     builtin("logs", [("Logs", expand("log_group", "write", arn=f"aws_cloudwatch_log_group.{ftf}.arn")[0])], "write")
+    if placement is not None:  # Lambda@Edge replicas log in every region they run in, into groups Lambda creates
+        physical_name = hcl_value(function_name(names, name, fn))
+        quoted = physical_name if not isinstance(physical_name, str) else '"' + physical_name + '"'
+        builtin("logs", [("ReplicaLogs", g) for g in expand("edge_log_group", "write", name=str(quoted))], "write")
     env_kms = kms if env else None
     if kms:
         if env_kms:
@@ -526,8 +571,8 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
     log_level = log_setting("level", "log_level")
     physical = hcl_value(function_name(names, name, fn))
     architecture = resolved(fn, bp, "architecture")
-    insights = bool(bp.observability.insights)
-    vpc = vpc_config(ctx, fn)
+    insights = bool(bp.observability.insights) and placement is None
+    vpc = vpc_config(ctx, fn) if placement is None or fn.vpc is not None else None
     return FunctionPlan(
         name=name,
         tf=ftf,
@@ -565,15 +610,19 @@ def plan_function(ctx: PlanContext, name: str, fn) -> FunctionPlan:
             reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms),
             vpc=vpc is not None,
         ),
-        log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(kms)),
+        log_skips=log_group_skips(retention_days=log_setting("retention_days", "retention_days"), kms=bool(kms),
+                                  elsewhere=placed.get("region")),
         reasons=tuple(reasons),
         env_sources=tuple(sorted(env_from.items())),
         failures_physical=failures_name(names, name) if is_async else "",
-        alias_name=alias_name(bp, fn),
+        alias_name=alias_name(bp, fn) if placement is None or fn.alias is not None else None,
         tags=tuple(sorted(fn.tags.items())),
         managed_policies=managed_policies(ctx, ftf, fn, vpc=vpc is not None, insights=insights),
         vpc=vpc,
         layers=(insights_layer(architecture),) if insights else (),
+        provider=placed.get("provider"),
+        trust=tuple(placed.get("trust", ("lambda.amazonaws.com",))),
+        placed_by=placed.get("why", ""),
     )
 
 
@@ -590,7 +639,8 @@ def package_exclude(fn, bp) -> tuple[str, ...]:
 
 
 def plan_functions(ctx: PlanContext) -> tuple[FunctionPlan, ...]:
-    functions = tuple(plan_function(ctx, n, ctx.bp.functions[n]) for n in sorted(ctx.bp.functions))
+    placed = gathered_placements(ctx.bp)
+    functions = tuple(plan_function(ctx, n, ctx.bp.functions[n], placed.get(n)) for n in sorted(ctx.bp.functions))
     ctx.functions.update((f.name, f) for f in functions)
     return functions
 

@@ -109,9 +109,15 @@ def api_metrics(plan: StagePlan) -> tuple[str, str, tuple[tuple[str, Any], ...]]
 
 
 # ---------------------------------------------------------------- alarms
+def regional(plan: StagePlan) -> tuple:
+    """The functions in the stage's region: a function a family placed elsewhere (Lambda@Edge in
+    us-east-1, whose replicas report in every region) is watched by that family's own alarms."""
+    return tuple(fn for fn in plan.functions if not getattr(fn, "provider", None))
+
+
 def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
     out: list[AlarmPlan] = []
-    for fn in plan.functions:
+    for fn in regional(plan):
         dims = (("FunctionName", function_name(fn)),)
         limit_ms = fn.timeout * 1000 * settings.duration_pct // 100
         out += [
@@ -240,7 +246,7 @@ def _widget(title: str, stat: str, metrics: list[list], index: int) -> dict:
 
 
 def dashboard(plan: StagePlan) -> dict:
-    fns = plan.functions
+    fns = regional(plan)
 
     def per_fn(metric: str) -> list[list]:
         return [["AWS/Lambda", metric, "FunctionName", function_name(fn)] for fn in fns]

@@ -1,0 +1,28 @@
+// edge-auth.
+// Scaffolded once by sls-gen from blueprint.yaml; this file is yours to edit and is never overwritten.
+
+// Init phase: clients and resource names are set up once per execution environment, not per event.
+
+// With the JSON log format, console.log objects become structured log lines.
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+
+// viewer-request / origin-request: return the request (changed or not) to let it through, or a
+// response ({ status: "403", ... }) to answer without the origin.
+export const onRequest = async (request, eventType) => {
+  log("INFO", "request", { eventType, uri: request.uri });
+  return request;
+};
+
+// origin-response / viewer-response: return the response (a viewer-response may not change the status).
+export const onResponse = async (response, request, eventType) => {
+  response.headers ??= {};
+  response.headers["x-served-by"] = [{ key: "X-Served-By", value: "lambda-at-edge" }];
+  return response;
+};
+
+// Lambda@Edge: one CloudFront record; environment variables are not available at the edge.
+export const handler = async (event) => {
+  const cf = event.Records[0].cf;
+  const eventType = cf.config.eventType;
+  return eventType.endsWith("-response") ? onResponse(cf.response, cf.request, eventType) : onRequest(cf.request, eventType);
+};

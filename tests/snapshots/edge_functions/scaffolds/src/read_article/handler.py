@@ -1,0 +1,23 @@
+"""read-article.
+
+Scaffolded once by sls-gen from blueprint.yaml; this file is yours to edit and is never overwritten.
+"""
+
+import json
+import logging
+import os
+
+# The log format (JSON) and level come from the function's logging config.
+logger = logging.getLogger()
+logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"))
+
+
+def handler(event, context):
+    """HTTP API (payload v2) request -> response."""
+    logger.info("request", extra={"route": event.get("routeKey"), "request_id": event.get("requestContext", {}).get("requestId")})
+    body = json.loads(event["body"]) if event.get("body") else None
+    return {
+        "statusCode": 200,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps({"ok": True, "received": body}),
+    }
