@@ -52,6 +52,11 @@ class ObservabilityPlan:
     alarms: tuple[AlarmPlan, ...]
     dashboard_name: str | None
     dashboard: dict | None  # the dashboard body, rendered through jsonencode()
+    event_alarms: tuple = ()  # plan.model.EventAlarm: rules on the default bus that notify the alarm topic
+
+    @property
+    def event_rule_arns(self) -> list[Raw]:
+        return [Raw(f"aws_cloudwatch_event_rule.{e.tf}.arn") for e in self.event_alarms]
 
     def terraform_files(self) -> list[tuple[str, str]]:
         wanted = (("alarms.tf", self.topic), ("dashboard.tf", self.dashboard))
@@ -61,7 +66,9 @@ class ObservabilityPlan:
         if self.topic is None:
             return []
         notify = f"SNS topic {self.topic.name}" + (f" (e-mail: {', '.join(self.topic.notify)})" if self.topic.notify else "")
-        return [Alert(shown(a.name), a.description, notify, a.concerns) for a in self.alarms]
+        return [Alert(shown(a.name), a.description, notify, a.concerns) for a in self.alarms] + [
+            Alert(shown(e.name), f"{e.description} (EventBridge rule)", notify, e.concerns) for e in self.event_alarms
+        ]
 
     def named(self) -> list[Named]:
         out = []
@@ -76,6 +83,9 @@ class ObservabilityPlan:
             if self.topic.notify:
                 out.append(Named("aws_sns_topic_subscription.alarms", None, ("observability", "alarms", "notify")))
         out += [Named(f"aws_cloudwatch_metric_alarm.{a.tf}", a.name, a.where) for a in self.alarms]
+        for e in self.event_alarms:
+            out += [Named(f"aws_cloudwatch_event_rule.{e.tf}", e.name, e.where, "default"),
+                    Named(f"aws_cloudwatch_event_target.{e.tf}", None, e.where)]
         if self.dashboard is not None:
             out.append(Named("aws_cloudwatch_dashboard.stage", self.dashboard_name, ("observability", "dashboard")))
         return out
@@ -305,4 +315,6 @@ def finish(ctx, plan: StagePlan) -> ObservabilityPlan | None:
         alarms=alarms(plan, settings) if settings is not None else (),
         dashboard_name=plan.prefix if observability.dashboard else None,
         dashboard=dashboard(plan) if observability.dashboard else None,
+        event_alarms=tuple(e for part in plan.parts if hasattr(part, "event_alarms") for e in part.event_alarms())
+        if settings is not None else (),
     )
