@@ -89,7 +89,7 @@ class ObservabilityPlan:
                     Named(f"aws_cloudwatch_event_target.{e.tf}", None, e.where)]
         if self.dashboard is not None:
             out.append(Named("aws_cloudwatch_dashboard.stage", self.dashboard_name, ("observability", "dashboard")))
-        out += [Named(f"aws_cloudwatch_query_definition.{q.tf}", q.name, ("observability", "queries")) for q in self.queries]
+        out += [Named(f"aws_cloudwatch_query_definition.{q.tf}", None, ("observability", "queries")) for q in self.queries]  # names need not be unique
         return out
 
 
