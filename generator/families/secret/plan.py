@@ -21,7 +21,7 @@ from generator.plan.model import EventAlarm, Export, Named, Reason
 from generator.plan.naming import Names, camel, env_prefix, tf_id
 from generator.plan.placeholders import concat, hcl_value
 from generator.plan.security import kms_key_arn, rotation_skips, secret_skips
-from generator.plan.views import Edge, Node, node_id
+from generator.plan.views import Edge, Node, Trigger, node_id
 
 
 # Terraform and AWS provider versions a generated value without rotation needs: write-only arguments
@@ -158,6 +158,22 @@ class SecretPart:
                     Named(f"aws_secretsmanager_secret_rotation.{s.tf}", None, at),
                     Named(f"aws_lambda_permission.rotate_{s.tf}", r.statement_id, at, r.function.physical),
                 ]
+        return out
+
+    def invocations(self, plan) -> list[Trigger]:
+        """Secrets Manager invokes each rotation function once per step of every rotation."""
+        out = []
+        for s in self.rotating:
+            r = s.rotation
+            when = f"every {r.days} days" if r.days is not None else r.schedule
+            alarm = ("a RotationFailed event reaches the alarm topic" if plan.parts.observability
+                     and plan.parts.observability.event_alarms else "nothing alarms on a failed rotation (SLS512)")
+            out.append(Trigger(
+                r.function.name, "rotation", f"secret {s.name}",
+                f"{when}; createSecret, setSecret, testSecret, finishSecret; the first rotation on apply",
+                f"the current value stays in use (a failed step leaves its AWSPENDING version behind); {alarm}",
+                ("secrets", s.name, "rotation"),
+            ))
         return out
 
     @property
