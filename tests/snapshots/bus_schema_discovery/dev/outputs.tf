@@ -29,3 +29,43 @@ output "failure_queue_urls" {
     "on-order-placed" = aws_sqs_queue.on_order_placed_failures.url
   }
 }
+
+output "bus_audit_name" {
+  description = "Name of bus audit."
+  value       = aws_cloudwatch_event_bus.audit.name
+}
+
+output "bus_audit_arn" {
+  description = "ARN of bus audit."
+  value       = aws_cloudwatch_event_bus.audit.arn
+}
+
+output "bus_orders_name" {
+  description = "Name of bus orders."
+  value       = aws_cloudwatch_event_bus.orders.name
+}
+
+output "bus_orders_arn" {
+  description = "ARN of bus orders."
+  value       = aws_cloudwatch_event_bus.orders.arn
+}
+
+output "function_on_order_placed_name" {
+  description = "Name of function on-order-placed."
+  value       = aws_lambda_function.on_order_placed.function_name
+}
+
+output "function_on_order_placed_arn" {
+  description = "ARN of function on-order-placed."
+  value       = aws_lambda_function.on_order_placed.arn
+}
+
+output "function_place_order_name" {
+  description = "Name of function place-order."
+  value       = aws_lambda_function.place_order.function_name
+}
+
+output "function_place_order_arn" {
+  description = "ARN of function place-order."
+  value       = aws_lambda_function.place_order.arn
+}

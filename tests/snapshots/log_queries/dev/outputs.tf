@@ -26,3 +26,48 @@ output "queue_urls" {
     "orders" = aws_sqs_queue.orders.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "queue_orders_name" {
+  description = "Name of queue orders."
+  value       = aws_sqs_queue.orders.name
+}
+
+output "queue_orders_arn" {
+  description = "ARN of queue orders."
+  value       = aws_sqs_queue.orders.arn
+}
+
+output "queue_orders_url" {
+  description = "URL of queue orders."
+  value       = aws_sqs_queue.orders.url
+}
+
+output "function_fulfil_name" {
+  description = "Name of function fulfil."
+  value       = aws_lambda_function.fulfil.function_name
+}
+
+output "function_fulfil_arn" {
+  description = "ARN of function fulfil."
+  value       = aws_lambda_function.fulfil.arn
+}
+
+output "function_place_order_name" {
+  description = "Name of function place-order."
+  value       = aws_lambda_function.place_order.function_name
+}
+
+output "function_place_order_arn" {
+  description = "ARN of function place-order."
+  value       = aws_lambda_function.place_order.arn
+}

@@ -16,3 +16,63 @@ output "function_arns" {
     "rotate-partner" = aws_lambda_function.rotate_partner.arn
   }
 }
+
+output "secret_api_token_name" {
+  description = "Name of secret api-token."
+  value       = aws_secretsmanager_secret.api_token.name
+}
+
+output "secret_api_token_arn" {
+  description = "ARN of secret api-token."
+  value       = aws_secretsmanager_secret.api_token.arn
+}
+
+output "secret_db_credentials_name" {
+  description = "Name of secret db-credentials."
+  value       = aws_secretsmanager_secret.db_credentials.name
+}
+
+output "secret_db_credentials_arn" {
+  description = "ARN of secret db-credentials."
+  value       = aws_secretsmanager_secret.db_credentials.arn
+}
+
+output "secret_partner_key_name" {
+  description = "Name of secret partner-key."
+  value       = aws_secretsmanager_secret.partner_key.name
+}
+
+output "secret_partner_key_arn" {
+  description = "ARN of secret partner-key."
+  value       = aws_secretsmanager_secret.partner_key.arn
+}
+
+output "function_read_db_name" {
+  description = "Name of function read-db."
+  value       = aws_lambda_function.read_db.function_name
+}
+
+output "function_read_db_arn" {
+  description = "ARN of function read-db."
+  value       = aws_lambda_function.read_db.arn
+}
+
+output "function_rotate_db_name" {
+  description = "Name of function rotate-db."
+  value       = aws_lambda_function.rotate_db.function_name
+}
+
+output "function_rotate_db_arn" {
+  description = "ARN of function rotate-db."
+  value       = aws_lambda_function.rotate_db.arn
+}
+
+output "function_rotate_partner_name" {
+  description = "Name of function rotate-partner."
+  value       = aws_lambda_function.rotate_partner.function_name
+}
+
+output "function_rotate_partner_arn" {
+  description = "ARN of function rotate-partner."
+  value       = aws_lambda_function.rotate_partner.arn
+}
