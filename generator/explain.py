@@ -81,7 +81,7 @@ def explain(plan, doc, function: str) -> str:
                 lines += grants(r)
 
     lines += ["", "Can touch"]
-    uses = [r for r in fn.reasons if r.what == "uses"]
+    uses = [r for r in fn.reasons if r.what in ("uses", "rotates")]  # rotates: a secret it rotates
     for r in uses:
         lines.append(f"  {safe(r.family)} {safe(r.target)}: {safe(r.access)}  [{where(r.path)}]")
         lines += grants(r)

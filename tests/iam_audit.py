@@ -83,6 +83,20 @@ def _allowed_actions(resource: str) -> frozenset[str]:
     ) | documented
 
 
+@functools.lru_cache(maxsize=None)
+def _unscoped(action: str) -> bool:
+    """An action IAM gives no resource type (secretsmanager:GetRandomPassword): "*" is all it takes."""
+    from parliament import iam_definition
+
+    prefix, _, name = action.partition(":")
+    for service in iam_definition:
+        if service["prefix"] == prefix:
+            for p in service["privileges"]:
+                if p["privilege"] == name:
+                    return {r["resource_type"] for r in p["resource_types"]} == {""}
+    return False
+
+
 def audit_policy(doc: dict | str, where: str = "policy") -> list[str]:
     from parliament import analyze_policy_string
 
@@ -106,9 +120,9 @@ def audit_policy(doc: dict | str, where: str = "policy") -> list[str]:
                 problems.append(f"{where}/{sid}: wildcard action {action!r}")
         for resource in resources:
             if resource == "*":
-                extra = sorted(set(actions) - XRAY_ACTIONS)
+                extra = sorted(a for a in actions if a not in XRAY_ACTIONS and not _unscoped(a))
                 if extra:
-                    problems.append(f"{where}/{sid}: '*' resource for {extra} (only X-Ray writes may use it)")
+                    problems.append(f"{where}/{sid}: '*' resource for {extra} (only actions without a resource type may use it)")
                 continue
             allowed = _allowed_actions(resource)
             if not allowed:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.plan.access import ACCESS, XRAY_ACTIONS, expand
+from generator.plan.access import ACCESS, UNSCOPED_ACTIONS, XRAY_ACTIONS, expand
 
 REFS = {"arn": "aws_x.y.arn", "stream_arn": "aws_x.y.stream_arn", "name": "\"orders-dev-edge\""}
 
@@ -19,7 +19,8 @@ def test_row_expands_without_placeholders_or_wildcards(kind, access):
         for resource in grant.resources:
             text = str(resource).replace("${", "")
             assert "{" not in text, f"placeholder survived in {resource}"
-            assert str(resource) != '"*"'
+            # "*" only for actions IAM gives no resource type (tests/iam_audit.py checks that against parliament)
+            assert str(resource) != '"*"' or set(grant.actions) <= set(UNSCOPED_ACTIONS), grant
 
 
 def test_table_read_covers_indexes_but_write_does_not():
@@ -42,6 +43,25 @@ def test_bucket_read_splits_objects_and_listing():
 
 def test_xray_is_the_only_star():
     assert XRAY_ACTIONS == ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+
+
+def test_unscoped_actions_have_no_iam_resource_type():
+    from parliament import iam_definition
+
+    types = {
+        f"{s['prefix']}:{p['privilege']}": {r["resource_type"] for r in p["resource_types"]}
+        for s in iam_definition for p in s["privileges"]
+    }
+    for action in UNSCOPED_ACTIONS:
+        assert types[action] == {""}, action
+    assert types["secretsmanager:PutSecretValue"] != {""}  # the check can tell a scoped action apart
+
+
+def test_rotation_grants_scope_every_step_to_the_secret():
+    scoped, unscoped = expand("secret", "rotate", arn="aws_secretsmanager_secret.s.arn")
+    assert [str(r) for r in scoped.resources] == ["aws_secretsmanager_secret.s.arn"]
+    assert "secretsmanager:PutSecretValue" in scoped.actions and "secretsmanager:UpdateSecretVersionStage" in scoped.actions
+    assert unscoped.actions == ("secretsmanager:GetRandomPassword",) and str(unscoped.resources[0]) == '"*"'
 
 
 def test_unknown_placeholder_is_refused():

@@ -17,7 +17,7 @@ import pytest
 
 from generator.emit import scaffold
 from generator.emit.templates import environment, templates_dir
-from generator.families import FAMILIES_DIR, by_event, event_kinds, families, family
+from generator.families import FAMILIES_DIR, by_event, by_trigger, event_kinds, families
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,13 +30,12 @@ def test_every_event_kind_has_a_sample_builder_in_its_family():
 
 
 def test_every_v1_event_kind_ships_python_and_node_handlers_in_its_family():
-    # Every event kind, plus each family that invokes functions from its own section (edge.functions).
-    own = {f.name for f in families() if not f.event and (f.folder / "scaffolds").is_dir()}
-    assert set(scaffold.SCAFFOLD_KINDS) == set(event_kinds()) | own
-    assert own == {"edge"}
+    triggers = {t for f in families() for t in f.triggers}  # a secret's rotation, edge.functions: no `events` entry
+    assert set(scaffold.SCAFFOLD_KINDS) == set(event_kinds()) | triggers
+    assert triggers == {"rotation", "edge"}
     env = environment()
     for kind in scaffold.SCAFFOLD_KINDS:
-        fam = by_event(kind) if kind in event_kinds() else family(kind)
+        fam = by_trigger(kind)
         for language, file in scaffold.HANDLERS.items():
             path = fam.folder / "scaffolds" / language / file
             assert path.is_file(), path

@@ -59,6 +59,8 @@ ESCAPED = {
     "variables.*.default", "variables.*.description",
     # service boundaries (issue 17): exported values go through the references like environment values
     "exports.ssm.*",
+    # generated and rotated secrets (issue 20): the HCL of the write-only value and the rotation rules' JSON
+    "secrets.*.generate.exclude_characters", "secrets.*.generate.key", "secrets.*.generate.template.*",
 }
 REFUSED = {
     # edge: an object name, a log prefix and a file path, each limited to the characters they take
@@ -100,6 +102,7 @@ REFUSED = {
     "queues.*.tags.*": {"queues": {"q": {"tags": {"team": "{}"}}}},
     "secrets.*.name": {"secrets": {"s": {"name": "{}"}}},
     "secrets.*.tags.*": {"secrets": {"s": {"tags": {"team": "{}"}}}},
+    "secrets.*.rotation.schedule": {"secrets": {"s": {"rotation": {"schedule": "{}", "function": "f"}}}},
     "tables.*.name": {"tables": {"t": {"partition_key": "pk", "name": "{}"}}},
     "tables.*.tags.*": {"tables": {"t": {"partition_key": "pk", "tags": {"team": "{}"}}}},
     "topics.*.name": {"topics": {"t": {"name": "{}"}}},
@@ -172,7 +175,10 @@ def hostile_blueprint(p: str, q: str, path: str) -> dict:
         "topics": {"events": {}},
         "buses": {"partners": {"description": p}},
         "buckets": {"uploads": {}},
-        "secrets": {"db": {"description": p}},
+        "secrets": {"db": {"description": p},
+                    "written": {"generate": {"exclude_characters": p, "key": p, "template": {"user": p}}},
+                    "rotated": {"generate": {"exclude_characters": p, "key": p, "template": {"user": p}},
+                                "rotation": {"days": 30, "function": "py-schedule"}}},
         "parameters": {"config": {"value": p, "description": p}},
         "exports": {"ssm": {"/hostile/exported": p}},
         "observability": {"alarms": {"notify": [f"{q}@example.com"]}, "dashboard": True},

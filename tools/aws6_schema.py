@@ -8,6 +8,9 @@ attributes, in Terraform's snake_case.
 
     pip download --no-deps 'cdktn-provider-aws>=25.8,<25.9' -d /tmp/cdktn
     python tools/aws6_schema.py /tmp/cdktn/cdktn_provider_aws-*.whl tests/data/aws6_schema.json
+
+Without a third argument (a JSON list of type names), the types of interest are every
+`resource`, `data` and `ephemeral` "aws_..." type the templates under generator/ and templates/ write.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 import sys
 import tarfile
 import zipfile
+from pathlib import Path
 
 LINK = re.compile(r"\{@link https://registry\.terraform\.io/providers/hashicorp/aws/([0-9.]+)/docs/(resources|data-sources)/(\w+)(?:#(\w+))? ")
 
@@ -86,8 +90,18 @@ def extract(assembly: dict, interest: set[str]) -> dict:
     return out
 
 
+def template_types(root: Path) -> set[str]:
+    """Every AWS resource and data source type a template of this repository writes."""
+    found: set[str] = set()
+    for folder in ("generator", "templates"):
+        for path in (root / folder).rglob("*.j2"):
+            found.update(re.findall(r'(?:resource|data)\s+"(aws_\w+)"', path.read_text()))
+    return found
+
+
 def main(wheel: str, target: str, interest_file: str | None = None) -> None:
-    interest = set(json.load(open(interest_file))) if interest_file else set()
+    root = Path(__file__).resolve().parent.parent
+    interest = set(json.load(open(interest_file))) if interest_file else template_types(root)
     data = extract(load_assembly(wheel), interest)
     with open(target, "w") as fh:
         json.dump(data, fh, indent=None, sort_keys=True, separators=(",", ":"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.emit.escape import json_str
 from generator.emit.templates import environment
-from generator.families import families
+from generator.families import by_trigger, families
 from generator.families.function.plan import FunctionPlan
 
 # A trigger family's own handler: `scaffolds/<language>/<file>` in its folder (e.g.
@@ -13,9 +13,8 @@ from generator.families.function.plan import FunctionPlan
 HANDLERS = {"python": "handler.py.j2", "node": "index.mjs.j2"}
 GENERIC = {"python": "scaffolds/python/handler_generic.py.j2", "node": "scaffolds/node/index_generic.mjs.j2"}
 
-#: The trigger kinds whose family ships a handler scaffold: its event key, or for a family that
-#: triggers functions from its own section (edge), its name.
-SCAFFOLD_KINDS = tuple(f.event or f.name for f in families() if (f.folder / "scaffolds").is_dir())
+#: The trigger kinds (event keys, and a family's other `triggers`) whose family ships a handler scaffold.
+SCAFFOLD_KINDS = tuple(k for f in families() if (f.folder / "scaffolds").is_dir() for k in ((f.event,) if f.event else ()) + f.triggers)
 
 
 def _kind(fn: FunctionPlan) -> str:
@@ -28,8 +27,7 @@ def _kind(fn: FunctionPlan) -> str:
 def _handler_template(kind: str, language: str) -> str:
     if kind == "generic":
         return GENERIC[language]
-    owner = next(f for f in families() if kind in (f.event, f.name) and (f.folder / "scaffolds").is_dir())
-    return owner.template(f"scaffolds/{language}/{HANDLERS[language]}")
+    return by_trigger(kind).template(f"scaffolds/{language}/{HANDLERS[language]}")
 
 
 def _sample_env(fn: FunctionPlan) -> list[tuple[str, str]]:

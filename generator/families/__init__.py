@@ -33,6 +33,7 @@ class Family:
     section: str | None = None  # top-level blueprint key holding its objects by logical name
     use: str | None = None  # key of a `uses` entry that grants access to it
     event: str | None = None  # key of an `events` entry that triggers a function
+    triggers: tuple[str, ...] = ()  # other ways its objects invoke a function (a secret's rotation): scaffold kinds
 
     def part(self, module: str) -> ModuleType | None:
         """The family's `module` (model, checks, plan, events, scaffold), or None when it has none."""
@@ -59,9 +60,9 @@ REGISTRY: tuple[Family, ...] = (
     Family("bus", section="buses", use="bus", event="eventbridge"),
     Family("schedule", event="schedule"),
     Family("bucket", section="buckets", use="bucket", event="bucket"),
-    Family("secret", section="secrets", use="secret"),
+    Family("secret", section="secrets", use="secret", triggers=("rotation",)),
     Family("parameter", section="parameters", use="parameter"),
-    Family("edge", section="edge"),
+    Family("edge", section="edge", triggers=("edge",)),  # edge.functions invoke Lambda@Edge
     Family("observability", section="observability"),
     Family("function", section="functions", use="function"),
     Family("exports", section="exports"),  # last: publishes what every other family planned
@@ -91,6 +92,11 @@ def use_kinds() -> tuple[str, ...]:
 
 def by_event(kind: str) -> Family:
     return next(f for f in REGISTRY if f.event == kind)
+
+
+def by_trigger(kind: str) -> Family:
+    """The family whose objects invoke a function as `kind`: an event key or one of its `triggers`."""
+    return next(f for f in REGISTRY if f.event == kind or kind in f.triggers)
 
 
 def by_use(kind: str) -> Family:

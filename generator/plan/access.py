@@ -64,7 +64,24 @@ ACCESS: dict[str, dict[str, list[tuple]]] = {
         "read": [(("s3:GetObject", "s3:GetObjectVersion"), ("{arn}/*",)), (("s3:ListBucket",), ("{arn}",))],
         "write": [(("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"), ("{arn}/*",))],
     },
-    "secret": {"read": [(("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), ("{arn}",))]},
+    "secret": {
+        "read": [(("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), ("{arn}",))],
+        # A secret's rotation function (`secrets.<name>.rotation`), as the Secrets Manager user guide's
+        # "Permissions for rotation" lists them: the four steps read and stage versions of this secret
+        # only; GetRandomPassword has no resource type (IAM accepts it on "*" alone).
+        "rotate": [
+            (
+                (
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecretVersionStage",
+                ),
+                ("{arn}",),
+            ),
+            (("secretsmanager:GetRandomPassword",), ("*",)),
+        ],
+    },
     # SSM parameters: an existing SecureString (secrets: {x: {ssm: ...}}) or a String the service owns.
     "parameter": {"read": [(("ssm:GetParameter",), ("{arn}",))], "write": [(("ssm:PutParameter",), ("{arn}",))]},
     "function": {"invoke": [(("lambda:InvokeFunction",), ("{arn}",))]},
@@ -116,6 +133,7 @@ KMS_ACCESS: dict[tuple[str, str], str] = {
     ("bucket", "write"): "encrypt",
     ("bucket", "read_write"): "encrypt",
     ("secret", "read"): "decrypt",
+    ("secret", "rotate"): "encrypt",  # reads the current version, writes the pending one
     ("stream", "consume"): "decrypt",
     ("environment", "read"): "decrypt",  # Lambda decrypts a CMK-encrypted environment as the function's role
 }
@@ -127,8 +145,11 @@ def kms_level(needs: set[str]) -> str | None:
     return "encrypt" if "encrypt" in levels else "decrypt" if levels else None
 
 # X-Ray's write actions accept no resource narrower than "*" (AWS offers no resource types for
-# them). This is the only place in sls-gen where a "*" resource is allowed.
+# them). With UNSCOPED_ACTIONS below, the only place in sls-gen where a "*" resource is allowed.
 XRAY_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+# Every action IAM offers no resource type for, the only ones a grant may hold on "*" (the X-Ray
+# writes, and Secrets Manager's password generator that rotation functions call).
+UNSCOPED_ACTIONS = XRAY_ACTIONS + ("secretsmanager:GetRandomPassword",)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from generator.plan.model import Parts, StagePlan, Variable
 from generator.plan.naming import Names
 from generator.plan.refs import Resolver
 from generator.plan.security import KMS_ARN
-from generator.platform.terraform import plan_terraform
+from generator.platform.terraform import plan_terraform, with_floors
 
 
 def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
@@ -52,6 +52,10 @@ def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
         if finish is not None:
             ctx.parts[fam.name] = finish(ctx, plan)
             plan = dataclasses.replace(plan, parts=Parts(ctx.parts))
+    floors = [r for part in plan.parts if hasattr(part, "requires") and (r := part.requires())]
+    if floors:  # a part needs newer Terraform or provider versions (the highest of each wins)
+        terraform, provider = max(floors, key=lambda f: tuple(int(x) for x in f[1].split(".")))
+        plan = dataclasses.replace(plan, terraform=with_floors(plan.terraform, terraform, provider))
     variables = tuple(
         Variable(name, v.type, v.default, v.description or "", v.sensitive) for name, v in sorted(bp.variables.items())
     )

@@ -146,6 +146,20 @@ def exports_of(part) -> list[Export]:
     return part.exports() if hasattr(part, "exports") else []
 
 
+@dataclass(frozen=True)
+class EventAlarm:
+    """A failure AWS reports as an event, not as a metric (a secret's rotation failed): observability
+    sends the events an EventBridge rule matches to the alarm topic when alarms are on. Parts offer
+    them as `event_alarms()`."""
+
+    tf: str  # the rule's Terraform id (aws_cloudwatch_event_rule.<tf>, on the default bus)
+    name: Any  # the rule's name
+    description: str
+    pattern: dict  # the event pattern (values may be HCL expressions: emit.hcl.Raw)
+    where: tuple = ()  # blueprint path of what it watches
+    concerns: tuple[str, ...] = ()  # the functions it is about
+
+
 @lru_cache(maxsize=None)
 def async_kinds() -> frozenset[str]:
     """Event kinds AWS invokes asynchronously (a family's plan says `ASYNC = True`): their

@@ -173,8 +173,8 @@ def schedule_skips(*, kms: bool) -> tuple[Skip, ...]:
     return (("CKV_AWS_297", "no kms_key in the blueprint: Scheduler encrypts with an AWS owned key"),)
 
 
-def secret_skips(*, kms: bool) -> tuple[Skip, ...]:
-    skips: list[Skip] = [
+def secret_skips(*, kms: bool, rotation: bool = False) -> tuple[Skip, ...]:
+    skips: list[Skip] = [] if rotation else [
         ("CKV2_AWS_57", "the value is set out of band; rotation needs a rotation function the blueprint does not declare")
     ]
     if not kms:
@@ -209,3 +209,10 @@ def distribution_skips(*, domain: bool, logging: bool, waf: bool, root_object: b
 # `preload`, which asks browsers to hard-code HTTPS for the whole registered domain.
 HSTS_PRELOAD = ("CKV_AWS_259", "HSTS is sent for two years with includeSubDomains; preload commits the whole "
                 "registered domain to browsers' preload lists, a decision for the domain's owner")
+
+
+def rotation_skips(*, days: int | None) -> tuple[Skip, ...]:
+    """CKV_AWS_304 wants rotation within 90 days; a longer period is the blueprint's choice (warned, SLS511)."""
+    if days is not None and days > 90:
+        return (("CKV_AWS_304", f"the blueprint rotates every {days} days (sls-gen warns: SLS511)"),)
+    return ()

@@ -8,6 +8,7 @@ into the provider block. Every key is overridable per stage with `stages.<stage>
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -91,10 +92,25 @@ class TerraformPlan:
     assume_role: str | None
     allowed_account_ids: tuple[str, ...] | None
     provider_version: str | None = None  # versions.tf constraint when pinned, else the default range
+    # Floors a feature of the plan needs (a part's `requires()`: a write-only generated secret).
+    terraform_floor: str | None = None  # e.g. ">= 1.11"
+    provider_floor: str | None = None  # e.g. "5.88": the lowest 5.x that has what the output uses
 
     @property
     def required_version(self) -> str | None:
-        return LOCKFILE_TERRAFORM if self.backend else None
+        return self.terraform_floor or (LOCKFILE_TERRAFORM if self.backend else None)
+
+
+def with_floors(tf: TerraformPlan | None, terraform: str, provider: str) -> TerraformPlan:
+    """`tf` (or the defaults) raised to what a part requires: Terraform `terraform` (a ">= x.y"
+    newer than the lockfile's 1.10), and AWS provider 5.x at least `provider` (6.x has it all)."""
+    tf = tf or TerraformPlan(None, None, None)
+    pin = tf.provider_version
+    if pin is None:
+        pin = f">= {provider}, < 7"
+    elif pin == PROVIDER_PINS["5"]:
+        pin = f"~> {provider}"
+    return dataclasses.replace(tf, provider_version=pin, terraform_floor=terraform, provider_floor=provider)
 
 
 def plan_terraform(bp, service: str, stage: str, region: str) -> TerraformPlan | None:

@@ -24,11 +24,19 @@ class UseBus(UseEntry):
     access: Literal["publish"] = "publish"
 
 
+class BusSchemas(Strict):
+    discover: bool = Field(
+        False, description="an EventBridge schema discoverer on this bus: the shapes of the events it carries appear "
+        "as schemas in the account's discovered-schemas registry",
+    )
+
+
 class Bus(Strict):
     name: PhysicalName | None = Field(None, description="physical bus name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this bus, over the service's")
     description: str | None = None
     existing: Existing | None = Field(None, description=EXISTING_DOC)
+    schemas: BusSchemas | None = Field(None, description="EventBridge schema registry features for this bus")
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -42,6 +50,8 @@ FIELD_DOCS = {
     "Bus.tags": (None, {"owner": "commerce"}),
     "Bus.existing": (None, {"ssm": "/platform/bus-arn"}),
     "Bus.description": ("free text", "Order domain events"),
+    "Bus.schemas": (None, {"discover": True}),
+    "BusSchemas.discover": (None, True),
     "EventBridgeEvent.eventbridge": ("the bus and the event pattern to match", {"bus": "orders", "pattern": {"source": ["orders"]}}),
     "EventBridgeEvent.input_path": (None, "$.detail"),
     "EventBridgeSpec.bus": (None, "default"),

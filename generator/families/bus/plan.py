@@ -55,6 +55,7 @@ class BusPlan:
     physical: Any  # str, or an HCL template when `name:` holds {region}/{account}
     description: str
     tags: tuple[tuple[str, str], ...] = ()
+    discover: bool = False  # a schema discoverer on the bus (`schemas: {discover: true}`)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class BusPart:
 
     def named(self) -> list[Named]:
         out = [Named(f"aws_cloudwatch_event_bus.{b.tf}", b.physical, ("buses", b.name)) for b in self.buses]
+        out += [Named(f"aws_schemas_discoverer.{b.tf}", None, ("buses", b.name, "schemas")) for b in self.buses if b.discover]
         out += [Named(f"aws_sqs_queue.{q.tf}", q.physical, ("queues", q.queue)) for q in self.dead_letter_queues]
         buses = {str(bus_ref(b.name)[0]): b.physical for b in self.buses}
         for r in self.rules:
@@ -318,6 +320,7 @@ def plan(ctx: PlanContext) -> BusPart | None:
             physical=hcl_value(bus_name(ctx.names, n, b)),
             description=b.description or "",
             tags=tuple(sorted(b.tags.items())),
+            discover=bool(b.schemas and b.schemas.discover),
         )
         for n, b in sorted(ctx.bp.buses.items())
         if b.existing is None

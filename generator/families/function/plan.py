@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw
-from generator.families import by_event, by_use, event_kinds, kind_of, use_kinds
+from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
 from generator.families.function.settings import (
     DEFAULTS,
     DIST_DIR,
@@ -533,6 +533,18 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
 
     if placement is not None and placement.get("trigger") and placement["trigger"] not in kinds:
         kinds.append(placement["trigger"])  # invoked from the placing family's section (edge.functions)
+    # What objects elsewhere in the blueprint add to a function they name (a secret's rotation
+    # function): each family's `function_access(ctx, function)` -> [(trigger kind, Reason, Access)].
+    for fam in families():
+        hook = getattr(fam.part("plan"), "function_access", None)
+        for kind, reason, access in hook(ctx, name) if hook else ():
+            if kind not in kinds:
+                kinds.append(kind)
+            env.update(access.env)
+            env_from.update((key, reason.path) for key in access.env)
+            grants += access.grants
+            needs.update(access.kms)
+            reasons.append(dataclasses.replace(reason, grants=tuple(access.grants), env=tuple(access.env)))
 
     def builtin(what: str, new: list[tuple[str, Grant]], access: str = "") -> None:
         grants.extend(new)

@@ -31,6 +31,7 @@ class Observability(Strict):
     alarms: AlarmSettings | None = None
     dashboard: bool = False
     insights: bool = Field(False, description="Lambda Insights: the extension layer and its policy on every function")
+    queries: bool = Field(False, description="saved Logs Insights queries per function and for the service")
 
 
 # What the model stage plugs into the blueprint (generator/model/blueprint.py).
@@ -50,5 +51,6 @@ FIELD_DOCS = {
     "AlarmSettings.oldest_message_seconds": (None, 3600),
     "Observability.alarms": ("CloudWatch alarms for functions, queues and the API", {"notify": ["oncall@example.com"]}),
     "Observability.insights": (None, True),
+    "Observability.queries": (None, True),
     "Observability.dashboard": ("a CloudWatch dashboard per stage", True),
 }

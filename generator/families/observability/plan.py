@@ -52,16 +52,24 @@ class ObservabilityPlan:
     alarms: tuple[AlarmPlan, ...]
     dashboard_name: str | None
     dashboard: dict | None  # the dashboard body, rendered through jsonencode()
+    event_alarms: tuple = ()  # plan.model.EventAlarm: rules on the default bus that notify the alarm topic
+    queries: tuple = ()  # QueryPlan: saved Logs Insights queries (`observability.queries`)
+
+    @property
+    def event_rule_arns(self) -> list[Raw]:
+        return [Raw(f"aws_cloudwatch_event_rule.{e.tf}.arn") for e in self.event_alarms]
 
     def terraform_files(self) -> list[tuple[str, str]]:
-        wanted = (("alarms.tf", self.topic), ("dashboard.tf", self.dashboard))
+        wanted = (("alarms.tf", self.topic), ("dashboard.tf", self.dashboard), ("queries.tf", self.queries))
         return [(f, f + ".j2") for f, present in wanted if present]
 
     def alerts(self, plan) -> list[Alert]:
         if self.topic is None:
             return []
         notify = f"SNS topic {self.topic.name}" + (f" (e-mail: {', '.join(self.topic.notify)})" if self.topic.notify else "")
-        return [Alert(shown(a.name), a.description, notify, a.concerns) for a in self.alarms]
+        return [Alert(shown(a.name), a.description, notify, a.concerns) for a in self.alarms] + [
+            Alert(shown(e.name), f"{e.description} (EventBridge rule)", notify, e.concerns) for e in self.event_alarms
+        ]
 
     def named(self) -> list[Named]:
         out = []
@@ -76,8 +84,12 @@ class ObservabilityPlan:
             if self.topic.notify:
                 out.append(Named("aws_sns_topic_subscription.alarms", None, ("observability", "alarms", "notify")))
         out += [Named(f"aws_cloudwatch_metric_alarm.{a.tf}", a.name, a.where) for a in self.alarms]
+        for e in self.event_alarms:
+            out += [Named(f"aws_cloudwatch_event_rule.{e.tf}", e.name, e.where, "default"),
+                    Named(f"aws_cloudwatch_event_target.{e.tf}", None, e.where)]
         if self.dashboard is not None:
             out.append(Named("aws_cloudwatch_dashboard.stage", self.dashboard_name, ("observability", "dashboard")))
+        out += [Named(f"aws_cloudwatch_query_definition.{q.tf}", None, ("observability", "queries")) for q in self.queries]  # names need not be unique
         return out
 
 
@@ -292,12 +304,82 @@ def dashboard(plan: StagePlan) -> dict:
     return {"widgets": [_widget(title, stat, metrics, i) for i, (title, stat, metrics) in enumerate(panels)]}
 
 
+# ---------------------------------------------------------------- saved Logs Insights queries
+# They read what the functions log in Lambda's JSON format (logging_config log_format = "JSON", the
+# default): application records carry `level`, `message`, `requestId` (and, from the scaffolds,
+# `correlationId` and `coldStart`); failed invocations log `errorType`/`errorMessage`; the
+# platform's `platform.report` record carries `record.requestId`, `record.status` and
+# `record.metrics` (durationMs, maxMemoryUsedMB, and initDurationMs on a cold start).
+QUERIES = {
+    "errors": (
+        "errors with their request ids",
+        "fields @timestamp, coalesce(requestId, record.requestId) as request_id, level, coalesce(errorType, record.status) as error,"
+        " coalesce(errorMessage, message) as detail, @log\n"
+        "| filter level = \"ERROR\" or level = \"FATAL\" or ispresent(errorType)"
+        " or (type = \"platform.report\" and record.status != \"success\")\n"
+        "| sort @timestamp desc\n"
+        "| limit 100",
+    ),
+    "slowest": (
+        "the slowest invocations",
+        "filter type = \"platform.report\"\n"
+        "| fields @timestamp, record.requestId as request_id, record.metrics.durationMs as duration_ms,"
+        " record.metrics.billedDurationMs as billed_ms, record.metrics.maxMemoryUsedMB as max_memory_mb, @log\n"
+        "| sort duration_ms desc\n"
+        "| limit 25",
+    ),
+    "cold-starts": (
+        "cold starts with their init duration",
+        "filter type = \"platform.report\" and ispresent(record.metrics.initDurationMs)\n"
+        "| fields @timestamp, record.requestId as request_id, record.metrics.initDurationMs as init_ms,"
+        " record.metrics.durationMs as duration_ms, @log\n"
+        "| sort @timestamp desc\n"
+        "| limit 100",
+    ),
+}
+# One request end to end: every function's records of one correlation id (the scaffolds log the
+# id they received or made), request id or X-Ray trace id. Replace REQUEST_ID before running it.
+REQUEST = (
+    "one request end to end (replace REQUEST_ID with a correlation, request or trace id)",
+    "fields @timestamp, @log, level, message, correlationId, coalesce(requestId, record.requestId) as request_id\n"
+    "| filter correlationId = \"REQUEST_ID\" or requestId = \"REQUEST_ID\" or record.requestId = \"REQUEST_ID\""
+    " or record.tracing.value like \"REQUEST_ID\"\n"
+    "| sort @timestamp asc\n"
+    "| limit 1000",
+)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    tf: str
+    name: Any  # "<prefix>/<function>/<query>": the console shows saved queries in folders by "/"
+    description: str
+    log_groups: tuple[Any, ...]  # HCL expressions
+    query: str
+
+
+def queries(plan: StagePlan) -> tuple[QueryPlan, ...]:
+    from generator.plan.naming import tf_id
+
+    groups = tuple(Raw(f"aws_cloudwatch_log_group.{fn.tf}.name") for fn in plan.functions)
+    out = []
+    if groups:
+        for key, (what, text) in QUERIES.items():
+            out.append(QueryPlan(tf_id("service", key), f"{plan.prefix}/{key}", f"every function: {what}", groups, text))
+        out.append(QueryPlan(tf_id("service", "request"), f"{plan.prefix}/request", REQUEST[0], groups, REQUEST[1]))
+    for fn in plan.functions:
+        for key, (what, text) in QUERIES.items():
+            out.append(QueryPlan(tf_id("fn", fn.tf, key), f"{plan.prefix}/{fn.name}/{key}", f"{fn.name}: {what}",
+                                 (Raw(f"aws_cloudwatch_log_group.{fn.tf}.name"),), text))
+    return tuple(out)
+
+
 # ---------------------------------------------------------------- entry point
 def finish(ctx, plan: StagePlan) -> ObservabilityPlan | None:
     """The observability part of a stage, from the stage's (merged) `observability` settings."""
     observability = ctx.bp.observability
     settings = observability.alarms
-    if settings is None and not observability.dashboard:
+    if settings is None and not observability.dashboard and not observability.queries:
         return None
     topic = None
     if settings is not None:
@@ -311,4 +393,7 @@ def finish(ctx, plan: StagePlan) -> ObservabilityPlan | None:
         alarms=alarms(plan, settings) if settings is not None else (),
         dashboard_name=plan.prefix if observability.dashboard else None,
         dashboard=dashboard(plan) if observability.dashboard else None,
+        event_alarms=tuple(e for part in plan.parts if hasattr(part, "event_alarms") for e in part.event_alarms())
+        if settings is not None else (),
+        queries=queries(plan) if observability.queries else (),
     )

@@ -3,8 +3,24 @@
 
 // Init phase: clients and resource names are set up once per execution environment, not per event.
 
+// Every line carries coldStart (the first event of this execution environment) and correlationId
+// (the caller's, else the request id): the stage's saved Logs Insights queries read both.
+const invocation = { coldStart: undefined, correlationId: undefined };
+
+// Start of an invocation: note a cold start and the correlation id (an x-correlation-id header, a
+// correlationId message attribute or field, else the Lambda request id).
+export const begin = (event, context) => {
+  invocation.coldStart = invocation.coldStart === undefined;
+  const headers = Object.fromEntries(Object.entries(event?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const record = Array.isArray(event?.Records) ? event.Records[0] ?? {} : {};
+  const attribute = (record.messageAttributes ?? record.Sns?.MessageAttributes ?? {}).correlationId ?? {};
+  const found = headers["x-correlation-id"] ?? attribute.stringValue ?? attribute.Value ?? event?.detail?.correlationId ?? event?.correlationId;
+  invocation.correlationId = found ? String(found) : context?.awsRequestId;
+  return invocation.correlationId;
+};
+
 // With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
 
 // viewer-request / origin-request: return the request (changed or not) to let it through, or a
 // response ({ status: "403", ... }) to answer without the origin.

@@ -4,8 +4,24 @@
 // Init phase: clients and resource names are set up once per execution environment, not per event.
 const PAYMENT_EVENTS_TOPIC_ARN = process.env.PAYMENT_EVENTS_TOPIC_ARN;
 
+// Every line carries coldStart (the first event of this execution environment) and correlationId
+// (the caller's, else the request id): the stage's saved Logs Insights queries read both.
+const invocation = { coldStart: undefined, correlationId: undefined };
+
+// Start of an invocation: note a cold start and the correlation id (an x-correlation-id header, a
+// correlationId message attribute or field, else the Lambda request id).
+export const begin = (event, context) => {
+  invocation.coldStart = invocation.coldStart === undefined;
+  const headers = Object.fromEntries(Object.entries(event?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const record = Array.isArray(event?.Records) ? event.Records[0] ?? {} : {};
+  const attribute = (record.messageAttributes ?? record.Sns?.MessageAttributes ?? {}).correlationId ?? {};
+  const found = headers["x-correlation-id"] ?? attribute.stringValue ?? attribute.Value ?? event?.detail?.correlationId ?? event?.correlationId;
+  invocation.correlationId = found ? String(found) : context?.awsRequestId;
+  return invocation.correlationId;
+};
+
 // With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
 
 // Handle one stream record (DynamoDB JSON); throw to retry the batch from this record.
 export const handleRecord = async (record) => {
@@ -16,6 +32,7 @@ export const handleRecord = async (record) => {
 // DynamoDB stream batch -> partial batch response. Records of a shard must stay in order: stop at
 // the first failure and report its sequence number, so Lambda retries from there.
 export const handler = async (event, context, handle = handleRecord) => {
+  begin(event, context);
   for (const record of event.Records) {
     try {
       await handle(record);

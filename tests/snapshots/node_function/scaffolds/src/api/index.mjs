@@ -5,10 +5,27 @@
 const EVENTS_QUEUE_URL = process.env.EVENTS_QUEUE_URL;
 const NOTES_TABLE_NAME = process.env.NOTES_TABLE_NAME;
 
-// With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+// Every line carries coldStart (the first event of this execution environment) and correlationId
+// (the caller's, else the request id): the stage's saved Logs Insights queries read both.
+const invocation = { coldStart: undefined, correlationId: undefined };
 
-export const handler = async (event) => {
+// Start of an invocation: note a cold start and the correlation id (an x-correlation-id header, a
+// correlationId message attribute or field, else the Lambda request id).
+export const begin = (event, context) => {
+  invocation.coldStart = invocation.coldStart === undefined;
+  const headers = Object.fromEntries(Object.entries(event?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const record = Array.isArray(event?.Records) ? event.Records[0] ?? {} : {};
+  const attribute = (record.messageAttributes ?? record.Sns?.MessageAttributes ?? {}).correlationId ?? {};
+  const found = headers["x-correlation-id"] ?? attribute.stringValue ?? attribute.Value ?? event?.detail?.correlationId ?? event?.correlationId;
+  invocation.correlationId = found ? String(found) : context?.awsRequestId;
+  return invocation.correlationId;
+};
+
+// With the JSON log format, console.log objects become structured log lines.
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
+
+export const handler = async (event, context) => {
+  begin(event, context);
   log("INFO", "request", { route: event.routeKey, requestId: event.requestContext?.requestId });
   const body = event.body ? JSON.parse(event.body) : null;
   return {

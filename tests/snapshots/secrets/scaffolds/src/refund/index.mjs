@@ -4,8 +4,24 @@
 // Init phase: clients and resource names are set up once per execution environment, not per event.
 const STRIPE_KEY_SECRET_ARN = process.env.STRIPE_KEY_SECRET_ARN;
 
+// Every line carries coldStart (the first event of this execution environment) and correlationId
+// (the caller's, else the request id): the stage's saved Logs Insights queries read both.
+const invocation = { coldStart: undefined, correlationId: undefined };
+
+// Start of an invocation: note a cold start and the correlation id (an x-correlation-id header, a
+// correlationId message attribute or field, else the Lambda request id).
+export const begin = (event, context) => {
+  invocation.coldStart = invocation.coldStart === undefined;
+  const headers = Object.fromEntries(Object.entries(event?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const record = Array.isArray(event?.Records) ? event.Records[0] ?? {} : {};
+  const attribute = (record.messageAttributes ?? record.Sns?.MessageAttributes ?? {}).correlationId ?? {};
+  const found = headers["x-correlation-id"] ?? attribute.stringValue ?? attribute.Value ?? event?.detail?.correlationId ?? event?.correlationId;
+  invocation.correlationId = found ? String(found) : context?.awsRequestId;
+  return invocation.correlationId;
+};
+
 // With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
 
 // Secrets are fetched on first use, never at import, and cached for a few minutes so a rotated value
 // is picked up without a cold start. The AWS SDK v3 ships with the Node.js Lambda runtime.
@@ -33,7 +49,8 @@ export const getSecret = async (envKey) => {
   return value;
 };
 
-export const handler = async (event) => {
+export const handler = async (event, context) => {
+  begin(event, context);
   log("INFO", "event", { event });
   return { ok: true };
 };

@@ -3,8 +3,24 @@
 
 // Init phase: clients and resource names are set up once per execution environment, not per event.
 
+// Every line carries coldStart (the first event of this execution environment) and correlationId
+// (the caller's, else the request id): the stage's saved Logs Insights queries read both.
+const invocation = { coldStart: undefined, correlationId: undefined };
+
+// Start of an invocation: note a cold start and the correlation id (an x-correlation-id header, a
+// correlationId message attribute or field, else the Lambda request id).
+export const begin = (event, context) => {
+  invocation.coldStart = invocation.coldStart === undefined;
+  const headers = Object.fromEntries(Object.entries(event?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const record = Array.isArray(event?.Records) ? event.Records[0] ?? {} : {};
+  const attribute = (record.messageAttributes ?? record.Sns?.MessageAttributes ?? {}).correlationId ?? {};
+  const found = headers["x-correlation-id"] ?? attribute.stringValue ?? attribute.Value ?? event?.detail?.correlationId ?? event?.correlationId;
+  invocation.correlationId = found ? String(found) : context?.awsRequestId;
+  return invocation.correlationId;
+};
+
 // With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...fields }));
+const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
 
 // SNS record -> { message, attributes }: JSON messages are decoded, other text is kept as is.
 export const parse = (record) => {
@@ -25,7 +41,8 @@ export const processMessage = async ({ message, attributes }) => {
 };
 
 // SNS notification (asynchronous invocation, one record per event).
-export const handler = async (event) => {
+export const handler = async (event, context) => {
+  begin(event, context);
   for (const record of event.Records) {
     await processMessage(parse(record));
   }
