@@ -95,7 +95,7 @@ def template_types(root: Path) -> set[str]:
     found: set[str] = set()
     for folder in ("generator", "templates"):
         for path in (root / folder).rglob("*.j2"):
-            found.update(re.findall(r'(?:resource|data)\s+"(aws_\w+)"', path.read_text()))
+            found.update(re.findall(r'(?:resource|data|ephemeral)\s+"(aws_\w+)"', path.read_text()))
     return found
 
 
