@@ -219,6 +219,42 @@ def bench_fleet(services: int, functions: int, runs: int) -> dict:
     return figures
 
 
+DEPS_REQUIREMENTS = "six==1.17.0\nidna==3.10\n"  # every function's requirements.txt (one install, shared)
+LAYER_REQUIREMENTS = "charset-normalizer==3.4.4\n"  # a layer every function uses (binary wheels)
+
+
+def bench_dependencies(n: int, runs: int) -> dict:
+    """An app whose functions and layer install dependencies, against the same app without any:
+    the first render installs (pip, from the index); a later cold render (fresh output folder, so
+    every zip is built) takes the installs from the cache, and should cost what the plain app's
+    cold render costs; a no-op re-render is answered from the render record."""
+    app, plain_app = WORK / f"deps-{n}", WORK / f"deps-{n}-plain"
+    for folder in (app, plain_app):
+        shutil.rmtree(folder, ignore_errors=True)
+    apps.write_blueprint(app, n, requirements=DEPS_REQUIREMENTS, layer_requirements=LAYER_REQUIREMENTS)
+    apps.write_blueprint(plain_app, n)
+    cmd = [str(sls_gen_bin()), "render", "bench.yaml", "-o", "out"]
+    cache = WORK / "cache-deps"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, SLS_GEN_CACHE_DIR=str(cache))
+    first, cached, plain, noop, change, plain_change = Stat(), Stat(), Stat(), Stat(), Stat(), Stat()
+    settle()
+    first.add(run_once(cmd, app, env))  # pip runs: the installs fill the cache
+    run_once(cmd, plain_app, env)  # warm-up of the plain app, not counted
+    for k in range(runs):
+        for folder, stat in ((app, cached), (plain_app, plain)):
+            shutil.rmtree(folder / "out", ignore_errors=True)
+            settle()
+            stat.add(run_once(cmd, folder, env))
+        noop.add(run_once(cmd, app, env))
+        for folder, stat in ((app, change), (plain_app, plain_change)):  # one handler edited
+            (folder / "src" / apps.fn_name(n // 2) / "handler.py").write_text(apps.HANDLER + f"# edit {k}\n")
+            stat.add(run_once(cmd, folder, env))
+    zipped = sum(p.stat().st_size for p in (app / "out" / "dist").rglob("*.zip"))
+    return {"n": n, "first": first, "cached": cached, "plain": plain, "noop": noop, "change": change,
+            "plain_change": plain_change, "zip_bytes": zipped}
+
+
 def bench_startup(runs: int) -> dict:
     python = Path(sys.executable)
     bare, helped = Stat(), Stat()
@@ -342,7 +378,7 @@ def fmt_run(s: Stat) -> str:
 
 
 def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, args, load: tuple[float, float],
-           fleet: dict | None = None) -> str:
+           fleet: dict | None = None, deps: dict | None = None) -> str:
     out = []
     out.append(f"Machine: {machine()}")
     out.append(f"Load average (1 min) at start / end: {load[0]:.1f} / {load[1]:.1f}")
@@ -394,6 +430,21 @@ def report(results: list[dict], startup: dict, peers: dict, tf: dict | None, arg
             out.append("")
             out.append(f"Cold render with {cores} jobs: x{one.wall / many.wall:.2f} faster (wall) than with 1, "
                        f"for x{many.cpu / one.cpu:.2f} the CPU.")
+    if deps:
+        out.append("")
+        out.append(f"### With dependencies (N = {deps['n']:,}: each function installs {DEPS_REQUIREMENTS.strip().replace(chr(10), ', ')}; "
+                   f"a layer every function uses installs {LAYER_REQUIREMENTS.strip()})")
+        out.append("")
+        out.append("| first render (pip installs) | cold render, installs from the cache | without dependencies, cold "
+                   "| one handler changed | without dependencies, one handler changed | no-op re-render | zips |")
+        out.append("|---|---|---|---|---|---|---|")
+        out.append(f"| {fmt_run(deps['first'])} | {fmt_run(deps['cached'])} | {fmt_run(deps['plain'])} "
+                   f"| {fmt_run(deps['change'])} | {fmt_run(deps['plain_change'])} | {fmt_run(deps['noop'])} "
+                   f"| {deps['zip_bytes'] / 1e6:.1f} MB |")
+        out.append("")
+        out.append(f"With the installs cached, a cold render costs x{deps['cached'].cpu / deps['plain'].cpu:.2f} and a re-render "
+                   f"after one handler changed x{deps['change'].cpu / deps['plain_change'].cpu:.2f} the CPU of the same app "
+                   "without dependencies (the zips are larger; a dependency file zipped into many functions is compressed once).")
     if tf:
         out.append("")
         out.append(
@@ -437,6 +488,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="services in the many-services run (`sls-gen render services/`; default 100, 0 for none)")
     parser.add_argument("--fleet-functions", type=int, default=10, help="functions per service there (default 10)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--no-deps", action="store_true", help="skip the case with dependencies (it needs the package index)")
+    parser.add_argument("--deps-n", type=int, default=50, help="functions of the case with dependencies (default 50)")
     args = parser.parse_args(argv)
     args.command_line = ["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
     sizes = [int(x) for x in args.sizes.split(",") if x]
@@ -453,6 +506,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"sls-gen, {args.fleet} services of {args.fleet_functions} functions...", file=sys.stderr)
         fleet = bench_fleet(args.fleet, args.fleet_functions, args.runs)
     startup = bench_startup(args.runs)
+    deps = None
+    if not args.no_deps:
+        print(f"sls-gen with dependencies, N={args.deps_n:,}...", file=sys.stderr)
+        try:
+            deps = bench_dependencies(args.deps_n, args.runs)
+        except CommandFailed as exc:  # offline: pip cannot reach the index
+            print(f"the dependencies case failed (offline?): {exc}", file=sys.stderr)
 
     tf = None
     if not args.no_terraform:
@@ -485,9 +545,9 @@ def main(argv: list[str] | None = None) -> None:
                         print(f"{tool} failed at N={n}: {exc}", file=sys.stderr)
                         peers["runs"][n][tool] = None
     results.sort(key=lambda r: r["n"])
-    raw = {"results": results, "startup": startup, "peers": peers, "terraform": tf, "fleet": fleet}
+    raw = {"results": results, "startup": startup, "peers": peers, "terraform": tf, "fleet": fleet, "dependencies": deps}
     (WORK / "last-run.json").write_text(json.dumps(raw, default=lambda o: getattr(o, "__dict__", str(o)), indent=1))
-    text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]), fleet)
+    text = report(results, startup, peers, tf, args, (load_start, os.getloadavg()[0]), fleet, deps)
     print(text)
     if args.markdown:
         args.markdown.write_text(text)

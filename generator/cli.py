@@ -409,8 +409,8 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         from generator.events import sample_event
         import tempfile
 
-        from generator.invoke import (InvokeError, account_id, batch_failures, dependencies_dir, prepare, run,
-                                      runtime_mismatch)
+        from generator.invoke import (InvokeError, account_id, batch_failures, bundled, dependencies_dir, prepare,
+                                      run, runtime_mismatch)
 
         bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
         if function not in bp.functions:
@@ -437,6 +437,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         try:
             with tempfile.TemporaryDirectory(prefix="sls-gen-invoke-") as tmp:
                 installed = dependencies_dir(inv, blueprint.parent, Path(tmp))
+                inv = bundled(inv, blueprint.parent, Path(tmp) / "bundle") or inv  # package.bundle: run the bundle
                 outcome = run(inv, event, extra_paths=(str(installed),) if installed else ())
         except InvokeError as exc:
             raise click.ClickException(str(exc)) from None

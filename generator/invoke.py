@@ -143,6 +143,10 @@ def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | 
     fn = next((f for f in plan.functions if f.name == function), None)
     if fn is None:
         raise KeyError(function)
+    if fn.image is not None:
+        raise InvokeError("a container image function: sls-gen invoke runs zip functions only; run the image "
+                          "with its runtime interface emulator instead (docker run -p 9000:8080 IMAGE, then POST the "
+                          "event to localhost:9000/2015-03-31/functions/function/invocations)")
     account = account or account_id()
     physical = resolve_value(fn.physical, plan, account)  # a name with {region}/{account} is a template
     env = {
@@ -227,6 +231,34 @@ def dependencies_dir(inv: Invocation, blueprint_dir: Path, into: Path) -> Path |
         if executable:
             path.chmod(0o755)
     return into
+
+
+def bundled(inv: Invocation, blueprint_dir: Path, into: Path) -> Invocation | None:
+    """A `package: {bundle: esbuild}` function runs as Lambda runs it: its bundle (generator/package/
+    bundle.py, built into `into` from the code folder and the dependencies installed for Lambda),
+    not its sources (TypeScript does not run on node). None when it is not bundled."""
+    if not getattr(inv.function, "bundle", None) or not inv.code_dir.is_dir():
+        return None
+    import dataclasses
+
+    from generator.diagnostics import BlueprintError
+    from generator.package import bundle, deps, zips
+
+    try:
+        contents = zips.read_tree(inv.code_dir)[1]
+        req = deps.requirements(inv.function, blueprint_dir)
+        installed = deps.installed_entries(inv.function, req) if req is not None else []
+        binary = bundle.esbuild_binary(blueprint_dir / inv.function.code_dir, blueprint_dir)
+        bundle.esbuild_version(inv.function, binary)
+        entries = bundle.bundle(inv.function, binary, contents, list(installed))
+    except BlueprintError as exc:
+        raise InvokeError("; ".join(f"{d.message} ({d.hint})" if d.hint else d.message
+                                    for d in exc.diagnostics)) from None
+    for arcname, data, _executable in entries:
+        path = into.joinpath(*arcname.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return dataclasses.replace(inv, code_dir=into)
 
 
 def batch_failures(result: Any) -> int:

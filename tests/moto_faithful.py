@@ -10,6 +10,9 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
 * Lambda DeadLetterConfig: moto 5.2 ignores it on CreateFunction/UpdateFunctionConfiguration and
   never returns it, so every async-invoked function (which sls-gen gives a dead-letter queue)
   plans an update forever. AWS stores it and returns it from GetFunction.
+* Lambda ImageConfigResponse: moto 5.2 returns it for every image function, with empty `Command`
+  and `EntryPoint` lists when none was set, so the provider plans to remove an `image_config`
+  block forever. AWS returns only the values that were set (none: no ImageConfigResponse).
 * SQS RedrivePolicy / Policy: moto serialises them with `json.dumps` defaults (`", "` and `": "`
   separators); AWS returns the compact JSON it was given. The AWS provider then reports
   "whitespace changes" on every plan.
@@ -49,6 +52,13 @@ def _patch_lambda() -> None:
         config["LoggingConfig"] = getattr(self, "logging_config", None) or _logging(self.function_name, None)
         if getattr(self, "dead_letter_config", None) and (self.dead_letter_config.get("TargetArn")):
             config["DeadLetterConfig"] = self.dead_letter_config
+        image = config.get("ImageConfigResponse", {}).get("ImageConfig")
+        if image is not None:
+            image = {k: v for k, v in image.items() if v not in ([], None)}
+            if image:
+                config["ImageConfigResponse"] = {"ImageConfig": image}
+            else:
+                del config["ImageConfigResponse"]
         return config
 
     def update_config(self, config_updates):

@@ -183,6 +183,28 @@ def _missing_requirements(tmp_path):
     return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
 
 
+def _pyproject_without_lock(tmp_path):
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (code / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1"\ndependencies = ["six"]\n')
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {}\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
+
+
+def _bundle_without_esbuild(tmp_path):
+    from unittest import mock
+
+    code = tmp_path / "src" / "a"
+    code.mkdir(parents=True)
+    (code / "index.ts").write_text("export const handler = async () => 1;\n")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  a: {runtime: nodejs22.x, package: {bundle: esbuild}}\n")
+    with mock.patch("generator.package.bundle.esbuild_binary", return_value=None):
+        return _cli("render", bp, "-o", tmp_path / "out"), "src/a"
+
+
 def _env_file_in_code(tmp_path):
     code = tmp_path / "src" / "a"
     code.mkdir(parents=True)
@@ -246,6 +268,8 @@ PRODUCERS = {
     "SLS316": (_many_rules, 2, "error"),
     "SLS317": (_oversized_artifact, 2, "error"),
     "SLS009": (_missing_requirements, 2, "error"),
+    "SLS020": (_pyproject_without_lock, 2, "error"),
+    "SLS021": (_bundle_without_esbuild, 2, "error"),
     "SLS404": (_env_file_in_code, 0, "warning"),
     "SLS011": (lambda t: _validate_text(t, "extends: bp.yaml\nservice: demo\n"), 2, "error"),
     "SLS010": (lambda t: _validate_text(t, "requires: \">=999\"\nservice: demo\n"), 2, "error"),

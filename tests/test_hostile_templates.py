@@ -61,6 +61,8 @@ ESCAPED = {
     "exports.ssm.*",
     # generated and rotated secrets (issue 20): the HCL of the write-only value and the rotation rules' JSON
     "secrets.*.generate.exclude_characters", "secrets.*.generate.key", "secrets.*.generate.template.*",
+    # layers (issue 16): the folder (it must exist: the fixture makes it) and the description
+    "layers.*.code", "layers.*.description",
 }
 REFUSED = {
     # edge: an object name, a log prefix and a file path, each limited to the characters they take
@@ -130,6 +132,13 @@ REFUSED = {
     "exports.ssm_prefix": {"exports": {"ssm_prefix": "/{}"}},
     "tables.*.existing.stream_arn": {"tables": {"t": {"existing": {
         "name": "t", "stream_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/{}"}}}},
+    # layers, images and artifacts (issue 16): names, layer references and ARNs, image URIs, buckets
+    "layers.*.name": {"layers": {"l": {"code": "src", "runtimes": ["python3.13"], "name": "{}"}}},
+    "defaults.layers.[]": {"defaults": {"layers": ["{}"]}},
+    "functions.*.layers.[]": {"functions": {"f": {"layers": ["arn:aws:lambda:us-east-1:123456789012:layer:{}"]}}},
+    "functions.*.image": {"functions": {"f": {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/{}"}}},
+    "functions.*.image.ssm": {"functions": {"f": {"image": {"ssm": "{}"}}}},
+    "artifacts.bucket": {"artifacts": {"bucket": "{}"}},
 }
 _ARNS = {"tables": "arn:aws:dynamodb:us-east-1:123456789012:table/{}", "queues": "arn:aws:sqs:us-east-1:123456789012:{}",
          "topics": "arn:aws:sns:us-east-1:123456789012:{}", "buses": "arn:aws:events:us-east-1:123456789012:event-bus/{}",
@@ -182,6 +191,7 @@ def hostile_blueprint(p: str, q: str, path: str) -> dict:
         "parameters": {"config": {"value": p, "description": p}},
         "exports": {"ssm": {"/hostile/exported": p}},
         "observability": {"alarms": {"notify": [f"{q}@example.com"]}, "dashboard": True},
+        "layers": {"shared": {"code": f"layers/{path}", "runtimes": ["python3.13"], "description": p}},
         "functions": {
             "py-api": {"description": p, "environment": {"PAYLOAD": p},
                        "events": [{"http": "GET /items", "auth": "jwt"}],
@@ -215,6 +225,7 @@ def rendered(request, tmp_path_factory):
     app = root / "app"
     app.mkdir()
     bp = app / _file_name(PAYLOADS[name])
+    (app / "layers" / PATH_SAFE[name]).mkdir(parents=True)  # a layer folder must exist
     bp.write_text(json.dumps(hostile_blueprint(PAYLOADS[name], NO_SPACE[name], PATH_SAFE[name])))  # ASCII: YAML reads the escapes
     result = CliRunner().invoke(main, ["render", str(bp), "-o", str(root / "out")])
     assert result.exit_code == 0, result.output

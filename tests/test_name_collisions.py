@@ -44,6 +44,7 @@ NAME_ATTRIBUTE = {
     "aws_cloudfront_origin_access_control": "name",
     "aws_cloudfront_function": "name",
     "aws_cloudfront_response_headers_policy": "name",
+    "aws_lambda_layer_version": "layer_name",
 }
 
 

@@ -209,7 +209,10 @@ def test_real_settings_behind_the_checks(modules):
             assert mode in ("Active", "PassThrough"), f"{label}/{address}"
             reserved = value(body.get("reserved_concurrent_executions"))
             assert reserved is None or int(reserved) >= 0, f"{label}/{address}: reserved {reserved}"
-            assert value(body["runtime"]) in runtimes, f"{label}/{address}"
+            if value(body.get("package_type")) == "Image":  # an image carries its runtime
+                assert "runtime" not in body and "handler" not in body, f"{label}/{address}"
+            else:
+                assert value(body["runtime"]) in runtimes, f"{label}/{address}"
         for address, body in _of_type(resources, "aws_cloudwatch_log_group").items():
             assert value(body.get("retention_in_days")) is not None, f"{label}/{address}"
         for address, body in _of_type(resources, "aws_sqs_queue").items():

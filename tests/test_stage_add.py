@@ -81,7 +81,7 @@ def test_add_takes_the_object_sections_only(tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == (
         f"{bp}:6:7: error[SLS101] stages.prod.add.service: unknown key 'service' (a stage adds objects to: tables, "
-        "queues, topics, buses, buckets, secrets, parameters, functions)"
+        "queues, topics, buses, buckets, secrets, parameters, layers, functions)"
     )
     assert lines[1] == (
         f"{bp}:7:7: error[SLS101] stages.prod.add.functionz: unknown key 'functionz' (did you mean 'functions'?)"

@@ -46,6 +46,8 @@ def function_paths(bp) -> Iterable[tuple[str, str, str, bool]]:
     from generator.families.function.settings import compiled_artifact, default_code_dir, language, resolved
 
     for fname, fn in bp.functions.items():
+        if fn.image is not None and fn.code is None and fn.artifact is None:
+            continue  # a container image: no code folder is read
         code = fn.code if fn.code is not None else default_code_dir(fname)
         yield fname, "code", code, fn.code is not None
         if fn.artifact is not None:

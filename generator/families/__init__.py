@@ -64,6 +64,7 @@ REGISTRY: tuple[Family, ...] = (
     Family("parameter", section="parameters", use="parameter"),
     Family("edge", section="edge", triggers=("edge",)),  # edge.functions invoke Lambda@Edge
     Family("observability", section="observability"),
+    Family("layer", section="layers"),
     Family("function", section="functions", use="function"),
     Family("exports", section="exports"),  # last: publishes what every other family planned
 )

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union, get_origin
 from pydantic import Discriminator, Field, StringConstraints, Tag, create_model, model_validator
 
 from generator.families import event_kinds, families, use_kinds
-from generator.families.function.model import Function, FunctionSettings
+from generator.families.function.model import Artifacts, Function, FunctionSettings
 from generator.model.common import Int, Name, Str, Strict, none_as_empty
 from generator.platform.rails import Guardrails
 from generator.platform.terraform import Terraform
@@ -113,6 +113,7 @@ class _Base(Strict):
     terraform: Terraform | None = None
     locked: list[Str] = Field(default_factory=list)
     variables: dict[VariableName, Variable] = Field(default_factory=dict)
+    artifacts: Artifacts | None = None
 
     @model_validator(mode="before")
     @classmethod

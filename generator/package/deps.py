@@ -1,7 +1,8 @@
 """A function's dependencies, installed for Lambda (its runtime and architecture), never for the host.
 
 Python: the code folder's `requirements.txt` (or the file `package: {requirements: FILE}` names, relative
-to the code folder) is installed with pip run as a subprocess of the interpreter running sls-gen
+to the code folder; else a pinned `requirements.lock`; else a `pyproject.toml` whose `uv.lock` is
+exported pinned with its hashes: `locked_requirements`) is installed with pip run as a subprocess of the interpreter running sls-gen
 (`sys.executable -m pip`), for the Lambda platform:
 
     pip install -r FILE --platform manylinux2014_<aarch64|x86_64> --implementation cp
@@ -53,10 +54,12 @@ class Requirements:
     `kind`: "python" (a requirements file) or "node" (package.json, with its lock in `lock`)."""
 
     def __init__(self, path: Path, data: bytes, runtime: str, architecture: str, kind: str = "python",
-                 lock: Path | None = None) -> None:
+                 lock: Path | None = None, exported: bool = False) -> None:
         # absolute: pip runs in the code folder, and a blueprint path may be relative to the caller's cwd
         self.path, self.data, self.runtime, self.architecture = path.absolute(), data, runtime, architecture
         self.kind, self.lock = kind, lock.absolute() if lock is not None else None
+        # `data` is a complete pinned export of a lock (uv.lock): pip installs exactly it (--no-deps)
+        self.exported = exported
         self.key = hashlib.sha256(
             b"\0".join([DEPS_FORMAT.encode(), kind.encode(), hashlib.sha256(data).hexdigest().encode(),
                         runtime.encode(), architecture.encode()])
@@ -133,7 +136,7 @@ def python_requirements(fn, root: Path) -> Requirements | None:
         if named:
             raise _error(fn, f"the requirements file {named} does not exist in {fn.code_dir}",
                          "create it, or remove package.requirements to use requirements.txt if present") from None
-        return None
+        return locked_requirements(fn, root / fn.code_dir)
     except (IsADirectoryError, NotADirectoryError):
         return None
     except OSError as exc:
@@ -143,6 +146,166 @@ def python_requirements(fn, root: Path) -> Requirements | None:
     if not _has_requirement(data):
         return None  # only comments or blank lines: nothing to install
     return Requirements(path, data, fn.runtime, fn.architecture)
+
+
+def locked_requirements(fn, folder: Path) -> Requirements | None:
+    """A code folder without requirements.txt: `requirements.lock` (a pinned export: pip-tools, rye,
+    `uv export`) is installed like a requirements file; a `pyproject.toml` with dependencies needs its
+    `uv.lock`, whose production dependencies are exported pinned (with their hashes) and installed
+    exactly (SLS020 without a lock, or for a package the lock takes from git or a path)."""
+    pinned = folder / "requirements.lock"
+    data = _read_optional(pinned)
+    if data is not None:
+        return Requirements(pinned, data, fn.runtime, fn.architecture) if _has_requirement(data) else None
+    project = _read_optional(folder / "pyproject.toml")
+    if project is None:
+        return None
+    import tomllib
+
+    try:
+        meta = tomllib.loads(project.decode("utf-8")).get("project") or {}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _error(fn, f"{fn.code_dir}/pyproject.toml is not valid TOML ({exc})", "fix pyproject.toml",
+                     code="SLS020") from None
+    if not meta.get("dependencies"):
+        return None
+    lock = _read_optional(folder / "uv.lock")
+    if lock is None:
+        raise _error(fn, f"{fn.code_dir}/pyproject.toml declares dependencies but has no lock: the install would not "
+                     "be exact", "run `uv lock` (and commit uv.lock), or export a pinned requirements.lock "
+                     "(`uv export --no-dev -o requirements.lock`, `pip-compile -o requirements.lock pyproject.toml`)",
+                     code="SLS020")
+    try:
+        exported = export_uv_lock(lock, str(meta.get("name") or ""), lambda_environment(fn.runtime, fn.architecture))
+    except ValueError as exc:
+        raise _error(fn, f"{fn.code_dir}/uv.lock: {exc}", "lock registry packages only (wheels from an index), or "
+                     "vendor that package into the code folder", code="SLS020") from None
+    return Requirements(folder / "uv.lock", exported, fn.runtime, fn.architecture, exported=True)
+
+
+def _read_optional(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        from generator.package.zips import unreadable
+
+        raise unreadable(exc, str(path)) from None
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lambda_environment(runtime: str, architecture: str) -> dict[str, str]:
+    """The PEP 508 marker environment of a Lambda Python runtime (markers are evaluated for Lambda,
+    not for the host: pip would evaluate them for the Python running it)."""
+    version = runtime.removeprefix("python")
+    return {
+        "python_version": version, "python_full_version": f"{version}.0", "implementation_name": "cpython",
+        "implementation_version": f"{version}.0", "platform_python_implementation": "CPython",
+        "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+        "platform_machine": "aarch64" if architecture == "arm64" else "x86_64", "platform_release": "",
+        "platform_version": "", "extra": "",
+    }
+
+
+def _marker_holds(marker: str, environment: dict[str, str]) -> bool | None:
+    """Does the marker hold on Lambda? None when no marker evaluator is at hand (pip then decides)."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:
+        try:
+            from pip._vendor.packaging.markers import Marker  # pip is what installs: it is there
+        except ImportError:
+            return None
+    try:
+        return Marker(marker).evaluate(environment)
+    except Exception as exc:  # noqa: BLE001 - an invalid marker in the lock
+        raise ValueError(f"cannot read the marker {marker!r} ({exc})") from None
+
+
+def export_uv_lock(lock: bytes, project: str, environment: dict[str, str] | None = None) -> bytes:
+    """The production dependencies of `project` in a uv.lock, pinned, as a requirements file: every
+    package reachable from the project's `dependencies` (extras followed; dev groups and optional
+    dependencies of the project left out), `name==version ; marker` with every hash the lock records;
+    with `environment` (lambda_environment), markers are decided for it and left out.
+    ValueError for a lock it cannot read, or a package from git, a path or a URL (not an index)."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(lock.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a readable lock ({exc})") from None
+    packages = [p for p in doc.get("package", []) if isinstance(p, dict) and "name" in p]
+    by_name: dict[str, list[dict]] = {}
+    for p in packages:
+        by_name.setdefault(_normal(p["name"]), []).append(p)
+
+    def local(p: dict) -> bool:
+        source = p.get("source") or {}
+        return source.get("virtual") == "." or source.get("editable") == "."
+
+    roots = [p for p in packages if local(p) and (not project or _normal(p["name"]) == _normal(project))]
+    if not roots:
+        raise ValueError(f"no entry for the project {project or '(unnamed)'}: run `uv lock` again")
+
+    def target(dep: dict) -> dict:
+        found = by_name.get(_normal(dep.get("name", "")), [])
+        if "version" in dep:
+            found = [p for p in found if p.get("version") == dep["version"]] or found
+        if not found:
+            raise ValueError(f"{dep.get('name')} is listed as a dependency but not locked: run `uv lock` again")
+        return found[0]
+
+    def both(a: str | None, b: str | None) -> str | None:
+        if a is None or b is None:
+            return a or b
+        return f"({a}) and ({b})"
+
+    markers: dict[tuple[str, str], set] = {}
+    walked: set = set()
+    todo = [(dep, None) for dep in roots[0].get("dependencies", [])]
+    while todo:
+        dep, outer = todo.pop()
+        pkg = target(dep)
+        key = (_normal(pkg["name"]), str(pkg.get("version", "")))
+        marker = both(outer, dep.get("marker"))
+        extras = tuple(sorted(dep.get("extra") or ()))
+        if (key, marker, extras) in walked:
+            continue
+        walked.add((key, marker, extras))
+        markers.setdefault(key, set()).add(marker)
+        below = list(pkg.get("dependencies", []))
+        for extra in extras:
+            below += (pkg.get("optional-dependencies") or {}).get(extra, [])
+        todo += [(d, marker) for d in below]
+    lines, hashed = [], []
+    for (name, version), found in sorted(markers.items()):
+        pkg = target({"name": name, "version": version})
+        source = pkg.get("source") or {}
+        if local(pkg):
+            continue  # another workspace member: its code is the code folder's, not an install
+        if "registry" not in source:
+            where = next(iter(source), "an unknown source")
+            raise ValueError(f"{pkg['name']} is locked from {where}, not a package index: sls-gen installs wheels for "
+                             "Lambda's platform from an index only")
+        marker = None if None in found else " or ".join(sorted(f"({m})" for m in found))
+        if marker is not None and environment is not None:
+            holds = _marker_holds(marker, environment)
+            if holds is False:
+                continue  # not installed on Lambda (a Windows-only or older-Python dependency)
+            if holds:
+                marker = None
+        hashes = [f["hash"] for f in (pkg.get("wheels") or []) + [pkg.get("sdist") or {}] if f.get("hash")]
+        hashed.append(bool(hashes))
+        lines.append((f"{pkg['name']}=={version}" + (f" ; {marker}" if marker else ""), hashes))
+    with_hashes = bool(hashed) and all(hashed)  # pip checks hashes for all requirements or none
+    out = ["# exported from uv.lock by sls-gen: production dependencies, pinned"]
+    for requirement, hashes in lines:
+        out.append(requirement + "".join(f" \\\n    --hash={h}" for h in hashes) if with_hashes else requirement)
+    return ("\n".join(out) + "\n").encode()
 
 
 def _has_requirement(data: bytes) -> bool:
@@ -162,10 +325,23 @@ def combined_fingerprint(tree: str, req: Requirements | None, exclude: tuple[str
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+#: Installs this render already read or made, by key: functions sharing a requirements file read
+#: the signed cache entry once. The package stage empties it first (`forget`): a render trusts only
+#: what it read from the cache itself.
+_READ: dict[str, list[tuple[str, bytes, bool]]] = {}
+
+
+def forget() -> None:
+    _READ.clear()
+
+
 def installed_entries(fn, req: Requirements, progress=None) -> list[tuple[str, bytes, bool]]:
     """(arcname, content, executable) of the installed dependencies, from the cache or from pip/npm."""
+    if req.key in _READ:
+        return _READ[req.key]
     cached = _cache_read(req.key)
     if cached is not None:
+        _READ[req.key] = cached
         return cached
     if req.kind == "node":
         what, install = f"{fn.name}: installing Node.js dependencies (linux, {req.cpu})", _npm_install
@@ -183,6 +359,7 @@ def installed_entries(fn, req: Requirements, progress=None) -> list[tuple[str, b
     if progress:
         progress.done()
     _cache_write(req.key, entries)
+    _READ[req.key] = entries
     return entries
 
 
@@ -228,10 +405,12 @@ def _npm_install(fn, req: Requirements) -> list[tuple[str, bytes, bool]]:
 # ------------------------------------------------------------------------------------ pip
 
 
-def pip_command(req: Requirements, target: str) -> list[str]:
+def pip_command(req: Requirements, target: str, requirements: str | None = None) -> list[str]:
+    """`requirements`: the file to install when it is not req.path (a lock's export, written for pip)."""
     return [
         sys.executable, "-m", "pip", "install",
-        "--requirement", str(req.path),
+        "--requirement", requirements or str(req.path),
+        *(["--no-deps"] if req.exported else []),
         "--target", target,
         "--platform", req.platform,
         "--implementation", "cp",
@@ -248,9 +427,14 @@ def _pip_install(fn, req: Requirements) -> list[tuple[str, bytes, bool]]:
     tmp = tempfile.mkdtemp(prefix="sls-gen-deps-")
     try:
         target = os.path.join(tmp, "target")
+        exported = None
+        if req.exported:  # a lock's pinned export: pip reads it from a file
+            exported = os.path.join(tmp, "requirements.txt")
+            with open(exported, "wb") as fh:
+                fh.write(req.data)
         env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONDONTWRITEBYTECODE="1")
         try:
-            done = subprocess.run(pip_command(req, target), cwd=req.path.parent, env=env, stdin=subprocess.DEVNULL,
+            done = subprocess.run(pip_command(req, target, exported), cwd=req.path.parent, env=env, stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True, errors="replace", check=False)
         except OSError as exc:
             raise _error(fn, f"cannot run pip ({exc.strerror or exc})", "install pip for the Python running sls-gen") from None
@@ -285,8 +469,9 @@ def _install_failed(fn, req: Requirements, stderr: str) -> BlueprintError:
                   f"{req.path.name} --platform {req.platform} --python-version {req.python_version} --only-binary=:all:")
 
 
-def _error(fn, message: str, hint: str) -> BlueprintError:
-    return BlueprintError([Diagnostic("SLS009", f"function {fn.name}: {message}", file=fn.code_dir, hint=hint)])
+def _error(fn, message: str, hint: str, code: str = "SLS009") -> BlueprintError:
+    label = getattr(fn, "label", None) or f"function {fn.name}"  # a layer says so (generator/package/layers.py)
+    return BlueprintError([Diagnostic(code, f"{label}: {message}", file=fn.code_dir, hint=hint)])
 
 
 def _installed(target: str) -> list[tuple[str, bytes, bool]]:

@@ -11,7 +11,7 @@ from generator.diagnostics import Diagnostic
 
 ZIP_WARN_BYTES = 5 * 1024 * 1024  # 5 MiB zipped
 ZIP_UPLOAD_MAX = 50 * 1024 * 1024  # Lambda: 50 MB zipped for a direct upload
-UNZIPPED_MAX = 250 * 1024 * 1024  # Lambda: 262144000 bytes unzipped, layers included (sls-gen adds none)
+UNZIPPED_MAX = 250 * 1024 * 1024  # Lambda: 262144000 bytes unzipped, layers included (stage.py adds this blueprint's)
 
 
 def zip_size_warning(doc, function: str, code_dir: str, size: int) -> Diagnostic | None:
@@ -39,16 +39,21 @@ def unzipped_size(data: bytes) -> int | None:
         return None
 
 
-def package_limit_errors(doc, function: str, source: str, data: bytes) -> list[Diagnostic]:
-    """SLS317 for a package Lambda refuses: `data` is the zip (or jar) of `source` (a code dir or artifact)."""
+def package_limit_errors(doc, function: str, source: str, data: bytes, where: tuple | None = None,
+                         what: str = "package", uploaded: bool = False) -> list[Diagnostic]:
+    """SLS317 for a package Lambda refuses: `data` is the zip (or jar) of `source` (a code dir or artifact,
+    or a layer's folder: `where` its blueprint path, `what` "layer"). `uploaded`: it goes through S3
+    (`artifacts:`), where only the unzipped limit applies."""
     found = []
-    where = ("functions", function)
+    where = where or ("functions", function)
     hint = "move dependencies to a layer or a container image, or trim them; AWS does not raise these limits"
-    if len(data) > ZIP_UPLOAD_MAX:
-        found.append(doc.diag("SLS317", where, f"the package of {source} is {len(data) / 1048576:.1f} MiB zipped; "
-                              f"Lambda accepts at most {ZIP_UPLOAD_MAX // 1048576} MiB uploaded directly", hint=hint))
+    if len(data) > ZIP_UPLOAD_MAX and not uploaded:
+        hint_upload = ("upload it through S3 with `artifacts: {bucket: NAME}` (a bucket under buckets: or an existing "
+                       "one), or " + hint[0].lower() + hint[1:])
+        found.append(doc.diag("SLS317", where, f"the {what} of {source} is {len(data) / 1048576:.1f} MiB zipped; "
+                              f"Lambda accepts at most {ZIP_UPLOAD_MAX // 1048576} MiB uploaded directly", hint=hint_upload))
     unzipped = unzipped_size(data)
     if unzipped is not None and unzipped > UNZIPPED_MAX:
-        found.append(doc.diag("SLS317", where, f"the package of {source} unzips to {unzipped / 1048576:.1f} MiB; "
+        found.append(doc.diag("SLS317", where, f"the {what} of {source} unzips to {unzipped / 1048576:.1f} MiB; "
                               f"Lambda accepts at most {UNZIPPED_MAX // 1048576} MiB unzipped", hint=hint))
     return found

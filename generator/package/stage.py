@@ -17,10 +17,11 @@ from generator.checks.paths import function_paths
 from generator.diagnostics import Diagnostic
 from generator.emit.scaffold import scaffold_files
 from generator.fingerprint import Kind, Mode, PathState
-from generator.package import compiled, deps, zips
+from generator.package import bundle, compiled, deps, zips
 from generator.package.progress import Progress
 from generator.package.reads import Reads
-from generator.package.size import package_limit_errors, zip_size_warning
+from generator.package.layers import build_layer
+from generator.package.size import UNZIPPED_MAX, package_limit_errors, unzipped_size, zip_size_warning
 
 #: lookup (rel of a zip, tree fingerprint of its sources) -> the bytes of a previous render's zip of
 #: exactly those sources, or None: build it.
@@ -49,13 +50,16 @@ def package(
     resolves is part of what the render read. `seen`: code dir -> CODE state the no-op check just
     read; a zip of exactly that state is reused without reading the folder a second time."""
     reads = Reads(blueprint.parent)
+    deps.forget()  # installs are read from the cache once per render
     for bp in stages.values():  # SLS313 resolved every code and artifact path of every stage, defaults too
         for _fn, _key, value, _written in function_paths(bp):
             reads.consult(value, Mode.WHERE)
     out = Packaged()
     built: dict[str, tuple[bytes, str]] = {}  # code dir -> (its zip, its tree fingerprint), once per render
-    total = len({fn.code_dir for plan in plans.values() for fn in plan.functions if not fn.artifact})
+    total = len({fn.code_dir for plan in plans.values() for fn in plan.functions if not fn.artifact and fn.image is None})
+    total += len({la.name for plan in plans.values() for la in _layers(plan)})
     code_dirs: set[str] = set()
+    layer_zips: dict[str, bytes] = {}  # dist/layers/<name>.zip -> its bytes, once per render
     for plan in plans.values():
         # What a scaffold needs to know of its triggers (sample route, API type) comes from the parts
         # that know them (`scaffold_hints()`); a later hint for the same function wins.
@@ -70,6 +74,8 @@ def package(
             return out.scaffolds.setdefault(fn.code_dir, files)
 
         for fn in plan.functions:
+            if fn.image is not None:  # a container image: nothing to package or scaffold
+                continue
             code_dirs.add(fn.code_dir)
             if fn.artifact:
                 _compiled(fn, blueprint.parent, doc, reads, out, scaffold)
@@ -80,11 +86,23 @@ def package(
                 built[fn.code_dir] = _zip(fn, rel, reads, reuse, (seen or {}).get(fn.code_dir), scaffold, doc, out,
                                           progress)
                 big = zip_size_warning(doc, fn.name, fn.code_dir, len(built[fn.code_dir][0]))
-                out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0])
+                out.warnings += ([big] if big else []) + package_limit_errors(doc, fn.name, fn.code_dir, built[fn.code_dir][0],
+                                                                              uploaded=fn.upload is not None)
             out.zips[rel], out.sources[rel] = built[fn.code_dir]
         for part in plan.parts:  # files a part's Terraform reads as they are (a CloudFront Function's code)
             for rel, source in part.assets() if hasattr(part, "assets") else ():
                 _asset(rel, source, reads, out, doc)
+        for layer in _layers(plan):
+            if layer.dist in layer_zips:
+                continue
+            data, source, warnings = build_layer(
+                layer, reads, reuse, doc, lambda: Progress(len(built) + len(layer_zips) + 1, total))
+            out.warnings += [w for w in warnings if w not in out.warnings]
+            out.warnings += package_limit_errors(doc, layer.name, layer.code_dir, data, where=("layers", layer.name),
+                                                 what="layer", uploaded=layer.upload is not None)
+            layer_zips[layer.dist] = out.zips[layer.dist] = data
+            out.sources[layer.dist] = source
+    out.warnings += _with_layers(doc, plans, out.zips)
     out.code_dirs = sorted(code_dirs)
     out.modes, out.states = reads.modes, reads.states
     return out
@@ -105,13 +123,41 @@ def _asset(rel: str, source: str, reads: Reads, out: Packaged, doc) -> None:
     out.zips[rel] = data
 
 
+def _layers(plan) -> tuple:
+    """The layers a stage builds: asked of every part that has some (generator/families/layer)."""
+    return tuple(la for part in plan.parts for la in (part.layer_packages() if hasattr(part, "layer_packages") else ()))
+
+
+def _with_layers(doc, plans, zips_: dict[str, bytes]) -> list[Diagnostic]:
+    """SLS317: a function and its layers of this blueprint unzip to more than Lambda's 250 MB (an
+    external layer's size is unknown here: AWS checks it at apply)."""
+    from generator.families.layer.plan import layer_zip
+
+    found, done = [], set()
+    for plan in plans.values():
+        for fn in plan.functions:
+            if not fn.layer_names or fn.name in done or f"dist/{fn.name}.zip" not in zips_:
+                continue
+            done.add(fn.name)
+            sizes = [unzipped_size(zips_[f"dist/{fn.name}.zip"])] + [
+                unzipped_size(zips_[layer_zip(n)]) for n in fn.layer_names if layer_zip(n) in zips_]
+            total = sum(s or 0 for s in sizes)
+            if total > UNZIPPED_MAX:
+                found.append(doc.diag(
+                    "SLS317", ("functions", fn.name, "layers"),
+                    f"{fn.name} and its layers ({', '.join(fn.layer_names)}) unzip to {total / 1048576:.1f} MiB; Lambda "
+                    f"accepts at most {UNZIPPED_MAX // 1048576} MiB for a function and all its layers",
+                    hint="trim the dependencies, share fewer layers with this function, or use a container image (10 GB)"))
+    return found
+
+
 def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> None:
     """A compiled function: its code dir only decides whether to scaffold; the artifact is the package."""
     if reads.consult(fn.code_dir, Mode.EXISTS).missing:
         scaffold(fn)
     artifact = reads.consult(fn.artifact, Mode.ARTIFACT)
     data, warning = compiled.compiled_package(fn, root, doc)
-    out.warnings += package_limit_errors(doc, fn.name, fn.artifact, data) if data is not None else []
+    out.warnings += package_limit_errors(doc, fn.name, fn.artifact, data, uploaded=fn.upload is not None) if data is not None else []
     if data is None:
         settled = artifact.kind is not Kind.FILE
     else:
@@ -129,7 +175,7 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
     """(the zip of a function's code dir, the fingerprint it was built from: its tree, plus its
     dependencies' install key and its `package.exclude` when it has them, generator/package/deps.py)."""
     if reuse and looked and looked.tree and reads.modes.get(fn.code_dir, Mode.WHERE).strength < Mode.CODE.strength:
-        source = deps.combined_fingerprint(looked.tree, deps.requirements(fn, reads.root), fn.exclude)
+        source = _fingerprint(fn, looked.tree, deps.requirements(fn, reads.root), reads.root)
         data = reuse(rel, source)  # a zip of what the no-op check just saw: no second read
         if data is not None:
             reads.adopt(fn.code_dir, looked)
@@ -141,7 +187,7 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
         if contents is None:
             contents = zips.read_tree(reads.root / fn.code_dir)[1]
         req = deps.requirements(fn, reads.root)
-        source = deps.combined_fingerprint(tree, req, fn.exclude)
+        source = _fingerprint(fn, tree, req, reads.root)
         dropped = _secrets(fn, reads.root, doc, out, contents)
         contents = [e for e in contents if e[0] not in dropped and not zips.user_excluded(e[0], fn.exclude)
                     and not (req is not None and req.kind == "node" and e[0].startswith("node_modules/"))]
@@ -149,11 +195,26 @@ def _zip(fn, rel: str, reads: Reads, reuse: ZipLookup | None, looked: PathState 
         if data is not None:
             return data, source
         installed = deps.installed_entries(fn, req, progress) if req is not None else ()
+        if fn.bundle:
+            binary = bundle.esbuild_binary(reads.root / fn.code_dir, reads.root)
+            return zips.build_zip_from_entries(bundle.bundle(fn, binary, contents, list(installed))), source
         return zips.build_zip(reads.root / fn.code_dir, contents, installed), source
     files = scaffold(fn)
     tree = zips.files_fingerprint(files)
     data = reuse(rel, tree) if reuse else None
     return (data if data is not None else zips.build_zip_from_files(files)), tree
+
+
+def _fingerprint(fn, tree: str, req, root: Path) -> str:
+    """What a zip is built from: the code tree, the install's key and `package.exclude`
+    (deps.combined_fingerprint), and for a bundle its options and the esbuild version (SLS021 when
+    there is no esbuild)."""
+    source = deps.combined_fingerprint(tree, req, fn.exclude)
+    if not fn.bundle:
+        return source
+    version = bundle.esbuild_version(fn, bundle.esbuild_binary(root / fn.code_dir, root))
+    parts = [bundle.BUNDLE_FORMAT, source, fn.bundle, version, fn.handler, fn.runtime, str(fn.sourcemap)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _secrets(fn, root: Path, doc, out: Packaged, contents) -> set[str]:

@@ -167,19 +167,83 @@ def unreadable(exc: OSError, path: str):
     )])
 
 
+#: Deflate output of file contents seen in this process, by (sha256, level): the same installed
+#: dependency zipped into many functions (or a layer and its functions) is compressed once. Deflate
+#: is deterministic for one input and level, so the zip's bytes are the same either way.
+_DEFLATED: dict[tuple[bytes, int], bytes] = {}
+_DEFLATED_MAX = 256 * 1024 * 1024  # bytes of compressed output kept at most
+_deflated_bytes = 0
+_REUSED_MIN = 4096  # smaller files compress faster than they hash
+
+
+class _RememberingCompressor:
+    """What zipfile's writer asks of a compressor (compress, then flush), answered from _DEFLATED
+    when these very bytes were compressed before: zipfile writes an entry with one compress call."""
+
+    def __init__(self, level: int) -> None:
+        import zlib
+
+        self.level, self._zlib = level, zlib.compressobj(level, zlib.DEFLATED, -15)
+        self._key: tuple[bytes, int] | None = None
+        self._parts: list[bytes] = []
+        self._calls = 0
+        self._pending: bytes | None = None  # the first call's data, answered from _DEFLATED at flush
+
+    def compress(self, data: bytes) -> bytes:
+        self._calls += 1
+        if self._calls == 1 and len(data) >= _REUSED_MIN:
+            self._key = (hashlib.sha256(data).digest(), self.level)
+            if self._key in _DEFLATED:
+                self._pending = data
+                return b""  # flush() hands the whole stream
+        else:
+            self._key = None
+        out = b""
+        if self._pending is not None:  # a second call after all: compress both, as zlib would
+            out, self._pending = self._zlib.compress(self._pending), None
+        out += self._zlib.compress(data)
+        self._parts.append(out)
+        return out
+
+    def flush(self) -> bytes:
+        global _deflated_bytes
+        if self._pending is not None:
+            return _DEFLATED[self._key]
+        tail = self._zlib.flush()
+        if self._key is not None and self._calls == 1:
+            stream = b"".join(self._parts) + tail
+            if _deflated_bytes + len(stream) <= _DEFLATED_MAX:
+                _DEFLATED[self._key] = stream
+                _deflated_bytes += len(stream)
+        return tail
+
+
 def _write_zip(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
     """Zip of (arcname, content, executable) entries, in the order given."""
     import io
     import zipfile  # lazily: the no-op fast path fingerprints trees without ever zipping
 
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
-        for arcname, data, executable in entries:
-            info = zipfile.ZipInfo(arcname, date_time=ZIP_TIMESTAMP)
-            info.create_system = 3  # Unix, so external_attr carries the permission bits
-            info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
+    original = getattr(zipfile, "_get_compressor", None)
+
+    def compressor(compress_type, compresslevel=None):
+        if compress_type == zipfile.ZIP_DEFLATED and compresslevel is not None:
+            return _RememberingCompressor(compresslevel)
+        return original(compress_type, compresslevel)
+
+    if original is not None:
+        zipfile._get_compressor = compressor
+    try:
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
+            for arcname, data, executable in entries:
+                info = zipfile.ZipInfo(arcname, date_time=ZIP_TIMESTAMP)
+                info.create_system = 3  # Unix, so external_attr carries the permission bits
+                info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
+    finally:
+        if original is not None:
+            zipfile._get_compressor = original
     return buf.getvalue()
 
 
@@ -198,6 +262,11 @@ def build_zip(src_dir: Path | str, contents: list[tuple[str, bytes, bool]] | Non
         merged.update((entry[0], entry) for entry in contents)
         contents = [merged[name] for name in sorted(merged)]
     return _write_zip(contents)
+
+
+def build_zip_from_entries(entries: Iterable[tuple[str, bytes, bool]]) -> bytes:
+    """Deterministic zip of built (arcname, content, executable) entries (a bundle), sorted by arcname."""
+    return _write_zip(sorted(entries, key=lambda entry: entry[0]))
 
 
 def _read(path: str) -> bytes:

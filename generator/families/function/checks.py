@@ -70,7 +70,7 @@ RESERVED = {
 }
 
 def check(ctx) -> Iterable[Diagnostic]:
-    from generator.families.function import access_checks
+    from generator.families.function import access_checks, artifacts, bundle_checks, image
 
     yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes)
     yield from _environment(ctx)
@@ -82,6 +82,9 @@ def check(ctx) -> Iterable[Diagnostic]:
     for stage, bp in ctx.stages.items():
         yield from _failure_queue(ctx, bp, Names(bp.service, stage))
     yield from per_stage(ctx, _resource_policy)
+    yield from image.check(ctx)
+    yield from artifacts.check(ctx)
+    yield from bundle_checks.check(ctx)
 
 
 # ---------------------------------------------------------------- names and settings

@@ -77,6 +77,11 @@ class Package(Strict):
         "(defaults' and the function's add up)",
     )
 
+    bundle: Literal["esbuild"] | None = Field(
+        None, description="Node.js: bundle the handler's entry (TypeScript or ESM) with esbuild into one minified file",
+    )
+    sourcemap: bool | None = Field(None, description="with bundle: write <entry>.mjs.map and set NODE_OPTIONS=--enable-source-maps")
+
     @field_validator("requirements")
     @classmethod
     def _inside_code_dir(cls, value: str | None) -> str | None:
@@ -84,6 +89,13 @@ class Package(Strict):
                                   or ".." in value.split("/") or not value.strip()):
             raise ValueError("must be a relative path inside the code dir (no '..')")
         return value
+class Artifacts(Strict):
+    """Where deployment packages are uploaded (`artifacts:`): through S3 instead of directly."""
+
+    bucket: str = Field(min_length=1, max_length=255,
+                        description="a bucket under `buckets:`, or an existing bucket's name (placeholders apply)")
+
+
 class VpcSsmPaths(Strict):
     subnets: str = Field(description="StringList parameter holding the subnet ids")
     security_groups: str = Field(description="StringList parameter holding the security group ids")
@@ -117,6 +129,10 @@ class FunctionSettings(Strict):
     managed_policies: list[str] | None = Field(None, description="IAM managed policy ARNs attached to the role")
     alias: str | None = Field(None, pattern=ALIAS_PATTERN, max_length=128, description="publish versions and route every trigger through this alias")
     vpc: Vpc | VpcFromSsm | None = Field(None, description="subnets and security groups, or SSM StringList parameters naming them")
+    layers: list[str] | None = Field(
+        None, description="layers: names under `layers:` or layer version ARNs ({region} and {account} apply); "
+        "a function's are added after defaults' (at most 5 in all)",
+    )
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -138,6 +154,11 @@ class Function(FunctionSettings):
     uses: list[Use] = Field(default_factory=list)
     concurrency: Concurrency | None = None
     snapstart: bool | None = Field(None, description="SnapStart (Java, Python 3.12+)")
+    layers_replace: bool | None = Field(None, description="the function's `layers` replace defaults' instead of adding to them")
+    image: str | SsmValue | None = Field(
+        None, description="container image (ECR URI with a tag or digest; placeholders apply, or {ssm: /path}): "
+        "no runtime, handler, code, layers or package",
+    )
 
     @field_validator("events", "uses", mode="before")
     @classmethod
@@ -182,6 +203,8 @@ FIELD_DOCS = {
     "FunctionSettings.package": (None, {"requirements": "requirements.txt", "exclude": ["*.md"]}),
     "Package.requirements": (None, "requirements.txt"),
     "Package.exclude": (None, ["tests/**", "*.md"]),
+    "Package.bundle": (None, "esbuild"),
+    "Package.sourcemap": (None, True),
     "FunctionSettings.runtime": (None, "python3.13"),
     "FunctionSettings.architecture": (None, "arm64"),
     "FunctionSettings.memory": (None, 512),
@@ -200,4 +223,10 @@ FIELD_DOCS = {
     "UseFunction.function": ("function name", "send-email"),
     "UseFunction.access": ("invoke", "invoke"),
     "Logs.retention_days": (None, 30),
+    "FunctionSettings.layers": (None, ["common", "arn:aws:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:7"]),
+    "Function.layers_replace": (None, True),
+    "Function.image": (None, "111111111111.dkr.ecr.eu-west-1.amazonaws.com/resize:1.4.2"),
+    "Blueprint.artifacts": ("upload every zip (functions and layers) through S3: needed above 50 MB zipped",
+                            {"bucket": "acme-lambda-artifacts-{region}"}),
+    "Artifacts.bucket": (None, "acme-lambda-artifacts-{region}"),
 }

@@ -27,7 +27,9 @@ from generator.families.function.settings import (
 from generator.families.function.settings import resolved as _resolved
 from generator.families.function.insights import VERSION as INSIGHTS_VERSION
 from generator.families.function.insights import insights_layer, insights_tables
+from generator.families.function.artifacts import upload
 from generator.families.function.model import Vpc
+from generator.families.layer.plan import layer_refs
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.conditions import narrowed_actions
 from generator.plan.context import Access, PlanContext
@@ -152,6 +154,13 @@ class FunctionPlan:
     def qualified_arn(self) -> str:
         """The numbered version a published function's last apply created (Lambda@Edge needs one)."""
         return f"aws_lambda_function.{self.tf}.qualified_arn"
+    layer_names: tuple[str, ...] = ()  # the layers of this blueprint among them (generator/families/layer)
+    layer_labels: tuple[str, ...] = ()  # `layers` as people read them: names, ARNs with placeholders (README)
+    image: Any = None  # `image:` (an ECR URI as an HCL value): a container image function, no zip
+    image_label: str = ""  # the image as people read it: the URI with placeholders, or "SSM /path"
+    upload: Any = None  # artifacts.Upload: the zip goes through S3 (`artifacts:`), else None: `filename`
+    bundle: str | None = None  # package.bundle: "esbuild" (Node.js), else None: the folder is zipped
+    sourcemap: bool = False  # package.sourcemap, with bundle
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that an alias (`alias:`, provisioned concurrency,
@@ -231,7 +240,8 @@ class FunctionPart:
     def graph(self, plan) -> tuple[list[Node], list[Edge]]:
         """Functions (the hubs), what their `uses` reach, and their on-failure queues."""
         nodes = [
-            Node(node_id("function", fn.name), "function", "Functions", fn.name, f"{fn.runtime}, {fn.memory} MB, {fn.timeout} s",
+            Node(node_id("function", fn.name), "function", "Functions", fn.name,
+                 f"{'image' if fn.image is not None else fn.runtime}, {fn.memory} MB, {fn.timeout} s",
                  shape="round", facts=function_facts(fn), rank=2, hub=True)
             for fn in self.functions
         ]
@@ -282,6 +292,8 @@ class FunctionPart:
                 Named(f"aws_cloudwatch_log_group.{fn.tf}", fn.log_group, where),
             ]
             out += [Named(f"aws_iam_role_policy_attachment.{p.tf}", None, where) for p in fn.managed_policies]
+            if fn.upload:
+                out.append(Named(f"aws_s3_object.{fn.upload.tf}", None, where))
             if fn.alias:
                 out.append(Named(f"aws_lambda_alias.{fn.alias_tf}", None, where))
             if fn.provisioned:
@@ -321,6 +333,7 @@ class FunctionPart:
 
 def function_facts(fn: FunctionPlan) -> tuple[tuple[str, str], ...]:
     facts = [
+        ("image", f"{fn.image_label} ({fn.architecture})") if fn.image is not None else
         ("runtime", f"{fn.runtime} ({fn.architecture})"),
         ("memory", f"{fn.memory} MB"),
         ("timeout", f"{fn.timeout} s"),
@@ -334,7 +347,10 @@ def function_facts(fn: FunctionPlan) -> tuple[tuple[str, str], ...]:
         facts.append(("provisioned concurrency", f"{fn.provisioned} on the live alias"))
     if fn.snapstart:
         facts.append(("SnapStart", "on published versions (live alias)"))
-    facts.append(("code", fn.artifact or fn.code_dir))
+    if fn.layer_labels:
+        facts.append(("layers", ", ".join(fn.layer_labels)))
+    if fn.image is None:
+        facts.append(("code", fn.artifact or fn.code_dir))
     return tuple(facts)
 
 
@@ -498,6 +514,11 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
     for path, values in (*inherited, (("functions", name, "environment"), fn.environment)):
         env.update((key, ctx.refs.value(value)) for key, value in (values or {}).items())  # references, SSM, placeholders
         env_from.update((key, (*path, key)) for key in values or {})
+    bundle = package_setting(fn, bp, "bundle") if language(runtime) == "node" and fn.image is None else None
+    if bundle and package_setting(fn, bp, "sourcemap") and "NODE_OPTIONS" not in env:
+        env["NODE_OPTIONS"] = "--enable-source-maps"  # the stack traces read the .map
+        env_from["NODE_OPTIONS"] = ("functions", name, "package", "sourcemap") if fn.package and fn.package.sourcemap \
+            else ("defaults", "package", "sourcemap")
     grants: list[tuple[str, Grant]] = []
     needs: set[tuple[str, str]] = set()
     reasons: list[Reason] = []
@@ -585,6 +606,8 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
     architecture = resolved(fn, bp, "architecture")
     insights = bool(bp.observability.insights) and placement is None
     vpc = vpc_config(ctx, fn) if placement is None or fn.vpc is not None else None
+    layers, layer_names, layer_labels = layer_refs(ctx, name, fn)
+    image = image_uri(ctx, fn)
     return FunctionPlan(
         name=name,
         tf=ftf,
@@ -617,6 +640,8 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
         build_command=build_command,
         requirements=package_requirements(fn, bp),
         exclude=package_exclude(fn, bp),
+        bundle=bundle,
+        sourcemap=bool(bundle and package_setting(fn, bp, "sourcemap")),
         kms_key_arn=env_kms,
         skips=function_skips(
             reserved=conc.reserved if conc else None, async_invoked=is_async, has_env=bool(env), kms=bool(kms),
@@ -631,11 +656,34 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
         tags=tuple(sorted(fn.tags.items())),
         managed_policies=managed_policies(ctx, ftf, fn, vpc=vpc is not None, insights=insights),
         vpc=vpc,
-        layers=(insights_layer(architecture),) if insights else (),
+        layers=layers + ((insights_layer(architecture),) if insights and image is None else ()),
+        layer_names=layer_names,
+        layer_labels=layer_labels,
+        image=image,
+        upload=upload(bp, names, kms, "functions", name, ftf) if image is None else None,
+        image_label=("" if fn.image is None else names.template(fn.image) if isinstance(fn.image, str)
+                     else f"SSM {names.template(fn.image.ssm)}"),
         provider=placed.get("provider"),
         trust=tuple(placed.get("trust", ("lambda.amazonaws.com",))),
         placed_by=placed.get("why", ""),
     )
+
+
+def image_uri(ctx: PlanContext, fn):
+    """`image:` as the plan holds it: placeholders applied, or an SSM parameter read at plan time."""
+    if fn.image is None:
+        return None
+    if isinstance(fn.image, str):
+        return hcl_value(ctx.names.template(fn.image))
+    return ctx.refs.ssm(fn.image.ssm)
+
+
+def package_setting(fn, bp, key: str):
+    """A `package` key: the function's, else defaults'."""
+    for settings in (fn.package, bp.defaults.package):
+        if settings is not None and getattr(settings, key) is not None:
+            return getattr(settings, key)
+    return None
 
 
 def package_requirements(fn, bp) -> str | None:
@@ -661,7 +709,7 @@ def plan(ctx: PlanContext) -> FunctionPart:
     functions = tuple(ctx.functions[n] for n in sorted(ctx.functions))
     return FunctionPart(
         functions=functions,
-        insights=insights_tables(sorted({fn.architecture for fn in functions if fn.layers})),
+        insights=insights_tables(sorted({fn.architecture for fn in functions if fn.image is None})) if ctx.bp.observability.insights else (),
         failure_queues=tuple(
             AsyncFailureQueue(
                 tf=failures_tf(fn.tf),
