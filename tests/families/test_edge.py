@@ -255,8 +255,8 @@ def test_emulator_apply(tmp_path):
         for name, call in CLOUDFRONT_CALLS.items():
             try:
                 call(cf)
-            except ClientError as exc:  # moto answers 500 for an action it has not implemented
-                if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 500:
+            except ClientError as exc:  # moto answers 500 (or 404, no route) for an action it lacks
+                if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") not in (404, 500):
                     raise
                 missing.append(name)
         if missing:
@@ -275,3 +275,20 @@ def test_emulator_apply(tmp_path):
             assert tf("plan", "-detailed-exitcode", "-input=false").returncode == 0
         finally:
             assert tf("destroy", "-auto-approve", "-input=false").returncode == 0
+
+
+def test_lambda_at_edge_does_not_inherit_default_layers(tmp_path):
+    """`defaults.layers` reach every other function; Lambda@Edge takes no layers (its own: SLS340)."""
+    import shutil
+
+    shutil.copytree(CASES / "edge_functions", tmp_path / "case")
+    path = tmp_path / "case" / "blueprint.yaml"
+    layer = '"arn:aws:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:7"'
+    path.write_text(path.read_text().replace("defaults:\n", f"defaults:\n  layers: [{layer}]\n", 1))
+    plans: dict = {}
+    validate(path, plans=plans)
+    plan = plans["dev"]
+    edge = next(f for f in plan.functions if f.name == "edge-auth")
+    other = next(f for f in plan.functions if f.name == "read-article")
+    assert edge.layers == () and len(other.layers) == 1
+    assert "layers" not in _block(render_stage(plan)["lambda.tf"], 'resource "aws_lambda_function" "edge_auth"')

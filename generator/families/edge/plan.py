@@ -76,7 +76,8 @@ def placements(bp) -> dict[str, dict]:
     functions run in us-east-1, publish numbered versions, are assumed by edgelambda.amazonaws.com
     too, and take Lambda@Edge-compatible settings where the function sets none (x86_64, no X-Ray,
     memory and timeout within the event type's quota; `defaults` beyond it are capped). Settings
-    Lambda@Edge refuses are not inherited from `defaults` (environment, VPC, alias, Lambda Insights)."""
+    Lambda@Edge refuses are not inherited from `defaults` (environment, VPC, alias, layers, Lambda
+    Insights)."""
     from generator.families.function.settings import resolved
 
     out = {}

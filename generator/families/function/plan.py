@@ -606,7 +606,8 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
     architecture = resolved(fn, bp, "architecture")
     insights = bool(bp.observability.insights) and placement is None
     vpc = vpc_config(ctx, fn) if placement is None or fn.vpc is not None else None
-    layers, layer_names, layer_labels = layer_refs(ctx, name, fn)
+    # Lambda@Edge takes no layers: its own are refused (SLS340), `defaults.layers` are not inherited
+    layers, layer_names, layer_labels = layer_refs(ctx, name, fn) if placement is None else ((), (), ())
     image = image_uri(ctx, fn)
     return FunctionPlan(
         name=name,
