@@ -70,6 +70,9 @@ def package(
             return out.scaffolds.setdefault(fn.code_dir, files)
 
         for fn in plan.functions:
+            if fn.old_code_dir and reads.consult(fn.code_dir, Mode.EXISTS).missing \
+                    and not reads.consult(fn.old_code_dir, Mode.EXISTS).missing:
+                fn = _old_code_dir(fn, doc, out)  # a renamed function's code has not moved yet
             code_dirs.add(fn.code_dir)
             if fn.artifact:
                 _compiled(fn, blueprint.parent, doc, reads, out, scaffold)
@@ -103,6 +106,21 @@ def _asset(rel: str, source: str, reads: Reads, out: Packaged, doc) -> None:
     if state.kind is not Kind.FILE or state.digest != hashlib.sha256(data).hexdigest():
         reads.unsettle(source)  # changed while we read it: the next render looks again
     out.zips[rel] = data
+
+
+def _old_code_dir(fn, doc, out: Packaged):
+    """A renamed function whose code still sits in the folder of its old name: read it there, say so,
+    and scaffold nothing (the new folder would hide the real code behind a hello-world)."""
+    import dataclasses
+
+    warning = doc.diag(
+        "SLS706", ("functions", fn.name, "renamed_from"),
+        f"the code of '{fn.name}' is read from {fn.old_code_dir}, the folder of its old name; {fn.code_dir} does not exist",
+        hint=f"move it (git mv {fn.old_code_dir} {fn.code_dir}) or set code: {fn.old_code_dir}", severity="warning",
+    )
+    if warning not in out.warnings:
+        out.warnings.append(warning)
+    return dataclasses.replace(fn, code_dir=fn.old_code_dir)
 
 
 def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> None:

@@ -72,7 +72,7 @@ RESERVED = {
 def check(ctx) -> Iterable[Diagnostic]:
     from generator.families.function import access_checks
 
-    yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes)
+    yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes, _adopted_logs)
     yield from _environment(ctx)
     yield from _iam(ctx)
     yield from access_checks.check(ctx)
@@ -504,3 +504,15 @@ def _resource_policy(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             "rest at apply",
             hint="fan the sources in through one queue (subscribe:) or one bus rule, or split the function",
         )
+
+
+def _adopted_logs(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """`logs.adopt` imports into the log group's address; a rename moves into it: not both at once."""
+    for fname, fn in bp.functions.items():
+        if fn.renamed_from and ((fn.logs and fn.logs.adopt) or (fn.logs is None or fn.logs.adopt is None)
+                                and bp.defaults.logs and bp.defaults.logs.adopt):
+            yield ctx.stage_diag(
+                stage, "SLS705", ("functions", fname, "renamed_from"),
+                f"function '{fname}' is renamed and its log group adopted: Terraform would import and move into one address",
+                hint="adopt the log group first (render, apply), then rename the function in a later change",
+            )

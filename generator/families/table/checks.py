@@ -29,7 +29,7 @@ PROD_STAGES = ("prod", "production", "prd")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _names, _tables, _stream_events, _filters, _recovery)
+    yield from per_stage(ctx, _names, _tables, _stream_events, _filters, _recovery, _protection)
     for stage, bp in ctx.stages.items():
         yield from _streams(ctx, bp, Names(bp.service, stage))
         yield from _replicas(ctx, bp, stage)
@@ -124,6 +124,18 @@ def _recovery(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                     f"table '{tname}' has no point-in-time recovery in stage '{stage}'", severity="warning",
                     hint="remove point_in_time_recovery: false (or set it true in this stage's overrides)",
                 )
+
+
+def _protection(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """`protect` supersedes v1 `deletion_protection`: both may be set only to the same value."""
+    for tname, t in bp.tables.items():
+        if t.protect is not None and t.deletion_protection is not None and t.protect != t.deletion_protection:
+            yield ctx.stage_diag(
+                stage, "SLS705", ("tables", tname, "deletion_protection"),
+                f"table '{tname}' sets protect: {str(t.protect).lower()} and deletion_protection: "
+                f"{str(t.deletion_protection).lower()}",
+                hint="protect supersedes deletion_protection: remove deletion_protection",
+            )
 
 
 def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
