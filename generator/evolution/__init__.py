@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Diagnostic
-from generator.checks.unique import named
 from generator.plan.evolution import previous_name, renamed, resolve
 from generator.plan.model import Named
 
@@ -60,6 +59,8 @@ def evolve(plan, bp, doc, previous: list[dict] | None) -> tuple[Any, list[dict],
     """(plan with its evolution, this stage's evidence, diagnostics) for one stage. `previous`: the
     validated evidence of the previous render of this stage, or None when there is none."""
     stage = plan.stage
+    from generator.checks.unique import named  # the checks package is heavy: not for the no-op path
+
     addrs = named(plan)
     current = {a.address: a for a in addrs}
     old_of = resolve(addrs, lambda kind, name: previous_name(bp, kind, name)) if renamed(bp) else {}

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_RESOURCE = re.compile(r'^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{$')
-_MOVED = re.compile(r"^moved \{\n  from = (\S+)\n  to += (\S+)\n\}$", re.M)
+_RESOURCE = re.compile(r'resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{')  # a whole line: fullmatch
+_MOVED = re.compile(r"^moved \{\n  from = (\S+)\n  to += (\S+)\n\}(?![^\n])", re.M)
 _REMOVED = re.compile(r"^removed \{\n  from = (\S+)\n", re.M)
 _IMPORT = re.compile(r"^import \{\n  to += (\S+)\n", re.M)
 KINDS = ("create", "change", "move", "import", "forget", "destroy")
@@ -61,7 +61,7 @@ def blocks(text: str) -> dict[str, str]:
     lines = text.splitlines()
     i = 0
     while i < len(lines):
-        m = _RESOURCE.match(lines[i])
+        m = _RESOURCE.fullmatch(lines[i])
         if not m:
             i += 1
             continue
