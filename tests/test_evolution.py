@@ -445,3 +445,17 @@ def test_a_replaced_unprotected_queue_is_a_warning_that_strict_refuses(project):
     assert project.render(fifo, "--strict").exit_code == 2
     result = project.render(fifo)
     assert result.exit_code == 0 and "warning[SLS703]" in result.output and "demo-dev-jobs.fifo" in result.output
+
+
+def test_checks_and_sample_events_read_the_aws_names_a_rename_keeps(project, tmp_path):
+    """The name checks and sample events see what the plan writes: the names the old logical names made."""
+    long = "a-very-long-logical-name-that-would-not-fit-the-sixty-four-characters"
+    text = (f"service: demo\ntables:\n  {long}:\n    renamed_from: links\n    partition_key: id\n    stream: new_image\n"
+            f"functions:\n  {long}:\n    renamed_from: redirect\n    events:\n      - stream: {long}\n")
+    assert project.render(text).exit_code == 0  # the AWS names stay demo-dev-links, demo-dev-redirect
+    result = project.render(text.replace("    renamed_from: redirect\n", ""))
+    assert result.exit_code == 2 and "error[SLS301]" in result.output  # without it, the new name is too long
+    project.bp.write_text(text)
+    assert cli("events", project.bp, "-o", tmp_path / "events").exit_code == 0
+    sample = next((tmp_path / "events").glob("*.json")).read_text()
+    assert "table/demo-dev-links/stream" in sample and long not in sample

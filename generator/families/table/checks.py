@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic
 from generator.families.table.model import StreamEvent, UseTable
 from generator.families.table.plan import failure_queue_name, table_name
 from generator.model.blueprint import Blueprint
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -45,7 +46,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                          names.template(t.existing.name))
             continue
         path = ("tables", tname, "name") if t.name else ("tables", tname)
-        yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, tname, t),
+        yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, previous_name(bp, "table", tname), t),
                                  hint=None if t.name else "shorten the logical name, the service or the stage name")
         for iname in t.indexes:
             if not TABLE_MIN <= len(iname) <= TABLE_MAX:
@@ -159,7 +160,7 @@ def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                     severity="warning",
                 )
             readers.setdefault(ev.stream, []).append(path)
-            queue = failure_queue_name(names, fname, ev.stream)
+            queue = failure_queue_name(names, previous_name(bp, "function", fname), previous_name(bp, "table", ev.stream))
             if len(queue) > QUEUE_NAME_MAX:
                 yield ctx.diag(
                     "SLS301",
