@@ -58,9 +58,9 @@ def section_of(kind: str) -> str:
 def evolve(plan, bp, doc, previous: list[dict] | None) -> tuple[Any, list[dict], list[Diagnostic]]:
     """(plan with its evolution, this stage's evidence, diagnostics) for one stage. `previous`: the
     validated evidence of the previous render of this stage, or None when there is none."""
-    stage = plan.stage
     from generator.checks.unique import named  # the checks package is heavy: not for the no-op path
 
+    stage = plan.stage
     addrs = named(plan)
     current = {a.address: a for a in addrs}
     old_of = resolve(addrs, lambda kind, name: previous_name(bp, kind, name)) if renamed(bp) else {}

@@ -86,7 +86,7 @@ def normal(entries: list[dict]) -> list[dict]:
 
 
 def digest(stages: dict | None) -> str | None:
-    """A digest of the evidence (a render record ties itself to it: generator/writer/noop.py)."""
+    """A digest of the evidence (a render record ties itself to it: generator/record.py)."""
     if not stages:
         return None
     return hashlib.sha256(json.dumps(stages, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
