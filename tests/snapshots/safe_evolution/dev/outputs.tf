@@ -34,3 +34,98 @@ output "queue_urls" {
     "visits" = aws_sqs_queue.visits.url
   }
 }
+
+output "api_id" {
+  description = "ID of the API."
+  value       = aws_apigatewayv2_api.api.id
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API."
+  value       = aws_apigatewayv2_api.api.execution_arn
+}
+
+output "table_clicks_name" {
+  description = "Name of table clicks."
+  value       = aws_dynamodb_table.clicks.name
+}
+
+output "table_clicks_arn" {
+  description = "ARN of table clicks."
+  value       = aws_dynamodb_table.clicks.arn
+}
+
+output "table_short_links_name" {
+  description = "Name of table short-links."
+  value       = aws_dynamodb_table.short_links.name
+}
+
+output "table_short_links_arn" {
+  description = "ARN of table short-links."
+  value       = aws_dynamodb_table.short_links.arn
+}
+
+output "queue_visits_name" {
+  description = "Name of queue visits."
+  value       = aws_sqs_queue.visits.name
+}
+
+output "queue_visits_arn" {
+  description = "ARN of queue visits."
+  value       = aws_sqs_queue.visits.arn
+}
+
+output "queue_visits_url" {
+  description = "URL of queue visits."
+  value       = aws_sqs_queue.visits.url
+}
+
+output "bucket_exports_name" {
+  description = "Name of bucket exports."
+  value       = aws_s3_bucket.exports.bucket
+}
+
+output "bucket_exports_arn" {
+  description = "ARN of bucket exports."
+  value       = aws_s3_bucket.exports.arn
+}
+
+output "secret_signing_key_name" {
+  description = "Name of secret signing-key."
+  value       = aws_secretsmanager_secret.signing_key.name
+}
+
+output "secret_signing_key_arn" {
+  description = "ARN of secret signing-key."
+  value       = aws_secretsmanager_secret.signing_key.arn
+}
+
+output "parameter_cursor_name" {
+  description = "Name of parameter cursor."
+  value       = aws_ssm_parameter.cursor.name
+}
+
+output "parameter_cursor_arn" {
+  description = "ARN of parameter cursor."
+  value       = aws_ssm_parameter.cursor.arn
+}
+
+output "function_count_visits_name" {
+  description = "Name of function count-visits."
+  value       = aws_lambda_function.count_visits.function_name
+}
+
+output "function_count_visits_arn" {
+  description = "ARN of function count-visits."
+  value       = aws_lambda_function.count_visits.arn
+}
+
+output "function_resolve_link_name" {
+  description = "Name of function resolve-link."
+  value       = aws_lambda_function.resolve_link.function_name
+}
+
+output "function_resolve_link_arn" {
+  description = "ARN of function resolve-link."
+  value       = aws_lambda_function.resolve_link.arn
+}
