@@ -17,6 +17,7 @@ EXIT_INTERNAL = 70  # a bug in sls-gen (EX_SOFTWARE); distinct from `diff`'s "ch
 EXIT_CHANGES = 1  # `diff`: the output folder is out of date
 EXIT_REFUSED = 3  # the output folder holds work sls-gen will not overwrite (SLS601/SLS602)
 EXIT_UNAVAILABLE = 69  # a tool a command needs is not installed (EX_UNAVAILABLE): `graph --format svg` without Graphviz
+EXIT_TERRAFORM = 4  # `plan`: terraform is missing or could not plan
 
 
 def _print_diagnostics(diags, color: bool) -> None:
@@ -110,11 +111,13 @@ def _render_for_write(
     from generator.package.reuse import previous_zips
     from generator.pipeline import render as do_render
     from generator.writer.guard import check_code_folders, check_output_dir
+    from generator.writer.manifest import load_evidence
 
     if out_dir is not None:
         check_output_dir(out_dir, blueprint)  # before any work: a refused folder costs nothing
     lookup = (lambda service: previous_zips(out_dir or out_base / service)) if reuse else None
-    rendered = do_render(blueprint, stage, strict, previous_zips=lookup, seen=seen)
+    rendered = do_render(blueprint, stage, strict, previous_zips=lookup, seen=seen,
+                         previous=lambda service: load_evidence(out_dir or out_base / service))
     _print_diagnostics(rendered.warnings, sys.stderr.isatty())
     target = out_dir or out_base / rendered.service
     check_output_dir(target, blueprint)
@@ -187,10 +190,10 @@ def render_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict:
         scaffolded.extend(write_scaffolds(rendered.scaffolds, blueprint.parent, rendered.code_dirs))
 
     def after_commit(plan):  # then what was read, in the user's cache (never in the folder)
-        record.save(rendered, blueprint, stage, strict, plan.out_dir, plan.entries)
+        record.save(rendered, blueprint, stage, strict, plan.out_dir, plan.entries, plan.evidence)
 
     plan = write_tree(rendered.outputs, target, force=force, scope=scope, sources=rendered.sources,
-                      before_commit=before_commit, after_commit=after_commit)
+                      before_commit=before_commit, after_commit=after_commit, evidence=rendered.evidence)
     statuses = [(f.status, f.rel) for f in plan.files] + scaffolded
     counts: dict[str, int] = {}
     for status, path in statuses:
@@ -202,45 +205,114 @@ def render_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict:
     _summary(rendered.service, [stage] if stage else rendered.stages, target, counts, plan.changed)
 
 
+FAIL_ON = ("destroy", "stateful-destroy")
+
+
 @main.command()
 @_out_options
+@click.option("--summary", is_flag=True,
+              help="Per stage, the Terraform addresses created, changed, moved, imported, forgotten and destroyed "
+                   "(stateful destroys marked) instead of the file diff.")
+@click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON),
+              help="Exit 1 only when the render would destroy an address (destroy) or a resource that holds data "
+                   "(stateful-destroy), else 0: for CI.")
 def diff(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
-         jobs: int | None) -> None:
+         jobs: int | None, summary: bool, fail_on: str | None) -> None:
     """Show what `render` would change in the output folder, writing nothing (exit 0: no change, 1: changes).
 
     For CI drift checks: zips are reported as "Binary files ... differ", scaffolds that would be
     created are listed. Several blueprints or folders: as `render` (one summary; exit status the
-    highest of the services').
+    highest of the services'). `--summary` lists Terraform addresses instead; `--fail-on destroy`
+    makes the exit status say whether anything would be destroyed (`sls-gen plan` asks Terraform
+    itself); both take one blueprint.
     """
     if _many(blueprints):
+        if summary or fail_on:
+            raise click.UsageError("--summary and --fail-on take one blueprint")
         from generator.fleet import run_many
 
         _run(lambda: sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs)))
         return
-    _run(lambda: diff_one(blueprints[0], out_dir, stage, strict))
+    _run(lambda: diff_one(blueprints[0], out_dir, stage, strict, summary=summary, fail_on=fail_on))
 
 
 def diff_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict: bool, report: dict | None = None,
-             out_base: Path = Path("out")) -> None:
+             out_base: Path = Path("out"), summary: bool = False, fail_on: str | None = None) -> None:
     """`diff` of one blueprint; `report` (generator/fleet.py) receives service, target and changed files."""
     from generator.writer import plan_write, scaffold_statuses
     from generator.writer.diff import diff_lines
+    from generator.writer.manifest import load_evidence
 
     report = {} if report is None else report
     rendered, target, scope = _render_for_write(blueprint, out_dir, stage, strict, out_base=out_base)
     report.update(service=rendered.service, target=str(target))
-    plan = plan_write(rendered.outputs, target, force=True, scope=scope)
-    for line in diff_lines(plan):
-        click.echo(line, nl=False)
+    before = load_evidence(target)  # the previous render's: what holds data
+    plan = plan_write(rendered.outputs, target, force=True, scope=scope, evidence=rendered.evidence)
+    summaries = []
+    if summary or fail_on:
+        from generator.evolution.summary import from_render
+
+        summaries = from_render({f.rel: f.old for f in plan.files}, {f.rel: f.new for f in plan.files},
+                                [stage] if stage else rendered.stages, before)
+    if summary:
+        for s in summaries:
+            click.echo("\n".join(s.lines()))
+    else:
+        for line in diff_lines(plan):
+            click.echo(line, nl=False)
     scaffolds = [rel for status, rel in scaffold_statuses(rendered.scaffolds, blueprint.parent) if status == "create"]
     for rel in scaffolds:
         click.echo(f"# scaffold would be created: {rel}")
     changed = sum(f.status in ("create", "update", "conflict", "remove") for f in plan.files) + len(scaffolds)
     report["changed"] = changed or int(plan.changed)
+    if fail_on:
+        failing = sum(s.destroys if fail_on == "destroy" else s.stateful_destroys for s in summaries)
+        if failing:
+            what = "address(es)" if fail_on == "destroy" else "resource(s) that hold data"
+            click.echo(f"{target}: the render would destroy {failing} {what}.", err=True)
+            sys.exit(EXIT_CHANGES)
+        click.echo(f"{target}: the render destroys nothing{'' if fail_on == 'destroy' else ' that holds data'}.",
+                   err=True)
+        return
     if plan.changed or scaffolds:
         click.echo(f"{target}: out of date with {blueprint}.", err=True)
         sys.exit(EXIT_CHANGES)
     click.echo(f"{target}: up to date with {blueprint}.", err=True)
+
+
+@main.command("plan")
+@click.argument("blueprint", type=click.Path(path_type=Path))
+@click.option("--stage", help="Stage to plan (default: dev, else the first).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default: out/<service>/).")
+@click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON),
+              help="Exit 1 when Terraform would destroy (or replace) an address, or one that holds data.")
+@click.option("--terraform", "terraform_bin", default="terraform", show_default=True, help="The terraform binary.")
+def plan_command(blueprint: Path, stage: str | None, out_dir: Path | None, fail_on: str | None,
+                 terraform_bin: str) -> None:
+    """Run `terraform plan` in a rendered stage and summarize it like `diff --summary`.
+
+    \b
+    Needs terraform and whatever the stage's backend and provider need (credentials, a state);
+    runs `terraform init` first when the stage folder has no .terraform/. Render first: this
+    plans the files as they are. Exit 0, 1 (--fail-on met), or 4 when Terraform cannot plan.
+    """
+
+    def action():
+        from generator.evolution.terraform import TerraformFailed, plan_summary
+        from generator.writer.manifest import load_evidence
+
+        _bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
+        target = out_dir or Path("out") / plan.service
+        try:
+            s = plan_summary(target / stage_name, stage_name, terraform_bin, load_evidence(target).get(stage_name))
+        except TerraformFailed as exc:
+            click.echo(f"sls-gen plan: {exc}", err=True)
+            sys.exit(EXIT_TERRAFORM)
+        click.echo("\n".join(s.lines()))
+        if fail_on and (s.destroys if fail_on == "destroy" else s.stateful_destroys):
+            sys.exit(EXIT_CHANGES)
+
+    _run(action)
 
 
 @main.command()

@@ -11,7 +11,8 @@ from typing import Iterable, Literal, Sequence
 Path = tuple  # tuple[str | int, ...]
 
 # code -> short title. Ranges: 0xx loading, 1xx schema, 2xx references, 3xx AWS limits,
-# 4xx security, 5xx best-practice warnings, 6xx output folder. A bug is no diagnostic: the CLI
+# 4xx security, 5xx best-practice warnings, 6xx output folder, 7xx evolution (this render against the
+# previous render of the output folder: what Terraform would destroy). A bug is no diagnostic: the CLI
 # prints one line and exits 70. Retired codes (never reused): SLS204 (an access level the kind
 # lacks is a SLS102 type error), SLS901 (internal errors carry no code).
 CODES: dict[str, str] = {
@@ -106,6 +107,12 @@ CODES: dict[str, str] = {
     "SLS603": "output folder bookkeeping damaged",
     "SLS604": "symlink or other non-file in the way in the output folder",
     "SLS605": "cannot write the output folder",
+    "SLS701": "stateful object dropped and another added (a rename without renamed_from)",
+    "SLS702": "protected object dropped without retain",
+    "SLS703": "stateful object would be replaced (its AWS name changes)",
+    "SLS704": "renamed_from conflict",
+    "SLS705": "conflicting evolution keys",
+    "SLS706": "renamed function's code still in its old folder",
 }
 
 

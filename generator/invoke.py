@@ -165,9 +165,12 @@ def prepare(plan: StagePlan, function: str, blueprint_dir: Path, account: str | 
         env["AWS_LAMBDA_LOG_LEVEL"] = fn.log_level
     env.update(function_environment(plan, function, account, given, variables))
     env.update(given or {})
-    code_dir, root = (blueprint_dir / fn.code_dir).resolve(), blueprint_dir.resolve()
+    rel = fn.code_dir
+    if fn.old_code_dir and not (blueprint_dir / rel).exists() and (blueprint_dir / fn.old_code_dir).is_dir():
+        rel = fn.old_code_dir  # renamed, its code not moved yet: where `render` reads it too (SLS706)
+    code_dir, root = (blueprint_dir / rel).resolve(), blueprint_dir.resolve()
     if code_dir != root and root not in code_dir.parents:  # SLS313 refuses it first; never run it anyway
-        raise InvokeError(f"code dir {fn.code_dir} leaves the blueprint's folder")
+        raise InvokeError(f"code dir {rel} leaves the blueprint's folder")
     return Invocation(fn, code_dir, env)
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 from generator.cache import cache_dir, read_render_records
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import Mode, PathState, code_digest, inputs_digest, path_state
-from generator.record import options_key, warnings
+from generator.record import evidence_digest, options_key, warnings
 from generator.writer.guard import check_output_dir
 from generator.writer.manifest import (
-    JOURNAL, TMP, entries_digest, folders_in_the_way, load_manifest, read_regular, sha256,
+    JOURNAL, TMP, entries_digest, folders_in_the_way, load_evidence, load_manifest, read_regular, sha256,
 )
 from generator.writer.tree import legacy_leftovers
 
@@ -119,6 +119,8 @@ def _check_locked(blueprint: Path, data: bytes, target: Path, stage: str | None,
     files, _raw, problems = load_manifest(target)  # read like the full render reads it (SLS603/604)
     if files is None or problems or folders_in_the_way(target, files) or entries_digest(files) != record.get("files"):
         return None  # not the manifest this record wrote (edited, pulled, rendered elsewhere)
+    if evidence_digest(load_evidence(target)) != record.get("evidence"):
+        return None  # the render compares with the manifest's evidence (generator/evolution): not the one recorded
     code, bp_sha = code_digest(), sha256(data)
     if record.get("code") != code or record.get("blueprint") != bp_sha:
         return None

@@ -1,7 +1,11 @@
-"""The render pipeline: load -> model -> checks -> plan -> emit -> package, all in memory.
+"""The render pipeline: load -> model -> checks -> plan -> evolve -> emit -> package, all in memory.
+
+`evolve` (generator/evolution) compares each stage's plan with the previous render's evidence:
+moved, removed and import blocks, and the refusals that keep data from being destroyed silently.
 
 Each stage lives in its own module; this one only wires them. Nothing touches the disk
-except reading the blueprint and the function code dirs, so a refused blueprint writes nothing.
+except reading the blueprint, the function code dirs and (through the caller's `previous`) the
+output folder's manifest, so a refused blueprint writes nothing.
 Writing is the CLI's next step (generator/writer/).
 """
 
@@ -36,10 +40,18 @@ class Rendered:
     sources: dict[str, str] = field(default_factory=dict)  # dist/<fn>.zip -> tree fingerprint it was built from
     blueprint_sha256: str | None = None  # of the very bytes this render parsed
     profiles: dict[str, str] = field(default_factory=dict)  # org profile (relative path) -> sha256 of the bytes parsed
+    # stage -> what the next render compares with (generator/evolution/evidence.py), for the manifest
+    evidence: dict[str, list[dict]] = field(default_factory=dict)
 
 
 #: (service) -> the zips of the previous render that may be reused (generator/package/reuse.py).
 ZipReuse = Callable[[str], "ZipLookup"]
+#: (service) -> the previous render's evidence by stage (generator/writer/manifest.py load_evidence).
+Evidence = Callable[[str], "dict[str, list[dict]]"]
+
+# Warnings only a render finds (a zip's size, a renamed function's code folder, a replacement
+# against the previous render): `--strict` refuses them too.
+STRICT_LATE = ("SLS504", "SLS703", "SLS706")
 
 
 def validate(blueprint: str | Path, strict: bool = False, plans: dict | None = None):
@@ -74,13 +86,15 @@ def validate(blueprint: str | Path, strict: bool = False, plans: dict | None = N
 
 def render(
     blueprint: str | Path, only_stage: str | None = None, strict: bool = False, previous_zips: ZipReuse | None = None,
-    seen: Mapping[str, PathState] | None = None,
+    seen: Mapping[str, PathState] | None = None, previous: Evidence | None = None,
 ) -> Rendered:
     """Render in memory. `previous_zips` lets a zip whose sources did not change be reused, not rebuilt;
     `seen` (code dir -> its state, from the no-op check that just looked) spares reading those folders
-    again when a zip of exactly that state can be reused."""
+    again when a zip of exactly that state can be reused. `previous` gives the evidence of the
+    previous render of the output folder: what this one must not destroy silently (generator/evolution)."""
     from generator.emit.readme import stage_readme
     from generator.emit.terraform import render_stage
+    from generator.evolution import evolve
     from generator.package.stage import package
 
     blueprint = Path(blueprint)
@@ -92,6 +106,15 @@ def render(
         )
     chosen = {name: bp for name, bp in stages.items() if only_stage in (None, name)}
     plans = {name: plans[name] for name in chosen}  # validate() planned every stage
+    before = previous(base.service) if previous else {}
+    evidence: dict[str, list[dict]] = {}
+    refused: list[Diagnostic] = []
+    for name in plans:
+        plans[name], evidence[name], found = evolve(plans[name], chosen[name], doc, before.get(name))
+        refused += [d for d in found if d.severity == "error"]
+        warnings += [d for d in found if d.severity == "warning" and d not in warnings]
+    if refused:
+        raise BlueprintError(refused)
     outputs: dict[str, bytes] = {}
     for name, plan in plans.items():
         files = render_stage(plan)
@@ -99,13 +122,13 @@ def render(
         outputs.update((f"{name}/{file}", text.encode()) for file, text in files.items())
     packaged = package(blueprint, doc, stages, plans, previous_zips(base.service) if previous_zips else None, seen)
     warnings += packaged.warnings
-    refused = [w for w in warnings if w.severity == "error" or (strict and w.code == "SLS504")]
-    if refused:  # SLS317: a package Lambda refuses (and with --strict, a large one)
+    refused = [w for w in warnings if w.severity == "error" or (strict and w.code in STRICT_LATE)]
+    if refused:  # SLS317: a package Lambda refuses (and with --strict, the warnings only a render finds)
         raise BlueprintError(refused)
     return Rendered(
         base.service, list(stages), dict(sorted({**outputs, **packaged.zips}.items())), packaged.scaffolds, warnings,
         packaged.code_dirs, packaged.modes, packaged.states, packaged.sources, doc.sha256,
-        _profile_digests(blueprint, doc),
+        _profile_digests(blueprint, doc), {st: e for st, e in evidence.items() if e},
     )
 
 

@@ -25,14 +25,17 @@ def options_key(stage: str | None, strict: bool) -> str:
     return f"stage={stage or '*'} strict={'yes' if strict else 'no'}"
 
 
-def save(rendered, blueprint: Path, stage: str | None, strict: bool, out_dir: Path, entries: dict[str, dict]) -> None:
+def save(rendered, blueprint: Path, stage: str | None, strict: bool, out_dir: Path, entries: dict[str, dict],
+         evidence: dict[str, list[dict]] | None = None) -> None:
     """Keep the record of a full render that just committed `entries` into `out_dir` (best effort),
     with the records of other options that still describe the same files (the others are stale).
     Call it after the scaffolds are written: a scaffolded code folder is read as it now is on disk.
-    Nothing when the cache is off."""
+    `evidence`: the manifest's stages (generator/evolution/evidence.py), which the next render
+    compares with. Nothing when the cache is off."""
     if cache_dir() is None:
         return
     record = build(rendered, blueprint, stage, strict, entries)
+    record["evidence"] = evidence_digest(evidence)
     old = read_render_records(out_dir) or {}
     kept = {k: v for k, v in old.items() if isinstance(v, dict) and v.get("files") == record["files"]}
     write_render_records(out_dir, dict(sorted({**kept, options_key(stage, strict): record}.items())))
@@ -72,6 +75,13 @@ def build(rendered, blueprint: Path, stage: str | None, strict: bool, entries: d
         "report": report,
         "digest": inputs_digest(code, bp_sha, blueprint.name, stage, strict, rendered.modes, states, report),
     }
+
+
+def evidence_digest(stages) -> str | None:
+    """One digest of a manifest's evidence: a render compares with it, so an edited one means a full render."""
+    from generator.evolution.evidence import digest
+
+    return digest(stages)
 
 
 def warnings(lines: list[str], blueprint: Path) -> list[Diagnostic]:

@@ -25,7 +25,7 @@ def test_version_and_help():
     result = run("--help")
     assert result.exit_code == 0
     commands = result.output.split("\nCommands:\n", 1)[1].splitlines()
-    assert [line.split()[0] for line in commands] == ["diff", "events", "explain", "graph", "init", "invoke", "render", "schema", "validate"]
+    assert [line.split()[0] for line in commands] == ["diff", "events", "explain", "graph", "init", "invoke", "plan", "render", "schema", "validate"]
 
 
 def test_invalid_blueprint_exits_2_with_every_error_and_writes_nothing(tmp_path):

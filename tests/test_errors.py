@@ -243,6 +243,25 @@ def _many_rules(tmp_path):
     return _validate_text(tmp_path, "service: demo\nfunctions:\n  listener:\n    events:\n" + rules)
 
 
+def _rerendered(tmp_path, first: str, second: str):
+    """Render `first`, then `second` into the same folder: the evolution codes compare the two."""
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(first)
+    assert _cli("render", bp, "-o", tmp_path / "out").exit_code == 0
+    bp.write_text(second)
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
+_TABLES = "service: demo\nstages:\n  dev: {}\n  prod: {}\ntables:\n  %s:\n    partition_key: id\n"
+
+
+def _renamed_code_folder(tmp_path):
+    _bp, _out = _rendered(tmp_path)  # scaffolds src/a
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: demo\nfunctions:\n  b:\n    renamed_from: a\n")
+    return _cli("render", bp, "-o", tmp_path / "out"), bp
+
+
 # code -> (a case that produces it, the exit code, the severity), for codes the corpus cannot hold.
 def _two_blueprints_of_one_service(tmp_path):
     (tmp_path / "a.yaml").write_text("service: demo\nfunctions:\n  a: {}\n")
@@ -277,11 +296,16 @@ PRODUCERS = {
     "SLS013": (lambda t: _a_folder_without_blueprints(t), 2, "error"),
     "SLS504": (_large_zip, 0, "warning"),
     "SLS505": (_unbuilt_artifact, 0, "warning"),
+    "SLS706": (_renamed_code_folder, 0, "warning"),
     "SLS601": (_foreign_output_folder, 3, "error"),
     "SLS602": (_hand_edit, 3, "error"),
     "SLS603": (_damaged_journal, 3, "error"),
     "SLS604": (_symlinked_stage, 3, "error"),
     "SLS605": (_unwritable_output, 3, "error"),
+    "SLS701": (lambda t: _rerendered(t, _TABLES % "links", _TABLES % "short-links"), 2, "error"),
+    "SLS702": (lambda t: _rerendered(t, _TABLES % "links", "service: demo\nstages:\n  dev: {}\n  prod: {}\n"), 2, "error"),
+    "SLS703": (lambda t: _rerendered(t, "service: demo\nqueues:\n  jobs: {}\n", "service: demo\nqueues:\n  jobs: {fifo: true}\n"),
+               0, "warning"),
 }
 
 

@@ -6,7 +6,7 @@ not about one kind; what is lives in its family (`generator/families/<kind>/chec
 finding at once (errors and warnings), so the user fixes a blueprint in one go.
 
 Shared modules: references (the generic reference walk; each family says what its entries refer
-to), tags, paths, kms, secrets (credentials written in any field), and helpers the families use: context (Context, per_stage), stages
+to), tags, paths, kms, secrets (credentials written in any field), evolution (renamed_from and adopt), and helpers the families use: context (Context, per_stage), stages
 (per-stage findings located at override lines), names (name-length findings), patterns (event
 pattern and filter policy shapes). packaging runs in the pipeline after the zips are built.
 Family checks import these modules directly, never this package, which imports them.
@@ -22,11 +22,11 @@ __all__ = ["Context", "run_checks"]
 
 
 def run_checks(ctx: Context) -> list[Diagnostic]:
-    from generator.checks import existing, kms, paths, references, secrets, tags, variables
+    from generator.checks import evolution, existing, kms, paths, references, secrets, tags, variables
     from generator.platform import guardrails
 
     found: list[Diagnostic] = []
-    for module in (references, tags, paths, kms, secrets, guardrails, variables, existing):
+    for module in (references, tags, paths, kms, secrets, guardrails, variables, existing, evolution):
         found.extend(module.check(ctx))
     for fam in families():
         found.extend(fam.part("checks").check(ctx))

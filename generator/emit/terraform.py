@@ -25,6 +25,8 @@ def stage_files(plan: StagePlan) -> list[tuple[str, str, object]]:
         files.append(("backend.tf", "terraform/backend.tf.j2", None))
     for family, part in plan.parts.items():
         files += [(name, fam(family).template(template), part) for name, template in part.terraform_files()]
+    if plan.evolution is not None:  # moved, removed and import blocks (generator/evolution)
+        files += [(name, template, plan.evolution) for name, template in plan.evolution.terraform_files()]
     return files
 
 

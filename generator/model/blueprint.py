@@ -62,6 +62,10 @@ class Stage(Strict):
         description="deep-merged over the blueprint; changes only what the blueprint (or add) declares; "
         "a key set to null is removed for this stage",
     )
+    ephemeral: bool = Field(
+        False, description="a throw-away stage: objects are not protected by default (as in dev and test)",
+        examples=[True],
+    )
 
 
 # A Terraform input variable of every stage (`variables:`): SAM Parameters, Serverless ${param:}.

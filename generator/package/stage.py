@@ -76,6 +76,9 @@ def package(
         for fn in plan.functions:
             if fn.image is not None:  # a container image: nothing to package or scaffold
                 continue
+            if fn.old_code_dir and reads.consult(fn.code_dir, Mode.EXISTS).missing \
+                    and not reads.consult(fn.old_code_dir, Mode.EXISTS).missing:
+                fn = _old_code_dir(fn, doc, out)  # a renamed function's code has not moved yet
             code_dirs.add(fn.code_dir)
             if fn.artifact:
                 _compiled(fn, blueprint.parent, doc, reads, out, scaffold)
@@ -149,6 +152,21 @@ def _with_layers(doc, plans, zips_: dict[str, bytes]) -> list[Diagnostic]:
                     f"accepts at most {UNZIPPED_MAX // 1048576} MiB for a function and all its layers",
                     hint="trim the dependencies, share fewer layers with this function, or use a container image (10 GB)"))
     return found
+
+
+def _old_code_dir(fn, doc, out: Packaged):
+    """A renamed function whose code still sits in the folder of its old name: read it there, say so,
+    and scaffold nothing (the new folder would hide the real code behind a hello-world)."""
+    import dataclasses
+
+    warning = doc.diag(
+        "SLS706", ("functions", fn.name, "renamed_from"),
+        f"the code of '{fn.name}' is read from {fn.old_code_dir}, the folder of its old name; {fn.code_dir} does not exist",
+        hint=f"move it (git mv {fn.old_code_dir} {fn.code_dir}) or set code: {fn.old_code_dir}", severity="warning",
+    )
+    if warning not in out.warnings:
+        out.warnings.append(warning)
+    return dataclasses.replace(fn, code_dir=fn.old_code_dir)
 
 
 def _compiled(fn, root: Path, doc, reads: Reads, out: Packaged, scaffold) -> None:

@@ -13,6 +13,7 @@ from generator.emit.hcl import Raw
 from generator.families import families
 from generator.families.function.plan import plan_functions
 from generator.plan.context import PlanContext
+from generator.plan.evolution import protected_stage
 from generator.plan.existing import register as register_existing
 from generator.plan.model import Parts, StagePlan, Variable
 from generator.plan.naming import Names
@@ -23,7 +24,8 @@ from generator.platform.terraform import plan_terraform, with_floors
 
 def build_plan(bp, stage: str, blueprint_name: str) -> StagePlan:
     names = Names(bp.service, stage)
-    ctx = PlanContext(bp=bp, stage=stage, names=names, kms=Raw(KMS_ARN) if bp.kms_key else None)
+    ctx = PlanContext(bp=bp, stage=stage, names=names, kms=Raw(KMS_ARN) if bp.kms_key else None,
+                      protected=protected_stage(bp, stage))
     ctx.refs = Resolver(bp, names)
     register_existing(ctx)  # SSM parameters holding existing objects' ARNs: their data sources first
     functions = plan_functions(ctx)

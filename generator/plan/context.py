@@ -30,9 +30,17 @@ class PlanContext:
     functions: dict[str, Any] = field(default_factory=dict)  # name -> FunctionPlan
     parts: dict[str, Any] = field(default_factory=dict)  # family name -> its part
     refs: Any = None  # plan.refs.Resolver: references, SSM values and placeholders in values
+    protected: bool = False  # the stage's default for `protect` (plan.evolution.protected_stage)
 
     def event_where(self, function: str, ev: Any) -> tuple:
         """The blueprint path of one of a function's `events` entries (the very object)."""
         events = self.bp.functions[function].events
         i = next((i for i, e in enumerate(events) if e is ev), None)
         return ("functions", function, "events") + ((i,) if i is not None else ())
+
+    def origin(self, kind: str, name: str) -> str:
+        """The logical name an object's AWS names derive from: its `renamed_from` when it has one (a
+        renamed object keeps its resources), else its name."""
+        from generator.plan.evolution import previous_name
+
+        return previous_name(self.bp, kind, name)

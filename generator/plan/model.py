@@ -71,20 +71,36 @@ class FailureQueue:
 
 @dataclass(frozen=True)
 class Named:
-    """One resource a part emits, for the uniqueness check (generator/checks/unique.py): each part
-    lists them all in `named()`, so two blueprint objects can never meet at one Terraform address
-    or one AWS name unnoticed.
+    """One resource a part emits: each part lists them all in `named()`. The one list serves the
+    uniqueness check (generator/checks/unique.py: two blueprint objects never meet at one Terraform
+    address or one AWS name unnoticed) and evolution (generator/evolution: what a rename moves, what
+    holds data, what is protected, retained or adopted).
 
     `physical` is the name AWS keeps unique, exactly as the part's field holds it (a string, or an
     HCL template such as a bucket's "${local.prefix}-x-${local.account_id}"); None when AWS names
     the resource itself or the name is fixed. `scope` narrows where that name must be unique below
     its resource type: the bus of a rule, the function whose policy holds a permission's statement id.
+
+    An address that embeds a logical name says how it is made, so a rename can make it again with
+    the previous name: built with `derive` (tf_id `parts`, where `(kind, name)` is a blueprint
+    object) or `follow` (the address whose resource name it embeds), generator/plan/evolution.py.
+    An address built from neither names no blueprint object (`aws_apigatewayv2_api.api`).
     """
 
     address: str  # "aws_sqs_queue.orders_dlq"
     physical: Any = None
     where: tuple = ()  # blueprint path of the object that asks for it: ("queues", "orders")
     scope: str = ""
+    parts: tuple = ()  # derive: tf_id parts, a literal string or (kind, logical name)
+    follows: str | None = None  # follow: the address whose resource name this one's embeds ...
+    prefix: str = ""  # ... after this prefix
+    suffix: str = ""  # ... and before this suffix
+    owner: tuple[str, str] | None = None  # (kind, logical name) of the blueprint object it belongs to
+    primary: bool = False  # the resource that *is* that object (the table, not its stream mapping)
+    stateful: bool = False  # holds data that a destroy loses (a table, a queue's messages, ...)
+    protect: bool = False  # primary: deletion protection and prevent_destroy in this render
+    retain: bool = False  # primary: `retain: true`
+    adopt: Any = None  # `adopt: true`: how to import it (plan.evolution.Adopt)
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,7 @@ class DeliveryMetric:
     metric: str
     dimensions: tuple[tuple[str, Any], ...]  # (name, HCL value)
     where: tuple = ()  # blueprint path of what it watches
+    follows: tuple[str, str, str] | None = None  # (address it watches, prefix, suffix) its `tf` is made of
 
 
 @dataclass(frozen=True)
@@ -216,6 +233,15 @@ class StagePlan:
     terraform: Any = None  # generator.platform.terraform.TerraformPlan: remote state, account guard; None: neither
     ssm_parameters: tuple[tuple[str, Any], ...] = ()  # (data source id, parameter name) read at plan time
     variables: tuple[Variable, ...] = ()
+    evolution: Any = None  # generator.evolution.Evolution: moved, removed and import blocks, or None
+
+    @property
+    def required_version(self) -> str:
+        """The blueprint's `terraform.required_version`, else >= 1.6 (import blocks with expressions),
+        or >= 1.7 when the stage has `removed` blocks."""
+        if self.terraform is not None and self.terraform.required_version:
+            return self.terraform.required_version
+        return ">= 1.7" if self.evolution is not None and self.evolution.removed else ">= 1.6"
 
     @property
     def api(self):

@@ -88,12 +88,33 @@ def kind(rel: str) -> str:
     return "doc"
 
 
-def manifest_bytes(entries: dict[str, dict]) -> bytes:
-    """entries: rel -> {"kind", "sha256", "source"?}. Sorted keys, trailing newline: byte-stable, and a
-    function of the generated files alone (what a render read is kept in the user's cache instead,
-    generator/record.py), so identical outputs give identical bytes whichever sls-gen wrote them."""
+def manifest_bytes(entries: dict[str, dict], stages: dict[str, list[dict]] | None = None) -> bytes:
+    """entries: rel -> {"kind", "sha256", "source"?}; stages: stage -> the objects the next render
+    compares with (generator/evolution/evidence.py), left out when there are none. Sorted keys,
+    trailing newline: byte-stable, and a function of the render alone (what a render read is kept
+    in the user's cache instead, generator/record.py), so identical renders give identical
+    bytes whichever sls-gen wrote them."""
     doc = {"format": FORMAT, "generator": "sls-gen", "files": dict(sorted(entries.items()))}
+    if stages:
+        doc["stages"] = dict(sorted(stages.items()))
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+
+
+def evidence_in(doc: object) -> tuple[dict[str, list[dict]], list[str]]:
+    """(valid evidence by stage, problems) of a parsed manifest: see generator/evolution/evidence.py."""
+    from generator.evolution.evidence import validate
+
+    return validate(doc.get("stages")) if isinstance(doc, dict) else ({}, [])
+
+
+def load_evidence(out_dir: Path) -> dict[str, list[dict]]:
+    """The previous render's evidence by stage, validated entry by entry (invalid ones are left
+    out: a render that writes refuses the damaged manifest anyway, SLS603, unless --force)."""
+    try:
+        found = _bookkeeping(Path(out_dir) / MANIFEST, MANIFEST)
+    except Damaged:
+        return {}
+    return evidence_in(found[0])[0] if found else {}
 
 
 def entries_digest(entries: dict[str, dict]) -> str:
@@ -173,6 +194,7 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, dict] | None, bytes | None, 
     if not isinstance(doc, dict) or not isinstance(doc.get("files"), dict):
         return {}, raw, ["has no \"files\" object"]
     problems = [] if doc.get("format") == FORMAT else [f"has format {show(doc.get('format'))}, not {FORMAT}"]
+    problems += evidence_in(doc)[1]
     entries: dict[str, dict] = {}
     for rel, entry in doc["files"].items():
         problem = rel_problem(rel)

@@ -121,6 +121,7 @@ class WritePlan:
     interrupted: bool = False  # a journal of an interrupted render is waiting to be finished
     backups: dict[str, str] = field(default_factory=dict)  # rel -> rel of the copy kept by --force
     entries: dict[str, dict] = field(default_factory=dict)  # the new manifest's files
+    evidence: dict[str, list[dict]] = field(default_factory=dict)  # the new manifest's stages
     old_manifest: bytes | None = None
 
     @property
@@ -167,17 +168,20 @@ def plan_write(
     force: bool = False,
     scope: Callable[[str], bool] | None = None,
     sources: dict[str, str] | None = None,
+    evidence: dict[str, list[dict]] | None = None,
 ) -> WritePlan:
     """Compare a render with the folder; read-only. `scope` limits which old files may go stale
     (a `--stage` render must not remove the other stages). `sources`: zip -> tree fingerprint,
     kept in the manifest; without them (`diff`) an unchanged file keeps its recorded source, so
-    only a change of content counts as a change."""
+    only a change of content counts as a change. `evidence`: stage -> what the next render
+    compares with (generator/evolution/evidence.py), for the stages this render produced; the
+    other stages keep theirs under a `scope`, and lose it without one."""
     out_dir = Path(out_dir)
     with _os_errors(out_dir):
-        return _plan_write(files, out_dir, force, scope, sources)
+        return _plan_write(files, out_dir, force, scope, sources, evidence)
 
 
-def _plan_write(files, out_dir: Path, force: bool, scope, sources) -> WritePlan:
+def _plan_write(files, out_dir: Path, force: bool, scope, sources, evidence=None) -> WritePlan:
     if os.path.lexists(out_dir) and not out_dir.is_dir():
         raise _not_a_folder(out_dir)
     if _foreign(out_dir) and not force:
@@ -242,9 +246,23 @@ def _plan_write(files, out_dir: Path, force: bool, scope, sources) -> WritePlan:
         plan.files.append(FileStatus(status, rel, None, disk if status == "remove" else None))
     plan.files.sort(key=lambda f: f.rel)
     plan.entries = entries
-    plan.manifest = manifest_bytes(entries)
+    merged = {} if scope is None else {st: e for st, e in _old_evidence(old_raw).items() if not scope(f"{st}/")}
+    merged.update(evidence or {})  # a `--stage` render keeps the other stages' evidence
+    plan.evidence = {st: e for st, e in sorted(merged.items()) if e}
+    plan.manifest = manifest_bytes(entries, plan.evidence)
     plan.manifest_changed = plan.manifest != old_raw
     return plan
+
+
+def _old_evidence(raw: bytes | None) -> dict[str, list[dict]]:
+    from generator.writer.manifest import evidence_in
+
+    if not raw:
+        return {}
+    try:
+        return evidence_in(json.loads(raw))[0]
+    except (ValueError, RecursionError):
+        return {}
 
 
 def _not_a_file(path: str) -> str | None:
@@ -471,6 +489,7 @@ def write_tree(
     sources: dict[str, str] | None = None,
     before_commit: Callable[[WritePlan], None] | None = None,
     after_commit: Callable[[WritePlan], None] | None = None,
+    evidence: dict[str, list[dict]] | None = None,
 ) -> WritePlan:
     """Recover an interrupted run, plan, refuse hand edits unless `force`, then commit.
 
@@ -488,7 +507,7 @@ def write_tree(
             created = True
         try:
             with _locked(out_dir):
-                return _write_locked(files, out_dir, force, scope, sources, before_commit, after_commit)
+                return _write_locked(files, out_dir, force, scope, sources, before_commit, after_commit, evidence)
         except BaseException:
             if created:
                 try:
@@ -498,10 +517,11 @@ def write_tree(
             raise
 
 
-def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None, after_commit=None) -> WritePlan:
+def _write_locked(files, out_dir, force, scope, sources=None, before_commit=None, after_commit=None,
+                  evidence=None) -> WritePlan:
     if not _foreign(out_dir):  # never sweep a folder that is not ours
         recover(out_dir)
-    plan = plan_write(files, out_dir, force, scope, sources)
+    plan = plan_write(files, out_dir, force, scope, sources, evidence)
     if plan.conflicts and not force:
         raise WriteRefused([
             Diagnostic(

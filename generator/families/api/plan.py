@@ -11,6 +11,7 @@ from generator.families.api.model import HttpEvent
 from generator.families.api.rest import rest_plan
 from generator.families.function.settings import DEFAULTS
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import derive
 from generator.plan.model import Export, Named
 from generator.plan.naming import route_id, tf_id
 from generator.families.api.model import ApiLogging
@@ -100,7 +101,6 @@ class ApiPlan:
         return [Export("api", None, "url", Raw(url), new_output=False), Export("api", None, "id", Raw(f"{ref}.id")),
                 Export("api", None, "execution_arn", Raw(f"{ref}.execution_arn"))]
 
-
     @property
     def title(self) -> str:
         return "HTTP API" if self.type == "http" else "REST API"
@@ -140,8 +140,9 @@ class ApiPlan:
         out = []
         if self.logging.access:
             out.append(Named("aws_cloudwatch_log_group.api_access", self.log_group, self.where))
-        out += [Named(f"aws_lambda_permission.{p.tf}", p.statement_id, first.get(p.function.name, self.where),
-                      p.function.physical) for p in self.permissions]
+        out += [derive("aws_lambda_permission", ("api", ("function", p.function.name)), p.statement_id,
+                       first.get(p.function.name, self.where), scope=p.function.physical,
+                       owner=("function", p.function.name)) for p in self.permissions]
         if self.rest is not None:
             return out + self.rest.named(self)
         out += [
@@ -150,7 +151,8 @@ class ApiPlan:
         ]
         out += [Named(f"aws_apigatewayv2_authorizer.{a.tf}", a.name, ("api", "authorizers", a.name), f"{self.name} authorizers")
                 for a in self.authorizers]
-        out += [Named(f"aws_apigatewayv2_integration.{fn.tf}", None, first.get(fn.name, self.where)) for fn in self.integrations]
+        out += [derive("aws_apigatewayv2_integration", (("function", fn.name),), None, first.get(fn.name, self.where),
+                       owner=("function", fn.name)) for fn in self.integrations]
         out += [Named(f"aws_apigatewayv2_route.{r.tf}", r.route_key, r.event_path, f"{self.name} routes") for r in self.routes]
         return out
 

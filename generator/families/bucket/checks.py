@@ -12,6 +12,7 @@ from generator.diagnostics import Diagnostic
 from generator.families.bucket.model import BucketEvent, UseBucket
 from generator.families.bucket.plan import bucket_name_length, bucket_template, written_name
 from generator.model.blueprint import Blueprint
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length, sample
 
@@ -78,12 +79,13 @@ def _buckets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
             if problem:
                 yield ctx.diag("SLS301", ("buckets", bname, key), f"bucket name '{text}' {problem}")
             continue
-        length = bucket_name_length(names, bname)
+        origin = previous_name(bp, "bucket", bname)  # a renamed bucket keeps its AWS name
+        length = bucket_name_length(names, origin)
         if length > 63:
             yield ctx.diag(
                 "SLS301",
                 ("buckets", bname),
-                f"bucket name '{names.physical(bname)}-<12-digit account id>' is {length} characters (S3 allows 63)",
+                f"bucket name '{names.physical(origin)}-<12-digit account id>' is {length} characters (S3 allows 63)",
                 hint="shorten the bucket, service or stage name, or set bucket_name",
             )
 

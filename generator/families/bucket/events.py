@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from generator.families.bucket.plan import bucket_template
+from generator.plan.evolution import previous_name
 from generator.samples import SAMPLE_TIME, Stage
 
 
 def bucket_name(st: Stage, name: str) -> str:
-    return st.concrete(bucket_template(st.names, name, st.bp.buckets.get(name)))
+    return st.concrete(bucket_template(st.names, previous_name(st.bp, "bucket", name), st.bp.buckets.get(name)))
 
 
 def sample(st: Stage, fn: str, ev, i: int, poison: bool) -> tuple[Any, str | None]:

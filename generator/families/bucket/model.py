@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.evolution import Protectable
 from generator.model.existing import EXISTING_DOC, Existing
 
 class BucketEvent(Strict):
@@ -21,7 +22,7 @@ class UseBucket(UseEntry):
     access: Literal["read", "write", "read_write"] = "read"
 
 
-class Bucket(Strict):
+class Bucket(Protectable):
     versioning: bool = True
     name: PhysicalName | None = Field(None, description="physical bucket name (default {service}-{stage}-<name>-{account})")
     bucket_name: PhysicalName | None = Field(None, description="v1 spelling of name")

@@ -11,6 +11,7 @@ from generator.families.bucket.model import BucketEvent
 from generator.families.function.plan import async_failure
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, protect
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -24,6 +25,9 @@ ACCOUNT_ID_LENGTH = 12  # the bucket suffix: known length, so the name length is
 # How a bucket's ARN holds its name (`existing:`, generator/plan/existing.py).
 EXISTING = Shape("s3", regional=False)
 BUCKET_NAME_MAX = 63
+
+# Resource types that hold data (generator/evolution/summary.py marks their destroys).
+STATEFUL_TYPES = ("aws_s3_bucket",)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class BucketPlan:
     # Statements other parts add to this bucket's one policy (their `bucket_statements()`): a bucket
     # has a single aws_s3_bucket_policy, so everything that needs one goes in here.
     grants: tuple[dict, ...] = ()
+    protect: bool = False  # prevent_destroy (never force_destroy: sls-gen writes none)
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,15 +84,16 @@ class BucketPart:
     def named(self) -> list[Named]:
         out = []
         for b in self.buckets:
-            where = ("buckets", b.name)
-            out.append(Named(f"aws_s3_bucket.{b.tf}", b.physical, where))
+            where, o = ("buckets", b.name), ("bucket", b.name)
+            out.append(derive("aws_s3_bucket", (o,), b.physical, where, owner=o, primary=True, stateful=True,
+                              protect=b.protect, retain=b.retain, adopt=Adopt(b.physical) if b.adopt else None))
             kinds = ["ownership_controls", "public_access_block", "server_side_encryption_configuration",
                      "lifecycle_configuration", "policy"]
             kinds += ["versioning"] if b.versioning else []
             kinds += ["notification"] if b.notifications else []
-            out += [Named(f"aws_s3_bucket_{kind}.{b.tf}", None, where) for kind in kinds]
-            out += [Named(f"aws_lambda_permission.{p.tf}", p.statement_id, p.where, p.function.physical)
-                    for p in b.permissions]
+            out += [derive(f"aws_s3_bucket_{kind}", (o,), None, where, owner=o) for kind in kinds]
+            out += [derive("aws_lambda_permission", ("bucket", o, ("function", p.function.name)), p.statement_id, p.where,
+                           scope=p.function.physical, owner=("function", p.function.name)) for p in b.permissions]
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
@@ -102,6 +110,7 @@ class BucketPart:
             for b in self.buckets for n in b.notifications
         ]
         return nodes, edges
+
 
     def invocations(self, plan) -> list[Trigger]:
         out = []
@@ -181,20 +190,24 @@ def plan(ctx: PlanContext) -> BucketPart | None:
             )
             perms.setdefault(ev.bucket, {}).setdefault(
                 fname,
-                BucketPermission(tf=tf_id("bucket", ev.bucket, fname), statement_id=f"AllowS3-{ev.bucket}"[:100], function=fn,
+                BucketPermission(tf=tf_id("bucket", ev.bucket, fname),
+                                 statement_id=f"AllowS3-{ctx.origin('bucket', ev.bucket)}"[:100], function=fn,
                                  where=("functions", fname, "events", i)),
             )
     buckets = tuple(
         BucketPlan(
             name=n,
             tf=tf_id(n),
-            physical=bucket_physical(ctx.names, n, b),
+            physical=bucket_physical(ctx.names, ctx.origin("bucket", n), b),
             versioning=b.versioning,
             notifications=tuple(notes.get(n, ())),
             permissions=tuple(perms.get(n, {}).values()),
             kms_key_arn=ctx.kms,
             skips=bucket_skips(kms=bool(ctx.kms), versioning=b.versioning, notified=n in notes),
             tags=tuple(sorted(b.tags.items())),
+            protect=protect(b, ctx.protected),
+            retain=b.retain,
+            adopt=b.adopt,
         )
         for n, b in sorted(bp.buckets.items())
         if b.existing is None

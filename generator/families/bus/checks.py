@@ -15,6 +15,7 @@ from generator.families.bus.model import EventBridgeEvent, UseBus
 from generator.families.bus.plan import bus_name, rule_dlq_names, rule_names
 from generator.families.queue.plan import dlq_name, queue_name
 from generator.model.blueprint import Blueprint
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -40,7 +41,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                          names.template(b.existing.name))
             continue
         path = ("buses", bname, "name") if b.name else ("buses", bname)
-        text = bus_name(names, bname, b)
+        text = bus_name(names, previous_name(bp, "bus", bname), b)
         yield from name_problems(ctx, stage, path, BUS_NAME, text,
                                  hint=None if b.name else "shorten the logical name, the service or the stage name")
         if text == "default":

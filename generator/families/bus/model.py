@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.evolution import Keepable
 from generator.model.existing import EXISTING_DOC, Existing
 
 class EventBridgeSpec(Strict):
@@ -31,7 +32,7 @@ class BusSchemas(Strict):
     )
 
 
-class Bus(Strict):
+class Bus(Keepable):
     name: PhysicalName | None = Field(None, description="physical bus name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this bus, over the service's")
     description: str | None = None

@@ -13,6 +13,7 @@ from generator.families.queue.plan import queue_name
 from generator.families.topic.plan import json_value
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, follow
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import DeliveryMetric, Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -56,6 +57,8 @@ class BusPlan:
     description: str
     tags: tuple[tuple[str, str], ...] = ()
     discover: bool = False  # a schema discoverer on the bus (`schemas: {discover: true}`)
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Rule:
     event_path: tuple = ()  # function rules: the `eventbridge` event it comes from
     dead_letter_ref: str | None = None  # a queue target's own DLQ, whose policy admits the rule too
     where: tuple = ()  # the `eventbridge` event or `subscribe` entry in the blueprint
+    derived: tuple = ()  # what its address derives from (plan.evolution.derive)
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,13 @@ class BusPart:
                     f"rule_{r.tf}_failed_invocations", f"{r.physical}-failed-invocations",
                     f"rule {r.physical}: events its target could not take after the retries",
                     "AWS/Events", "FailedInvocations", dims, r.where,
+                    (f"aws_cloudwatch_event_rule.{r.tf}", "rule_", "_failed_invocations"),
                 ),
                 DeliveryMetric(
                     f"rule_{r.tf}_dlq_failures", f"{r.physical}-dlq-failures",
                     f"rule {r.physical}: undelivered events that could not be written to its dead-letter queue (lost)",
                     "AWS/Events", "InvocationsFailedToBeSentToDlq", dims, r.where,
+                    (f"aws_cloudwatch_event_rule.{r.tf}", "rule_", "_dlq_failures"),
                 ),
             ]
         return out
@@ -136,17 +142,23 @@ class BusPart:
                 for b in self.buses for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
-        out = [Named(f"aws_cloudwatch_event_bus.{b.tf}", b.physical, ("buses", b.name)) for b in self.buses]
+        out = [
+            derive("aws_cloudwatch_event_bus", (("bus", b.name),), b.physical, ("buses", b.name), owner=("bus", b.name),
+                   primary=True, retain=b.retain, adopt=Adopt(b.physical) if b.adopt else None)
+            for b in self.buses
+        ]
         out += [Named(f"aws_schemas_discoverer.{b.tf}", None, ("buses", b.name, "schemas")) for b in self.buses if b.discover]
-        out += [Named(f"aws_sqs_queue.{q.tf}", q.physical, ("queues", q.queue)) for q in self.dead_letter_queues]
+        out += [derive("aws_sqs_queue", (("queue", q.queue), "events_dlq"), q.physical, ("queues", q.queue),
+                       owner=("queue", q.queue)) for q in self.dead_letter_queues]
         buses = {str(bus_ref(b.name)[0]): b.physical for b in self.buses}
         for r in self.rules:
-            out += [  # a rule's name is unique on its bus
-                Named(f"aws_cloudwatch_event_rule.{r.tf}", r.physical, r.where, buses.get(str(r.bus), str(r.bus))),
-                Named(f"aws_cloudwatch_event_target.{r.tf}", None, r.where),
-            ]
+            owner = next(d for d in r.derived if isinstance(d, tuple))  # the function or queue it delivers to
+            rule = derive("aws_cloudwatch_event_rule", r.derived, r.physical, r.where,  # unique on its bus
+                          scope=buses.get(str(r.bus), str(r.bus)), owner=owner)
+            out += [rule, derive("aws_cloudwatch_event_target", r.derived, None, r.where, owner=owner)]
             if r.function:
-                out.append(Named(f"aws_lambda_permission.events_{r.tf}", r.statement_id, r.where, r.function.physical))
+                out.append(follow(rule.address, "aws_lambda_permission", prefix="events_", physical=r.statement_id,
+                                  where=r.where, scope=r.function.physical, owner=owner))
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
@@ -216,6 +228,8 @@ def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
         return {"name": quoted(ref.name), "arn": quoted(ref.arn)}
     ref = f"aws_cloudwatch_event_bus.{tf_id(name)}"
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
+def _ordinal(n: int) -> str:
+    return "" if n == 1 else str(n)
 
 
 def bus_ref(bus: str, bp=None, names: Names | None = None) -> tuple[Raw, Raw]:
@@ -251,7 +265,9 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                 continue
             bus = ev.eventbridge.bus
             per_bus[bus] = per_bus.get(bus, 0) + 1
-            tf, physical = rule_names(ctx.names, fname, bus, per_bus[bus])
+            tf, _ = rule_names(ctx.names, fname, bus, per_bus[bus])
+            # AWS names (and the permission's statement id) keep the names the rule was created with
+            first_tf, physical = rule_names(ctx.names, ctx.origin("function", fname), ctx.origin("bus", bus), per_bus[bus])
             rules.append(
                 Rule(
                     tf=tf,
@@ -264,12 +280,13 @@ def _function_rules(ctx: PlanContext) -> list[Rule]:
                     message_group_id=None,
                     dead_letter_arn=Raw(fn.failures_arn),
                     function=fn,
-                    statement_id=f"AllowEvents{camel(tf)}",
+                    statement_id=f"AllowEvents{camel(first_tf)}",
                     queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
                     bus_name=bus,
                     pattern_doc=ev.eventbridge.pattern,
                     event_path=("functions", fname, "events", i),
                     where=("functions", fname, "events", i),
+                    derived=(("function", fname), ("bus", bus), _ordinal(per_bus[bus])),
                 )
             )
     return rules
@@ -286,13 +303,17 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
             if spec is None:
                 continue
             per_bus[spec.bus] = per_bus.get(spec.bus, 0) + 1
-            tf, physical = rule_names(ctx.names, qname, spec.bus, per_bus[spec.bus], queue=True)
             dlq_ref = f"aws_sqs_queue.{rule_dlq_names(ctx.names, qname)[0]}"
+            tf, _ = rule_names(ctx.names, qname, spec.bus, per_bus[spec.bus], queue=True)
+            _, physical = rule_names(
+                ctx.names, ctx.origin("queue", qname), ctx.origin("bus", spec.bus), per_bus[spec.bus], queue=True
+            )
             rules.append(
                 Rule(
                     tf=tf,
                     physical=physical,
-                    description=concat(f"Routes {spec.bus} bus events into ", hcl_value(queue_name(ctx.names, qname, q))),
+                    description=concat(f"Routes {spec.bus} bus events into ",
+                                       hcl_value(queue_name(ctx.names, ctx.origin("queue", qname), q))),
                     bus=bus_ref(spec.bus, ctx.bp, ctx.names)[0],
                     pattern=json_value(spec.pattern),
                     target_arn=Raw(f"{qref}.arn"),
@@ -307,6 +328,7 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
                     pattern_doc=spec.pattern,
                     dead_letter_ref=dlq_ref,
                     where=("queues", qname, "subscribe", j),
+                    derived=("queue", ("queue", qname), ("bus", spec.bus), _ordinal(per_bus[spec.bus])),
                 )
             )
     return rules
@@ -317,10 +339,12 @@ def plan(ctx: PlanContext) -> BusPart | None:
         BusPlan(
             name=n,
             tf=tf_id(n),
-            physical=hcl_value(bus_name(ctx.names, n, b)),
+            physical=hcl_value(bus_name(ctx.names, ctx.origin("bus", n), b)),
             description=b.description or "",
             tags=tuple(sorted(b.tags.items())),
             discover=bool(b.schemas and b.schemas.discover),
+            retain=b.retain,
+            adopt=b.adopt,
         )
         for n, b in sorted(ctx.bp.buses.items())
         if b.existing is None
@@ -334,5 +358,6 @@ def plan(ctx: PlanContext) -> BusPart | None:
     if not (buses or rules or default_bus or existing):
         return None
     targets = sorted({q for q in ctx.bp.queues if any(getattr(s, "eventbridge", None) for s in ctx.bp.queues[q].subscribe)})
-    dlqs = tuple(RuleDeadLetterQueue(*rule_dlq_names(ctx.names, q), queue=q, kms_key_arn=ctx.kms) for q in targets)
+    dlqs = tuple(RuleDeadLetterQueue(tf_id(q, "events_dlq"), rule_dlq_names(ctx.names, ctx.origin("queue", q))[1], queue=q,
+                                     kms_key_arn=ctx.kms) for q in targets)
     return BusPart(buses, tuple(sorted(rules, key=lambda r: r.tf)), default_bus, dlqs, existing)

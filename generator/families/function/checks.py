@@ -46,6 +46,7 @@ from generator.families.function.settings import DEFAULTS, language
 from generator.families.queue.plan import dlq_name, queue_name
 from generator.model.blueprint import Blueprint
 from generator.plan import refs
+from generator.plan.evolution import previous_name
 from generator.plan.model import async_kinds
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
@@ -72,7 +73,7 @@ RESERVED = {
 def check(ctx) -> Iterable[Diagnostic]:
     from generator.families.function import access_checks, artifacts, bundle_checks, image
 
-    yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes)
+    yield from per_stage(ctx, _name, _ranges, _handler, _provider6_runtimes, _adopted_logs)
     yield from _environment(ctx)
     yield from _iam(ctx)
     yield from access_checks.check(ctx)
@@ -96,15 +97,15 @@ ROLE_NAME = NameRule("IAM role", re.compile(r"[A-Za-z0-9+=,.@_-]+"), "letters, d
 def _name(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for fname, fn in bp.functions.items():
-        base = ("functions", fname)
+        base, origin = ("functions", fname), previous_name(bp, "function", fname)  # renamed: keeps its AWS names
         if not fn.name and not fn.role_name:  # the function and its role share {service}-{stage}-<name>
-            yield from name_problems(ctx, stage, base, FUNCTION_AND_ROLE, names.physical(fname),
+            yield from name_problems(ctx, stage, base, FUNCTION_AND_ROLE, names.physical(origin),
                                      hint="shorten the logical name, the service or the stage name")
             continue
         yield from name_problems(ctx, stage, base + ("name",) if fn.name else base, FUNCTION_NAME,
-                                 function_name(names, fname, fn))
+                                 function_name(names, origin, fn))
         yield from name_problems(ctx, stage, base + ("role_name",) if fn.role_name else base, ROLE_NAME,
-                                 role_template(names, fname, fn),
+                                 role_template(names, origin, fn),
                                  hint=None if fn.role_name else "set role_name, or shorten the logical name")
 
 
@@ -507,3 +508,15 @@ def _resource_policy(ctx, stage: str, bp) -> Iterable[Diagnostic]:
             "rest at apply",
             hint="fan the sources in through one queue (subscribe:) or one bus rule, or split the function",
         )
+
+
+def _adopted_logs(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """`logs.adopt` imports into the log group's address; a rename moves into it: not both at once."""
+    for fname, fn in bp.functions.items():
+        if fn.renamed_from and ((fn.logs and fn.logs.adopt) or (fn.logs is None or fn.logs.adopt is None)
+                                and bp.defaults.logs and bp.defaults.logs.adopt):
+            yield ctx.stage_diag(
+                stage, "SLS705", ("functions", fname, "renamed_from"),
+                f"function '{fname}' is renamed and its log group adopted: Terraform would import and move into one address",
+                hint="adopt the log group first (render, apply), then rename the function in a later change",
+            )

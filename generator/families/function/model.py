@@ -17,6 +17,7 @@ from generator.model.common import (
     Tags,
     UseEntry,
 )
+from generator.model.evolution import Renamable
 
 RUNTIMES = (
     "python3.11",
@@ -49,6 +50,10 @@ class Logs(Strict):
     format: Literal["json", "text"] | None = Field(None, description="Lambda log format (default json)")
     level: LogLevel | None = Field(None, description="application and system log level (json format only)")
     retention_days: Int | None = Field(None, description="CloudWatch log retention in days", examples=[30])
+    adopt: bool | None = Field(
+        None, description="the log group /aws/lambda/<function> already exists (the function ran before sls-gen "
+        "owned it): a Terraform `import` block takes it over instead of failing on the name", examples=[True],
+    )
 
 
 class Concurrency(Strict):
@@ -142,7 +147,7 @@ class FunctionSettings(Strict):
         return value
 
 
-class Function(FunctionSettings):
+class Function(FunctionSettings, Renamable):
     name: PhysicalName | None = Field(None, description="physical function name (default {service}-{stage}-<name>)")
     role_name: PhysicalName | None = Field(None, description="IAM role name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of the function, its role and log group")

@@ -33,6 +33,7 @@ from generator.families.layer.plan import layer_refs
 from generator.plan.access import XRAY_ACTIONS, Grant, expand, kms_level
 from generator.plan.conditions import narrowed_actions
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, follow, previous_name
 from generator.plan.iam import merge_statements
 from generator.plan.model import DeliveryMetric, Export, FailureQueue, Named, Reason, Statement, async_kinds, condition_triples
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -161,6 +162,8 @@ class FunctionPlan:
     upload: Any = None  # artifacts.Upload: the zip goes through S3 (`artifacts:`), else None: `filename`
     bundle: str | None = None  # package.bundle: "esbuild" (Node.js), else None: the folder is zipped
     sourcemap: bool = False  # package.sourcemap, with bundle
+    old_code_dir: str | None = None  # a renamed function's default code dir under its old name
+    adopt_logs: bool = False  # logs.adopt: import the existing log group
 
     # Every trigger (API integration, event source mapping, subscription, rule or schedule target,
     # invoke permission) goes through these, so that an alias (`alias:`, provisioned concurrency,
@@ -186,6 +189,10 @@ class FunctionPlan:
     def failures_arn(self) -> str:
         """ARN of the on-failure queue of an async-invoked function (planned below)."""
         return f"aws_sqs_queue.{failures_tf(self.tf)}.arn"
+
+    @property
+    def address(self) -> str:
+        return f"aws_lambda_function.{self.tf}"
 
     @property
     def arn(self) -> str:
@@ -272,11 +279,13 @@ class FunctionPart:
                     f"fn_{fn.tf}_dead_letter_errors", concat(fn.physical, "-dead-letter-errors"),
                     f"{fn.name}: failed events that could not be written to its dead-letter queue (lost)",
                     "AWS/Lambda", "DeadLetterErrors", dims, ("functions", fn.name),
+                    (fn.address, "fn_", "_dead_letter_errors"),
                 ),
                 DeliveryMetric(
                     f"fn_{fn.tf}_destination_delivery_failures", concat(fn.physical, "-destination-failures"),
                     f"{fn.name}: invocation records that could not be sent to its on-failure destination",
                     "AWS/Lambda", "DestinationDeliveryFailures", dims, ("functions", fn.name),
+                    (fn.address, "fn_", "_destination_delivery_failures"),
                 ),
             ]
         return out
@@ -284,27 +293,31 @@ class FunctionPart:
     def named(self) -> list[Named]:
         out = []
         for fn in self.functions:
-            where = ("functions", fn.name)
+            where, o = ("functions", fn.name), ("function", fn.name)
             out += [
-                Named(f"aws_lambda_function.{fn.tf}", fn.physical, where),
-                Named(f"aws_iam_role.{fn.tf}", fn.role_name, where),
-                Named(f"aws_iam_role_policy.{fn.tf}", None, where),
-                Named(f"aws_cloudwatch_log_group.{fn.tf}", fn.log_group, where),
+                derive("aws_lambda_function", (o,), fn.physical, where, owner=o, primary=True),
+                derive("aws_iam_role", (o,), fn.role_name, where, owner=o),
+                derive("aws_iam_role_policy", (o,), None, where, owner=o),
+                derive("aws_cloudwatch_log_group", (o,), fn.log_group, where, owner=o,
+                       adopt=Adopt(fn.log_group) if fn.adopt_logs else None),
             ]
-            out += [Named(f"aws_iam_role_policy_attachment.{p.tf}", None, where) for p in fn.managed_policies]
+            # named after the function: `<function>_<policy>`, `<function>_<alias>`
+            out += [follow(fn.address, "aws_iam_role_policy_attachment", suffix=p.tf[len(fn.tf):], where=where, owner=o)
+                    for p in fn.managed_policies]
             if fn.upload:
-                out.append(Named(f"aws_s3_object.{fn.upload.tf}", None, where))
+                out.append(follow(fn.address, "aws_s3_object", suffix=fn.upload.tf[len(fn.tf):], where=where, owner=o))
             if fn.alias:
-                out.append(Named(f"aws_lambda_alias.{fn.alias_tf}", None, where))
+                out.append(follow(fn.address, "aws_lambda_alias", suffix=fn.alias_tf[len(fn.tf):], where=where, owner=o))
             if fn.provisioned:
-                out.append(Named(f"aws_lambda_provisioned_concurrency_config.{fn.alias_tf}", None, where))
+                out.append(follow(fn.address, "aws_lambda_provisioned_concurrency_config",
+                                  suffix=fn.alias_tf[len(fn.tf):], where=where, owner=o))
             # event source mappings the function owns (a queue trigger): templates of their family
-            out += [Named(f"aws_lambda_event_source_mapping.{m.tf}", None, m.where or where) for m in fn.mappings]
+            out += [n for m in fn.mappings for n in m.named(where)]
         for q in self.failure_queues:
-            where = ("functions", q.function.name, "events")
+            where, o = ("functions", q.function.name, "events"), ("function", q.function.name)
             out += [
-                Named(f"aws_sqs_queue.{q.tf}", q.physical, where),
-                Named(f"aws_lambda_function_event_invoke_config.{q.function.tf}", None, where),
+                derive("aws_sqs_queue", (o, "failures"), q.physical, where, owner=o),
+                derive("aws_lambda_function_event_invoke_config", (o,), None, where, owner=o),
             ]
         return out
 
@@ -372,7 +385,7 @@ def invoked_function(bp, name: str, names: Names) -> tuple[Raw, Raw]:
     """
     target = bp.functions[name]
     alias = alias_name(bp, target)
-    physical = hcl_value(function_name(names, name, target))
+    physical = hcl_value(function_name(names, previous_name(bp, "function", name), target))
     arn = concat(FUNCTION_ARN_PREFIX, physical)
     if alias:
         return _quoted(concat(physical, f":{alias}")), _quoted(concat(arn, f":{alias}"))
@@ -391,7 +404,7 @@ def _quoted(value) -> Raw:
 def attributes(bp, names: Names, name: str) -> dict[str, Any]:
     """What `${function:<name>.<attr>}` may read (generator/plan/refs.py). Built from the physical
     name, not from aws_lambda_function: a function may name itself or its callers without a cycle."""
-    physical = hcl_value(function_name(names, name, bp.functions.get(name)))
+    physical = hcl_value(function_name(names, previous_name(bp, "function", name), bp.functions.get(name)))
     return {"name": physical, "arn": concat(FUNCTION_ARN_PREFIX, physical)}
 
 
@@ -599,10 +612,12 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
     ]
 
     code_dir = fn.code or default_code_dir(name)
+    old_code_dir = default_code_dir(fn.renamed_from) if fn.renamed_from and not fn.code else None
+    origin = ctx.origin("function", name)  # a renamed function keeps its AWS names
     artifact, build_command = compiled_artifact(fn, language(runtime), code_dir)
     conc = fn.concurrency
     log_level = log_setting("level", "log_level")
-    physical = hcl_value(function_name(names, name, fn))
+    physical = hcl_value(function_name(names, origin, fn))
     architecture = resolved(fn, bp, "architecture")
     insights = bool(bp.observability.insights) and placement is None
     vpc = vpc_config(ctx, fn) if placement is None or fn.vpc is not None else None
@@ -630,7 +645,7 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
         package=posixpath.join("..", DIST_DIR, f"{name}.zip"),
         code_dir=code_dir,
         language=language(runtime),
-        role_name=hcl_value(role_template(names, name, fn)),
+        role_name=hcl_value(role_template(names, origin, fn)),
         statements=merge_statements(grants) + extra,
         mappings=tuple(mappings),
         reserved=conc.reserved if conc else None,
@@ -652,7 +667,7 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
                                   elsewhere=placed.get("region")),
         reasons=tuple(reasons),
         env_sources=tuple(sorted(env_from.items())),
-        failures_physical=failures_name(names, name) if is_async else "",
+        failures_physical=failures_name(names, origin) if is_async else "",
         alias_name=alias_name(bp, fn) if placement is None or fn.alias is not None else None,
         tags=tuple(sorted(fn.tags.items())),
         managed_policies=managed_policies(ctx, ftf, fn, vpc=vpc is not None, insights=insights),
@@ -667,6 +682,8 @@ def plan_function(ctx: PlanContext, name: str, fn, placement: dict | None = None
         provider=placed.get("provider"),
         trust=tuple(placed.get("trust", ("lambda.amazonaws.com",))),
         placed_by=placed.get("why", ""),
+        old_code_dir=old_code_dir if old_code_dir != code_dir else None,
+        adopt_logs=next((s.adopt for s in (logs_fn, logs_def) if s is not None and s.adopt is not None), False),
     )
 
 
@@ -714,7 +731,7 @@ def plan(ctx: PlanContext) -> FunctionPart:
         failure_queues=tuple(
             AsyncFailureQueue(
                 tf=failures_tf(fn.tf),
-                physical=failures_name(ctx.names, fn.name),
+                physical=failures_name(ctx.names, ctx.origin("function", fn.name)),
                 function=fn,
                 retention_seconds=FAILURES_RETENTION,
                 maximum_retry_attempts=ASYNC_RETRIES,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.emit.hcl import Raw
+from generator.plan.evolution import follow
 from generator.plan.model import Named, StagePlan
 from generator.plan.placeholders import concat, shown
 from generator.plan.views import Alert
@@ -33,6 +34,7 @@ class AlarmPlan:
     period: int = PERIOD
     concerns: tuple[str, ...] = ()  # the functions it is about (README, `sls-gen explain`)
     where: tuple = ()  # what it watches, in the blueprint
+    follows: tuple[str, str, str] | None = None  # (address it watches, prefix, suffix): its address derives from it
 
     @property
     def extended(self) -> bool:
@@ -83,7 +85,9 @@ class ObservabilityPlan:
             ]
             if self.topic.notify:
                 out.append(Named("aws_sns_topic_subscription.alarms", None, ("observability", "alarms", "notify")))
-        out += [Named(f"aws_cloudwatch_metric_alarm.{a.tf}", a.name, a.where) for a in self.alarms]
+        # an alarm named after what it watches is renamed with it
+        out += [follow(a.follows[0], "aws_cloudwatch_metric_alarm", a.follows[1], a.follows[2], a.name, a.where)
+                if a.follows else Named(f"aws_cloudwatch_metric_alarm.{a.tf}", a.name, a.where) for a in self.alarms]
         for e in self.event_alarms:
             out += [Named(f"aws_cloudwatch_event_rule.{e.tf}", e.name, e.where, "default"),
                     Named(f"aws_cloudwatch_event_target.{e.tf}", None, e.where)]
@@ -139,6 +143,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.name}: {settings.errors} or more errors in 5 minutes",
                 "AWS/Lambda", "Errors", dims, "Sum", settings.errors, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
+                follows=(fn.address, "fn_", "_errors"),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_throttles",
@@ -146,6 +151,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.name}: {settings.throttles} or more throttled invocations in 5 minutes",
                 "AWS/Lambda", "Throttles", dims, "Sum", settings.throttles, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
+                follows=(fn.address, "fn_", "_throttles"),
             ),
             AlarmPlan(
                 f"fn_{fn.tf}_duration",
@@ -153,6 +159,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 f"{fn.name}: p99 duration above {settings.duration_pct}% of the {fn.timeout} s timeout",
                 "AWS/Lambda", "Duration", dims, "p99", limit_ms, "GreaterThanThreshold", concerns=(fn.name,),
                 where=("functions", fn.name),
+                follows=(fn.address, "fn_", "_duration"),
             ),
         ]
     for fn in plan.functions:
@@ -166,6 +173,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                     "AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", live_dimensions(fn), "Sum",
                     settings.provisioned_spillover, "GreaterThanOrEqualToThreshold", concerns=(fn.name,),
                     where=("functions", fn.name, "concurrency"),
+                    follows=(fn.address, "fn_", "_spillover"),
                 )
             )
     for fn in stream_consumers(plan):
@@ -177,6 +185,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 "AWS/Lambda", "IteratorAge", (("FunctionName", function_name(fn)),), "Maximum",
                 settings.iterator_age_seconds * 1000, "GreaterThanThreshold", concerns=(fn.name,),
                 where=("functions", fn.name, "events"),
+                follows=(fn.address, "fn_", "_iterator_age"),
             )
         )
     for q in plan.failure_queues:
@@ -188,6 +197,7 @@ def alarms(plan: StagePlan, settings) -> tuple[AlarmPlan, ...]:
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", Raw(f"aws_sqs_queue.{q.tf}.name")),),
                 "Maximum", settings.dead_letter_messages, "GreaterThanOrEqualToThreshold", concerns=q.functions,
                 where=q.where,
+                follows=(f"aws_sqs_queue.{q.tf}", "", "_depth"),
             )
         )
     if settings.delivery_failures:
@@ -214,7 +224,7 @@ def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
     keep coming back until they reach the DLQ)."""
     out = [
         AlarmPlan(m.tf, m.name, f"{m.description}: 1 or more in 5 minutes", m.namespace, m.metric, m.dimensions,
-                  "Sum", 1, "GreaterThanOrEqualToThreshold", where=m.where)
+                  "Sum", 1, "GreaterThanOrEqualToThreshold", where=m.where, follows=m.follows)
         for part in plan.parts if hasattr(part, "delivery_metrics") for m in part.delivery_metrics()
     ]
     physicals = {key: name for part in plan.parts if hasattr(part, "physicals") for key, name in part.physicals().items()}
@@ -229,6 +239,7 @@ def delivery_alarms(plan: StagePlan, settings) -> list[AlarmPlan]:
                 "AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", Raw(f"aws_sqs_queue.{tf}.name")),),
                 "Maximum", settings.oldest_message_seconds, "GreaterThanThreshold",
                 where=owners.get(f"aws_sqs_queue.{tf}", ("observability", "alarms")),
+                follows=(f"aws_sqs_queue.{tf}", "", "_oldest_message"),
             )
         )
     return out

@@ -11,6 +11,7 @@ from generator.checks.names import ssm_name_problem, too_long_text
 from generator.diagnostics import Diagnostic
 from generator.families.parameter.model import UseParameter
 from generator.families.parameter.plan import parameter_name
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -31,7 +32,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 yield ctx.stage_diag(stage, "SLS301", ("parameters", pname, "existing", "name"),
                                      f"parameter name '{names.template(p.existing.name)}' {problem}")
             continue
-        physical = parameter_name(names, pname, p)
+        physical = parameter_name(names, previous_name(bp, "parameter", pname), p)
         path = ("parameters", pname, "name") if p.name else ("parameters", pname)
         if max_length(physical) > NAME_MAX:
             yield too_long_text(ctx, stage, path, "parameter", physical, max_length(physical), NAME_MAX)

@@ -7,10 +7,11 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Str, Strict, Tags, UseEntry
+from generator.model.evolution import Protectable
 from generator.model.existing import EXISTING_DOC, Existing
 
 
-class Parameter(Strict):
+class Parameter(Protectable):
     name: PhysicalName | None = Field(None, description="SSM parameter name (default /{service}/{stage}/<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this parameter, over the service's")
     value: Str | None = Field(None, min_length=1, description="the value Terraform writes (standard tier: at most 4 KB; required unless existing)")

@@ -9,6 +9,7 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, protect
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -18,6 +19,9 @@ from generator.plan.views import Edge, Node, node_id
 # How a parameter's ARN holds its name (`existing:`): `parameter/a/b` for `/a/b`.
 EXISTING = Shape("ssm", "parameter/", path_name=True)
 SKIPS = (("CKV2_AWS_34", "a String parameter holds configuration, not a secret: secrets go under secrets:"),)
+
+# Resource types that hold data (generator/evolution/summary.py marks their destroys).
+STATEFUL_TYPES = ("aws_ssm_parameter",)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class ParameterPlan:
     written: bool  # some function writes it at run time: Terraform sets the first value only
     skips: tuple[tuple[str, str], ...] = SKIPS
     tags: tuple[tuple[str, str], ...] = ()
+    protect: bool = False  # prevent_destroy
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,12 @@ class ParameterPart:
                 for p in self.parameters for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
-        return [Named(f"aws_ssm_parameter.{p.tf}", p.physical, ("parameters", p.name)) for p in self.parameters]
+        return [
+            derive("aws_ssm_parameter", (("parameter", p.name),), p.physical, ("parameters", p.name),
+                   owner=("parameter", p.name), primary=True, stateful=True, protect=p.protect, retain=p.retain,
+                   adopt=Adopt(p.physical) if p.adopt else None)
+            for p in self.parameters
+        ]
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("parameters.tf", "parameters.tf.j2")] if self.parameters else []
@@ -101,11 +113,16 @@ def plan(ctx: PlanContext) -> ParameterPart | None:
         ParameterPlan(
             name=n,
             tf=tf_id(n),
-            physical=hcl_value(parameter_name(ctx.names, n, p)),
+            physical=hcl_value(parameter_name(ctx.names, ctx.origin("parameter", n), p)),
             value=p.value,
             description=p.description or f"{n} of {ctx.names.prefix}",
             written=n in written,
             tags=tuple(sorted(p.tags.items())),
+            # Protected by default only when a function writes it: then it holds what Terraform cannot
+            # restore; a value from the blueprint is rewritten by the next apply.
+            protect=protect(p, ctx.protected and n in written),
+            retain=p.retain,
+            adopt=p.adopt,
         )
         for n, p in sorted(ctx.bp.parameters.items())
         if p.existing is None

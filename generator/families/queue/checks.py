@@ -23,6 +23,7 @@ from generator.families.queue.plan import (
     queue_name,
 )
 from generator.model.blueprint import Blueprint
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -49,7 +50,8 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                          names.template(q.existing.name))
             continue
         path = ("queues", qname, "name") if q.name else ("queues", qname)
-        text = queue_name(names, qname, q)
+        origin = previous_name(bp, "queue", qname)  # a renamed queue keeps its AWS name
+        text = queue_name(names, origin, q)
         found = list(name_problems(ctx, stage, path, QUEUE_NAME, text,
                                    hint=None if q.name else "shorten the logical name, the service or the stage name"))
         if not q.fifo and text.endswith(FIFO_SUFFIX):
@@ -57,7 +59,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                         hint="add fifo: true, or drop .fifo from the name"))
         yield from found
         if not found and q.dead_letter:
-            yield from name_problems(ctx, stage, path, DLQ_NAME, dlq_name(names, qname, q),
+            yield from name_problems(ctx, stage, path, DLQ_NAME, dlq_name(names, origin, q),
                                      hint="the DLQ adds '-dlq' to the queue name: shorten the queue name")
 
 

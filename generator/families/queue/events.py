@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from generator.families.queue import plan
+from generator.plan.evolution import previous_name
 from generator.samples import POISON_BODY, SAMPLE_EPOCH_MS, Stage, uid
 
 
 def queue_name(st: Stage, name: str) -> str:
-    return st.concrete(plan.queue_name(st.names, name, st.bp.queues.get(name)))
+    return st.concrete(plan.queue_name(st.names, previous_name(st.bp, "queue", name), st.bp.queues.get(name)))
 
 
 def _sqs_record(st: Stage, queue: str, message_id: str, body: str) -> dict:

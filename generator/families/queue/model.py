@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, Tag, field_validator
 
 from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.evolution import Keepable
 from generator.model.existing import EXISTING_DOC, Existing
 
 class QueueEvent(Strict):
@@ -55,7 +56,7 @@ Subscription = Annotated[
 ]
 
 
-class Queue(Strict):
+class Queue(Keepable):
     name: PhysicalName | None = Field(None, description="physical queue name (default {service}-{stage}-<name>; .fifo added for FIFO queues)")
     tags: Tags = Field(default_factory=dict, description="tags of this queue (and its DLQ), over the service's")
     visibility_timeout: Literal["auto"] | Int = Field("auto", description="seconds, or auto (6 x consumer timeout + window)")

@@ -11,6 +11,7 @@ from generator.families.function.settings import resolved
 from generator.families.queue.model import QueueEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, follow
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -24,6 +25,9 @@ MAPPING_CONCURRENCY_MIN, MAPPING_CONCURRENCY_MAX = 2, 1000
 EXISTING = Shape("sqs")
 QUEUE_NAME_MAX = 80
 
+# Resource types that hold data (generator/evolution/summary.py marks their destroys).
+STATEFUL_TYPES = ("aws_sqs_queue",)
+
 
 @dataclass(frozen=True)
 class QueueTrigger:
@@ -36,6 +40,12 @@ class QueueTrigger:
     where: tuple = ()  # the `queue` event in the blueprint
     queue: str = ""  # the logical queue
     queue_arn: Any = None  # HCL expression of its ARN (an existing queue's as referenced)
+    function: str = ""  # logical names the mapping's address derives from
+
+    def named(self, where: tuple) -> list[Named]:
+        """The mapping's entry: the function lists it (it owns the mapping), `where` is the function."""
+        o = ("function", self.function)
+        return [derive("aws_lambda_event_source_mapping", (o, ("queue", self.queue)), None, self.where or where, owner=o)]
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class QueuePlan:
     kms_key_arn: Any = None  # HCL expression, or None for SSE-SQS
     consumers: tuple[str, ...] = ()  # functions with a `queue` event on it
     tags: tuple[tuple[str, str], ...] = ()
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ class QueuePolicy:
     queue_ref: str  # aws_sqs_queue.<tf>
     sources: tuple[PolicySource, ...]
     where: tuple = ()  # the queue (or the function whose failure queue it is) in the blueprint
+    owner: tuple[str, str] | None = None  # ("queue", name) when it is a blueprint queue's policy
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,13 @@ class QueuePart:
     def named(self) -> list[Named]:
         out = []
         for q in self.queues:
-            out.append(Named(f"aws_sqs_queue.{q.tf}", q.physical, ("queues", q.name)))
+            o = ("queue", q.name)
+            out.append(derive("aws_sqs_queue", (o,), q.physical, ("queues", q.name), owner=o, primary=True, stateful=True,
+                              retain=q.retain, adopt=Adopt(queue_url(q.physical)) if q.adopt else None))
             if q.dlq_tf:
-                out.append(Named(f"aws_sqs_queue.{q.dlq_tf}", q.dlq_physical, ("queues", q.name, "dead_letter")))
-        out += [Named(f"aws_sqs_queue_policy.{p.tf}", None, p.where) for p in self.policies]
+                out.append(derive("aws_sqs_queue", (o, "dlq"), q.dlq_physical, ("queues", q.name, "dead_letter"), owner=o,
+                                  stateful=True))
+        out += [follow(p.queue_ref, "aws_sqs_queue_policy", where=p.where, owner=p.owner) for p in self.policies]
         return out  # the event source mappings: FunctionPart.named() (functions own them)
 
     def physicals(self) -> dict[tuple[str, str], str]:
@@ -215,6 +231,14 @@ def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
     return {"name": Raw(f"{ref}.name"), "url": Raw(f"{ref}.url"), "arn": Raw(f"{ref}.arn")}
 
 
+QUEUE_URL_PREFIX = Raw('"https://sqs.${local.region}.${data.aws_partition.current.dns_suffix}/${local.account_id}/"')
+
+
+def queue_url(physical: Any) -> Raw:
+    """The URL of a queue by name (its import ID), in any partition."""
+    return concat(QUEUE_URL_PREFIX, physical)
+
+
 def consumer_timeouts(bp) -> dict[str, tuple[int, int]]:
     """queue name -> (longest consumer timeout, longest batch window)."""
     out: dict[str, tuple[int, int]] = {}
@@ -289,6 +313,7 @@ def event(ev, ctx: PlanContext, function: str) -> Access:
         where=ctx.event_where(function, ev),
         queue=ev.queue,
         queue_arn=attributes(ctx.bp, ctx.names, ev.queue)["arn"],
+        function=function,
     )
     grants = [(camel("queue", ev.queue, "consume"), g) for g in expand("queue", "consume", arn=trigger.queue_arn)]
     return Access(grants=grants, kms=_kms(ctx, ev.queue, ("queue", "consume")), mapping=trigger)
@@ -312,19 +337,21 @@ def plan(ctx: PlanContext) -> QueuePart | None:
             QueuePlan(
                 name=name,
                 tf=tf_id(name),
-                physical=hcl_value(queue_name(names, name, q)),
+                physical=hcl_value(queue_name(names, ctx.origin("queue", name), q)),
                 fifo=q.fifo,
                 content_based_deduplication=bool(q.content_based_deduplication) and q.fifo,
                 visibility_timeout=queue_visibility(bp, name, timeouts),
                 retention_seconds=q.retention_days * 86400,
                 delay_seconds=q.delay_seconds,
                 dlq_tf=tf_id(name, "dlq") if dlq else None,
-                dlq_physical=hcl_value(dlq_name(names, name, q)) if dlq else None,
+                dlq_physical=hcl_value(dlq_name(names, ctx.origin("queue", name), q)) if dlq else None,
                 dlq_retention_seconds=(dlq.retention_days * 86400) if dlq else 0,
                 max_receives=dlq.max_receives if dlq else 0,
                 kms_key_arn=ctx.kms,
                 consumers=tuple(consumers.get(name, ())),
                 tags=tuple(sorted(q.tags.items())),
+                retain=q.retain,
+                adopt=q.adopt,
             )
         )
     triggers = any(fn.mappings for fn in ctx.functions.values())
@@ -336,6 +363,7 @@ def finish(ctx: PlanContext, stage) -> QueuePart | None:
     """Once every family is planned: one policy per queue admitting exactly the topics and rules that
     send to it (parts offer them as `queue_sources()`: (queue ref, service principal, source ARN))."""
     part = ctx.parts.get("queue")
+    owned = {f"aws_sqs_queue.{q.tf}": ("queue", q.name) for q in (part.queues if part else ())}
     sources: dict[str, dict[str, list[Raw]]] = {}
     for other in ctx.parts.values():
         for queue_ref, service, arn in other.queue_sources() if hasattr(other, "queue_sources") else ():
@@ -358,6 +386,7 @@ def finish(ctx: PlanContext, stage) -> QueuePart | None:
                 )
                 for service in sorted(by_service)
             ),
+            owner=owned.get(qref),
         )
         for qref, by_service in sorted(sources.items())
     )

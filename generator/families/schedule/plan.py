@@ -13,6 +13,7 @@ from generator.families.schedule.model import ScheduleEvent
 from generator.families.topic.plan import json_value
 from generator.plan.access import KMS_ACCESS, expand
 from generator.plan.context import PlanContext
+from generator.plan.evolution import derive
 from generator.plan.iam import merge_statements
 from generator.plan.model import Named, Statement
 from generator.plan.naming import Names, tf_id
@@ -39,6 +40,7 @@ class Schedule:
     skips: tuple[tuple[str, str], ...] = ()  # checkov (check id, reason): plan/security.py
     input_doc: Any = None  # the input as written, for the README
     event_path: tuple = ()  # the `schedule` event it comes from
+    ordinal: str = ""  # "" for a function's first schedule, "2", "3", ... (its address derives from it)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,12 @@ class SchedulePart:
     def named(self) -> list[Named]:
         out = []
         for r in self.scheduler_roles:
-            out += [Named(f"aws_iam_role.{r.tf}", r.name, r.where), Named(f"aws_iam_role_policy.{r.tf}", None, r.where)]
+            o = ("function", r.function.name)
+            out += [derive("aws_iam_role", (o, "scheduler"), r.name, r.where, owner=o),
+                    derive("aws_iam_role_policy", (o, "scheduler"), None, r.where, owner=o)]
         # schedules go to Scheduler's default group, where a name is unique
-        out += [Named(f"aws_scheduler_schedule.{s.tf}", s.physical, s.event_path) for s in self.schedules]
+        out += [derive("aws_scheduler_schedule", (("function", s.function.name), "schedule", s.ordinal), s.physical,
+                       s.event_path, owner=("function", s.function.name)) for s in self.schedules]
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
@@ -111,7 +116,7 @@ def scheduler_role(ctx: PlanContext, fn, where: tuple = ()) -> SchedulerRole:
         grants += [("KmsKey", g) for g in expand("kms_key", KMS_ACCESS[("dead_letter", "send")], arn=KMS_ARN)]
     return SchedulerRole(
         tf=tf_id(fn.name, "scheduler"),
-        name=scheduler_role_name(ctx.names, fn.name),
+        name=scheduler_role_name(ctx.names, ctx.origin("function", fn.name)),
         function=fn,
         statements=merge_statements(grants),
         where=where,
@@ -128,7 +133,8 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
                 continue
             n += 1
             first = first or ("functions", fname, "events", i)
-            tf, physical = schedule_names(ctx.names, fname, n, ev)
+            tf, _ = schedule_names(ctx.names, fname, n, ev)
+            _, physical = schedule_names(ctx.names, ctx.origin("function", fname), n, ev)  # a renamed function keeps it
             schedules.append(
                 Schedule(
                     tf=tf,
@@ -143,6 +149,7 @@ def plan(ctx: PlanContext) -> SchedulePart | None:
                     skips=schedule_skips(kms=bool(ctx.kms)),
                     input_doc=ev.input,
                     event_path=("functions", fname, "events", i),
+                    ordinal="" if n == 1 else str(n),
                 )
             )
         if n:

@@ -61,6 +61,11 @@ def _secrets(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
         if s.name:
             yield ctx.diag("SLS102", path + ("name",), "an existing SSM parameter is named by ssm:, not name:",
                            hint="remove name (or ssm: to let sls-gen create a Secrets Manager secret)")
+        for key in ("adopt", "retain", "protect"):
+            if key in s.model_fields_set and getattr(s, key):
+                yield ctx.diag("SLS705", path + (key,),
+                               f"{key} applies to a secret sls-gen creates, not to an existing SSM parameter (ssm:)",
+                               hint=f"remove {key}: sls-gen never creates, imports or deletes the parameter")
         if "recovery_window_days" in s.model_fields_set:
             yield ctx.diag(
                 "SLS102",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.common import Int, Name, PhysicalName, Str, Strict, Tags, UseEntry
+from generator.model.evolution import Protectable
 from generator.model.existing import EXISTING_DOC, Existing
 
 class UseSecret(UseEntry):
@@ -37,7 +38,7 @@ class Rotation(Strict):
     schedule: str | None = Field(None, description="rate(N days|hours) or cron(...) instead of days")
 
 
-class Secret(Strict):
+class Secret(Protectable):
     name: PhysicalName | None = Field(None, description="Secrets Manager name (default {service}/{stage}/<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this secret, over the service's")
     ssm: str | None = Field(None, description="existing SSM SecureString parameter name")

@@ -16,6 +16,7 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, protect
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, quoted, reference
 from generator.plan.model import EventAlarm, Export, Named, Reason
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -74,6 +75,9 @@ class RotationPlan:
     alarm_rule: str  # the name of the EventBridge rule that reports its failures ({service}-{stage}-<name>-rotation-failed)
     skips: tuple[tuple[str, str], ...] = ()
 
+# Resource types that hold data (generator/evolution/summary.py marks their destroys).
+STATEFUL_TYPES = ("aws_secretsmanager_secret",)
+
 
 @dataclass(frozen=True)
 class SecretPlan:
@@ -96,6 +100,9 @@ class SecretPlan:
     @property
     def arn(self) -> str:
         return f"aws_secretsmanager_secret.{self.tf}.arn"
+    protect: bool = False  # prevent_destroy
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,11 @@ class SecretPart:
         out = []
         for s in self.secrets:
             where = ("secrets", s.name)
-            out.append(Named(f"aws_secretsmanager_secret.{s.tf}", s.physical, where))
+            # imported by ARN, which ends in a random suffix: read through a data source by name
+            out.append(derive("aws_secretsmanager_secret", (("secret", s.name),), s.physical, where,
+                              owner=("secret", s.name), primary=True, stateful=True, protect=s.protect, retain=s.retain,
+                              adopt=Adopt(lookup=("aws_secretsmanager_secret", (("name", s.physical),), "arn"))
+                              if s.adopt else None))
             if s.written:
                 out.append(Named(f"aws_secretsmanager_secret_version.{s.tf}", None, where + ("generate",)))
             if s.rotation:
@@ -372,7 +383,7 @@ def plan(ctx: PlanContext) -> SecretPart | None:
         SecretPlan(
             name=n,
             tf=tf_id(n),
-            physical=hcl_value(secret_physical(names, n, s)),
+            physical=hcl_value(secret_physical(names, ctx.origin("secret", n), s)),
             description=description(n, s),
             recovery_window_days=s.recovery_window_days,
             kms_key_arn=kms,
@@ -380,6 +391,9 @@ def plan(ctx: PlanContext) -> SecretPart | None:
             tags=tuple(sorted(s.tags.items())),
             generate=generate_plan(s),
             rotation=rotation(n, s),
+            protect=protect(s, ctx.protected),
+            retain=s.retain,
+            adopt=s.adopt,
         )
         for n, s in sorted(ctx.bp.secrets.items())
         if not s.ssm and s.existing is None

@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic
 from generator.families.table.model import StreamEvent, UseTable
 from generator.families.table.plan import failure_queue_name, table_name
 from generator.model.blueprint import Blueprint
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -29,7 +30,7 @@ PROD_STAGES = ("prod", "production", "prd")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _names, _tables, _stream_events, _filters, _recovery)
+    yield from per_stage(ctx, _names, _tables, _stream_events, _filters, _recovery, _protection)
     for stage, bp in ctx.stages.items():
         yield from _streams(ctx, bp, Names(bp.service, stage))
         yield from _replicas(ctx, bp, stage)
@@ -45,7 +46,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                          names.template(t.existing.name))
             continue
         path = ("tables", tname, "name") if t.name else ("tables", tname)
-        yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, tname, t),
+        yield from name_problems(ctx, stage, path, TABLE_NAME, table_name(names, previous_name(bp, "table", tname), t),
                                  hint=None if t.name else "shorten the logical name, the service or the stage name")
         for iname in t.indexes:
             if not TABLE_MIN <= len(iname) <= TABLE_MAX:
@@ -126,6 +127,18 @@ def _recovery(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                 )
 
 
+def _protection(ctx, stage: str, bp) -> Iterable[Diagnostic]:
+    """`protect` supersedes v1 `deletion_protection`: both may be set only to the same value."""
+    for tname, t in bp.tables.items():
+        if t.protect is not None and t.deletion_protection is not None and t.protect != t.deletion_protection:
+            yield ctx.stage_diag(
+                stage, "SLS705", ("tables", tname, "deletion_protection"),
+                f"table '{tname}' sets protect: {str(t.protect).lower()} and deletion_protection: "
+                f"{str(t.deletion_protection).lower()}",
+                hint="protect supersedes deletion_protection: remove deletion_protection",
+            )
+
+
 def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
     readers: dict[str, list[tuple]] = {}
     for fname, fn in sorted(bp.functions.items()):
@@ -147,7 +160,7 @@ def _streams(ctx, bp: Blueprint, names: Names) -> Iterable[Diagnostic]:
                     severity="warning",
                 )
             readers.setdefault(ev.stream, []).append(path)
-            queue = failure_queue_name(names, fname, ev.stream)
+            queue = failure_queue_name(names, previous_name(bp, "function", fname), previous_name(bp, "table", ev.stream))
             if len(queue) > QUEUE_NAME_MAX:
                 yield ctx.diag(
                     "SLS301",

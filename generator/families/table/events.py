@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from generator.families.table.plan import table_name
+from generator.plan.evolution import previous_name
 from generator.samples import SAMPLE_EPOCH_MS, Stage, uid
 
 
@@ -28,7 +29,7 @@ def sample(st: Stage, fn: str, ev, i: int, poison: bool) -> tuple[Any, str | Non
     table = st.bp.tables.get(ev.stream)
     keys = [k for k in (_key_spec(table.partition_key), _key_spec(table.sort_key)) if k] if table else [("pk", "S")]
     view = (table.stream if table and table.stream else "new_and_old_images").upper()
-    physical = st.concrete(table_name(st.names, ev.stream, table))
+    physical = st.concrete(table_name(st.names, previous_name(st.bp, "table", ev.stream), table))
     stream_arn = st.arn("dynamodb", f"table/{physical}/stream/2026-01-01T00:00:00.000")
     records = []
     for n, name in enumerate(("INSERT", "MODIFY"), start=1):

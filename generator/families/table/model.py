@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from generator.model.common import Int, Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.evolution import Protectable
 from generator.model.existing import EXISTING_DOC, ExistingTable
 
 KEY_PATTERN = r"^[A-Za-z0-9_.-]+(:[SNB])?$"
@@ -26,7 +27,7 @@ class Index(Strict):
     projection: Literal["all", "keys_only"] | list[str] = Field("all", description="all, keys_only or attributes")
 
 
-class Table(Strict):
+class Table(Protectable):
     name: PhysicalName | None = Field(None, description="physical table name (default {service}-{stage}-<name>)")
     tags: Tags = Field(default_factory=dict, description="tags of this table, over the service's")
     partition_key: str | None = Field(None, pattern=KEY_PATTERN, description='"pk" (S) or "pk:N" / "pk:B" (required unless existing)')
@@ -35,7 +36,9 @@ class Table(Strict):
     ttl: str | None = Field(None, description="TTL attribute name")
     stream: Literal["keys_only", "new_image", "old_image", "new_and_old_images"] | None = None
     point_in_time_recovery: bool = True
-    deletion_protection: bool = Field(False, description="refuse table deletion (sls-gen extension)")
+    deletion_protection: bool | None = Field(
+        None, description="v1 name of `protect` (DynamoDB deletion protection); both set and different is an error"
+    )
     indexes: dict[IndexName, Index] = Field(default_factory=dict)
     replicas: list[str] = Field(default_factory=list, description="global table replica regions")
     existing: ExistingTable | None = Field(None, description=EXISTING_DOC)

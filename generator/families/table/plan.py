@@ -10,6 +10,7 @@ from generator.emit.hcl import Raw
 from generator.families.table.model import StreamEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, protect
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Export, FailureQueue, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -25,6 +26,9 @@ STREAM_MAX_RECORD_AGE = 21600
 # How a table's ARN holds its name (`existing:`, generator/plan/existing.py).
 EXISTING = Shape("dynamodb", "table/")
 TABLE_NAME_MAX = 255
+
+# Resource types that hold data (generator/evolution/summary.py marks their destroys).
+STATEFUL_TYPES = ("aws_dynamodb_table",)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class TablePlan:
     kms_key_arn: Any = None  # HCL expression, or None for the AWS managed key aws/dynamodb
     skips: tuple[tuple[str, str], ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
+    protect: bool = False  # deletion protection + prevent_destroy (generator/plan/evolution.py)
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,11 +107,18 @@ class TablePart:
         return out
 
     def named(self) -> list[Named]:
-        out = [Named(f"aws_dynamodb_table.{t.tf}", t.physical, ("tables", t.name)) for t in self.tables]
-        for s in self.streams:
+        out = [
+            derive("aws_dynamodb_table", (("table", t.name),), t.physical, ("tables", t.name), owner=("table", t.name),
+                   primary=True, stateful=True, protect=t.protect, retain=t.retain,
+                   adopt=Adopt(t.physical) if t.adopt else None)
+            for t in self.tables
+        ]
+        for s in self.streams:  # the function's trigger: its mapping and on-failure queue
+            o = ("function", s.function.name)
+            base = (o, ("table", s.table), "stream")
             out += [
-                Named(f"aws_sqs_queue.{s.failure_tf}", s.failure_physical, s.event_path),
-                Named(f"aws_lambda_event_source_mapping.{s.tf}", None, s.event_path),
+                derive("aws_sqs_queue", base + ("failures",), s.failure_physical, s.event_path, owner=o),
+                derive("aws_lambda_event_source_mapping", base, None, s.event_path, owner=o),
             ]
         return out
 
@@ -255,11 +269,12 @@ def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
             )
         provisioned = not isinstance(t.billing, str)
         stream = t.stream or ("new_and_old_images" if t.replicas else None)
+        protected = protect(t, ctx.protected)
         plans.append(
             TablePlan(
                 name=name,
                 tf=tf_id(name),
-                physical=hcl_value(table_name(ctx.names, name, t)),
+                physical=hcl_value(table_name(ctx.names, ctx.origin("table", name), t)),
                 hash_key=hash_key,
                 range_key=range_key,
                 attributes=tuple(sorted(attrs.items())),
@@ -269,12 +284,15 @@ def _tables(ctx: PlanContext) -> tuple[TablePlan, ...]:
                 ttl=t.ttl,
                 stream_view_type=stream.upper() if stream else None,
                 pitr=t.point_in_time_recovery,
-                deletion_protection=t.deletion_protection,
+                deletion_protection=protected,
                 indexes=tuple(indexes),
                 replicas=tuple(t.replicas),
                 kms_key_arn=ctx.kms,
                 skips=table_skips(kms=bool(ctx.kms), pitr=t.point_in_time_recovery, provisioned=provisioned),
                 tags=tuple(sorted(t.tags.items())),
+                protect=protected,
+                retain=t.retain,
+                adopt=t.adopt,
             )
         )
     return tuple(plans)
@@ -307,7 +325,9 @@ def _streams(ctx: PlanContext) -> tuple[StreamTrigger, ...]:
                     max_retries=STREAM_MAX_RETRIES if ev.max_retries is None else ev.max_retries,
                     max_record_age=STREAM_MAX_RECORD_AGE,
                     failure_tf=f"{tf}_failures",
-                    failure_physical=failure_queue_name(ctx.names, fname, ev.stream),
+                    failure_physical=failure_queue_name(
+                        ctx.names, ctx.origin("function", fname), ctx.origin("table", ev.stream)
+                    ),
                     kms_key_arn=ctx.kms,
                     event_path=("functions", fname, "events", i),
                     stream_arn=_stream_attributes(ctx, ev.stream)["stream_arn"],

@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic
 from generator.families.topic.model import TopicEvent, UseTopic
 from generator.model.blueprint import Blueprint
 from generator.families.topic.plan import topic_name
+from generator.plan.evolution import previous_name
 from generator.plan.naming import Names, env_prefix
 from generator.plan.placeholders import max_length
 
@@ -37,7 +38,7 @@ def _names(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                          names.template(t.existing.name))
             continue
         path = ("topics", tname, "name") if t.name else ("topics", tname)
-        text = topic_name(names, tname, t)
+        text = topic_name(names, previous_name(bp, "topic", tname), t)
         yield from name_problems(ctx, stage, path, TOPIC_NAME, text,
                                  hint=None if t.name else "shorten the logical name, the service or the stage name")
         if not t.fifo and text.endswith(".fifo"):

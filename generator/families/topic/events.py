@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from generator.families.topic.plan import topic_name
+from generator.plan.evolution import previous_name
 from generator.samples import SAMPLE_TIME, Stage, uid
 
 
 def topic_arn(st: Stage, name: str) -> str:
-    return st.arn("sns", st.concrete(topic_name(st.names, name, st.bp.topics.get(name))))
+    return st.arn("sns", st.concrete(topic_name(st.names, previous_name(st.bp, "topic", name), st.bp.topics.get(name))))
 
 
 def _filter_sample(policy: Any) -> dict:

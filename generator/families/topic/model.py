@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from generator.model.common import Name, PhysicalName, Strict, Tags, UseEntry
+from generator.model.evolution import Keepable
 from generator.model.existing import EXISTING_DOC, Existing
 
 class TopicEvent(Strict):
@@ -19,7 +20,7 @@ class UseTopic(UseEntry):
     access: Literal["publish"] = "publish"
 
 
-class Topic(Strict):
+class Topic(Keepable):
     name: PhysicalName | None = Field(None, description="physical topic name (default {service}-{stage}-<name>; .fifo added for FIFO topics)")
     tags: Tags = Field(default_factory=dict, description="tags of this topic, over the service's")
     fifo: bool = False

@@ -11,10 +11,11 @@ from generator.families.function.plan import async_failure, failures_tf
 from generator.families.topic.model import TopicEvent
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
+from generator.plan.evolution import Adopt, derive, follow
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, name_template, quoted, reference
 from generator.plan.model import Export, Named
 from generator.plan.naming import Names, camel, env_prefix, tf_id
-from generator.plan.placeholders import hcl_value
+from generator.plan.placeholders import concat, hcl_value
 from generator.plan.views import Edge, Node, Trigger, compact_json, node_id
 
 ASYNC = True  # SNS invokes Lambda asynchronously
@@ -34,6 +35,8 @@ class TopicPlan:
     content_based_deduplication: bool
     kms_master_key_id: Any  # alias/aws/sns, or the blueprint's kms_key (an HCL expression)
     tags: tuple[tuple[str, str], ...] = ()
+    retain: bool = False
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Subscription:
     event_path: tuple = ()  # lambda subscriptions: the `topic` event it comes from
     where: tuple = ()  # the `topic` event or `subscribe` entry in the blueprint
     topic_arn: Any = None  # HCL expression of the topic's ARN (an existing topic's as referenced)
+    derived: tuple = ()  # what its address derives from (plan.evolution.derive)
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,18 @@ class TopicPart:
         return [Export("topic", t.name, attr, Raw(f"aws_sns_topic.{t.tf}.{attr}")) for t in self.topics for attr in ("name", "arn")]
 
     def named(self) -> list[Named]:
-        out = [Named(f"aws_sns_topic.{t.tf}", t.physical, ("topics", t.name)) for t in self.topics]
+        out = [
+            derive("aws_sns_topic", (("topic", t.name),), t.physical, ("topics", t.name), owner=("topic", t.name),
+                   primary=True, retain=t.retain, adopt=Adopt(topic_arn(t.physical)) if t.adopt else None)
+            for t in self.topics
+        ]
         for s in self.subscriptions:
-            out.append(Named(f"aws_sns_topic_subscription.{s.tf}", None, s.where))
+            owner = next(d for d in s.derived if isinstance(d, tuple))  # the subscriber: function or queue
+            sub = derive("aws_sns_topic_subscription", s.derived, None, s.where, owner=owner)
+            out.append(sub)
             if s.function:  # the statement id is unique within the function's resource policy
-                out.append(Named(f"aws_lambda_permission.sns_{s.tf}", s.statement_id, s.where, s.function.physical))
+                out.append(follow(sub.address, "aws_lambda_permission", prefix="sns_", physical=s.statement_id,
+                                  where=s.where, scope=s.function.physical, owner=owner))
         return out
 
     def terraform_files(self) -> list[tuple[str, str]]:
@@ -129,6 +140,14 @@ def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
     return {"name": Raw(f"{ref}.name"), "arn": Raw(f"{ref}.arn")}
 
 
+TOPIC_ARN_PREFIX = Raw('"arn:${local.partition}:sns:${local.region}:${local.account_id}:"')
+
+
+def topic_arn(physical: Any) -> Raw:
+    """A topic's ARN by name (its import ID)."""
+    return concat(TOPIC_ARN_PREFIX, physical)
+
+
 def json_value(value: Any) -> Raw:
     return Raw(f"jsonencode({hcl(value)})")
 
@@ -150,11 +169,13 @@ def plan(ctx: PlanContext) -> TopicPart | None:
         TopicPlan(
             name=name,
             tf=tf_id(name),
-            physical=hcl_value(topic_name(ctx.names, name, t)),
+            physical=hcl_value(topic_name(ctx.names, ctx.origin("topic", name), t)),
             fifo=t.fifo,
             content_based_deduplication=bool(t.content_based_deduplication) and t.fifo,
             kms_master_key_id=ctx.kms or SNS_MANAGED_KEY,
             tags=tuple(sorted(t.tags.items())),
+            retain=t.retain,
+            adopt=t.adopt,
         )
         for name, t in sorted(bp.topics.items())
         if t.existing is None
@@ -174,13 +195,14 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         raw_message_delivery=False,
                         redrive_arn=Raw(fn.failures_arn),
                         function=fn,
-                        statement_id=f"AllowSns{camel(ev.topic)}",
+                        statement_id=f"AllowSns{camel(ctx.origin('topic', ev.topic))}",
                         queue_ref=f"aws_sqs_queue.{failures_tf(fn.tf)}",
                         topic=ev.topic,
                         filter=ev.filter,
                         event_path=("functions", fname, "events", i),
                         where=("functions", fname, "events", i),
                         topic_arn=attributes(bp, ctx.names, ev.topic)["arn"],
+                        derived=(("function", fname), ("topic", ev.topic)),
                     )
                 )
     for qname in sorted(bp.queues):
@@ -205,6 +227,7 @@ def plan(ctx: PlanContext) -> TopicPart | None:
                         filter=entry.filter,
                         where=("queues", qname, "subscribe", j),
                         topic_arn=attributes(bp, ctx.names, topic)["arn"],
+                        derived=("queue", ("queue", qname), ("topic", topic)),
                     )
                 )
     existing = existing_plans(ctx, "topics", EXISTING)

@@ -4,7 +4,7 @@ resource "aws_dynamodb_table" "events" {
   name                        = "alerts-prod-events"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "pk"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
   stream_enabled              = true
   stream_view_type            = "NEW_IMAGE"
 
@@ -20,5 +20,9 @@ resource "aws_dynamodb_table" "events" {
   # enabled without a key: the AWS managed key aws/dynamodb (docs/decisions/encryption-keys.md)
   server_side_encryption {
     enabled = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

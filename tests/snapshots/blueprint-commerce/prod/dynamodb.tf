@@ -5,7 +5,7 @@ resource "aws_dynamodb_table" "orders" {
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "pk"
   range_key                   = "sk"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
   stream_enabled              = true
   stream_view_type            = "NEW_AND_OLD_IMAGES"
 
@@ -54,5 +54,9 @@ resource "aws_dynamodb_table" "orders" {
     region_name            = "us-east-1"
     point_in_time_recovery = true
     propagate_tags         = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

@@ -4,6 +4,10 @@ resource "aws_s3_bucket" "receipts" {
   #checkov:skip=CKV_AWS_145:no kms_key in the blueprint: SSE-S3 (AES256) at rest
   #checkov:skip=CKV_AWS_18:access logging needs a log bucket the blueprint does not declare
   bucket = "${local.prefix}-receipts-${local.account_id}"
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "receipts" {

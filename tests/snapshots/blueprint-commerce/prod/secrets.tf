@@ -6,6 +6,10 @@ resource "aws_secretsmanager_secret" "stripe_key" {
   name                    = "commerce/prod/stripe-key"
   description             = "stripe-key of commerce-prod (value set out of band)"
   recovery_window_in_days = 30
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # Existing SSM SecureString parameters: sls-gen creates nothing, it only grants read access to these.

@@ -5,7 +5,7 @@ resource "aws_dynamodb_table" "orders" {
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "pk"
   range_key                   = "sk"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
 
   attribute {
     name = "created_at"
@@ -46,5 +46,9 @@ resource "aws_dynamodb_table" "orders" {
   # enabled without a key: the AWS managed key aws/dynamodb (docs/decisions/encryption-keys.md)
   server_side_encryption {
     enabled = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

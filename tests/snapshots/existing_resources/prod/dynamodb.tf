@@ -4,7 +4,7 @@ resource "aws_dynamodb_table" "entries" {
   name                        = "ledger-prod-entries"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "id"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
 
   attribute {
     name = "id"
@@ -18,5 +18,9 @@ resource "aws_dynamodb_table" "entries" {
   # enabled without a key: the AWS managed key aws/dynamodb (docs/decisions/encryption-keys.md)
   server_side_encryption {
     enabled = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

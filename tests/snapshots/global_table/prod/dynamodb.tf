@@ -4,7 +4,7 @@ resource "aws_dynamodb_table" "users" {
   name                        = "profiles-prod-users"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "user_id"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
   stream_enabled              = true
   stream_view_type            = "NEW_AND_OLD_IMAGES"
 
@@ -32,5 +32,9 @@ resource "aws_dynamodb_table" "users" {
     region_name            = "eu-west-1"
     point_in_time_recovery = true
     propagate_tags         = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

@@ -3,7 +3,7 @@ resource "aws_dynamodb_table" "payments" {
   name                        = "pay-gw-prod-payments"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "payment_id"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
   stream_enabled              = true
   stream_view_type            = "KEYS_ONLY"
 
@@ -19,5 +19,9 @@ resource "aws_dynamodb_table" "payments" {
   server_side_encryption {
     enabled     = true
     kms_key_arn = local.kms_key_arn
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

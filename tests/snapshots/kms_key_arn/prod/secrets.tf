@@ -6,6 +6,10 @@ resource "aws_secretsmanager_secret" "stripe_api_key" {
   description             = "stripe-api-key of pay-gw-prod (value set out of band)"
   recovery_window_in_days = 30
   kms_key_id              = local.kms_key_arn
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # Created empty: set the value out of band (console, CLI or a pipeline), never in Terraform state.
@@ -15,6 +19,10 @@ resource "aws_secretsmanager_secret" "webhook_signing_2" {
   description             = "webhook-signing-2 of pay-gw-prod (value set out of band)"
   recovery_window_in_days = 30
   kms_key_id              = local.kms_key_arn
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # Existing SSM SecureString parameters: sls-gen creates nothing, it only grants read access to these.

@@ -4,7 +4,7 @@ resource "aws_dynamodb_table" "orders" {
   name                        = "shop_Orders_prod"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "orderId"
-  deletion_protection_enabled = false
+  deletion_protection_enabled = true
 
   attribute {
     name = "customerId"
@@ -29,5 +29,9 @@ resource "aws_dynamodb_table" "orders" {
   # enabled without a key: the AWS managed key aws/dynamodb (docs/decisions/encryption-keys.md)
   server_side_encryption {
     enabled = true
+  }
+
+  lifecycle {
+    prevent_destroy = true
   }
 }

@@ -5,6 +5,10 @@ resource "aws_s3_bucket" "legacy" {
   #checkov:skip=CKV_AWS_145:no kms_key in the blueprint: SSE-S3 (AES256) at rest
   #checkov:skip=CKV_AWS_18:access logging needs a log bucket the blueprint does not declare
   bucket = "shop-legacy-assets-prod"
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "legacy" {
@@ -80,6 +84,10 @@ resource "aws_s3_bucket" "uploads" {
   #checkov:skip=CKV_AWS_145:no kms_key in the blueprint: SSE-S3 (AES256) at rest
   #checkov:skip=CKV_AWS_18:access logging needs a log bucket the blueprint does not declare
   bucket = "shop-prod-uploads-${local.account_id}-${local.region}"
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "uploads" {

@@ -6,6 +6,10 @@ resource "aws_secretsmanager_secret" "api_key" {
   name                    = "prod/shop/api-key"
   description             = "api-key of shop-prod (value set out of band)"
   recovery_window_in_days = 30
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 output "secret_arns" {
