@@ -16,7 +16,7 @@ from typing import Any
 from generator.emit.hcl import Raw
 from generator.plan.access import expand
 from generator.plan.context import Access, PlanContext
-from generator.plan.evolution import Adopt, derive, protect
+from generator.plan.evolution import Adopt, derive, follow, protect
 from generator.plan.existing import ExistingPlan, Shape, existing_nodes, existing_plans, quoted, reference
 from generator.plan.model import EventAlarm, Export, Named, Reason
 from generator.plan.naming import Names, camel, env_prefix, tf_id
@@ -161,13 +161,17 @@ class SecretPart:
                               owner=("secret", s.name), primary=True, stateful=True, protect=s.protect, retain=s.retain,
                               adopt=Adopt(lookup=("aws_secretsmanager_secret", (("name", s.physical),), "arn"))
                               if s.adopt else None))
+            # named after the secret, so a rename moves them too: a replaced version would write a
+            # new generated value, a replaced rotation would rotate again on apply
+            leader, o = f"aws_secretsmanager_secret.{s.tf}", ("secret", s.name)
             if s.written:
-                out.append(Named(f"aws_secretsmanager_secret_version.{s.tf}", None, where + ("generate",)))
+                out.append(follow(leader, "aws_secretsmanager_secret_version", where=where + ("generate",), owner=o))
             if s.rotation:
                 r, at = s.rotation, where + ("rotation",)
                 out += [
-                    Named(f"aws_secretsmanager_secret_rotation.{s.tf}", None, at),
-                    Named(f"aws_lambda_permission.rotate_{s.tf}", r.statement_id, at, r.function.physical),
+                    follow(leader, "aws_secretsmanager_secret_rotation", where=at, owner=o),
+                    follow(leader, "aws_lambda_permission", prefix="rotate_", physical=r.statement_id, where=at,
+                           owner=o, scope=r.function.physical),
                 ]
         return out
 
