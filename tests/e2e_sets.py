@@ -1,0 +1,117 @@
+"""What tests/test_e2e.py applies on the emulator: the one list that test and tests/test_families.py
+("applied on the emulator") both read.
+
+Every snapshot case and bundled blueprint is applied, in a stage that shows its feature, unless
+NOT_APPLIED says why not. They are applied in a few groups: one moto server and one `terraform
+apply` of a wrapper root module (one `module` block per member) per group. Most of an apply is
+the provider waiting (SQS ~25 s per queue, S3 lifecycle ~55 s, Lambda ~5 s per function, one
+function at a time per provider), so applying many stages at once costs little more than the
+slowest one. Within a group, physical names must not collide: no two members share a service
+and stage (IAM role names are global). Groups are balanced so that each takes about as long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+CASES = TESTS / "cases"
+BLUEPRINTS = TESTS.parent / "blueprints"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One stage of one blueprint, applied as `module.<module>` of its group's root."""
+
+    source: str  # "case:<name>" or "blueprint:<dir>/<file>"
+    stage: str = "dev"
+    why_stage: str = ""  # why a stage other than dev (the feature lives there)
+
+    @property
+    def path(self) -> Path:
+        kind, _, name = self.source.partition(":")
+        return CASES / name / "blueprint.yaml" if kind == "case" else BLUEPRINTS / name
+
+    @property
+    def label(self) -> str:
+        kind, _, name = self.source.partition(":")
+        stem = name if kind == "case" else self.path.stem
+        return f"{kind}-{stem}-{self.stage}"
+
+    @property
+    def module(self) -> str:
+        return self.label.replace("-", "_")
+
+
+def case(name: str, stage: str = "dev", why_stage: str = "") -> Member:
+    return Member(f"case:{name}", stage, why_stage)
+
+
+def blueprint(rel: str, stage: str = "dev") -> Member:
+    return Member(f"blueprint:{rel}", stage)
+
+
+PROD_ONLY = "provisioned concurrency (the live alias, its config, alarms and widgets) is a prod override"
+
+GROUPS: dict[str, tuple[Member, ...]] = {
+    "a": (
+        case("alarms"),
+        case("async_failures"),
+        case("dashboard", "prod", PROD_ONLY),
+        case("dynamodb_stream_consumer"),
+        case("eventbridge_rules"),
+        case("global_table"),
+        case("http_api_jwt"),
+        case("image_pipeline"),
+        case("minimal"),
+        case("parameters"),
+        case("s3_bucket_events"),
+        case("snapstart"),
+        case("uses_function"),
+    ),
+    "b": (
+        case("fifo_queue"),
+        case("http_api_iam_auth"),
+        case("java_function"),
+        case("kms_key"),
+        case("logs_settings"),
+        case("node_function"),
+        case("order_saga_bus"),
+        case("provided_runtime"),
+        case("queue_subscriptions"),
+        case("rest_api_cache"),
+        case("schedules"),
+        case("sns_topic_fanout"),
+        blueprint("orders/orders.yaml"),
+    ),
+    "c": (
+        case("alarms_rest", "prod", PROD_ONLY),
+        case("dynamodb_table"),
+        case("kms_key_arn"),
+        case("provisioned_concurrency", "prod", PROD_ONLY),
+        case("rest_api"),
+        case("secrets"),
+        case("sqs_consumer"),
+        case("stages_overrides"),
+        blueprint("commerce/commerce.yaml"),
+    ),
+}
+
+# Sources not applied, and why (tests/test_e2e_sets.py: every case and bundled blueprint is in
+# GROUPS or here).
+NOT_APPLIED: dict[str, str] = {
+    "case:iam_statements": "its escape-hatch statements are deliberately broad (a Deny on s3:*, an "
+    "allow_wildcard s3:Get*): the least-privilege audit every applied policy must pass refuses them by design",
+}
+
+
+def members() -> list[tuple[str, Member]]:
+    """(group, member) of everything applied, in group order."""
+    return [(group, m) for group, ms in GROUPS.items() for m in ms]
+
+
+def applied_blueprints() -> list[Path]:
+    """The blueprint files applied on the emulator (tests/test_families.py: a family is applied when
+    one of them uses it)."""
+    return sorted({m.path for _group, m in members()})
