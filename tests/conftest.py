@@ -37,5 +37,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
                         for m in item.iter_markers("xdist_group")})
-        if names and not item.nodeid.endswith("@" + "_".join(names)) and hasattr(item, "_id"):
-            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix) and isinstance(getattr(item, "_id", None), NodeId):
+            # (the controller parses ids back, so summary lines show `[params]@group]`: cosmetic)
+            item._id = NodeId.parse(item.nodeid + suffix)
