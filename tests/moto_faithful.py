@@ -32,6 +32,16 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
   parallelism of 40) can fail half-way, after the change was made: a CreateFunction that created
   the function then failed is retried by the provider into "Function already exist" (409) until it
   gives up. AWS applies each request atomically, so requests are handled one at a time here.
+* Lambda layers shared by another account: moto 5.2 knows only the layers published in its own
+  account and refuses any other layer ARN (UnknownLayerVersionException), so no function with an
+  AWS-published layer (the Lambda Insights extension) can be created. AWS accepts a layer version
+  of another account that its owner shared; moto cannot know other accounts' layers, so here a
+  layer version ARN of another account is answered as that shared layer.
+* AWS managed policies: moto 5.2 leaves them out unless told to load them
+  (MOTO_IAM_LOAD_MANAGED_POLICIES), so attaching one (VPC access, Lambda Insights, a blueprint's
+  `managed_policies:`) is NoSuchEntity. IAM User Guide, "AWS managed policies": "An AWS managed
+  policy is a standalone policy that is created and administered by AWS", available in every
+  account (arn:aws:iam::aws:policy/...). Loaded here.
 * API Gateway (REST) integrations: moto 5.2 drops `cacheKeyParameters` from PutIntegration and
   answers `[]`, so every cached route with a path parameter plans an update (and a redeployment)
   forever. AWS stores them.
@@ -107,6 +117,33 @@ def _patch_lambda() -> None:
     fn_cls.update_configuration = update_config
     _patch_lambda_alias_mappings(models)
     _patch_lambda_provisioned_concurrency(models)
+    _patch_lambda_shared_layers(models)
+
+
+_LAYER_VERSION = re.compile(r"^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):([0-9]{12}):layer:([A-Za-z0-9_-]+):([0-9]+)$")
+
+
+def _patch_lambda_shared_layers(models) -> None:
+    """CreateFunction, Layers (Lambda API reference): "A list of function layers to add to the
+    function's execution environment. Specify each layer by its ARN, including the version." The
+    Developer Guide ("Adding layers to functions") adds: "you can add a layer ... from another
+    account, as long as the layer's owner has granted your account permission" (as AWS grants every
+    account for its published layers, such as the Lambda Insights extension, "Available versions of
+    the Lambda Insights extension" in the CloudWatch User Guide). The layer must be in the
+    function's region. A layer version ARN of this account that moto does not hold stays refused."""
+    get_layers_data = models.LambdaFunction._get_layers_data
+
+    def _get_layers_data(self, layers_versions_arns):
+        own, shared = [], []
+        for arn in layers_versions_arns:
+            m = _LAYER_VERSION.match(arn)
+            (shared if m and m.group(3) != self.account_id and m.group(2) == self.region else own).append(arn)
+        data = {d["Arn"]: d for d in get_layers_data(self, own)} if own else {}
+        # AWS answers CodeSize too; the layer's content is not the emulator's to know
+        data.update({arn: {"Arn": arn, "CodeSize": 0} for arn in shared})
+        return [data[arn] for arn in layers_versions_arns]
+
+    models.LambdaFunction._get_layers_data = _get_layers_data
 
 
 _QUALIFIED = re.compile(r"^(?:arn:[^:]+:lambda:[^:]+:[0-9]+:function:)?([^:]+):([^:]+)$")
@@ -358,6 +395,9 @@ def _serialize_requests() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import os
+
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # before moto reads its settings
     _patch_lambda()
     _patch_sqs()
     _patch_apigateway()

@@ -110,3 +110,27 @@ def test_replicas_are_tables_in_their_regions(aws):
     ddb.update_table(TableName="global", ReplicaUpdates=[{"Delete": {"RegionName": "us-east-1"}}])
     assert "global" not in aws("dynamodb", "us-east-1").list_tables()["TableNames"]
     assert [r["RegionName"] for r in ddb.describe_table(TableName="global")["Table"]["Replicas"]] == ["ap-southeast-2"]
+
+
+def test_a_layer_shared_by_another_account_is_accepted(aws):
+    lam = aws("lambda")
+    insights = "arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:53"
+    _function(aws, "insightful", Layers=[insights])
+    assert [layer["Arn"] for layer in lam.get_function(FunctionName="insightful")["Configuration"]["Layers"]] == [insights]
+    # this account's own layers are still checked, and a layer must be in the function's region
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="LayerVersion does not exist"):
+        _function(aws, "missing-own", Layers=["arn:aws:lambda:eu-west-1:123456789012:layer:nope:1"])
+    with pytest.raises(ClientError, match="LayerVersion does not exist"):
+        _function(aws, "other-region", Layers=["arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53"])
+
+
+def test_aws_managed_policies_can_be_attached(aws):
+    iam = aws("iam")
+    iam.create_role(RoleName="vpc-fn", AssumeRolePolicyDocument="{}")
+    arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+    iam.attach_role_policy(RoleName="vpc-fn", PolicyArn=arn)
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="vpc-fn")["AttachedPolicies"]] == [arn]
+    with pytest.raises(iam.exceptions.NoSuchEntityException):  # a policy AWS does not publish
+        iam.attach_role_policy(RoleName="vpc-fn", PolicyArn="arn:aws:iam::aws:policy/NoSuchManagedPolicy")
