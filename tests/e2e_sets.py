@@ -94,15 +94,50 @@ GROUPS: dict[str, tuple[Member, ...]] = {
         case("secrets"),
         case("sqs_consumer"),
         case("stages_overrides"),
+        case("iam_statements"),
         blueprint("commerce/commerce.yaml"),
+    ),
+    "d": (
+        case("env_names"),
+        case("function_defaults"),
+        case("iam_conditions"),
+        case("physical_names"),
+        case("references"),
+        case("rest_api_logging"),
     ),
 }
 
 # Sources not applied, and why (tests/test_e2e_sets.py: every case and bundled blueprint is in
 # GROUPS or here).
-NOT_APPLIED: dict[str, str] = {
-    "case:iam_statements": "its escape-hatch statements are deliberately broad (a Deny on s3:*, an "
-    "allow_wildcard s3:Get*): the least-privilege audit every applied policy must pass refuses them by design",
+NOT_APPLIED: dict[str, str] = {}
+
+# Statements the least-privilege audit (tests/iam_audit.py) refuses and a member writes on purpose,
+# by source and statement id, with the blueprint's reason; the audit test requires each of them to
+# be refused (so that this list cannot outlive the statement) and nothing else.
+AUDIT_ACCEPTED: dict[str, dict[str, str]] = {
+    "case:iam_statements": {
+        "Extra1": "cloudwatch:PutMetricData has no resource-level permissions: AWS requires Resource '*'",
+        "Extra2": "a Deny on s3:* everywhere: broad on purpose, it only takes access away",
+        "Extra3": "s3:Get* on the team's own templates bucket, allowed by allow_wildcard with its reason",
+    },
+}
+
+
+# What a member's blueprint expects to exist before it deploys, put into the emulator first:
+# SSM parameters it reads when Terraform plans (`${ssm:...}`, `{ssm: ...}`), by name, and the values
+# of its `variables:` without a default, passed as the module's arguments (tests/test_e2e_sets.py:
+# every member's reads and variables have one).
+SSM_VALUES: dict[str, str] = {
+    # case:references
+    "/platform/dev/users-host": "users.internal.example.com",
+    "/platform/feature-flags": '{"beta":true}',
+    "/platform/partner-bucket-objects-arn": "arn:aws:s3:::partner-exports/*",
+    # case:function_defaults: a StringList as the network team publishes it (split on ",")
+    "/network/dev/private-subnets": "subnet-0e1f2a3b,subnet-0f2a3b4c",
+    "/network/lambda-security-groups": "sg-0d4e5f6a",
+}
+VARIABLES: dict[str, str] = {
+    "partner_token_id": "partner-token-7",  # case:references
 }
 
 
