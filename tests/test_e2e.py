@@ -324,7 +324,11 @@ class Emulator:
         if expr == "aws_sns_topic.alarms.arn" and obs and obs.topic:
             return self.arn("sns", obs.topic.name)
         api = self.plan.api
-        if expr in ("aws_apigatewayv2_api.api.id", "aws_api_gateway_rest_api.api.name") and api:
+        if expr in ("aws_api_gateway_stage.api.invoke_url", "aws_apigatewayv2_stage.default.invoke_url") and api:
+            # what the provider reads: https://<id>.execute-api.<region>.<dns suffix>/<stage> (HTTP: $default, "/")
+            stage = api.rest.stage_name if api.type == "rest" else ""
+            return f"https://{api_id(self)}.execute-api.{self.region}.amazonaws.com/{stage}"
+        if expr in ("aws_apigatewayv2_api.api.id", "aws_api_gateway_rest_api.api.id", "aws_api_gateway_rest_api.api.name") and api:
             return api_id(self) if expr.endswith(".id") else self.name(api.name)
         if expr in ("aws_apigatewayv2_api.api.execution_arn", "aws_api_gateway_rest_api.api.execution_arn") and api:
             return f"arn:aws:execute-api:{self.region}:{self.account}:{api_id(self)}"
@@ -923,7 +927,19 @@ def _check_rest_api(emu: Emulator, api) -> None:
     assert sorted(k for k in settings if k != "*/*") == sorted(m.method_path for m in rest.cached_methods)
 
 
+def check_exports(emu: Emulator, part) -> None:
+    """exports.ssm_prefix / exports.ssm: String parameters holding the owned objects' values."""
+    ssm = emu.client("ssm")
+    for p in part.parameters:
+        got = ssm.get_parameter(Name=emu.name(p.physical))["Parameter"]
+        # (a secret's ARN: AWS appends "-" and 6 random characters, the rest is predictable)
+        assert (got["Type"], _unsuffixed(got["Value"])) == ("String", emu.resolve(p.value)), emu.name(p.physical)
+        meta = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [emu.name(p.physical)]}])["Parameters"]
+        assert [m.get("Description") for m in meta] == [emu.resolve(p.description)], emu.name(p.physical)
+
+
 FAMILY_CHECKS = {
+    "exports": check_exports,
     "api": check_api,
     "table": check_tables,
     "queue": check_queues,
