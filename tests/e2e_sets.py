@@ -114,6 +114,29 @@ NOT_APPLIED: dict[str, str] = {
     "case:existing_resources": "its existing: objects are other accounts' (111111111111, 222222222222) and "
     "an SSM parameter the platform publishes, which one emulator account cannot hold as they are; "
     "tests/test_e2e_boundaries.py applies existing: by name, ARN and SSM with the platform's objects created first",
+    "case:edge_site": "moto does not implement CloudFront's CreateResponseHeadersPolicy (it answers 500, which the provider "
+    "retries for many minutes); tests/families/test_edge.py::test_emulator_apply probes moto and applies once it can",
+    "case:edge_api_site": "moto does not implement CloudFront's CreateResponseHeadersPolicy (it answers 500, which the provider "
+    "retries for many minutes); tests/families/test_edge.py::test_emulator_apply probes moto and applies once it can",
+    "case:edge_functions": "moto does not implement CloudFront's CreateResponseHeadersPolicy (it answers 500, which the provider "
+    "retries for many minutes); tests/families/test_edge.py::test_emulator_apply probes moto and applies once it can",
+    "case:secret_rotation": "moto's RotateSecret runs the rotation Lambda in Docker; the generated secret is applied by "
+    "tests/test_e2e_secrets.py and the rotation scaffold's four steps run against moto in tests/families/test_secret_rotation.py",
+    "case:log_queries": "moto has no PutQueryDefinition (docs/decisions/secret-rotation.md); the queries' text is tested "
+    "in tests/test_log_queries.py",
+    "case:bus_schema_discovery": "not yet tried on the emulator: the case came with the rebase onto issue 20 at the "
+    "deadline; left for the next round (moto's schemas discoverer support unverified)",
+}
+
+# Resource types a template writes that no applied member renders, and why (tests/test_e2e_sets.py).
+NOT_APPLIED_TYPES: dict[str, str] = {
+    **dict.fromkeys(("aws_cloudfront_distribution", "aws_cloudfront_function", "aws_cloudfront_origin_access_control",
+                     "aws_cloudfront_response_headers_policy", "aws_route53_record"), "the edge family: " + "moto does not implement CloudFront's CreateResponseHeadersPolicy (it answers 500, which the provider "
+    "retries for many minutes); tests/families/test_edge.py::test_emulator_apply probes moto and applies once it can"),
+    "aws_cloudwatch_query_definition": "moto has no PutQueryDefinition (case:log_queries)",
+    "aws_schemas_discoverer": "case:bus_schema_discovery is not applied yet (see NOT_APPLIED)",
+    "aws_secretsmanager_secret_rotation": "moto's RotateSecret runs the rotation Lambda in Docker (case:secret_rotation)",
+    "aws_secretsmanager_secret_version": "the generated secret (write-only value) is applied by tests/test_e2e_secrets.py",
 }
 
 # Statements the least-privilege audit (tests/iam_audit.py) refuses and a member writes on purpose,
