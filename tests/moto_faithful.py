@@ -16,11 +16,42 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
 * SQS RedrivePolicy / Policy: moto serialises them with `json.dumps` defaults (`", "` and `": "`
   separators); AWS returns the compact JSON it was given. The AWS provider then reports
   "whitespace changes" on every plan.
+* Lambda SnapStart: moto 5.2 ignores `SnapStart` and always answers `{"ApplyOn": "None"}`, so every
+  SnapStart function plans an update (and a new version) forever. AWS stores it.
+* Lambda event source mappings on an alias: moto resolves the alias and answers the version's ARN
+  as `FunctionArn`; AWS answers the ARN it was given (the alias's), which the provider reads back
+  as `function_name`.
+* Lambda provisioned concurrency: moto 5.2 has no Put/Get/DeleteProvisionedConcurrencyConfig at
+  all (404), so no provisioned alias can be applied. Emulated here as AWS answers once allocation
+  has finished.
+* DynamoDB global tables (version 2019.11.21): moto 5.2 ignores UpdateTable's `ReplicaUpdates`
+  and never lists `Replicas`, so the provider waits for replicas that never come. Emulated here:
+  a replica is the table created in the other region, listed by every copy's DescribeTable.
+* Concurrent requests: moto's server answers each request on its own thread, but its backends are
+  plain dicts and lists without locks, so requests racing (a wrapper applying a dozen stages at a
+  parallelism of 40) can fail half-way, after the change was made: a CreateFunction that created
+  the function then failed is retried by the provider into "Function already exist" (409) until it
+  gives up. AWS applies each request atomically, so requests are handled one at a time here.
+* Lambda layers shared by another account: moto 5.2 knows only the layers published in its own
+  account and refuses any other layer ARN (UnknownLayerVersionException), so no function with an
+  AWS-published layer (the Lambda Insights extension) can be created. AWS accepts a layer version
+  of another account that its owner shared; moto cannot know other accounts' layers, so here a
+  layer version ARN of another account is answered as that shared layer.
+* AWS managed policies: moto 5.2 leaves them out unless told to load them
+  (MOTO_IAM_LOAD_MANAGED_POLICIES), so attaching one (VPC access, Lambda Insights, a blueprint's
+  `managed_policies:`) is NoSuchEntity. IAM User Guide, "AWS managed policies": "An AWS managed
+  policy is a standalone policy that is created and administered by AWS", available in every
+  account (arn:aws:iam::aws:policy/...). Loaded here.
+* API Gateway (REST) integrations: moto 5.2 drops `cacheKeyParameters` from PutIntegration and
+  answers `[]`, so every cached route with a path parameter plans an update (and a redeployment)
+  forever. AWS stores them.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
 import types
 
 
@@ -46,6 +77,7 @@ def _patch_lambda() -> None:
         init(self, account_id, spec, region, version)
         self.logging_config = _logging(self.function_name, spec.get("LoggingConfig"))
         self.dead_letter_config = spec.get("DeadLetterConfig") or None
+        self.snap_start_apply_on = (spec.get("SnapStart") or {}).get("ApplyOn", "None")
 
     def get_config(self, *args, **kwargs):
         config = get_configuration(self, *args, **kwargs)
@@ -59,6 +91,16 @@ def _patch_lambda() -> None:
                 config["ImageConfigResponse"] = {"ImageConfig": image}
             else:
                 del config["ImageConfigResponse"]
+        # SnapStartResponse (Lambda API reference): "ApplyOn - When set to PublishedVersions, Lambda
+        # creates a snapshot of the execution environment when you publish a function version.
+        # OptimizationStatus - When you provide a qualified Amazon Resource Name (ARN), this response
+        # element indicates whether SnapStart is activated for the specified function version."
+        apply_on = getattr(self, "snap_start_apply_on", "None")
+        published = str(self.version) != "$LATEST"
+        config["SnapStart"] = {
+            "ApplyOn": apply_on,
+            "OptimizationStatus": "On" if apply_on == "PublishedVersions" and published else "Off",
+        }
         return config
 
     def update_config(self, config_updates):
@@ -66,11 +108,188 @@ def _patch_lambda() -> None:
             self.logging_config = _logging(self.function_name, config_updates["LoggingConfig"])
         if "DeadLetterConfig" in config_updates:
             self.dead_letter_config = config_updates["DeadLetterConfig"] or None
+        if "SnapStart" in config_updates:
+            self.snap_start_apply_on = (config_updates["SnapStart"] or {}).get("ApplyOn", "None")
         return update_configuration(self, config_updates)
 
     fn_cls.__init__ = __init__
     fn_cls.get_configuration = get_config
     fn_cls.update_configuration = update_config
+    _patch_lambda_alias_mappings(models)
+    _patch_lambda_provisioned_concurrency(models)
+    _patch_lambda_shared_layers(models)
+
+
+_LAYER_VERSION = re.compile(r"^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):([0-9]{12}):layer:([A-Za-z0-9_-]+):([0-9]+)$")
+
+
+def _patch_lambda_shared_layers(models) -> None:
+    """CreateFunction, Layers (Lambda API reference): "A list of function layers to add to the
+    function's execution environment. Specify each layer by its ARN, including the version." The
+    Developer Guide ("Adding layers to functions") adds: "you can add a layer ... from another
+    account, as long as the layer's owner has granted your account permission" (as AWS grants every
+    account for its published layers, such as the Lambda Insights extension, "Available versions of
+    the Lambda Insights extension" in the CloudWatch User Guide). The layer must be in the
+    function's region. A layer version ARN of this account that moto does not hold stays refused."""
+    get_layers_data = models.LambdaFunction._get_layers_data
+
+    def _get_layers_data(self, layers_versions_arns):
+        own, shared = [], []
+        for arn in layers_versions_arns:
+            m = _LAYER_VERSION.match(arn)
+            (shared if m and m.group(3) != self.account_id and m.group(2) == self.region else own).append(arn)
+        data = {d["Arn"]: d for d in get_layers_data(self, own)} if own else {}
+        # AWS answers CodeSize too; the layer's content is not the emulator's to know
+        data.update({arn: {"Arn": arn, "CodeSize": 0} for arn in shared})
+        return [data[arn] for arn in layers_versions_arns]
+
+    models.LambdaFunction._get_layers_data = _get_layers_data
+
+
+_QUALIFIED = re.compile(r"^(?:arn:[^:]+:lambda:[^:]+:[0-9]+:function:)?([^:]+):([^:]+)$")
+
+
+def _patch_lambda_alias_mappings(models) -> None:
+    """CreateEventSourceMapping, FunctionName (Lambda API reference): "Version or Alias ARN -
+    arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD". The mapping invokes what it
+    names, and GetEventSourceMapping answers that ARN as FunctionArn; the AWS provider reads
+    `function_name` back from it, so a version ARN there would be drift on every alias mapping."""
+    backend = models.LambdaBackend
+    create, update = backend.create_event_source_mapping, backend.update_event_source_mapping
+
+    def alias_arn(self, function_name: str) -> str | None:
+        m = _QUALIFIED.match(function_name or "")
+        if not m or m.group(2).isdigit() or m.group(2) == "$LATEST":
+            return None
+        fn = self.get_function(m.group(1))  # raises ResourceNotFound like AWS for an unknown function
+        return f"{fn.function_arn.split(':function:')[0]}:function:{m.group(1)}:{m.group(2)}"
+
+    def create_event_source_mapping(self, spec):
+        esm = create(self, spec)
+        esm.function_arn = alias_arn(self, spec.get("FunctionName")) or esm.function_arn
+        return esm
+
+    def update_event_source_mapping(self, uuid, spec):
+        esm = update(self, uuid, spec)
+        if esm is not None and "FunctionName" in spec:
+            esm.function_arn = alias_arn(self, spec["FunctionName"]) or esm.function_arn
+        return esm
+
+    backend.create_event_source_mapping = create_event_source_mapping
+    backend.update_event_source_mapping = update_event_source_mapping
+
+
+def _patch_lambda_provisioned_concurrency(models) -> None:
+    """Put/Get/DeleteProvisionedConcurrencyConfig, which moto 5.2 lacks.
+
+    Lambda API reference: PutProvisionedConcurrencyConfig "Adds a provisioned concurrency
+    configuration to a function's alias or version" (Qualifier: "The version number or alias
+    name"; $LATEST is refused), answering RequestedProvisionedConcurrentExecutions,
+    AllocatedProvisionedConcurrentExecutions, AvailableProvisionedConcurrentExecutions, Status
+    (IN_PROGRESS | READY | FAILED) and LastModified; a qualifier without a configuration is
+    ProvisionedConcurrencyConfigNotFoundException (404). The emulator has no instances to warm, so
+    it answers what AWS answers once the allocation is done: READY, everything requested allocated.
+    """
+    from moto.awslambda import urls
+    from moto.awslambda.responses import LambdaResponse
+    from moto.core.exceptions import JsonRESTError
+
+    class NotFound(JsonRESTError):
+        code = 404
+
+        def __init__(self, message: str):
+            super().__init__("ProvisionedConcurrencyConfigNotFoundException", message)
+
+    class InvalidParameter(JsonRESTError):
+        code = 400
+
+        def __init__(self, message: str):
+            super().__init__("InvalidParameterValueException", message)
+
+    def configs(response) -> dict[tuple[str, str], dict]:
+        """(function, qualifier) -> configuration, kept on the account's and region's backend
+        (so that moto's reset drops them with everything else)."""
+        if not hasattr(response.backend, "provisioned_concurrency_configs"):
+            response.backend.provisioned_concurrency_configs = {}
+        return response.backend.provisioned_concurrency_configs
+
+    def target(response) -> tuple[tuple[str, str], str]:
+        name = re.sub(r"^arn:[^:]+:lambda:[^:]+:[0-9]+:function:", "", _unquote(response.path.split("/")[-2]))
+        qualifier = response._get_param("Qualifier") or response.querystring.get("Qualifier", [None])[0]
+        fn = response.backend.get_function(name)  # ResourceNotFoundException for an unknown function
+        if not qualifier or qualifier == "$LATEST":
+            raise InvalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+        if not qualifier.isdigit():
+            response.backend.get_alias(qualifier, name)  # ResourceNotFoundException for an unknown alias
+        else:
+            response.backend.get_function(name, qualifier)
+        return (fn.function_name, qualifier), name
+
+    def put_provisioned_concurrency_config(self):
+        key, _name = target(self)
+        requested = int(self._get_param("ProvisionedConcurrentExecutions"))
+        if requested < 1:
+            raise InvalidParameter("ProvisionedConcurrentExecutions must be at least 1")
+        configs(self)[key] = {
+            "RequestedProvisionedConcurrentExecutions": requested,
+            "AvailableProvisionedConcurrentExecutions": requested,
+            "AllocatedProvisionedConcurrentExecutions": requested,
+            "Status": "READY",
+            "LastModified": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime()),
+        }
+        return 202, {}, json.dumps(configs(self)[key])
+
+    def get_provisioned_concurrency_config(self):
+        key, name = target(self)
+        if key not in configs(self):
+            raise NotFound(f"No Provisioned Concurrency Config found for this function: {name}:{key[1]}")
+        return 200, {}, json.dumps(configs(self)[key])
+
+    def delete_provisioned_concurrency_config(self):
+        key, name = target(self)
+        if configs(self).pop(key, None) is None:
+            raise NotFound(f"No Provisioned Concurrency Config found for this function: {name}:{key[1]}")
+        return 204, {}, ""
+
+    LambdaResponse.put_provisioned_concurrency_config = put_provisioned_concurrency_config
+    LambdaResponse.get_provisioned_concurrency_config = get_provisioned_concurrency_config
+    LambdaResponse.delete_provisioned_concurrency_config = delete_provisioned_concurrency_config
+    urls.url_paths[
+        r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
+    ] = LambdaResponse.dispatch
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
+def _patch_apigateway() -> None:
+    """PutIntegration, cacheKeyParameters (API Gateway API reference): "A list of request parameters
+    whose values API Gateway caches. To be valid values for cacheKeyParameters, these parameters must
+    also be specified for Method requestParameters." GetIntegration answers them back."""
+    from moto.apigateway.responses import APIGatewayResponse
+
+    put_integration = APIGatewayResponse.put_integration
+
+    def put(self):
+        status, headers, body = put_integration(self)
+        keys = self._get_param("cacheKeyParameters")
+        if keys:
+            parts = self.path.split("/")
+            integration = self.backend.get_integration(parts[2], parts[4], parts[6])
+            declared = self.backend.get_method(parts[2], parts[4], parts[6]).request_parameters or {}
+            unknown = [k for k in keys if k not in declared]
+            if unknown:
+                from moto.apigateway.exceptions import BadRequestException
+
+                raise BadRequestException(f"Invalid cache key parameter specified: {unknown[0]}")
+            integration.cache_key_parameters = list(keys)
+            body = json.dumps(integration.to_json())
+        return status, headers, body
+
+    APIGatewayResponse.put_integration = put
 
 
 def _patch_sqs() -> None:
@@ -82,9 +301,108 @@ def _patch_sqs() -> None:
     models.json = compact
 
 
+def _patch_dynamodb_replicas() -> None:
+    """UpdateTable `ReplicaUpdates` (DynamoDB API reference, global tables version 2019.11.21):
+    "A list of replica update actions (create, delete, or update) for the table." DescribeTable
+    answers `Replicas` ("Represents replicas of the table", each with RegionName and
+    ReplicaStatus) and `GlobalTableVersion`. A replica is a full table of the same name in its
+    region (its own ARN, stream, backups and tags), which is what the provider then configures
+    there (point-in-time recovery, tags) and reads back. The Developer Guide's requirement for
+    adding a replica is enforced as AWS does: "The table must have DynamoDB Streams enabled, with
+    the stream containing both the new and the old images of the item."
+    """
+    from moto.dynamodb.exceptions import MockValidationException
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoHandler
+
+    update_table, describe = DynamoHandler.update_table, Table.describe
+
+    def group(table) -> set[str]:
+        """Every region holding a copy of this global table (empty for a regional table)."""
+        return getattr(table, "replica_regions", set())
+
+    def link(regions: set[str], account: str, name: str) -> None:
+        for region in regions:
+            dynamodb_backends[account][region].get_table(name).replica_regions = set(regions) if len(regions) > 1 else set()
+
+    def update(self):
+        replica_updates = self.body.pop("ReplicaUpdates", None) or []
+        name = self.body["TableName"]
+        for change in replica_updates:
+            source = self.dynamodb_backend.get_table(name)
+            regions = group(source) or {self.region}
+            if "Create" in change:
+                region = change["Create"]["RegionName"]
+                if region in regions:
+                    raise MockValidationException(f"Failed to create a the new replica of table with name: '{source.name}' because one or more replicas already existed as tables.")
+                stream = source.stream_specification or {}
+                if not stream.get("StreamEnabled") or stream.get("StreamViewType") != "NEW_AND_OLD_IMAGES":
+                    raise MockValidationException("Table needs to have streams enabled with NEW_AND_OLD_IMAGES to add replicas")
+                sse = dict(source.sse_specification or {})
+                if change["Create"].get("KMSMasterKeyId"):
+                    sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": change["Create"]["KMSMasterKeyId"]}
+                dynamodb_backends[self.current_account][region].create_table(
+                    source.name,
+                    schema=source.schema,
+                    throughput=None if source.billing_mode == "PAY_PER_REQUEST" else {
+                        k: v for k, v in source.throughput.items() if k != "NumberOfDecreasesToday"
+                    },
+                    attr=source.attr,
+                    global_indexes=[{k: v for k, v in i.describe().items() if k in ("IndexName", "KeySchema", "Projection")} for i in source.global_indexes],
+                    indexes=[i.describe() for i in source.indexes],
+                    streams=dict(stream),
+                    billing_mode=source.billing_mode,
+                    sse_specification=sse or None,
+                    tags=[],
+                    deletion_protection_enabled=False,
+                    warm_throughput=None,
+                )
+                link(regions | {region}, self.current_account, source.name)
+            elif "Delete" in change:
+                region = change["Delete"]["RegionName"]
+                if region not in regions or region == self.region:
+                    raise MockValidationException(f"Replica specified in the Replica Update or Replica Delete action of the request was not found: {region}")
+                dynamodb_backends[self.current_account][region].delete_table(source.name)
+                link(regions - {region}, self.current_account, source.name)
+        return update_table(self)
+
+    def describe_with_replicas(self, base_key: str = "TableDescription"):
+        result = describe(self, base_key=base_key)
+        others = sorted(group(self) - {self.region_name})
+        if others:
+            result[base_key]["Replicas"] = [{"RegionName": r, "ReplicaStatus": "ACTIVE"} for r in others]
+            result[base_key]["GlobalTableVersion"] = "2019.11.21"
+        return result
+
+    DynamoHandler.update_table = update
+    Table.describe = describe_with_replicas
+
+
+def _serialize_requests() -> None:
+    """One request at a time through moto's backends (see the module docstring)."""
+    import threading
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    call, lock = DomainDispatcherApplication.__call__, threading.Lock()
+
+    def locked(self, environ, start_response):
+        with lock:
+            return list(call(self, environ, start_response))
+
+    DomainDispatcherApplication.__call__ = locked
+
+
 def main(argv: list[str] | None = None) -> None:
+    import os
+
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # before moto reads its settings
     _patch_lambda()
     _patch_sqs()
+    _patch_apigateway()
+    _patch_dynamodb_replicas()
+    _serialize_requests()
     from moto.server import main as moto_main
 
     moto_main(argv)

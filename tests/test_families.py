@@ -7,7 +7,8 @@ import importlib
 from pathlib import Path
 
 import pytest
-from rendering import ROOT, bundled_blueprints
+from e2e_sets import applied_blueprints
+from rendering import ROOT
 
 from generator.families import families
 from generator.loader import load_file
@@ -41,8 +42,9 @@ def cases():
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return _blueprints(bundled_blueprints())
+def applied():
+    """The blueprints tests/test_e2e.py applies on the emulator (listed in tests/e2e_sets.py)."""
+    return _blueprints(applied_blueprints())
 
 
 def _why_not(fam) -> dict[str, str]:
@@ -53,7 +55,7 @@ def _why_not(fam) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("fam", families(), ids=lambda f: f.name)
-def test_family_provides_every_part_or_says_why_not(fam, cases, bundled):
+def test_family_provides_every_part_or_says_why_not(fam, cases, applied):
     why_not = _why_not(fam)
     folder = Path(importlib.import_module(f"generator.families.{fam.name}").__file__).parent
     model, checks, plan = fam.part("model"), fam.part("checks"), fam.part("plan")
@@ -70,7 +72,7 @@ def test_family_provides_every_part_or_says_why_not(fam, cases, bundled):
             for key in (fam.section, fam.use, fam.event) if key
         ),
         "case": any(_uses(bp, fam) for bp in cases),
-        "emulator": any(_uses(bp, fam) for bp in bundled),
+        "emulator": any(_uses(bp, fam) for bp in applied),
     }
     # Alarms: a part that can hold failures offers dead_letters(); the plan of a case that uses the
     # family shows whether it does.

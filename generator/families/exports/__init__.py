@@ -5,5 +5,4 @@ lists them whether or not `exports:` is set."""
 # Parts of the family checklist (docs/adding-a-family.md) that do not apply, and why.
 WHY_NOT = {
     "alarms": "an SSM parameter written by Terraform holds nothing that can fail at run time",
-    "emulator": "applied on the emulator and read back by tests/test_e2e_boundaries.py, not by a bundled blueprint",
 }

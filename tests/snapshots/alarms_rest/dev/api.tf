@@ -56,18 +56,25 @@ resource "aws_lambda_permission" "api_get_item" {
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 
-  # A REST API serves a snapshot: redeploy whenever a resource, method or integration changes.
+  # A REST API serves a snapshot: redeploy whenever a resource, method or integration is added,
+  # removed or replaced (their ids) or updated in place (replace_triggered_by).
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.items,
-      aws_api_gateway_resource.items_id,
-      aws_api_gateway_method.get_items_id,
-      aws_api_gateway_integration.get_items_id,
+      aws_api_gateway_resource.items.id,
+      aws_api_gateway_resource.items_id.id,
+      aws_api_gateway_method.get_items_id.id,
+      aws_api_gateway_integration.get_items_id.id,
     ]))
   }
 
   lifecycle {
     create_before_destroy = true
+    replace_triggered_by = [
+      aws_api_gateway_resource.items,
+      aws_api_gateway_resource.items_id,
+      aws_api_gateway_method.get_items_id,
+      aws_api_gateway_integration.get_items_id,
+    ]
   }
 }
 

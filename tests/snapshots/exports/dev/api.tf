@@ -47,17 +47,23 @@ resource "aws_lambda_permission" "api_browse" {
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 
-  # A REST API serves a snapshot: redeploy whenever a resource, method or integration changes.
+  # A REST API serves a snapshot: redeploy whenever a resource, method or integration is added,
+  # removed or replaced (their ids) or updated in place (replace_triggered_by).
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.products,
-      aws_api_gateway_method.get_products,
-      aws_api_gateway_integration.get_products,
+      aws_api_gateway_resource.products.id,
+      aws_api_gateway_method.get_products.id,
+      aws_api_gateway_integration.get_products.id,
     ]))
   }
 
   lifecycle {
     create_before_destroy = true
+    replace_triggered_by = [
+      aws_api_gateway_resource.products,
+      aws_api_gateway_method.get_products,
+      aws_api_gateway_integration.get_products,
+    ]
   }
 }
 

@@ -373,9 +373,48 @@ resource "aws_api_gateway_gateway_response" "cors_default_5xx" {
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 
-  # A REST API serves a snapshot: redeploy whenever a resource, method or integration changes.
+  # A REST API serves a snapshot: redeploy whenever a resource, method or integration is added,
+  # removed or replaced (their ids) or updated in place (replace_triggered_by).
   triggers = {
     redeployment = sha1(jsonencode([
+      aws_api_gateway_resource.legacy.id,
+      aws_api_gateway_resource.legacy_proxy.id,
+      aws_api_gateway_resource.products.id,
+      aws_api_gateway_resource.products_id.id,
+      aws_api_gateway_method.get_root.id,
+      aws_api_gateway_integration.get_root.id,
+      aws_api_gateway_method.any_legacy_proxy.id,
+      aws_api_gateway_integration.any_legacy_proxy.id,
+      aws_api_gateway_method.get_products.id,
+      aws_api_gateway_integration.get_products.id,
+      aws_api_gateway_method.post_products.id,
+      aws_api_gateway_integration.post_products.id,
+      aws_api_gateway_method.get_products_id.id,
+      aws_api_gateway_integration.get_products_id.id,
+      aws_api_gateway_method.cors_root.id,
+      aws_api_gateway_integration.cors_root.id,
+      aws_api_gateway_method_response.cors_root.id,
+      aws_api_gateway_integration_response.cors_root.id,
+      aws_api_gateway_method.cors_legacy_proxy.id,
+      aws_api_gateway_integration.cors_legacy_proxy.id,
+      aws_api_gateway_method_response.cors_legacy_proxy.id,
+      aws_api_gateway_integration_response.cors_legacy_proxy.id,
+      aws_api_gateway_method.cors_products.id,
+      aws_api_gateway_integration.cors_products.id,
+      aws_api_gateway_method_response.cors_products.id,
+      aws_api_gateway_integration_response.cors_products.id,
+      aws_api_gateway_method.cors_products_id.id,
+      aws_api_gateway_integration.cors_products_id.id,
+      aws_api_gateway_method_response.cors_products_id.id,
+      aws_api_gateway_integration_response.cors_products_id.id,
+      aws_api_gateway_gateway_response.cors_default_4xx.id,
+      aws_api_gateway_gateway_response.cors_default_5xx.id,
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    replace_triggered_by = [
       aws_api_gateway_resource.legacy,
       aws_api_gateway_resource.legacy_proxy,
       aws_api_gateway_resource.products,
@@ -408,11 +447,7 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_integration_response.cors_products_id,
       aws_api_gateway_gateway_response.cors_default_4xx,
       aws_api_gateway_gateway_response.cors_default_5xx,
-    ]))
-  }
-
-  lifecycle {
-    create_before_destroy = true
+    ]
   }
 }
 

@@ -47,17 +47,23 @@ resource "aws_lambda_permission" "api_post_entry" {
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 
-  # A REST API serves a snapshot: redeploy whenever a resource, method or integration changes.
+  # A REST API serves a snapshot: redeploy whenever a resource, method or integration is added,
+  # removed or replaced (their ids) or updated in place (replace_triggered_by).
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.entries,
-      aws_api_gateway_method.post_entries,
-      aws_api_gateway_integration.post_entries,
+      aws_api_gateway_resource.entries.id,
+      aws_api_gateway_method.post_entries.id,
+      aws_api_gateway_integration.post_entries.id,
     ]))
   }
 
   lifecycle {
     create_before_destroy = true
+    replace_triggered_by = [
+      aws_api_gateway_resource.entries,
+      aws_api_gateway_method.post_entries,
+      aws_api_gateway_integration.post_entries,
+    ]
   }
 }
 
