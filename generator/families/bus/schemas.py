@@ -58,8 +58,9 @@ def detect_type(doc: Any) -> str:
         version = doc["openapi"]
         if not (isinstance(version, str) and version.startswith("3.")):
             raise SchemaProblem(f"declares openapi {str(version)[:20]!r}; EventBridge takes OpenAPI 3")
-        if not isinstance(doc.get("components", {}).get("schemas") if isinstance(doc.get("components"), dict) else None,
-                          dict) or not doc["components"]["schemas"]:
+        components = doc.get("components")
+        shapes = components.get("schemas") if isinstance(components, dict) else None
+        if not isinstance(shapes, dict) or not shapes:
             raise SchemaProblem("is an OpenAPI 3 document without components.schemas (the event's shape)")
         return OPENAPI
     if "$schema" in doc:
@@ -153,7 +154,7 @@ def field_schema(declared: Declared, node: Any, key: str) -> tuple[bool, Any]:
     props = node.get("properties")
     if isinstance(props, dict) and key in props:
         return True, resolve(declared.document, props[key])
-    subs = [sub for c in ("allOf", "anyOf", "oneOf") for sub in (node.get(c) or ()) if isinstance(node.get(c), list)]
+    subs = [sub for c in ("allOf", "anyOf", "oneOf") if isinstance(node.get(c), list) for sub in node[c]]
     for sub in subs:
         found, schema = field_schema(declared, sub, key)
         if found:
