@@ -371,8 +371,8 @@ def events(blueprint: Path, out_dir: Path, stage: str | None) -> None:
         from generator.events import dumps, sample_events
         from generator.invoke import account_id
 
-        bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
-        samples = sample_events(bp, stage_name, region=plan.region, account=account_id())
+        bp, plan, stage_name, doc = _stage_plan(blueprint, stage)
+        samples = sample_events(bp, stage_name, region=plan.region, account=account_id(), root=Path(doc.file).parent)
         out_dir.mkdir(parents=True, exist_ok=True)
         for sample in samples:
             (out_dir / sample.filename).write_text(dumps(sample.event), encoding="utf-8")
@@ -484,7 +484,7 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
         from generator.invoke import (InvokeError, account_id, batch_failures, bundled, dependencies_dir, prepare,
                                       run, runtime_mismatch)
 
-        bp, plan, stage_name, _doc = _stage_plan(blueprint, stage)
+        bp, plan, stage_name, doc = _stage_plan(blueprint, stage)
         if function not in bp.functions:
             raise click.UsageError(f"no function '{function}' in {blueprint} (functions: {', '.join(sorted(bp.functions))})")
         if sample:
@@ -492,7 +492,8 @@ def invoke(function: str, blueprint: Path, event_file, sample: bool, stage: str 
 
             if not trigger_count(bp, function):
                 raise click.UsageError(f"function '{function}' has no events to sample; pass --event FILE")
-            event = sample_event(bp, stage_name, function, 1, region=plan.region, account=account_id()).event
+            event = sample_event(bp, stage_name, function, 1, region=plan.region, account=account_id(),
+                                 root=Path(doc.file).parent).event
         elif event_file:
             event = json.load(event_file)
         else:

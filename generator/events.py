@@ -17,6 +17,8 @@ from generator.families import by_event, event_kinds, families, family, kind_of
 from generator.samples import DEFAULT_ACCOUNT, POISON_BODY, Stage
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from generator.model.blueprint import Blueprint
 
 __all__ = ["DEFAULT_ACCOUNT", "POISON_BODY", "SampleEvent", "dumps", "event_kind", "sample_event", "sample_events"]
@@ -48,13 +50,15 @@ def sample_event(
     region: str | None = None,
     account: str = DEFAULT_ACCOUNT,
     poison: bool = False,
+    root: Path | None = None,
 ) -> SampleEvent:
     """The sample for `functions.<function>.events[index - 1]` of the stage blueprint `bp`.
 
     With `poison=True`, SQS batches get a second record whose body is not JSON; its id is
-    `poison_id` (what a partial-batch handler must report in `batchItemFailures`).
+    `poison_id` (what a partial-batch handler must report in `batchItemFailures`). `root`, the
+    blueprint's folder, lets files the blueprint names shape samples (a bus's declared schemas).
     """
-    st = Stage(bp, stage, region, account)
+    st = Stage(bp, stage, region, account, root)
     events = bp.functions[function].events
     if index > len(events):  # a trigger declared outside `events` (edge.functions)
         kind, entry = other_triggers(bp, function)[index - len(events) - 1]
@@ -89,12 +93,13 @@ def sample_events(
     region: str | None = None,
     account: str = DEFAULT_ACCOUNT,
     poison: bool = False,
+    root: Path | None = None,
 ) -> list[SampleEvent]:
     """One sample per function and trigger, in blueprint order (functions sorted by name)."""
     out = []
     for name in sorted(bp.functions):
         for index in range(1, trigger_count(bp, name) + 1):
-            out.append(sample_event(bp, stage, name, index, region=region, account=account, poison=poison))
+            out.append(sample_event(bp, stage, name, index, region=region, account=account, poison=poison, root=root))
     return out
 
 

@@ -29,9 +29,10 @@ def uid(*parts: object) -> str:
 class Stage:
     """Physical names and ARNs of one stage, as the generated Terraform names them."""
 
-    def __init__(self, bp: Blueprint, stage: str, region: str | None, account: str):
+    def __init__(self, bp: Blueprint, stage: str, region: str | None, account: str, root=None):
         cfg = bp.stages.get(stage)
         self.bp = bp
+        self.root = root  # the blueprint's folder, when files it names may shape samples (declared event schemas)
         self.region = region or (cfg.region if cfg else None) or bp.region
         self.account = account
         self.names = Names(bp.service, stage)

@@ -124,12 +124,15 @@ NOT_APPLIED: dict[str, str] = {
     "tests/test_e2e_secrets.py and the rotation scaffold's four steps run against moto in tests/families/test_secret_rotation.py",
     "case:log_queries": "moto has no PutQueryDefinition (docs/decisions/secret-rotation.md); the queries' text is tested "
     "in tests/test_log_queries.py",
-    "case:layers_and_images": "not yet tried on the emulator: the case (issue 16, layers and container images) came "
-    "with the last rebase at the deadline; left for the next round",
-    "case:artifacts_upload": "not yet tried on the emulator: the case (issue 16, S3 uploads of big packages) came "
-    "with the last rebase at the deadline; left for the next round",
-    "case:bus_schema_discovery": "not yet tried on the emulator: the case came with the rebase onto issue 20 at the "
-    "deadline; left for the next round (moto's schemas discoverer support unverified)",
+    "case:layers_and_images": "its features are applied by tests/test_e2e_layers.py (a built layer, an external layer version published "
+    "first, image functions), not in the groups here",
+    "case:artifacts_upload": "its feature is applied by tests/test_e2e_layers.py (S3 uploads into a bucket created first), not in "
+    "the groups here",
+    "case:bus_schema_discovery": "moto has no EventBridge Schemas API (docs/decisions/event-schemas-and-queries.md)",
+    "case:bus_schemas": "moto has no EventBridge Schemas API (docs/decisions/event-schemas-and-queries.md); the "
+    "files' checks and samples are tested in tests/families/test_bus_schema_files.py",
+    "case:safe_evolution": "applied by tests/test_e2e_evolution.py: renames plan as moves only, plan -destroy of a "
+    "protected stage fails, adopted resources are imported",
 }
 
 # Resource types a template writes that no applied member renders, and why (tests/test_e2e_sets.py).
@@ -138,9 +141,10 @@ NOT_APPLIED_TYPES: dict[str, str] = {
                      "aws_cloudfront_response_headers_policy", "aws_route53_record"), "the edge family: " + "moto does not implement CloudFront's CreateResponseHeadersPolicy (it answers 500, which the provider "
     "retries for many minutes); tests/families/test_edge.py::test_emulator_apply probes moto and applies once it can"),
     "aws_cloudwatch_query_definition": "moto has no PutQueryDefinition (case:log_queries)",
-    "aws_lambda_layer_version": "case:layers_and_images is not applied yet (see NOT_APPLIED)",
-    "aws_s3_object": "case:artifacts_upload is not applied yet (see NOT_APPLIED)",
-    "aws_schemas_discoverer": "case:bus_schema_discovery is not applied yet (see NOT_APPLIED)",
+    "aws_lambda_layer_version": "applied by tests/test_e2e_layers.py (case:layers_and_images)",
+    "aws_s3_object": "applied by tests/test_e2e_layers.py (case:artifacts_upload)",
+    **dict.fromkeys(("aws_schemas_discoverer", "aws_schemas_registry", "aws_schemas_schema"),
+                    "moto has no EventBridge Schemas API (case:bus_schema_discovery, case:bus_schemas)"),
     "aws_secretsmanager_secret_rotation": "moto's RotateSecret runs the rotation Lambda in Docker (case:secret_rotation)",
     "aws_secretsmanager_secret_version": "the generated secret (write-only value) is applied by tests/test_e2e_secrets.py",
 }

@@ -74,6 +74,8 @@ REFUSED = {
     "edge.behaviors.[].functions.[].cloudfront_function": {"buckets": {"b": {}}, "edge": {
         "origins": {"o": {"bucket": "b"}}, "behaviors": [{"path": "/x/*", "origin": "o", "functions": [
             {"event": "viewer-request", "cloudfront_function": "{}"}]}]}},
+    # declared event schemas: a file that must exist inside the folder, named with a schema name's characters
+    "buses.*.schemas.files.[]": {"buses": {"b": {"schemas": {"files": ["{}"]}}}},
     "kms_key": {"kms_key": "{}"},
     "tags.*": {"tags": {"team": "{}"}},
     "buckets.*.bucket_name": {"buckets": {"b": {"bucket_name": "{}"}}},

@@ -45,6 +45,8 @@ NAME_ATTRIBUTE = {
     "aws_cloudfront_function": "name",
     "aws_cloudfront_response_headers_policy": "name",
     "aws_lambda_layer_version": "layer_name",
+    "aws_schemas_registry": "name",
+    "aws_schemas_schema": "name",
 }
 
 

@@ -27,7 +27,8 @@ JSONPATH = re.compile(r"\$(\.[A-Za-z0-9_@-]+|\[\d+\])*")
 
 
 def check(ctx) -> Iterable[Diagnostic]:
-    yield from per_stage(ctx, _names, _patterns)
+    read: dict = {}  # schema file -> Declared, or the diagnostic's (code, message, hint): each file read once
+    yield from per_stage(ctx, _names, _patterns, lambda c, stage, bp: _schemas(c, stage, bp, read))
     for stage, bp in ctx.stages.items():
         yield from _rule_names(ctx, bp, Names(bp.service, stage))
 
@@ -149,3 +150,126 @@ def invoke_permissions(bp, names: Names, region: str, fname: str, fn):
         path = physical if bus == "default" else f"{names.physical(bus)}/{physical}"
         yield Permission(f"AllowEvents{camel(tf)}", "events.amazonaws.com", arn("events", region, f"rule/{path}"),
                          False, "EventBridge rule")
+
+
+REGISTRY_MAX = 64  # CreateRegistry RegistryName
+REGISTRY_NAME = re.compile(r"[.\-_A-Za-z0-9]+")
+SCHEMA_NAME_MAX = 385  # CreateSchema SchemaName
+SCHEMA_NAME = re.compile(r"[.\-_A-Za-z0-9@]+")
+
+
+def declared_schemas(root, bp, bus: str, read: dict | None = None) -> list:
+    """The schemas of `bus` that were read and accepted (generator/families/bus/schemas.py); files with
+    a problem are left out (their checks report them)."""
+    b = bp.buses.get(bus)
+    if b is None or b.schemas is None or not b.schemas.files:
+        return []
+    out = []
+    for rel in b.schemas.files:
+        got = _read(root, rel, read if read is not None else {})
+        if not isinstance(got, tuple):
+            out.append(got)
+    return out
+
+
+def _read(root, rel: str, read: dict):
+    from generator.checks.paths import path_problem
+    from generator.families.bus.schemas import SchemaProblem
+    from generator.families.bus.schemas import read as read_schema
+
+    if rel in read:
+        return read[rel]
+    problem = path_problem(rel, root)
+    if problem:
+        got = ("SLS337", f"'{rel[:80]}' {problem}", "keep schema files below the blueprint, e.g. schemas/order-placed.json")
+    elif not (root / rel).is_file():
+        got = ("SLS337", f"'{rel[:80]}' is not a file", "write the event's schema (JSON Schema draft 4 or OpenAPI 3) there")
+    else:
+        try:
+            got = read_schema(root, rel)
+        except OSError as exc:
+            got = ("SLS337", f"cannot read '{rel[:80]}': {exc.strerror or exc}", "make the file readable")
+        except SchemaProblem as exc:
+            got = ("SLS338", f"'{rel[:80]}' {exc}", None)
+    read[rel] = got
+    return got
+
+
+def _schemas(ctx, stage: str, bp, read: dict) -> Iterable[Diagnostic]:
+    """Declared schema files: inside the folder, readable, accepted; their names and the registry's;
+    and the fields rule patterns on the bus match in `detail` (SLS513, a warning)."""
+    from pathlib import Path
+
+    root = Path(ctx.doc.file).parent
+    names = Names(bp.service, stage)
+    for bname, b in bp.buses.items():
+        if b.schemas is None or not b.schemas.files or b.existing is not None:
+            continue  # an existing bus refuses `schemas` (SLS212)
+        at = ("buses", bname, "schemas", "files")
+        registry = names.physical(bname)
+        if len(registry) > REGISTRY_MAX or not REGISTRY_NAME.fullmatch(registry):
+            yield ctx.stage_diag(stage, "SLS339", at, f"the schema registry would be named '{registry[:80]}'; a registry "
+                                 f"name has at most {REGISTRY_MAX} letters, digits, '.', '-' or '_'",
+                                 hint="shorten the bus's logical name, the service or the stage name")
+        taken: dict[str, int] = {}
+        for i, rel in enumerate(b.schemas.files):
+            from generator.families.bus.schemas import schema_name
+
+            name = schema_name(rel)
+            if not SCHEMA_NAME.fullmatch(name) or len(name) > SCHEMA_NAME_MAX:
+                yield ctx.stage_diag(stage, "SLS339", at + (i,), f"schema name '{name[:80]}' (the file's name) is not "
+                                     f"{SCHEMA_NAME_MAX} letters, digits, '.', '-', '_' or '@' at most",
+                                     hint="rename the file")
+            elif name in taken:
+                yield ctx.stage_diag(stage, "SLS339", at + (i,), f"'{rel[:80]}' would be schema '{name}' of the "
+                                     f"registry, like files[{taken[name]}]", hint="rename one of the files")
+            taken.setdefault(name, i)
+            got = _read(root, rel, read)
+            if isinstance(got, tuple):
+                code, message, hint = got
+                yield ctx.stage_diag(stage, code, at + (i,), message, hint=hint)
+    yield from _pattern_fields(ctx, stage, bp, root, read)
+
+
+def _rules(bp) -> Iterable[tuple[tuple, object]]:
+    for fname, fn in bp.functions.items():
+        for i, ev in enumerate(fn.events):
+            if isinstance(ev, EventBridgeEvent):
+                yield ("functions", fname, "events", i), ev.eventbridge
+    for qname, q in bp.queues.items():
+        for i, sub in enumerate(q.subscribe):
+            if getattr(sub, "eventbridge", None) is not None:
+                yield ("queues", qname, "subscribe", i), sub.eventbridge
+
+
+def schemas_for(schemas: list, pattern: dict) -> list:
+    """The declared schemas a pattern's events can have: every schema of the bus when the pattern names
+    no detail-type; those of its detail-types when each has one; none (nothing to hold the pattern
+    to) when it matches a detail-type no schema declares, or matches detail-types by an operator."""
+    if not isinstance(pattern, dict) or "detail-type" not in pattern:
+        return schemas
+    wanted = pattern["detail-type"]
+    if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+        return []
+    declared = {s.detail_type for s in schemas}
+    if not wanted or any(v not in declared for v in wanted):
+        return []
+    return [s for s in schemas if s.detail_type in wanted]
+
+
+def _pattern_fields(ctx, stage: str, bp, root, read: dict) -> Iterable[Diagnostic]:
+    from generator.families.bus.schemas import unknown_fields
+
+    for where, spec in _rules(bp):
+        if not isinstance(spec.pattern, dict) or not isinstance(spec.pattern.get("detail"), dict):
+            continue
+        schemas = schemas_for(declared_schemas(root, bp, spec.bus, read), spec.pattern)
+        if not schemas:
+            continue
+        types = sorted({s.detail_type or s.name for s in schemas})
+        for path, field in unknown_fields(spec.pattern["detail"], schemas):
+            yield ctx.stage_diag(
+                stage, "SLS513", where + ("eventbridge", "pattern", "detail") + path,
+                f"no declared schema of bus '{spec.bus}' for {', '.join(types)} has a detail field '{field}': "
+                "the rule matches no event of that shape", severity="warning",
+                hint="fix the field's name, or declare it in the schema")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -30,6 +30,12 @@ class BusSchemas(Strict):
         False, description="an EventBridge schema discoverer on this bus: the shapes of the events it carries appear "
         "as schemas in the account's discovered-schemas registry",
     )
+    files: list[Annotated[str, Field(min_length=1, max_length=1024)]] | None = Field(
+        None, min_length=1,
+        description="event schema files (JSON: OpenAPI 3 or JSON Schema draft 4), relative to the blueprint: each "
+        "becomes a schema of the bus's registry {service}-{stage}-<bus>, named after the file; rule patterns on the "
+        "bus and sample events follow them",
+    )
 
 
 class Bus(Keepable):
@@ -53,6 +59,7 @@ FIELD_DOCS = {
     "Bus.description": ("free text", "Order domain events"),
     "Bus.schemas": (None, {"discover": True}),
     "BusSchemas.discover": (None, True),
+    "BusSchemas.files": (None, ["schemas/order-placed.json"]),
     "EventBridgeEvent.eventbridge": ("the bus and the event pattern to match", {"bus": "orders", "pattern": {"source": ["orders"]}}),
     "EventBridgeEvent.input_path": (None, "$.detail"),
     "EventBridgeSpec.bus": (None, "default"),

@@ -59,6 +59,18 @@ class BusPlan:
     discover: bool = False  # a schema discoverer on the bus (`schemas: {discover: true}`)
     retain: bool = False
     adopt: bool = False
+    registry: str | None = None  # the schema registry's name, when the bus declares schema files
+    schemas: tuple["SchemaPlan", ...] = ()
+
+
+@dataclass(frozen=True)
+class SchemaPlan:
+    """A declared schema file: copied into the output as read (`asset`), its type read from that copy."""
+
+    tf: str
+    name: str  # in the registry: the file's name without its extension
+    source: str  # relative to the blueprint
+    asset: str  # relative to the output root: dist/schemas/<bus>/<name>.json
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,10 @@ class BusPart:
     default_bus: bool = False  # local.default_bus_arn is referenced
     dead_letter_queues: tuple[RuleDeadLetterQueue, ...] = ()
     existing: tuple[ExistingPlan, ...] = ()  # buses another stack owns: referenced, never created
+
+    def assets(self) -> list[tuple[str, str]]:
+        """Schema files the Terraform reads as they are (generator/package/stage.py copies them)."""
+        return [(s.asset, s.source) for b in self.buses for s in b.schemas]
 
     def physicals(self) -> dict[tuple[str, str], str]:
         out = {("aws_cloudwatch_event_bus", b.tf): b.physical for b in self.buses}
@@ -147,7 +163,13 @@ class BusPart:
                    primary=True, retain=b.retain, adopt=Adopt(b.physical) if b.adopt else None)
             for b in self.buses
         ]
-        out += [Named(f"aws_schemas_discoverer.{b.tf}", None, ("buses", b.name, "schemas")) for b in self.buses if b.discover]
+        # named after their bus: a rename moves them with it
+        out += [follow(f"aws_cloudwatch_event_bus.{b.tf}", "aws_schemas_discoverer", where=("buses", b.name, "schemas"),
+                       owner=("bus", b.name)) for b in self.buses if b.discover]
+        out += [follow(f"aws_cloudwatch_event_bus.{b.tf}", "aws_schemas_registry", physical=b.registry,
+                       where=("buses", b.name, "schemas"), owner=("bus", b.name)) for b in self.buses if b.registry]
+        out += [Named(f"aws_schemas_schema.{s.tf}", s.name, ("buses", b.name, "schemas", "files", i), b.registry)
+                for b in self.buses for i, s in enumerate(b.schemas)]
         out += [derive("aws_sqs_queue", (("queue", q.queue), "events_dlq"), q.physical, ("queues", q.queue),
                        owner=("queue", q.queue)) for q in self.dead_letter_queues]
         buses = {str(bus_ref(b.name)[0]): b.physical for b in self.buses}
@@ -334,6 +356,14 @@ def _queue_rules(ctx: PlanContext) -> list[Rule]:
     return rules
 
 
+def _schemas(bus: str, b) -> tuple[SchemaPlan, ...]:
+    from generator.families.bus.schemas import schema_name
+
+    files = (b.schemas.files if b.schemas else None) or []
+    return tuple(SchemaPlan(tf_id(bus, schema_name(rel)), schema_name(rel), rel,
+                            f"dist/schemas/{bus}/{schema_name(rel)}.json") for rel in files)
+
+
 def plan(ctx: PlanContext) -> BusPart | None:
     buses = tuple(
         BusPlan(
@@ -345,6 +375,8 @@ def plan(ctx: PlanContext) -> BusPart | None:
             discover=bool(b.schemas and b.schemas.discover),
             retain=b.retain,
             adopt=b.adopt,
+            registry=ctx.names.physical(n) if b.schemas and b.schemas.files else None,
+            schemas=_schemas(n, b),
         )
         for n, b in sorted(ctx.bp.buses.items())
         if b.existing is None
