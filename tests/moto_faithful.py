@@ -45,6 +45,22 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
 * API Gateway (REST) integrations: moto 5.2 drops `cacheKeyParameters` from PutIntegration and
   answers `[]`, so every cached route with a path parameter plans an update (and a redeployment)
   forever. AWS stores them.
+* CloudFront response headers policies: moto 5.2 has no Create/Get/GetConfig/Update/Delete/
+  ListResponseHeadersPolicy (it answers 500 NotImplemented, which the AWS provider retries for many
+  minutes). Added here as the CloudFront API reference describes them (2020-05-31): the config is
+  stored and echoed back as sent, with an `Id`, a `LastModifiedTime` and an `ETag` header that
+  changes on every update; Update and Delete need the current ETag in `If-Match`
+  (InvalidIfMatchVersion when missing, PreconditionFailed when stale); names are unique
+  (ResponseHeadersPolicyAlreadyExists); an unknown id is NoSuchResponseHeadersPolicy; a policy a
+  distribution still uses cannot be deleted (ResponseHeadersPolicyInUse).
+* CloudFront cache behaviors: moto 5.2 gives every cache behavior a default `ForwardedValues`
+  (no query string, no cookies) when none was sent; AWS returns `ForwardedValues` only when the
+  behavior was created with it (it is the legacy alternative to `CachePolicyId`; API reference,
+  CacheBehavior/DefaultCacheBehavior), so the provider plans to remove `forwarded_values` forever.
+* CloudFront ViewerCertificate: moto 5.2 answers `SSLSupportMethod: sni-only` when none was sent;
+  AWS sets it only with a custom certificate (API reference, ViewerCertificate: with
+  `CloudFrontDefaultCertificate` "don't set a value for this field"), so the provider plans to
+  remove `ssl_support_method` forever.
 """
 
 from __future__ import annotations
@@ -394,6 +410,117 @@ def _serialize_requests() -> None:
     DomainDispatcherApplication.__call__ = locked
 
 
+def _patch_cloudfront() -> None:
+    """CloudFront: cache behaviors and viewer certificate as AWS returns them; response headers
+    policies (API reference: CreateResponseHeadersPolicy,
+    GetResponseHeadersPolicy, GetResponseHeadersPolicyConfig, UpdateResponseHeadersPolicy,
+    DeleteResponseHeadersPolicy, ListResponseHeadersPolicies)."""
+    from moto.cloudfront import models
+    from moto.cloudfront.exceptions import CloudFrontException, InvalidIfMatchVersion
+    from moto.cloudfront.models import random_id
+    from moto.cloudfront.responses import CloudFrontResponse
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.core.utils import utcnow
+
+    behavior_init = models.DefaultCacheBehaviour.__init__  # CacheBehaviour's __init__ calls it too
+    certificate_init = models.ViewerCertificate.__init__
+
+    def behavior(self, config):
+        behavior_init(self, config)
+        if "ForwardedValues" not in config:
+            self.forwarded_values = None
+
+    def certificate(self, config):
+        certificate_init(self, config)
+        self.ssl_support_method = config.get("SSLSupportMethod") or None
+
+    models.DefaultCacheBehaviour.__init__ = behavior
+    models.ViewerCertificate.__init__ = certificate
+
+    def error(code: str, message: str) -> CloudFrontException:
+        return CloudFrontException(code, message)
+
+    def policies(self) -> dict:
+        return self.backend.__dict__.setdefault("response_headers_policies", {})
+
+    def find(self) -> dict:
+        policy = policies(self).get(self._get_param("Id"))
+        if policy is None:
+            raise error("NoSuchResponseHeadersPolicy", "The response headers policy does not exist.")
+        return policy
+
+    def check_if_match(self, policy: dict) -> None:
+        if_match = self._get_param("IfMatch")
+        if not if_match:
+            raise InvalidIfMatchVersion
+        if if_match != policy["ETag"]:
+            raise error("PreconditionFailed", "The precondition in one or more of the request fields evaluated to false.")
+
+    def check_name(self, config: dict, own_id: str | None) -> None:
+        for other in policies(self).values():
+            if other["Id"] != own_id and other["Config"].get("Name") == config.get("Name"):
+                raise error("ResponseHeadersPolicyAlreadyExists",
+                            "A response headers policy with this name already exists. You must provide a unique "
+                            "name. To modify an existing response headers policy, use UpdateResponseHeadersPolicy.")
+
+    def body(policy: dict) -> dict:
+        return {"Id": policy["Id"], "LastModifiedTime": policy["LastModifiedTime"],
+                "ResponseHeadersPolicyConfig": policy["Config"]}
+
+    def create_response_headers_policy(self) -> ActionResult:
+        config = self._get_param("ResponseHeadersPolicyConfig", {})
+        check_name(self, config, None)
+        policy = {"Id": random_id(), "ETag": random_id(), "LastModifiedTime": utcnow(), "Config": config}
+        policies(self)[policy["Id"]] = policy
+        location = f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{policy['Id']}"
+        return ActionResult({"ResponseHeadersPolicy": body(policy), "Location": location, "ETag": policy["ETag"]})
+
+    def get_response_headers_policy(self) -> ActionResult:
+        policy = find(self)
+        return ActionResult({"ResponseHeadersPolicy": body(policy), "ETag": policy["ETag"]})
+
+    def get_response_headers_policy_config(self) -> ActionResult:
+        policy = find(self)
+        return ActionResult({"ResponseHeadersPolicyConfig": policy["Config"], "ETag": policy["ETag"]})
+
+    def update_response_headers_policy(self) -> ActionResult:
+        policy = find(self)
+        check_if_match(self, policy)
+        config = self._get_param("ResponseHeadersPolicyConfig", {})
+        check_name(self, config, policy["Id"])
+        policy.update(Config=config, ETag=random_id(), LastModifiedTime=utcnow())
+        return ActionResult({"ResponseHeadersPolicy": body(policy), "ETag": policy["ETag"]})
+
+    def in_use(self, policy_id: str) -> bool:
+        for dist in self.backend.distributions.values():
+            config = dist.distribution_config
+            behaviors = [config.DefaultCacheBehavior, *(config.CacheBehaviors.get("Items") or [])]
+            if any(getattr(b, "response_headers_policy_id", None) == policy_id for b in behaviors):
+                return True
+        return False
+
+    def delete_response_headers_policy(self) -> ActionResult:
+        policy = find(self)
+        check_if_match(self, policy)
+        if in_use(self, policy["Id"]):
+            raise error("ResponseHeadersPolicyInUse",
+                        "Cannot delete the response headers policy because it is attached to one or more cache behaviors.")
+        del policies(self)[policy["Id"]]
+        return EmptyResult()
+
+    def list_response_headers_policies(self) -> ActionResult:
+        kind = self._get_param("Type")
+        items = [] if kind == "managed" else [
+            {"Type": "custom", "ResponseHeadersPolicy": body(p)} for p in policies(self).values()]
+        max_items = self._get_int_param("MaxItems") or 100
+        return ActionResult({"ResponseHeadersPolicyList": {
+            "MaxItems": max_items, "Quantity": len(items), "Items": items or None}})
+
+    for fn in (create_response_headers_policy, get_response_headers_policy, get_response_headers_policy_config,
+               update_response_headers_policy, delete_response_headers_policy, list_response_headers_policies):
+        setattr(CloudFrontResponse, fn.__name__, fn)
+
+
 def main(argv: list[str] | None = None) -> None:
     import os
 
@@ -403,6 +530,7 @@ def main(argv: list[str] | None = None) -> None:
     _patch_apigateway()
     _patch_dynamodb_replicas()
     _serialize_requests()
+    _patch_cloudfront()
     from moto.server import main as moto_main
 
     moto_main(argv)

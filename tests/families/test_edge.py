@@ -237,9 +237,9 @@ CLOUDFRONT_CALLS = {
 @pytest.mark.xdist_group("e2e")
 def test_emulator_apply(tmp_path):
     """Apply the bucket-only site on moto: apply, an empty second plan, destroy. moto's CloudFront
-    keeps distributions but lacks some of what edge.tf creates (CreateResponseHeadersPolicy answers
-    NotImplementedError, which the AWS provider retries for many minutes): each call is probed
-    first, and a missing one skips the test naming it (docs: the edge family's WHY_NOT)."""
+    keeps distributions but lacks the response headers policy API, which tests/moto_faithful.py adds
+    (moto alone answers NotImplementedError, which the AWS provider retries for many minutes): each
+    call edge.tf needs is probed first, and a missing one skips the test naming it."""
     import boto3
     from botocore.exceptions import ClientError
     from tfharness import MotoServer, require_moto, require_terraform, run_tf, tf_env
