@@ -34,7 +34,7 @@ def kinds() -> frozenset[str]:
 
 def validate(stages: object) -> tuple[dict[str, list[dict]], list[str]]:
     """(the valid entries by stage, a problem per invalid one) of a manifest's `stages` value."""
-    from generator.writer.manifest import show
+    from generator.writer.quote import show
 
     if stages is None:
         return {}, []
@@ -62,7 +62,7 @@ def validate(stages: object) -> tuple[dict[str, list[dict]], list[str]]:
 
 
 def _entry_problem(entry: object, known: frozenset[str]) -> str | None:
-    from generator.writer.manifest import show
+    from generator.writer.quote import show
 
     if not isinstance(entry, dict) or set(entry) - KEYS or not {"kind", "name", "address", "addresses"} <= set(entry):
         return f"{show(entry)} is not an object entry"

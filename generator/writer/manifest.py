@@ -14,6 +14,8 @@ import re
 import stat
 from pathlib import Path
 
+from generator.writer.quote import show  # noqa: F401 - also read as manifest.show
+
 MANIFEST = ".sls-gen-manifest.json"
 JOURNAL = ".sls-gen-journal.json"
 TMP = ".sls-gen-tmp"  # suffix of every file sls-gen writes before renaming it into place
@@ -60,12 +62,6 @@ def rel_problem(rel: object) -> str | None:
             or _ORIG_N.fullmatch(name):
         return f"{show(rel)} is never a file sls-gen writes (it is yours or its own bookkeeping)"
     return None
-
-
-def show(value: object) -> str:
-    """A value read from a bookkeeping file, quoted for a one-line message (no control characters)."""
-    text = json.dumps(value, ensure_ascii=True)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def is_sha256(value: object) -> bool:
