@@ -54,11 +54,8 @@ def blueprint(rel: str, stage: str = "dev") -> Member:
 
 PROD_ONLY = "provisioned concurrency (the live alias, its config, alarms and widgets) is a prod override"
 
-# Group a's apply failed in both final full runs of 2026-12-05: moto answered the apply's first
-# CreateFunction (then CreateRole) with 409 "already exists", i.e. the provider retried a call that
-# had succeeded and lost its answer. Groups b-d, with the same harness, applied every time. Until
-# the cause is found these members are not applied (NOT_APPLIED says so), rather than make CI flaky.
-QUARANTINED: tuple[Member, ...] = (
+GROUPS: dict[str, tuple[Member, ...]] = {
+    "a": (
         case("alarms"),
         case("async_failures"),
         case("dashboard", "prod", PROD_ONLY),
@@ -72,11 +69,7 @@ QUARANTINED: tuple[Member, ...] = (
         case("s3_bucket_events"),
         case("snapstart"),
         case("uses_function"),
-    )
-QUARANTINE_WHY = ("quarantined with group a: its apply on moto failed twice with a 409 on the first CreateFunction/"
-                  "CreateRole (a retried call that had succeeded); see QUARANTINED in tests/e2e_sets.py")
-
-GROUPS: dict[str, tuple[Member, ...]] = {
+    ),
     "b": (
         case("fifo_queue"),
         case("http_api_iam_auth"),
@@ -118,7 +111,6 @@ GROUPS: dict[str, tuple[Member, ...]] = {
 # Sources not applied, and why (tests/test_e2e_sets.py: every case and bundled blueprint is in
 # GROUPS or here).
 NOT_APPLIED: dict[str, str] = {
-    **{m.source: QUARANTINE_WHY for m in QUARANTINED},
     "case:existing_resources": "its existing: objects are other accounts' (111111111111, 222222222222) and "
     "an SSM parameter the platform publishes, which one emulator account cannot hold as they are; "
     "tests/test_e2e_boundaries.py applies existing: by name, ARN and SSM with the platform's objects created first",
