@@ -32,6 +32,12 @@ and makes moto answer like the AWS API does; none changes what the generated Ter
   parallelism of 40) can fail half-way, after the change was made: a CreateFunction that created
   the function then failed is retried by the provider into "Function already exist" (409) until it
   gives up. AWS applies each request atomically, so requests are handled one at a time here.
+* Lost answers: moto's server (werkzeug's development server, a connection per request closed
+  after the answer) now and then loses an answer it wrote: the SDK sees the connection fail about
+  0.1 s after the call was applied and retries it under the same `amz-sdk-invocation-id`, so a
+  CreateFunction or CreateRole that succeeded ends in 409 "already exists" and a DeleteDashboards
+  in 404. AWS's answers reach the client; here a retry of a call whose earlier attempt was
+  answered 2xx gets that answer again instead of being applied twice (the server's log says so).
 * Lambda layers shared by another account: moto 5.2 knows only the layers published in its own
   account and refuses any other layer ARN (UnknownLayerVersionException), so no function with an
   AWS-published layer (the Lambda Insights extension) can be created. AWS accepts a layer version
@@ -396,16 +402,43 @@ def _patch_dynamodb_replicas() -> None:
 
 
 def _serialize_requests() -> None:
-    """One request at a time through moto's backends (see the module docstring)."""
+    """One request at a time through moto's backends, and a retried call whose first attempt was
+    answered gets that answer again (see the module docstring)."""
+    import sys
     import threading
+    from collections import OrderedDict
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
     call, lock = DomainDispatcherApplication.__call__, threading.Lock()
+    answered: OrderedDict[str, tuple[str, list, bytes]] = OrderedDict()  # invocation id -> 2xx answer
+    keep, biggest = 4096, 1 << 20
 
     def locked(self, environ, start_response):
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID", "")
+        retried = invocation and not environ.get("HTTP_AMZ_SDK_REQUEST", "attempt=1;").startswith("attempt=1;")
+        answer: list = []
+
+        def start(status, headers, exc_info=None):
+            answer[:] = [status, list(headers)]
+            return start_response(status, headers, exc_info)
+
         with lock:
-            return list(call(self, environ, start_response))
+            if retried and invocation in answered:
+                status, headers, body = answered[invocation]
+                print(f"moto_faithful: {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} retried "
+                      f"({environ.get('HTTP_AMZ_SDK_REQUEST')}, invocation {invocation}) after its answer was lost: "
+                      f"answered {status} again, not applied twice", file=sys.stderr, flush=True)
+                start_response(status, headers)
+                return [body]
+            out = list(call(self, environ, start))
+        body = b"".join(out)
+        if invocation and answer and answer[0][:1] == "2" and len(body) <= biggest:
+            with lock:
+                answered[invocation] = (answer[0], answer[1], body)
+                while len(answered) > keep:
+                    answered.popitem(last=False)
+        return [body]
 
     DomainDispatcherApplication.__call__ = locked
 

@@ -143,6 +143,7 @@ def _destroy(group: Group) -> None:
             left = (state.get("values") or {}).get("root_module", {}).get("child_modules", [])
             assert not [r["address"] for m in left for r in m.get("resources", [])], "destroy left resources behind"
     finally:
+        (group.root / "moto.log").write_text(group.server.log_tail(10**8), encoding="utf-8")  # for whoever debugs
         group.server.stop()
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
 
 import pytest
@@ -22,6 +25,7 @@ def aws():
             session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t", region_name=region)
             return session.client(name, endpoint_url=server.endpoint)
 
+        client.endpoint = server.endpoint
         yield client
 
 
@@ -134,3 +138,32 @@ def test_aws_managed_policies_can_be_attached(aws):
     assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="vpc-fn")["AttachedPolicies"]] == [arn]
     with pytest.raises(iam.exceptions.NoSuchEntityException):  # a policy AWS does not publish
         iam.attach_role_policy(RoleName="vpc-fn", PolicyArn="arn:aws:iam::aws:policy/NoSuchManagedPolicy")
+
+
+def _create_role(endpoint: str, name: str, invocation: str, attempt: int) -> tuple[int, str]:
+    """IAM CreateRole as the AWS SDKs send it: one invocation id for every attempt of one call."""
+    body = urllib.parse.urlencode({"Action": "CreateRole", "Version": "2010-05-08", "RoleName": name,
+                                   "AssumeRolePolicyDocument": "{}"}).encode()
+    request = urllib.request.Request(endpoint + "/", data=body, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=t/20261205/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+        "amz-sdk-invocation-id": invocation, "amz-sdk-request": f"attempt={attempt}; max=25"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_a_retried_call_whose_answer_was_lost_is_not_applied_twice(aws):
+    first = _create_role(aws.endpoint, "lost-answer", "7d0c1c3e-0000-4000-8000-000000000001", 1)
+    assert first[0] == 200 and "<RoleName>lost-answer</RoleName>" in first[1]
+    # the SDK lost that answer and retries the same call: AWS's answer would have reached it
+    assert _create_role(aws.endpoint, "lost-answer", "7d0c1c3e-0000-4000-8000-000000000001", 2) == first
+    # another call (another invocation id) is applied: the role exists
+    again = _create_role(aws.endpoint, "lost-answer", "7d0c1c3e-0000-4000-8000-000000000002", 1)
+    assert again[0] == 409 and "EntityAlreadyExists" in again[1]
+    # a retry of a call whose earlier attempt failed is applied again, as on AWS
+    assert _create_role(aws.endpoint, "lost-answer", "7d0c1c3e-0000-4000-8000-000000000002", 2)[0] == 409
+    assert _create_role(aws.endpoint, "fresh", "7d0c1c3e-0000-4000-8000-000000000003", 2)[0] == 200
