@@ -152,7 +152,7 @@ def render(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None
     if _many(blueprints):
         from generator.fleet import run_many
 
-        _run(lambda: sys.exit(run_many("render", blueprints, out_dir, stage, strict, force, jobs)))
+        _run(lambda: sys.exit(run_many("render", blueprints, out_dir, stage, strict, force, jobs, render_one, _run)))
         return
     _run(lambda: render_one(blueprints[0], out_dir, stage, strict, force))
 
@@ -215,7 +215,7 @@ def diff(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None, 
     if _many(blueprints):
         from generator.fleet import run_many
 
-        _run(lambda: sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs)))
+        _run(lambda: sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs, diff_one, _run)))
         return
     _run(lambda: diff_one(blueprints[0], out_dir, stage, strict))
 

@@ -156,16 +156,15 @@ def identify(blueprint: Path) -> Identity:
         return Identity(None)
 
 
-def run_one(body: Callable[[dict], None], blueprint: str) -> Outcome:
-    """Run one command body as the one-blueprint CLI would, with its stdout and stderr captured."""
-    from generator.cli import _run
-
+def run_one(body: Callable[[dict], None], blueprint: str, runner: Callable) -> Outcome:
+    """Run one command body as the one-blueprint CLI would (`runner`: the CLI's, which turns
+    diagnostics and bugs into exit statuses), with its stdout and stderr captured."""
     outcome = Outcome(blueprint)
     out, err = io.StringIO(), io.StringIO()
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = out, err
     try:
-        _run(lambda: body(outcome.report), outcome.report)
+        runner(lambda: body(outcome.report), outcome.report)
     except SystemExit as exc:
         outcome.code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
@@ -186,16 +185,18 @@ class Job:
     stage: str | None
     strict: bool
     force: bool = False
+    # the CLI's one-blueprint command body and runner (module-level functions: a spawned worker
+    # unpickles them by name), passed in so that this module does not import the CLI back
+    body: Callable | None = None
+    runner: Callable | None = None
 
 
 def _run_job(job: Job) -> Outcome:
-    from generator import cli
-
     if job.command == "render":
-        return run_one(lambda report: cli.render_one(job.blueprint, job.out_dir, job.stage, job.strict, job.force,
-                                                      report=report, out_base=job.out_base), str(job.blueprint))
-    return run_one(lambda report: cli.diff_one(job.blueprint, job.out_dir, job.stage, job.strict,
-                                                report=report, out_base=job.out_base), str(job.blueprint))
+        return run_one(lambda report: job.body(job.blueprint, job.out_dir, job.stage, job.strict, job.force,
+                                               report=report, out_base=job.out_base), str(job.blueprint), job.runner)
+    return run_one(lambda report: job.body(job.blueprint, job.out_dir, job.stage, job.strict,
+                                           report=report, out_base=job.out_base), str(job.blueprint), job.runner)
 
 
 def _run_group(jobs: list[Job]) -> list[Outcome]:
@@ -269,8 +270,9 @@ def clashes(blueprints: list[Path], identities: list[Identity], out_base: Path) 
 
 
 def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
-             force: bool, jobs: int | None) -> int:
-    """Render (or diff) every blueprint of `paths`; print each one's output, then one summary. The exit status."""
+             force: bool, jobs: int | None, body: Callable, runner: Callable) -> int:
+    """Render (or diff) every blueprint of `paths` with the CLI's one-blueprint `body` (run by its
+    `runner`); print each one's output, then one summary. The exit status."""
     from generator.diagnostics import Diagnostic
 
     jobs = jobs or os.cpu_count() or 1
@@ -291,7 +293,7 @@ def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage:
         planned: list[list[Job]] = []
         for indexes in groups.values():
             group = [Job(command, blueprints[i], out_base / identities[i].service if identities[i].service else None,
-                         out_base, stage, strict, force) for i in indexes if i not in refused]
+                         out_base, stage, strict, force, body, runner) for i in indexes if i not in refused]
             if group:
                 planned.append(group)
         done: dict[str, Outcome] = {}

@@ -42,9 +42,16 @@ def check(ctx) -> Iterable[Diagnostic]:
 
 
 # ---------------------------------------------------------------- iam: statements
-def _iam_values(ctx, stage: str, bp) -> Iterable[Diagnostic]:
-    from generator.families.function.checks import iam_blocks
+def iam_blocks(bp) -> Iterable[tuple[tuple, list]]:
+    """(path, statements) of every `iam:` list: `defaults.iam` and each function's own."""
+    if bp.defaults.iam:
+        yield ("defaults", "iam"), bp.defaults.iam
+    for fname, fn in bp.functions.items():
+        if fn.iam:
+            yield ("functions", fname, "iam"), fn.iam
 
+
+def _iam_values(ctx, stage: str, bp) -> Iterable[Diagnostic]:
     names = Names(bp.service, stage)
     for at, statements in iam_blocks(bp):
         for i, st in enumerate(statements):

@@ -40,6 +40,7 @@ from generator.checks.stages import Finding
 from generator.checks.stages import per_stage as findings_per_stage
 from generator.diagnostics import Diagnostic, path_str
 from generator.families import by_event, by_use, event_kinds, families, kind_of, use_kinds
+from generator.families.function.access_checks import iam_blocks
 from generator.families.function.model import UseFunction
 from generator.families.function.plan import alias_name, failures_name, function_name, role_template
 from generator.families.function.settings import DEFAULTS, language
@@ -304,17 +305,7 @@ def env_lengths(bp, names: Names, use: UseFunction) -> dict[str, int]:
     return {f"{env_prefix(use.function)}_FUNCTION_NAME": max_length(function_name(names, use.function, target)) + alias}
 
 
-
 # ---------------------------------------------------------------- iam statements
-def iam_blocks(bp) -> Iterable[tuple[tuple, list]]:
-    """(path, statements) of every `iam:` list: `defaults.iam` and each function's own."""
-    if bp.defaults.iam:
-        yield ("defaults", "iam"), bp.defaults.iam
-    for fname, fn in bp.functions.items():
-        if fn.iam:
-            yield ("functions", fname, "iam"), fn.iam
-
-
 def _iam(ctx) -> Iterable[Diagnostic]:
     """Every risk of an `iam:` statement (checks/iam_risk.py): an error (SLS401), or with
     `allow_wildcard: "<reason>"` a warning (SLS403) that stays in every run and fails --strict."""
