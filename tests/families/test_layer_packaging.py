@@ -182,3 +182,59 @@ def test_node_dependencies_go_under_nodejs_node_modules(tmp_path):
         assert run.call_count == 1  # node_modules serve every Node.js version alike
     names = _names(tmp_path / "out", "shared")
     assert "nodejs/node_modules/ms/index.js" in names and "nodejs/time.mjs" in names
+
+
+def test_a_layer_publishes_its_name_and_version_arn_and_can_be_referenced(tmp_path):
+    """A platform service that builds a shared layer publishes it like any other object it owns:
+    outputs `layer_<name>_name`/`_arn`, `exports.ssm_prefix` parameters, `${layer:<name>.arn}`."""
+    (tmp_path / "layers" / "common").mkdir(parents=True)
+    (tmp_path / "layers" / "common" / "common_utils.py").write_text("X = 1\n")
+    bp = tmp_path / "blueprint.yaml"
+    bp.write_text("service: demo\nregion: eu-west-1\n"
+                  "layers:\n  common: {code: layers/common, runtimes: [python3.13]}\n"
+                  "exports: {ssm_prefix: '/acme/{service}/{stage}'}\n"
+                  "functions:\n  fn: {environment: {COMMON_LAYER: '${layer:common.arn}'}}\n")
+    result = _render(bp, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    outputs = _flat((tmp_path / "out" / "dev" / "outputs.tf").read_text())
+    assert 'output "layer_common_arn" { description = "ARN of layer common." value = aws_lambda_layer_version.common.arn }' \
+        in outputs
+    assert 'value = aws_lambda_layer_version.common.layer_name' in outputs
+    exports = _flat((tmp_path / "out" / "dev" / "exports.tf").read_text())
+    assert 'name = "/acme/demo/dev/layer/common/arn"' in exports and 'name = "/acme/demo/dev/layer/common/name"' in exports
+    assert "COMMON_LAYER = aws_lambda_layer_version.common.arn" in _flat((tmp_path / "out" / "dev" / "lambda.tf").read_text())
+
+    bp.write_text(bp.read_text().replace("${layer:common.arn}", "${layer:common.version}"))
+    result = _render(bp, tmp_path / "out2")
+    assert result.exit_code != 0
+    assert "SLS201" in result.output and "layer 'common' has no attribute 'version'" in result.output
+
+
+@pytest.mark.terraform
+def test_a_layer_arn_read_from_ssm_or_a_variable_is_attached_as_terraform_reads_it(tmp_path):
+    """A consumer of a shared layer reads its version ARN where the platform published it
+    (`${ssm:/path}`, read when Terraform plans) or from a variable; only the reference can be
+    checked before plan time, and an unknown one is SLS201 at its line."""
+    from tfharness import fmt_check, require_terraform, validate_modules
+
+    bp = tmp_path / "blueprint.yaml"
+    bp.write_text("service: demo\nregion: eu-west-1\n"
+                  "variables:\n  tools_layer: {type: string}\n"
+                  "defaults:\n  layers: ['${ssm:/acme/platform/{stage}/layer/common/arn}']\n"
+                  "functions:\n  fn: {layers: ['${var:tools_layer}']}\n")
+    result = _render(bp, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lambda_tf = _flat((tmp_path / "out" / "dev" / "lambda.tf").read_text())
+    assert "layers = [ data.aws_ssm_parameter.ssm_acme_platform_dev_layer_common_arn.insecure_value, var.tools_layer, ]" \
+        in lambda_tf
+    assert 'name = "/acme/platform/dev/layer/common/arn"' in _flat((tmp_path / "out" / "dev" / "main.tf").read_text())
+    require_terraform()
+    ok, output = fmt_check(tmp_path / "out")
+    assert ok, output
+    for module, (ok, output) in validate_modules([tmp_path / "out" / "dev"], scratch=tmp_path / "scratch").items():
+        assert ok, f"{module}: {output}"
+
+    bp.write_text(bp.read_text().replace("${var:tools_layer}", "${var:tool_layer}"))
+    result = _render(bp, tmp_path / "out2")
+    assert result.exit_code != 0
+    assert "blueprint.yaml:8:" in result.output and "SLS201" in result.output and "unknown variable 'tool_layer'" in result.output

@@ -135,8 +135,9 @@ class FunctionSettings(Strict):
     alias: str | None = Field(None, pattern=ALIAS_PATTERN, max_length=128, description="publish versions and route every trigger through this alias")
     vpc: Vpc | VpcFromSsm | None = Field(None, description="subnets and security groups, or SSM StringList parameters naming them")
     layers: list[str] | None = Field(
-        None, description="layers: names under `layers:` or layer version ARNs ({region} and {account} apply); "
-        "a function's are added after defaults' (at most 5 in all)",
+        None, description="layers: names under `layers:`, layer version ARNs ({region} and {account} apply) or "
+        "references read when Terraform plans (${ssm:/path}, ${var:name}); a function's are added after defaults' "
+        "(at most 5 in all)",
     )
 
     @field_validator("environment", mode="before")

@@ -14,7 +14,8 @@ from generator.checks.names import NameRule, name_problems
 from generator.checks.paths import path_problem
 from generator.diagnostics import Diagnostic
 from generator.families.function.settings import language, resolved
-from generator.families.layer.plan import MAX_LAYERS, architectures, function_layers, is_arn, layer_name
+from generator.families.layer.plan import MAX_LAYERS, architectures, function_layers, is_arn, is_reference, layer_name
+from generator.plan import refs
 from generator.plan.naming import Names
 from generator.plan.placeholders import sample
 
@@ -77,6 +78,10 @@ def _per_function(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                  hint="merge layers, or set layers_replace: true to drop defaults' for this function")
         runtime, arch = resolved(fn, bp, "runtime"), resolved(fn, bp, "architecture")
         for path, ref in entries:
+            if is_reference(ref):  # read when Terraform plans: only the reference itself can be checked
+                for code, message, hint in refs.problems(ref, bp, names):
+                    yield ctx.stage_diag(stage, code, path, message, hint=hint)
+                continue
             if is_arn(ref):
                 if not LAYER_ARN.fullmatch(sample(names.template(ref))):
                     yield ctx.stage_diag(stage, "SLS323", path,
@@ -97,15 +102,20 @@ def _per_function(ctx, stage: str, bp) -> Iterable[Diagnostic]:
                                      hint=f"build a layer for {arch} (architectures: [{arch}]), or change the function's architecture")
 
 
+def declared(bp):
+    """The names a reference to a layer may take (checks/references.py)."""
+    return bp.layers
+
+
 def references(bp) -> Iterable[tuple]:
     """Layer names (not ARNs) in `layers:` lists refer to `layers:` of this blueprint (SLS201)."""
     seen = set()
     for fname, fn in bp.functions.items():
         for path, ref in function_layers(bp, fname, fn):
-            if not is_arn(ref) and path not in seen:
+            if not is_arn(ref) and not is_reference(ref) and path not in seen:
                 seen.add(path)
                 yield path, "layer", ref, bp.layers
     for i, ref in enumerate(bp.defaults.layers or ()):
         path = ("defaults", "layers", i)
-        if not is_arn(ref) and path not in seen:
+        if not is_arn(ref) and not is_reference(ref) and path not in seen:
             yield path, "layer", ref, bp.layers

@@ -4,7 +4,8 @@
 A function's layers are `defaults.layers` then its own (`layers_replace: true`: its own only), in
 that order, each once; a name refers to a layer of this blueprint (its version ARN, so a new build
 publishes a new version and the function moves to it in the same apply), an ARN string is an
-external layer version (placeholders apply). Image functions take no layers.
+external layer version (placeholders apply), a reference (`${ssm:/path}`, `${var:name}`) reads the
+ARN when Terraform plans (a layer another service publishes with `exports:`). Image functions take no layers.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from generator.emit.hcl import Raw
 from generator.families.function.artifacts import upload
 from generator.families.function.settings import DEFAULTS, DIST_DIR, language
 from generator.plan.context import PlanContext
-from generator.plan.model import Named
+from generator.plan.model import Export, Named
 from generator.plan.naming import Names, tf_id
 from generator.plan.placeholders import hcl_value, shown
+from generator.plan.refs import references
 from generator.plan.views import Edge, Node, node_id
 
 #: Lambda: at most 5 layers per function.
@@ -40,9 +42,13 @@ class LayerPlan:
     upload: Any = None  # function.artifacts.Upload when `artifacts:` sends zips through S3
 
     @property
+    def ref(self) -> str:
+        return f"aws_lambda_layer_version.{self.tf}"
+
+    @property
     def arn(self) -> str:
         """The layer version ARN functions attach."""
-        return f"aws_lambda_layer_version.{self.tf}.arn"
+        return f"{self.ref}.arn"
 
     @property
     def dist(self) -> str:
@@ -66,6 +72,11 @@ class LayerPart:
 
     def physicals(self) -> dict[tuple[str, str], str]:
         return {("aws_lambda_layer_version", la.tf): la.physical for la in self.layers}
+
+    def exports(self) -> list[Export]:
+        """Each layer's name and version ARN: what another service's `layers:` attaches."""
+        return [e for la in self.layers for e in (Export("layer", la.name, "name", Raw(f"{la.ref}.layer_name")),
+                                                  Export("layer", la.name, "arn", Raw(la.arn)))]
 
     def terraform_files(self) -> list[tuple[str, str]]:
         return [("layers.tf", "layers.tf.j2")]
@@ -105,7 +116,13 @@ def architectures(bp, layer) -> tuple[str, ...]:
 
 def is_arn(ref: str) -> bool:
     """A `layers` entry holding an ARN (an external layer version), not a layer of this blueprint."""
-    return ref.startswith("arn:")
+    return ref.startswith("arn:") and not is_reference(ref)
+
+
+def is_reference(ref: str) -> bool:
+    """A `layers` entry reading its ARN from a reference: `${ssm:/path}` (a layer another service
+    publishes), `${var:name}`, or an ARN with a reference inside (`...:layer:common:${var:v}`)."""
+    return bool(references(ref))
 
 
 def function_layers(bp, fname: str, fn) -> list[tuple[tuple, str]]:
@@ -127,7 +144,10 @@ def layer_refs(ctx: PlanContext, fname: str, fn) -> tuple[tuple[Any, ...], tuple
     as people read it: its name or its ARN with placeholders)."""
     values, owned, labels = [], [], []
     for _path, ref in function_layers(ctx.bp, fname, fn):
-        if is_arn(ref):
+        if is_reference(ref):
+            values.append(ctx.refs.value(ref))
+            labels.append(ref)
+        elif is_arn(ref):
             values.append(hcl_value(ctx.names.template(ref)))
             labels.append(ctx.names.template(ref))
         elif ref in ctx.bp.layers:
@@ -153,3 +173,10 @@ def plan(ctx: PlanContext) -> LayerPart | None:
         for n, la in sorted(ctx.bp.layers.items())
     )
     return LayerPart(layers) if layers else None
+
+
+def attributes(bp, names: Names, name: str) -> dict[str, Raw]:
+    """What `${layer:<name>.<attr>}` may read (generator/plan/refs.py): the layer's name and the
+    ARN of the version this apply publishes."""
+    ref = f"aws_lambda_layer_version.{tf_id(name)}"
+    return {"name": Raw(f"{ref}.layer_name"), "arn": Raw(f"{ref}.arn")}

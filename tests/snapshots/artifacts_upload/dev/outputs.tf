@@ -23,6 +23,16 @@ output "bucket_artifacts_arn" {
   value       = aws_s3_bucket.artifacts.arn
 }
 
+output "layer_common_name" {
+  description = "Name of layer common."
+  value       = aws_lambda_layer_version.common.layer_name
+}
+
+output "layer_common_arn" {
+  description = "ARN of layer common."
+  value       = aws_lambda_layer_version.common.arn
+}
+
 output "function_api_name" {
   description = "Name of function api."
   value       = aws_lambda_function.api.function_name

@@ -19,6 +19,26 @@ output "function_arns" {
   }
 }
 
+output "layer_common_name" {
+  description = "Name of layer common."
+  value       = aws_lambda_layer_version.common.layer_name
+}
+
+output "layer_common_arn" {
+  description = "ARN of layer common."
+  value       = aws_lambda_layer_version.common.arn
+}
+
+output "layer_vendored_name" {
+  description = "Name of layer vendored."
+  value       = aws_lambda_layer_version.vendored.layer_name
+}
+
+output "layer_vendored_arn" {
+  description = "ARN of layer vendored."
+  value       = aws_lambda_layer_version.vendored.arn
+}
+
 output "function_legacy_name" {
   description = "Name of function legacy."
   value       = aws_lambda_function.legacy.function_name
