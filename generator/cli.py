@@ -316,19 +316,29 @@ def plan_command(blueprint: Path, stage: str | None, out_dir: Path | None, fail_
 
 
 @main.command()
-@click.argument("blueprint", type=click.Path(path_type=Path))
+@click.argument("blueprints", metavar="BLUEPRINT...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(blueprint: Path, strict: bool) -> None:
-    """Check BLUEPRINT and report every problem with its line; write nothing."""
+def validate(blueprints: tuple[Path, ...], strict: bool) -> None:
+    """Check BLUEPRINT and report every problem with its line; write nothing.
 
-    def action():
-        from generator.pipeline import validate as do_validate
+    Several blueprints, or folders (searched for blueprints as `render` does): each is checked,
+    then one summary; the exit status is the highest of theirs."""
+    if _many(blueprints):
+        from generator.fleet import validate_many
 
-        _doc, base, stages, warnings = do_validate(blueprint, strict)
-        _print_diagnostics(warnings, sys.stderr.isatty())
-        click.echo(f"{blueprint}: valid ({base.service}; stages: {', '.join(stages)}; {len(warnings)} warning(s)).")
+        sys.exit(validate_many(blueprints, strict, validate_one, _run))
+    _run(lambda: validate_one(blueprints[0], strict))
 
-    _run(action)
+
+def validate_one(blueprint: Path, strict: bool, report: dict | None = None) -> None:
+    """`validate` of one blueprint; `report` (generator/fleet.py) receives its service."""
+    from generator.pipeline import validate as do_validate
+
+    _doc, base, stages, warnings = do_validate(blueprint, strict)
+    if report is not None:
+        report["service"] = base.service
+    _print_diagnostics(warnings, sys.stderr.isatty())
+    click.echo(f"{blueprint}: valid ({base.service}; stages: {', '.join(stages)}; {len(warnings)} warning(s)).")
 
 
 @main.command()

@@ -318,6 +318,42 @@ def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage:
     return max((o.code for o in outcomes), default=0)
 
 
+def validate_many(paths: tuple[Path, ...], strict: bool, body: Callable, runner: Callable) -> int:
+    """`validate` of every blueprint of `paths` (files as given, folders searched), one after the
+    other (checks write nothing and take a fraction of a render), with the CLI's one-blueprint
+    `body` run by its `runner`; each one's output, then one summary. The exit status: the highest."""
+    from generator.diagnostics import Diagnostic
+
+    blueprints, empty = collect(paths)
+    outcomes: list[Outcome] = []
+    for folder in empty:
+        diag = Diagnostic("SLS013", f"no blueprint found under '{folder}'", file=str(folder),
+                          hint="a blueprint is a *.yaml or *.yml file with a top-level `service:` key; "
+                               "name a blueprint file to validate it whatever it holds")
+        outcomes.append(Outcome(str(folder), 2, "", diag.format() + "\n", {"errors": 1}))
+        sys.stderr.write(outcomes[-1].stderr)
+    for bp in blueprints:
+        outcome = run_one(lambda report, bp=bp: body(bp, strict, report=report), str(bp), runner)
+        outcome.report.setdefault("service", identify(bp).service)
+        outcomes.append(outcome)
+        sys.stdout.write(outcome.stdout)
+        sys.stdout.flush()
+        sys.stderr.write(outcome.stderr)
+        sys.stderr.flush()
+    rows = [(o.report.get("service") or "-", o.blueprint,
+             "valid" if o.code == 0 else f"{o.report['errors']} error(s)" if o.report.get("errors")
+             else "internal error; see above" if o.code == 70 else f"failed (exit {o.code}); see above")
+            for o in outcomes]
+    width = max((len(s) for s, _, _ in rows), default=1)
+    lines = [f"sls-gen validate: {len(outcomes)} blueprint(s)"]
+    lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
+    valid = sum(o.code == 0 for o in outcomes)
+    lines.append(f"{valid} valid, {len(outcomes) - valid} failed.")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+    return max((o.code for o in outcomes), default=0)
+
+
 def summary(command: str, outcomes: list[Outcome]) -> str:
     """One line per blueprint (service, where, what changed or what went wrong) and a total."""
     rows = []

@@ -203,3 +203,22 @@ def test_spawned_workers_print_what_forked_ones_do(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
         printed[method] = (result.output, tree(work / "out"))
     assert printed["fork"] == printed["spawn"]
+
+
+def test_validate_over_folders_checks_every_blueprint_and_writes_nothing(tmp_path):
+    services = monorepo(tmp_path)
+    bad = services / "hello" / "bad.yaml"
+    bad.write_text("service: bad\nfunctions:\n  a:\n    memory: lots\n")
+    (tmp_path / "nothing").mkdir()
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    result = run("validate", services, tmp_path / "nothing")
+    assert result.exit_code == 2, result.output
+    assert f"{bad}:4:5: error[SLS102] functions.a.memory" in result.output
+    assert "error[SLS013] no blueprint found under" in result.output
+    assert f"  bad       {bad}: 1 error(s)" in result.output
+    assert result.output.count(": valid (") == 3 and result.output.count(": valid\n") == 3
+    assert result.output.rstrip().endswith("3 valid, 2 failed.")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before  # nothing written
+    bad.unlink()
+    clean = run("validate", services)
+    assert clean.exit_code == 0 and clean.output.rstrip().endswith("3 valid, 0 failed."), clean.output
