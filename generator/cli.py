@@ -224,14 +224,13 @@ def diff(blueprints: tuple[Path, ...], out_dir: Path | None, stage: str | None, 
     created are listed. Several blueprints or folders: as `render` (one summary; exit status the
     highest of the services'). `--summary` lists Terraform addresses instead; `--fail-on destroy`
     makes the exit status say whether anything would be destroyed (`sls-gen plan` asks Terraform
-    itself); both take one blueprint.
+    itself), over several blueprints whether any of them would.
     """
     if _many(blueprints):
-        if summary or fail_on:
-            raise click.UsageError("--summary and --fail-on take one blueprint")
         from generator.fleet import run_many
 
-        _run(lambda: sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs, diff_one, _run)))
+        _run(lambda: sys.exit(run_many("diff", blueprints, out_dir, stage, strict, False, jobs, diff_one, _run,
+                                       summary=summary, fail_on=fail_on)))
         return
     _run(lambda: diff_one(blueprints[0], out_dir, stage, strict, summary=summary, fail_on=fail_on))
 
@@ -267,6 +266,7 @@ def diff_one(blueprint: Path, out_dir: Path | None, stage: str | None, strict: b
     report["changed"] = changed or int(plan.changed)
     if fail_on:
         failing = sum(s.destroys if fail_on == "destroy" else s.stateful_destroys for s in summaries)
+        report["destroys"] = failing
         if failing:
             what = "address(es)" if fail_on == "destroy" else "resource(s) that hold data"
             click.echo(f"{target}: the render would destroy {failing} {what}.", err=True)

@@ -189,6 +189,7 @@ class Job:
     # unpickles them by name), passed in so that this module does not import the CLI back
     body: Callable | None = None
     runner: Callable | None = None
+    options: tuple[tuple[str, object], ...] = ()  # the command's own options (diff: summary, fail_on)
 
 
 def _run_job(job: Job) -> Outcome:
@@ -196,7 +197,8 @@ def _run_job(job: Job) -> Outcome:
         return run_one(lambda report: job.body(job.blueprint, job.out_dir, job.stage, job.strict, job.force,
                                                report=report, out_base=job.out_base), str(job.blueprint), job.runner)
     return run_one(lambda report: job.body(job.blueprint, job.out_dir, job.stage, job.strict,
-                                           report=report, out_base=job.out_base), str(job.blueprint), job.runner)
+                                           report=report, out_base=job.out_base, **dict(job.options)),
+                   str(job.blueprint), job.runner)
 
 
 def _run_group(jobs: list[Job]) -> list[Outcome]:
@@ -270,9 +272,9 @@ def clashes(blueprints: list[Path], identities: list[Identity], out_base: Path) 
 
 
 def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
-             force: bool, jobs: int | None, body: Callable, runner: Callable) -> int:
+             force: bool, jobs: int | None, body: Callable, runner: Callable, **options) -> int:
     """Render (or diff) every blueprint of `paths` with the CLI's one-blueprint `body` (run by its
-    `runner`); print each one's output, then one summary. The exit status."""
+    `runner`, given `options` too); print each one's output, then one summary. The exit status."""
     from generator.diagnostics import Diagnostic
 
     jobs = jobs or os.cpu_count() or 1
@@ -293,7 +295,8 @@ def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage:
         planned: list[list[Job]] = []
         for indexes in groups.values():
             group = [Job(command, blueprints[i], out_base / identities[i].service if identities[i].service else None,
-                         out_base, stage, strict, force, body, runner) for i in indexes if i not in refused]
+                         out_base, stage, strict, force, body, runner, tuple(sorted(options.items())))
+                     for i in indexes if i not in refused]
             if group:
                 planned.append(group)
         done: dict[str, Outcome] = {}
@@ -313,7 +316,7 @@ def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage:
         sys.stdout.flush()
         sys.stderr.write(outcome.stderr)
         sys.stderr.flush()
-    sys.stderr.write(summary(command, outcomes))
+    sys.stderr.write(summary(command, outcomes, options.get("fail_on")))
     sys.stderr.flush()
     return max((o.code for o in outcomes), default=0)
 
@@ -354,15 +357,21 @@ def validate_many(paths: tuple[Path, ...], strict: bool, body: Callable, runner:
     return max((o.code for o in outcomes), default=0)
 
 
-def summary(command: str, outcomes: list[Outcome]) -> str:
-    """One line per blueprint (service, where, what changed or what went wrong) and a total."""
+def summary(command: str, outcomes: list[Outcome], fail_on: str | None = None) -> str:
+    """One line per blueprint (service, where, what changed or what went wrong) and a total;
+    `fail_on` (diff --fail-on): what each would destroy, and a total of those that would."""
     rows = []
     tally = {"changed": 0, "unchanged": 0, "failed": 0}
     for o in outcomes:
         r = o.report
         service = r.get("service") or "-"
         where = f"{o.blueprint} -> {r['target']}" if r.get("target") else o.blueprint
-        if o.code in (0, 1) and "changed" in r:
+        if fail_on and o.code in (0, 1) and "destroys" in r:
+            n = r["destroys"]
+            what = f"would destroy {n} {'address(es)' if fail_on == 'destroy' else 'resource(s) that hold data'}" \
+                if n else "destroys nothing" + ("" if fail_on == "destroy" else " that holds data")
+            tally["changed" if n else "unchanged"] += 1
+        elif o.code in (0, 1) and "changed" in r:
             n = r["changed"]
             verb = "would change" if command == "diff" else "changed"
             what = f"{n} file(s) {verb}" if n else "up to date"
@@ -381,6 +390,9 @@ def summary(command: str, outcomes: list[Outcome]) -> str:
     width = max((len(s) for s, _, _ in rows), default=1)
     lines = [f"sls-gen {command}: {len(outcomes)} blueprint(s)"]
     lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
-    changed = "would change" if command == "diff" else "changed"
-    lines.append(f"{tally['changed']} {changed}, {tally['unchanged']} up to date, {tally['failed']} failed.")
+    if fail_on:
+        lines.append(f"{tally['changed']} would destroy, {tally['unchanged']} destroy nothing, {tally['failed']} failed.")
+    else:
+        changed = "would change" if command == "diff" else "changed"
+        lines.append(f"{tally['changed']} {changed}, {tally['unchanged']} up to date, {tally['failed']} failed.")
     return "\n".join(lines) + "\n"

@@ -222,3 +222,23 @@ def test_validate_over_folders_checks_every_blueprint_and_writes_nothing(tmp_pat
     bad.unlink()
     clean = run("validate", services)
     assert clean.exit_code == 0 and clean.output.rstrip().endswith("3 valid, 0 failed."), clean.output
+
+
+def test_diff_fail_on_over_a_folder_names_the_service_that_would_destroy_data(tmp_path):
+    services = monorepo(tmp_path)
+    bp = services / "hello" / "blueprint.yaml"
+    plain = bp.read_text()
+    bp.write_text(plain + "tables:\n  notes: {partition_key: id}\n")
+    out = tmp_path / "build"
+    assert run("render", services, "-o", out).exit_code == 0
+    calm = run("diff", services, "-o", out, "--fail-on", "stateful-destroy")
+    assert calm.exit_code == 0, calm.output
+    assert calm.output.rstrip().endswith("0 would destroy, 3 destroy nothing, 0 failed.")
+    bp.write_text(plain)  # the table leaves the blueprint: its data would go with it
+    gate = run("diff", services, "-o", out, "--fail-on", "stateful-destroy")
+    assert gate.exit_code == 1, gate.output
+    assert f"  hello     {bp} -> {out / 'hello'}: would destroy 1 resource(s) that hold data" in gate.output
+    assert f"{out / 'orders'}: destroys nothing that holds data" in gate.output
+    assert gate.output.rstrip().endswith("1 would destroy, 2 destroy nothing, 0 failed.")
+    listed = run("diff", services, "-o", out, "--summary")
+    assert listed.exit_code == 1 and "aws_dynamodb_table.notes" in listed.output, listed.output
