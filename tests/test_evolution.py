@@ -461,12 +461,6 @@ def test_checks_and_sample_events_read_the_aws_names_a_rename_keeps(project, tmp
     assert "table/demo-dev-links/stream" in sample and long not in sample
 
 
-def test_summary_and_fail_on_take_one_blueprint(tmp_path):
-    for name in ("a", "b"):
-        (tmp_path / f"{name}.yaml").write_text(f"service: {name}\nfunctions:\n  f: {{}}\n")
-    result = cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml", "--fail-on", "destroy")
-    assert result.exit_code == 2 and "--summary and --fail-on take one blueprint" in result.output
-
 
 
 SECRET = """service: vault
