@@ -89,3 +89,41 @@ def test_node_scaffold_logs_cold_start_and_correlation_id(tmp_path):
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     requests = [line for line in lines if line.get("message") == "request"]
     assert [(r["coldStart"], r["correlationId"]) for r in requests] == [(True, "corr-1"), (False, "req-2")]
+
+
+# What Lambda's Node.js runtime does with console in the JSON log format (its LogPatch.js,
+# aws-lambda-nodejs-runtime-interface-client): each console method writes one JSON record
+# {timestamp, level, requestId, message}, and one argument is kept as `message` as it is.
+RUNTIME_JSON_CONSOLE = """\
+process.env.AWS_LAMBDA_LOG_FORMAT = "JSON";
+for (const [method, level] of [["debug", "DEBUG"], ["info", "INFO"], ["log", "INFO"], ["warn", "WARN"], ["error", "ERROR"]]) {
+  console[method] = (...params) => process.stdout.write(JSON.stringify({
+    timestamp: "t", level, requestId: "r", message: params.length === 1 ? params[0] : params.join(" ") }) + "\\n");
+}
+"""
+
+
+def test_node_records_in_lambdas_json_format_carry_the_fields_the_queries_read(tmp_path):
+    """With the JSON log format the runtime wraps every console call: a JSON string would be an opaque
+    `message` string; the scaffold logs an object, so `message.correlationId` and `message.coldStart`
+    are fields Logs Insights discovers, and an ERROR record is the runtime's ERROR level."""
+    import json
+    import subprocess
+
+    from requires import require_node
+
+    node = require_node()
+    code = _scaffold(tmp_path, "nodejs22.x")
+    (code / "drive.mjs").write_text(
+        RUNTIME_JSON_CONSOLE
+        + 'const { handler } = await import("./index.mjs");\n'
+        'const event = { routeKey: "POST /orders", body: "{}", headers: { "X-Correlation-Id": "corr-1" }, requestContext: { requestId: "r1" } };\n'
+        'await handler(event, { awsRequestId: "req-1" });\n'
+        'await handler({ ...event, headers: {} }, { awsRequestId: "req-2" });\n')
+    proc = subprocess.run([node, "drive.mjs"], cwd=code, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    requests = [r for r in records if isinstance(r["message"], dict) and r["message"].get("message") == "request"]
+    assert [(r["level"], r["message"]["coldStart"], r["message"]["correlationId"]) for r in requests] == [
+        ("INFO", True, "corr-1"), ("INFO", False, "req-2")]
+    assert "message.correlationId = \"REQUEST_ID\"" in REQUEST[1] and "correlationId = \"REQUEST_ID\"" in REQUEST[1]

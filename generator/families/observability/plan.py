@@ -318,7 +318,8 @@ def dashboard(plan: StagePlan) -> dict:
 # ---------------------------------------------------------------- saved Logs Insights queries
 # They read what the functions log in Lambda's JSON format (logging_config log_format = "JSON", the
 # default): application records carry `level`, `message`, `requestId` (and, from the scaffolds,
-# `correlationId` and `coldStart`); failed invocations log `errorType`/`errorMessage`; the
+# `correlationId` and `coldStart`: at the top in Python's records, in the `message` object in
+# Node's, whose runtime keeps an object logged as `message`); failed invocations log `errorType`/`errorMessage`; the
 # platform's `platform.report` record carries `record.requestId`, `record.status` and
 # `record.metrics` (durationMs, maxMemoryUsedMB, and initDurationMs on a cold start).
 QUERIES = {
@@ -352,8 +353,10 @@ QUERIES = {
 # id they received or made), request id or X-Ray trace id. Replace REQUEST_ID before running it.
 REQUEST = (
     "one request end to end (replace REQUEST_ID with a correlation, request or trace id)",
-    "fields @timestamp, @log, level, message, correlationId, coalesce(requestId, record.requestId) as request_id\n"
-    "| filter correlationId = \"REQUEST_ID\" or requestId = \"REQUEST_ID\" or record.requestId = \"REQUEST_ID\""
+    "fields @timestamp, @log, level, coalesce(message.message, message) as text,"
+    " coalesce(correlationId, message.correlationId) as correlation_id, coalesce(requestId, record.requestId) as request_id\n"
+    "| filter correlationId = \"REQUEST_ID\" or message.correlationId = \"REQUEST_ID\" or requestId = \"REQUEST_ID\""
+    " or record.requestId = \"REQUEST_ID\""
     " or record.tracing.value like \"REQUEST_ID\"\n"
     "| sort @timestamp asc\n"
     "| limit 1000",

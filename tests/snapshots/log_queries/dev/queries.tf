@@ -38,7 +38,7 @@ resource "aws_cloudwatch_query_definition" "service_request" {
     aws_cloudwatch_log_group.place_order.name,
   ]
   # one request end to end (replace REQUEST_ID with a correlation, request or trace id)
-  query_string = "fields @timestamp, @log, level, message, correlationId, coalesce(requestId, record.requestId) as request_id\n| filter correlationId = \"REQUEST_ID\" or requestId = \"REQUEST_ID\" or record.requestId = \"REQUEST_ID\" or record.tracing.value like \"REQUEST_ID\"\n| sort @timestamp asc\n| limit 1000"
+  query_string = "fields @timestamp, @log, level, coalesce(message.message, message) as text, coalesce(correlationId, message.correlationId) as correlation_id, coalesce(requestId, record.requestId) as request_id\n| filter correlationId = \"REQUEST_ID\" or message.correlationId = \"REQUEST_ID\" or requestId = \"REQUEST_ID\" or record.requestId = \"REQUEST_ID\" or record.tracing.value like \"REQUEST_ID\"\n| sort @timestamp asc\n| limit 1000"
 }
 
 resource "aws_cloudwatch_query_definition" "fn_fulfil_errors" {

@@ -19,8 +19,16 @@ export const begin = (event, context) => {
   return invocation.correlationId;
 };
 
-// With the JSON log format, console.log objects become structured log lines.
-const log = (level, message, fields = {}) => console.log(JSON.stringify({ level, message, ...invocation, ...fields }));
+// With Lambda's JSON log format (AWS_LAMBDA_LOG_FORMAT=JSON, the default here) the runtime writes
+// {timestamp, level, requestId, message} and keeps an object given to console as that `message`,
+// so the queries read message.correlationId; a string would stay an opaque string. With the text
+// format, one JSON line.
+const methods = { DEBUG: "debug", INFO: "info", WARN: "warn", ERROR: "error" };
+const log = (level, message, fields = {}) => {
+  const record = { message, ...invocation, ...fields };
+  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === "JSON";
+  console[methods[level] ?? "info"](json ? record : JSON.stringify({ level, ...record }));
+};
 
 // Handle one message; throw to have it retried (and dead-lettered after max receives).
 export const processMessage = async (message) => {
