@@ -75,6 +75,7 @@ _NODE_RUNNER = r"""
 import { pathToFileURL } from "node:url";
 import { existsSync, realpathSync } from "node:fs";
 import { join, sep } from "node:path";
+import { format } from "node:util";
 const [codeDir, handler] = process.argv.slice(-2);
 const cut = handler.lastIndexOf(".");
 const base = join(codeDir, handler.slice(0, cut));
@@ -85,8 +86,23 @@ const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const event = JSON.parse(Buffer.concat(chunks).toString() || "null");
 const write = process.stdout.write.bind(process.stdout);
-console.log = console.error;
-console.info = console.error;
+const plain = console.error.bind(console);
+const requestId = crypto.randomUUID();
+// Logs go to stderr (stdout carries the result), as Lambda's Node.js runtime writes them: in the JSON
+// log format one record {timestamp, level, requestId, message} per call, one argument kept as it is.
+const jsonFormat = (process.env.AWS_LAMBDA_LOG_FORMAT || "").toUpperCase() === "JSON";
+const record = (level, params) => {
+  const base = { timestamp: new Date().toISOString(), level, requestId };
+  try {
+    return JSON.stringify({ ...base, message: params.length === 1 ? params[0] : format(...params) });
+  } catch {
+    return JSON.stringify({ ...base, message: format(...params) });
+  }
+};
+for (const [method, level] of [["trace", "TRACE"], ["debug", "DEBUG"], ["info", "INFO"], ["log", "INFO"],
+                               ["warn", "WARN"], ["error", "ERROR"]]) {
+  console[method] = jsonFormat ? (...params) => process.stderr.write(record(level, params).replace(/\n/g, "\r") + "\n") : plain;
+}
 const timeout = Number(process.env.SLS_GEN_TIMEOUT || "900");
 const deadline = Date.now() + timeout * 1000;
 const context = {
@@ -95,7 +111,7 @@ const context = {
   memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
   logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
   invokedFunctionArn: process.env.SLS_GEN_FUNCTION_ARN,
-  awsRequestId: crypto.randomUUID(),
+  awsRequestId: requestId,
   getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
 };
 try {
@@ -106,7 +122,7 @@ try {
   const result = await fn(event, context);
   write(JSON.stringify(result === undefined ? null : result) + "\n");
 } catch (err) {
-  console.error(err);
+  plain(err);
   process.exit(1);
 }
 """

@@ -127,3 +127,28 @@ def test_node_records_in_lambdas_json_format_carry_the_fields_the_queries_read(t
     assert [(r["level"], r["message"]["coldStart"], r["message"]["correlationId"]) for r in requests] == [
         ("INFO", True, "corr-1"), ("INFO", False, "req-2")]
     assert "message.correlationId = \"REQUEST_ID\"" in REQUEST[1] and "correlationId = \"REQUEST_ID\"" in REQUEST[1]
+
+
+def test_invoke_writes_a_node_functions_logs_as_lambdas_json_format_does(tmp_path):
+    """`sls-gen invoke` runs a Node.js handler with the console Lambda gives it: in the JSON log
+    format one record per call on stderr, the scaffold's object as its `message`."""
+    import json
+    import subprocess
+    import sys
+
+    from requires import require_node
+
+    require_node()
+    bp = tmp_path / "bp.yaml"
+    bp.write_text("service: shop\nregion: eu-west-1\nfunctions:\n  hello: {runtime: nodejs22.x}\n")
+    cli = [sys.executable, "-m", "generator"]
+    assert subprocess.run([*cli, "render", str(bp), "-o", str(tmp_path / "out")], capture_output=True).returncode == 0
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"headers": {"x-correlation-id": "corr-9"}}))
+    proc = subprocess.run([*cli, "invoke", "hello", str(bp), "--event", str(event)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
+    assert records and all(set(r) == {"timestamp", "level", "requestId", "message"} for r in records), proc.stderr
+    first = records[0]
+    assert (first["level"], first["message"]["correlationId"], first["message"]["coldStart"]) == ("INFO", "corr-9", True)
