@@ -746,7 +746,7 @@ def test_a_folder_as_the_blueprint_is_sls001_or_searched(world, command):
     args = {"validate": [folder], "render": [folder, "-o", world.out], "diff": [folder, "-o", world.out],
             "events": [folder, "-o", world.base / "events"], "invoke": ["orders", folder]}[command]
     result = run(command, *args)
-    if command in ("render", "diff"):  # a folder is searched for blueprints (generator/fleet.py): none there
+    if command in ("validate", "render", "diff"):  # a folder is searched for blueprints (generator/fleet.py): none there
         refused(result, "SLS013", 2)
         assert not world.out.exists()
         return
