@@ -271,21 +271,24 @@ def clashes(blueprints: list[Path], identities: list[Identity], out_base: Path) 
     return found
 
 
+def nothing_found(folder: Path, command: str) -> Outcome:
+    """SLS013: a folder to search that holds no blueprint."""
+    from generator.diagnostics import Diagnostic
+
+    diag = Diagnostic("SLS013", f"no blueprint found under '{folder}'", file=str(folder),
+                      hint="a blueprint is a *.yaml or *.yml file with a top-level `service:` key; "
+                           f"name a blueprint file to {command} it whatever it holds")
+    return Outcome(str(folder), 2, "", diag.format() + "\n", {"errors": 1})
+
+
 def run_many(command: str, paths: tuple[Path, ...], out_dir: Path | None, stage: str | None, strict: bool,
              force: bool, jobs: int | None, body: Callable, runner: Callable, **options) -> int:
     """Render (or diff) every blueprint of `paths` with the CLI's one-blueprint `body` (run by its
     `runner`, given `options` too); print each one's output, then one summary. The exit status."""
-    from generator.diagnostics import Diagnostic
-
     jobs = jobs or os.cpu_count() or 1
     out_base = out_dir if out_dir is not None else Path("out")
     blueprints, empty = collect(paths)
-    outcomes: list[Outcome] = []
-    for folder in empty:
-        diag = Diagnostic("SLS013", f"no blueprint found under '{folder}'", file=str(folder),
-                          hint="a blueprint is a *.yaml or *.yml file with a top-level `service:` key; "
-                               "name a blueprint file to render it whatever it holds")
-        outcomes.append(Outcome(str(folder), 2, "", diag.format() + "\n", {"errors": 1}))
+    outcomes: list[Outcome] = [nothing_found(folder, command) for folder in empty]
     groups: dict[str, list[int]] = {}
     for i, bp in enumerate(blueprints):  # one folder's blueprints may share code folders: one worker
         groups.setdefault(os.path.realpath(bp.parent), []).append(i)
@@ -325,16 +328,10 @@ def validate_many(paths: tuple[Path, ...], strict: bool, body: Callable, runner:
     """`validate` of every blueprint of `paths` (files as given, folders searched), one after the
     other (checks write nothing and take a fraction of a render), with the CLI's one-blueprint
     `body` run by its `runner`; each one's output, then one summary. The exit status: the highest."""
-    from generator.diagnostics import Diagnostic
-
     blueprints, empty = collect(paths)
-    outcomes: list[Outcome] = []
-    for folder in empty:
-        diag = Diagnostic("SLS013", f"no blueprint found under '{folder}'", file=str(folder),
-                          hint="a blueprint is a *.yaml or *.yml file with a top-level `service:` key; "
-                               "name a blueprint file to validate it whatever it holds")
-        outcomes.append(Outcome(str(folder), 2, "", diag.format() + "\n", {"errors": 1}))
-        sys.stderr.write(outcomes[-1].stderr)
+    outcomes: list[Outcome] = [nothing_found(folder, "validate") for folder in empty]
+    for outcome in outcomes:
+        sys.stderr.write(outcome.stderr)
     for bp in blueprints:
         outcome = run_one(lambda report, bp=bp: body(bp, strict, report=report), str(bp), runner)
         outcome.report.setdefault("service", identify(bp).service)
