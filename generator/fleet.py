@@ -344,12 +344,8 @@ def validate_many(paths: tuple[Path, ...], strict: bool, body: Callable, runner:
              "valid" if o.code == 0 else f"{o.report['errors']} error(s)" if o.report.get("errors")
              else "internal error; see above" if o.code == 70 else f"failed (exit {o.code}); see above")
             for o in outcomes]
-    width = max((len(s) for s, _, _ in rows), default=1)
-    lines = [f"sls-gen validate: {len(outcomes)} blueprint(s)"]
-    lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
     valid = sum(o.code == 0 for o in outcomes)
-    lines.append(f"{valid} valid, {len(outcomes) - valid} failed.")
-    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.write(_table("validate", rows, f"{valid} valid, {len(outcomes) - valid} failed."))
     sys.stderr.flush()
     return max((o.code for o in outcomes), default=0)
 
@@ -384,12 +380,17 @@ def summary(command: str, outcomes: list[Outcome], fail_on: str | None = None) -
             else:
                 what = f"failed (exit {o.code}); see above"
         rows.append((service, where, what))
-    width = max((len(s) for s, _, _ in rows), default=1)
-    lines = [f"sls-gen {command}: {len(outcomes)} blueprint(s)"]
-    lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
     if fail_on:
-        lines.append(f"{tally['changed']} would destroy, {tally['unchanged']} destroy nothing, {tally['failed']} failed.")
+        total = f"{tally['changed']} would destroy, {tally['unchanged']} destroy nothing, {tally['failed']} failed."
     else:
         changed = "would change" if command == "diff" else "changed"
-        lines.append(f"{tally['changed']} {changed}, {tally['unchanged']} up to date, {tally['failed']} failed.")
-    return "\n".join(lines) + "\n"
+        total = f"{tally['changed']} {changed}, {tally['unchanged']} up to date, {tally['failed']} failed."
+    return _table(command, rows, total)
+
+
+def _table(command: str, rows: list[tuple[str, str, str]], total: str) -> str:
+    """The closing summary: a header, one aligned line per blueprint (service, where, what), the total."""
+    width = max((len(s) for s, _, _ in rows), default=1)
+    lines = [f"sls-gen {command}: {len(rows)} blueprint(s)"]
+    lines += [f"  {service:<{width}}  {where}: {what}" for service, where, what in rows]
+    return "\n".join(lines + [total]) + "\n"

@@ -151,7 +151,7 @@ def layer_refs(ctx: PlanContext, fname: str, fn) -> tuple[tuple[Any, ...], tuple
             values.append(hcl_value(ctx.names.template(ref)))
             labels.append(ctx.names.template(ref))
         elif ref in ctx.bp.layers:
-            values.append(Raw(f"aws_lambda_layer_version.{tf_id(ref)}.arn"))
+            values.append(attributes(ctx.bp, ctx.names, ref)["arn"])
             owned.append(ref)
             labels.append(ref)
     return tuple(values), tuple(owned), tuple(labels)
